@@ -1,0 +1,3 @@
+module github.com/eacred/dcrstakepool
+
+go 1.26.8

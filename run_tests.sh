@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# run_tests.sh — the project's one test command (README "Testing").
+#
+# On a fresh Debian machine it installs what the tests need (Go toolchain checks,
+# MariaDB, Chromium, protoc), then runs: gofmt, go vet, the generated-code check,
+# and every test (unit, real-database, simulator integration, browser end-to-end).
+# It ends with a one-line summary and exits non-zero on any failure.
+#
+# Environment:
+#   SKIP_INSTALL=1   do not try to install missing system packages
+#   TEST_SHORT=1     pass -short to go test (skips the slow end-to-end scenarios)
+set -uo pipefail
+cd "$(dirname "$0")"
+export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+
+start=$(date +%s)
+failed=()
+step() { # step NAME CMD...
+	local name=$1; shift
+	echo "==> $name"
+	local t0; t0=$(date +%s)
+	if "$@"; then
+		echo "<== $name: ok ($(( $(date +%s) - t0 ))s)"
+	else
+		echo "<== $name: FAILED ($(( $(date +%s) - t0 ))s)"
+		failed+=("$name")
+	fi
+}
+
+# --- system packages -------------------------------------------------------
+need_pkgs=()
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_pkgs+=(mariadb-server mariadb-client)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+command -v protoc >/dev/null 2>&1 || need_pkgs+=(protobuf-compiler)
+command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
+if [ ${#need_pkgs[@]} -gt 0 ] && [ -z "${SKIP_INSTALL:-}" ]; then
+	sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+	echo "==> installing: ${need_pkgs[*]}"
+	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null \
+		|| echo "warning: could not install ${need_pkgs[*]}; tests that need them will fail"
+fi
+command -v go >/dev/null 2>&1 || { echo "Go is not installed: install Go >= 1.26 to /usr/local/go"; exit 1; }
+
+# --- static checks -----------------------------------------------------------
+check_gofmt() {
+	local out; out=$(gofmt -l $(git ls-files '*.go' | grep -v '\.pb\.go$') 2>&1)
+	[ -z "$out" ] || { echo "gofmt needed on:"; echo "$out"; return 1; }
+}
+step gofmt check_gofmt
+step "go vet" go vet ./...
+if [ -x backend/stakepoold/rpc/regen.sh ]; then
+	step "protobuf code is current" backend/stakepoold/rpc/regen.sh --check
+fi
+
+# --- tests -------------------------------------------------------------------
+short=""; [ -n "${TEST_SHORT:-}" ] && short="-short"
+step "go test" go test $short -count=1 -timeout 25m ./...
+
+total=$(( $(date +%s) - start ))
+if [ ${#failed[@]} -eq 0 ]; then
+	echo "SUMMARY: all steps passed in ${total}s"
+	exit 0
+fi
+echo "SUMMARY: FAILED: ${failed[*]} (${total}s)"
+exit 1
