@@ -41,4 +41,3 @@ func TestHashH(t *testing.T) {
 		t.Fatalf("HashH(nil) = %s, want %s", got, want)
 	}
 }
-
