@@ -1,0 +1,166 @@
+package wallet
+
+import "sort"
+
+// zeroHashString is the display form of the all-zero hash that
+// stakepooluserinfo reports as spentby for unspent tickets.
+const zeroHashString = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Stored stake pool ticket statuses. "live" covers immature and live tickets,
+// as dcrwallet stores them as one state and tells them apart by height.
+const (
+	poolLive   = "live"
+	poolVoted  = "voted"
+	poolMissed = "missed"
+)
+
+// poolTicketInfo is one entry of stakepooluserinfo's "tickets" array.
+type poolTicketInfo struct {
+	Status        string `json:"status"`
+	Ticket        string `json:"ticket"`
+	TicketHeight  uint32 `json:"ticketheight"`
+	SpentBy       string `json:"spentby"`
+	SpentByHeight uint32 `json:"spentbyheight"`
+}
+
+// poolUserInfo is the result of stakepooluserinfo.
+type poolUserInfo struct {
+	Tickets []poolTicketInfo `json:"tickets"`
+	Invalid []string         `json:"invalid"`
+}
+
+// ticketLifetime holds the chain parameters that decide a ticket's reported
+// status.
+type ticketLifetime struct {
+	Maturity int64
+	Expiry   int64
+}
+
+// reportStatus turns a stored record into the status string dcrwallet
+// reports: a stored live ticket is "immature" until the tip reaches its
+// height plus the ticket maturity plus one; a stored missed ticket (revoked)
+// is "expired" when it was revoked at least TicketExpiry blocks after it was
+// mined.
+func (lt ticketLifetime) reportStatus(t *poolTicket, tip int64) string {
+	switch t.Status {
+	case poolLive:
+		if t.Height == 0 || tip < t.Height+lt.Maturity+1 {
+			return "immature"
+		}
+		return "live"
+	case poolVoted:
+		return "voted"
+	case poolMissed:
+		if t.SpentByHeight-t.Height >= lt.Expiry {
+			return "expired"
+		}
+		return "missed"
+	}
+	return ""
+}
+
+// info renders the user's record as stakepooluserinfo returns it. A nil
+// user (unknown address) gives two empty arrays.
+func (lt ticketLifetime) info(u *poolUser, tip int64) poolUserInfo {
+	res := poolUserInfo{Tickets: []poolTicketInfo{}, Invalid: []string{}}
+	if u == nil {
+		return res
+	}
+	for _, t := range u.Tickets {
+		spent := t.SpentBy
+		if spent == "" {
+			spent = zeroHashString
+		}
+		res.Tickets = append(res.Tickets, poolTicketInfo{
+			Status:        lt.reportStatus(t, tip),
+			Ticket:        t.Hash,
+			TicketHeight:  uint32(t.Height),
+			SpentBy:       spent,
+			SpentByHeight: uint32(t.SpentByHeight),
+		})
+	}
+	res.Invalid = append(res.Invalid, u.Invalid...)
+	return res
+}
+
+// poolUserFor returns the record of the user whose voting script has the
+// given hash160, creating it.
+func (st *state) poolUserFor(scriptHash string) *poolUser {
+	u := st.PoolUsers[scriptHash]
+	if u == nil {
+		u = &poolUser{}
+		st.PoolUsers[scriptHash] = u
+	}
+	return u
+}
+
+// addValid records a ticket that passed the fee check (or was added by an
+// operator). A ticket already recorded keeps its record; a ticket listed as
+// invalid moves to the valid list.
+func (u *poolUser) addValid(hash string, height int64) {
+	u.removeInvalid(hash)
+	for _, t := range u.Tickets {
+		if t.Hash == hash {
+			if t.Height == 0 {
+				t.Height = height
+			}
+			return
+		}
+	}
+	u.Tickets = append(u.Tickets, &poolTicket{Hash: hash, Height: height, Status: poolLive})
+}
+
+// addInvalid lists a ticket that failed the fee check, once. A ticket
+// already valid (for example added by an operator) stays valid.
+func (u *poolUser) addInvalid(hash string) {
+	for _, t := range u.Tickets {
+		if t.Hash == hash {
+			return
+		}
+	}
+	for _, h := range u.Invalid {
+		if h == hash {
+			return
+		}
+	}
+	u.Invalid = append(u.Invalid, hash)
+}
+
+func (u *poolUser) removeInvalid(hash string) {
+	out := u.Invalid[:0]
+	for _, h := range u.Invalid {
+		if h != hash {
+			out = append(out, h)
+		}
+	}
+	u.Invalid = out
+}
+
+// markSpent records the vote (voted=true) or revocation of a valid ticket.
+// It reports whether the ticket belongs to this user.
+func (u *poolUser) markSpent(hash, spender string, height int64, voted bool) bool {
+	for _, t := range u.Tickets {
+		if t.Hash != hash {
+			continue
+		}
+		t.Status = poolMissed
+		if voted {
+			t.Status = poolVoted
+		}
+		t.SpentBy = spender
+		t.SpentByHeight = height
+		return true
+	}
+	return false
+}
+
+// sortedPoolUsers returns the user keys in a stable order (for tests and
+// deterministic processing).
+func (st *state) sortedPoolUsers() []string {
+	keys := make([]string, 0, len(st.PoolUsers))
+	for k := range st.PoolUsers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

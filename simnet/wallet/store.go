@@ -1,0 +1,198 @@
+package wallet
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// stateFileName is the name of the wallet's database file inside its data
+// directory.
+const stateFileName = "wallet.json"
+
+// stateVersion is bumped whenever the layout of the saved state changes in a
+// way older code cannot read.
+const stateVersion = 1
+
+// state is everything the wallet must remember across a restart. Keys are
+// not stored: they are derived again from the seed. The file is small on a
+// simulated chain, so the whole state is rewritten atomically after every
+// change (write to a temporary file, fsync, rename).
+type state struct {
+	Version int `json:"version"`
+
+	// SyncHeight and SyncHash name the last block the wallet processed.
+	// BlockHashes holds the hash of every processed main-chain block by
+	// height, so that a reorganisation can be noticed.
+	SyncHeight  int64    `json:"syncheight"`
+	SyncHash    string   `json:"synchash"`
+	BlockHashes []string `json:"blockhashes"`
+
+	// NextExternal and NextInternal are the indexes of the next address
+	// handed out on the default account's external and internal branches.
+	NextExternal uint32 `json:"nextexternal"`
+	NextInternal uint32 `json:"nextinternal"`
+
+	// Scripts are the imported redeem scripts (hex), in import order.
+	Scripts []string `json:"scripts"`
+
+	// Txs are the transactions that touch the wallet, by txid.
+	Txs map[string]*txRecord `json:"txs"`
+
+	// Credits are the wallet's unspent outputs, by outpoint key (txid:index).
+	Credits map[string]*credit `json:"credits"`
+
+	// Tickets are the tickets the wallet tracks (its own purchases, tickets
+	// it can vote, tickets added with addticket), by ticket hash.
+	Tickets map[string]*ticket `json:"tickets"`
+
+	// PoolUsers are the stake-pool mode records, keyed by the hex hash160
+	// of a user's voting address (the P2SH script hash).
+	PoolUsers map[string]*poolUser `json:"poolusers"`
+}
+
+// txRecord is one wallet-relevant transaction.
+type txRecord struct {
+	Hex         string `json:"hex"`
+	BlockHash   string `json:"blockhash,omitempty"`
+	BlockHeight int64  `json:"blockheight"` // 0 while unmined
+	BlockIndex  uint32 `json:"blockindex"`
+	BlockTime   int64  `json:"blocktime,omitempty"`
+	Received    int64  `json:"received"` // unix time first seen
+}
+
+// credit is an unspent output the wallet can sign for.
+type credit struct {
+	TxID     string `json:"txid"`
+	Index    uint32 `json:"index"`
+	Tree     int8   `json:"tree"`
+	Amount   int64  `json:"amount"`
+	PkScript string `json:"pkscript"`
+	Height   int64  `json:"height"` // 0 while unmined
+	// Kind says how the output matures: "coinbase", "stakegen" (vote and
+	// revocation payouts), "ticketchange" or "" for ordinary outputs.
+	Kind string `json:"kind,omitempty"`
+	// Branch and AddrIndex locate the key that can spend it.
+	Branch    uint32 `json:"branch"`
+	AddrIndex uint32 `json:"addrindex"`
+	// SpentBy is set while an unmined wallet transaction spends it.
+	SpentBy string `json:"spentby,omitempty"`
+}
+
+// ticketState is the life stage of a tracked ticket as the wallet sees it.
+type ticketState string
+
+const (
+	ticketUnmined ticketState = "unmined"
+	ticketMined   ticketState = "mined" // immature or live (or missed, until revoked)
+	ticketVoted   ticketState = "voted"
+	ticketRevoked ticketState = "revoked"
+)
+
+// ticket is a ticket the wallet tracks.
+type ticket struct {
+	Hash        string      `json:"hash"`
+	Hex         string      `json:"hex"`
+	Height      int64       `json:"height"` // mined height, 0 unknown/unmined
+	State       ticketState `json:"state"`
+	SpentBy     string      `json:"spentby,omitempty"`
+	SpentHeight int64       `json:"spentheight,omitempty"`
+	// Votable is true when the wallet holds a key of the voting script.
+	Votable bool `json:"votable"`
+	// Added is true for tickets given with addticket.
+	Added bool `json:"added,omitempty"`
+	// Own is true for tickets this wallet paid for.
+	Own bool `json:"own,omitempty"`
+}
+
+// poolUser is one stake-pool user's record: valid tickets with their
+// status and the hashes of tickets that failed the fee check.
+type poolUser struct {
+	Tickets []*poolTicket `json:"tickets"`
+	Invalid []string      `json:"invalid"`
+}
+
+// poolTicket is a valid ticket of a stake-pool user.
+type poolTicket struct {
+	Hash          string `json:"hash"`
+	Height        int64  `json:"height"`
+	Status        string `json:"status"` // "live" (immature or live), "voted", "missed"
+	SpentBy       string `json:"spentby,omitempty"`
+	SpentByHeight int64  `json:"spentbyheight,omitempty"`
+}
+
+func newState() *state {
+	return &state{
+		Version:   stateVersion,
+		Txs:       make(map[string]*txRecord),
+		Credits:   make(map[string]*credit),
+		Tickets:   make(map[string]*ticket),
+		PoolUsers: make(map[string]*poolUser),
+	}
+}
+
+// loadState reads the state file of dir; a missing file gives a fresh state.
+func loadState(dir string) (*state, error) {
+	b, err := os.ReadFile(filepath.Join(dir, stateFileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return newState(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read wallet state: %w", err)
+	}
+	st := newState()
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, fmt.Errorf("wallet state %s is corrupt: %w", filepath.Join(dir, stateFileName), err)
+	}
+	if st.Version != stateVersion {
+		return nil, fmt.Errorf("wallet state version %d is not supported (want %d)", st.Version, stateVersion)
+	}
+	if st.Txs == nil {
+		st.Txs = make(map[string]*txRecord)
+	}
+	if st.Credits == nil {
+		st.Credits = make(map[string]*credit)
+	}
+	if st.Tickets == nil {
+		st.Tickets = make(map[string]*ticket)
+	}
+	if st.PoolUsers == nil {
+		st.PoolUsers = make(map[string]*poolUser)
+	}
+	return st, nil
+}
+
+// save writes the state to dir atomically.
+func (st *state) save(dir string) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode wallet state: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, stateFileName+".tmp*")
+	if err != nil {
+		return fmt.Errorf("save wallet state: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save wallet state: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save wallet state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save wallet state: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, stateFileName)); err != nil {
+		return fmt.Errorf("save wallet state: %w", err)
+	}
+	return nil
+}
+
+// outpointKey is the map key of an output.
+func outpointKey(txid string, index uint32) string {
+	return fmt.Sprintf("%s:%d", txid, index)
+}
