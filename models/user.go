@@ -1,0 +1,168 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+)
+
+// User is one account. The VSP columns (multisig address and script, pool and
+// user pubkey addresses, fee address, registration height, API token, vote
+// bits and version) are empty until the user submits a pubkey address.
+type User struct {
+	ID               int64  `db:"id"`
+	Email            string `db:"email"`
+	PasswordHash     string `db:"password_hash"`
+	EmailVerified    bool   `db:"email_verified"`
+	CreatedAt        int64  `db:"created_at"`
+	DeletedAt        int64  `db:"deleted_at"` // 0 while the account exists
+	MultiSigAddress  string `db:"multisig_address"`
+	MultiSigScript   string `db:"multisig_script"`
+	PoolPubKeyAddr   string `db:"pool_pubkey_addr"`
+	UserPubKeyAddr   string `db:"user_pubkey_addr"`
+	UserFeeAddr      string `db:"user_fee_addr"`
+	HeightRegistered int64  `db:"height_registered"`
+	APIToken         string `db:"api_token"`
+	VoteBits         int64  `db:"vote_bits"`
+	VoteBitsVersion  int64  `db:"vote_bits_version"`
+}
+
+// HasMultiSig reports whether the user has a voting address yet.
+func (u *User) HasMultiSig() bool { return u.MultiSigAddress != "" }
+
+// deletedEmail is what a deleted account's email becomes: unique, not an
+// address (no "@", so no login form can ever match it), not personal data.
+func deletedEmail(id int64) string { return "deleted:" + strconv.FormatInt(id, 10) }
+
+// CreateUser inserts u and sets u.ID. ErrExists means the email is taken.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	if err := s.exec(ctx).Insert(u); err != nil {
+		return fmt.Errorf("create user: %w", classify(err))
+	}
+	return nil
+}
+
+// UserByID returns a live (not deleted) user.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	err := s.exec(ctx).SelectOne(&u, "SELECT * FROM users WHERE id = ? AND deleted_at = 0", id)
+	if err != nil {
+		return nil, fmt.Errorf("user %d: %w", id, classify(err))
+	}
+	return &u, nil
+}
+
+// UserByEmail returns a live user by email (compared case-insensitively).
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := s.exec(ctx).SelectOne(&u, "SELECT * FROM users WHERE email = ? AND deleted_at = 0", email)
+	if err != nil {
+		return nil, fmt.Errorf("user by email: %w", classify(err))
+	}
+	return &u, nil
+}
+
+// EmailInUse reports whether any account, deleted or not, holds email.
+func (s *Store) EmailInUse(ctx context.Context, email string) (bool, error) {
+	n, err := s.exec(ctx).SelectInt("SELECT COUNT(*) FROM users WHERE email = ?", email)
+	if err != nil {
+		return false, fmt.Errorf("check email: %w", err)
+	}
+	return n > 0, nil
+}
+
+// UpdateUser writes every column of u.
+func (s *Store) UpdateUser(ctx context.Context, u *User) error {
+	n, err := s.exec(ctx).Update(u)
+	if err != nil {
+		return fmt.Errorf("update user %d: %w", u.ID, classify(err))
+	}
+	if n == 0 {
+		return fmt.Errorf("update user %d: %w", u.ID, ErrNotFound)
+	}
+	return nil
+}
+
+// SetPassword stores a new password hash and, in the same transaction, ends
+// every session of the user and discards outstanding password-reset tokens.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+	return s.inTx(ctx, func(tx gorpExec) error {
+		if _, err := tx.Exec("UPDATE users SET password_hash = ? WHERE id = ? AND deleted_at = 0", hash, userID); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		if _, err := tx.Exec("DELETE FROM tokens WHERE user_id = ? AND purpose = ?", userID, PurposePasswordReset); err != nil {
+			return fmt.Errorf("drop reset tokens: %w", err)
+		}
+		return nil
+	})
+}
+
+// MarkEmailVerified sets the verified flag.
+func (s *Store) MarkEmailVerified(ctx context.Context, userID int64) error {
+	if _, err := s.exec(ctx).Exec("UPDATE users SET email_verified = ? WHERE id = ?", true, userID); err != nil {
+		return fmt.Errorf("verify email: %w", err)
+	}
+	return nil
+}
+
+// ChangeEmail sets a new (verified) email, ends every session of the user and
+// drops all their outstanding tokens. ErrExists means the address was taken
+// meanwhile.
+func (s *Store) ChangeEmail(ctx context.Context, userID int64, email string) error {
+	return s.inTx(ctx, func(tx gorpExec) error {
+		if _, err := tx.Exec("UPDATE users SET email = ?, email_verified = ? WHERE id = ? AND deleted_at = 0",
+			email, true, userID); err != nil {
+			return fmt.Errorf("change email: %w", classify(err))
+		}
+		if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		if _, err := tx.Exec("DELETE FROM tokens WHERE user_id = ?", userID); err != nil {
+			return fmt.Errorf("drop tokens: %w", err)
+		}
+		return nil
+	})
+}
+
+// DeleteUser removes an account's personal data and credentials: the email
+// is replaced by a placeholder, the password and API token are cleared and
+// every session and token is deleted. The row itself is kept (marked
+// deleted) so the user id — from which the pool key and fee address are
+// derived — is never reused and tickets already bought keep being voted
+// with the last saved preferences.
+func (s *Store) DeleteUser(ctx context.Context, userID int64, now int64) error {
+	return s.inTx(ctx, func(tx gorpExec) error {
+		res, err := tx.Exec("UPDATE users SET email = ?, password_hash = '', api_token = '', deleted_at = ? "+
+			"WHERE id = ? AND deleted_at = 0", deletedEmail(userID), now, userID)
+		if err != nil {
+			return fmt.Errorf("delete user: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("delete user %d: %w", userID, ErrNotFound)
+		}
+		if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		if _, err := tx.Exec("DELETE FROM tokens WHERE user_id = ?", userID); err != nil {
+			return fmt.Errorf("drop tokens: %w", err)
+		}
+		return nil
+	})
+}
+
+// CountUsers returns the number of live accounts and of those with a voting
+// address ("active").
+func (s *Store) CountUsers(ctx context.Context) (total, active int64, err error) {
+	total, err = s.exec(ctx).SelectInt("SELECT COUNT(*) FROM users WHERE deleted_at = 0")
+	if err != nil {
+		return 0, 0, fmt.Errorf("count users: %w", err)
+	}
+	active, err = s.exec(ctx).SelectInt("SELECT COUNT(*) FROM users WHERE deleted_at = 0 AND multisig_address <> ''")
+	if err != nil {
+		return 0, 0, fmt.Errorf("count active users: %w", err)
+	}
+	return total, active, nil
+}
