@@ -70,9 +70,12 @@ var mainNetParams = Params{
 	DCP0010Height: 657280,
 	DCP0012Height: 794368,
 
-	RuleChangeActivationInterval: 8064,
-	TreasuryVoteInterval:         288,
-	OrganizationPkScript:         mustHex("a914f5916158e3e2c4551c1796708db8367207ed13bb87"),
+	RuleChangeActivationInterval:   8064,
+	RuleChangeActivationQuorum:     4032,
+	RuleChangeActivationMultiplier: 3,
+	RuleChangeActivationDivisor:    4,
+	TreasuryVoteInterval:           288,
+	OrganizationPkScript:           mustHex("a914f5916158e3e2c4551c1796708db8367207ed13bb87"),
 
 	WalletVoteVersion: 11,
 	deployments:       mainNetDeployments,
@@ -133,9 +136,12 @@ var testNet3Params = Params{
 	DCP0010Height: 877728,
 	DCP0012Height: 1170048,
 
-	RuleChangeActivationInterval: 5040,
-	TreasuryVoteInterval:         60,
-	OrganizationPkScript:         mustHex("a914d585cd7426d25b4ea5faf1e6987aacfeda3db94287"),
+	RuleChangeActivationInterval:   5040,
+	RuleChangeActivationQuorum:     2520,
+	RuleChangeActivationMultiplier: 3,
+	RuleChangeActivationDivisor:    4,
+	TreasuryVoteInterval:           60,
+	OrganizationPkScript:           mustHex("a914d585cd7426d25b4ea5faf1e6987aacfeda3db94287"),
 
 	WalletVoteVersion: 12,
 	deployments:       testNet3Deployments,
@@ -194,9 +200,12 @@ var simNetParams = Params{
 
 	DCPAlwaysActive: true,
 
-	RuleChangeActivationInterval: 320,
-	TreasuryVoteInterval:         48,
-	OrganizationPkScript:         mustHex("a914cbb08d6ca783b533b2c7d24a51fbca92d937bf9987"),
+	RuleChangeActivationInterval:   320,
+	RuleChangeActivationQuorum:     160,
+	RuleChangeActivationMultiplier: 3,
+	RuleChangeActivationDivisor:    4,
+	TreasuryVoteInterval:           48,
+	OrganizationPkScript:           mustHex("a914cbb08d6ca783b533b2c7d24a51fbca92d937bf9987"),
 
 	WalletVoteVersion: 12,
 	deployments:       simNetDeployments,
@@ -252,9 +261,12 @@ var regNetParams = Params{
 	WorkRewardProportionV2:   1,
 	StakeRewardProportionV2:  8,
 
-	RuleChangeActivationInterval: 320,
-	TreasuryVoteInterval:         4,
-	OrganizationPkScript:         mustHex("a9146913bcc838bd0087fb3f6b3c868423d5e300078d87"),
+	RuleChangeActivationInterval:   320,
+	RuleChangeActivationQuorum:     160,
+	RuleChangeActivationMultiplier: 3,
+	RuleChangeActivationDivisor:    4,
+	TreasuryVoteInterval:           4,
+	OrganizationPkScript:           mustHex("a9146913bcc838bd0087fb3f6b3c868423d5e300078d87"),
 
 	WalletVoteVersion: 1,
 	deployments:       regNetDeployments,

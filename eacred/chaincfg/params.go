@@ -163,10 +163,15 @@ type Params struct {
 	// the genesis block (simnet).
 	DCPAlwaysActive bool
 
-	// Rule change voting.
-	RuleChangeActivationInterval uint32
-	TreasuryVoteInterval         uint64
-	OrganizationPkScript         []byte
+	// Rule change voting: an agenda's vote runs over intervals of
+	// RuleChangeActivationInterval blocks, needs Quorum votes cast and
+	// Multiplier/Divisor of them for one choice to pass.
+	RuleChangeActivationInterval   uint32
+	RuleChangeActivationQuorum     uint32
+	RuleChangeActivationMultiplier uint32
+	RuleChangeActivationDivisor    uint32
+	TreasuryVoteInterval           uint64
+	OrganizationPkScript           []byte
 
 	// WalletVoteVersion is the vote version eacrwallet writes into votes.
 	WalletVoteVersion uint32
