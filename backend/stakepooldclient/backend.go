@@ -1,0 +1,138 @@
+package stakepooldclient
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Backend is one stakepoold, spoken to in domain types. Implementations wrap
+// failures in ErrBackendDown or ErrBackendRejected; any other error is
+// treated as "down". Dial returns the gRPC implementation.
+type Backend interface {
+	// Name identifies the backend in logs and on the status page (host:port).
+	Name() string
+	// ConnState is the transport's state (gRPC connectivity state name).
+	ConnState() string
+	Version(ctx context.Context) (Version, error)
+	Health(ctx context.Context) (Health, error)
+	ColdWalletExtPub(ctx context.Context) (string, error)
+	// ValidateAddress asks the wallet about addr. index is the address
+	// index of addr on the default account's external branch (the user
+	// id) so the wallet can watch that far before answering.
+	ValidateAddress(ctx context.Context, addr string, index uint32) (AddressInfo, error)
+	CreateMultisig(ctx context.Context, addrs []string) (Multisig, error)
+	// ImportScript imports a redeem script (hex) without rescan and returns
+	// the best block height. Importing a known script succeeds.
+	ImportScript(ctx context.Context, script string) (int64, error)
+	// ImportScripts imports scripts (hex) the wallet is missing and rescans
+	// from rescanFrom.
+	ImportScripts(ctx context.Context, scripts []string, rescanFrom int64) error
+	// ImportedAddresses lists the P2SH addresses of the scripts the wallet
+	// has imported.
+	ImportedAddresses(ctx context.Context) ([]string, error)
+	// SetVotingPrefs replaces every user's voting preferences.
+	SetVotingPrefs(ctx context.Context, prefs []VotingPrefs) error
+	// SetUserVotingPrefs sets one user's voting preferences.
+	SetUserVotingPrefs(ctx context.Context, prefs VotingPrefs) error
+	// SetAddedLowFeeTickets replaces the admin-added low-fee tickets.
+	SetAddedLowFeeTickets(ctx context.Context, tickets []Ticket) error
+	AddedLowFeeTickets(ctx context.Context) ([]Ticket, error)
+	IgnoredLowFeeTickets(ctx context.Context) ([]Ticket, error)
+	LiveTickets(ctx context.Context) ([]Ticket, error)
+	UserTickets(ctx context.Context, multisigAddr string) (UserTickets, error)
+	StakeInfo(ctx context.Context) (StakeInfo, error)
+	Agendas(ctx context.Context) (Agendas, error)
+	Close() error
+}
+
+// member is one backend plus what the client knows about it.
+type member struct {
+	b Backend
+
+	mu        sync.Mutex
+	state     State
+	health    Health
+	healthAt  time.Time
+	version   Version
+	lastErr   string
+	lastErrAt time.Time
+	// needsSync: the backend missed a write (or was never synced) and must
+	// be repaired before it counts as healthy.
+	needsSync bool
+	// dirty: a write happened while a repair was running, so the repair
+	// must run again before the backend is healthy.
+	dirty bool
+}
+
+func (m *member) name() string { return m.b.Name() }
+
+// usable reports whether the member should be sent calls (not known down).
+func (m *member) usable() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.state != StateDown
+}
+
+func (m *member) healthy() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.state == StateHealthy
+}
+
+// fail records err; a "down" error also marks the member down and in need
+// of a repair.
+func (m *member) fail(err error, now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lastErr = err.Error()
+	m.lastErrAt = now
+	if isDown(err) {
+		m.state = StateDown
+		m.needsSync = true
+		m.dirty = true
+	}
+}
+
+// missedWrite marks that the member did not receive a write.
+func (m *member) missedWrite() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.needsSync = true
+	m.dirty = true
+	if m.state == StateHealthy {
+		m.state = StateDown
+	}
+}
+
+// wrote notes a successful write; if a repair is running it must re-run so
+// that the write is not lost behind the repair's older snapshot.
+func (m *member) wrote() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.state == StateSyncing {
+		m.dirty = true
+	}
+}
+
+func (m *member) setHealth(h Health, now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.health = h
+	m.healthAt = now
+}
+
+func (m *member) status() BackendStatus {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return BackendStatus{
+		Name:        m.b.Name(),
+		Conn:        m.b.ConnState(),
+		State:       m.state,
+		Health:      m.health,
+		HealthAt:    m.healthAt,
+		Version:     m.version,
+		LastError:   m.lastErr,
+		LastErrorAt: m.lastErrAt,
+	}
+}

@@ -1,0 +1,353 @@
+package stakepooldclient_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	spc "github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
+)
+
+const coldXpub = "spubCOLD"
+
+// memSource is an in-memory Source.
+type memSource struct {
+	mu      sync.Mutex
+	users   []spc.PoolUser
+	tickets []spc.Ticket
+}
+
+func (s *memSource) PoolUsers(context.Context) ([]spc.PoolUser, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]spc.PoolUser(nil), s.users...), nil
+}
+
+func (s *memSource) AddedLowFeeTickets(context.Context) ([]spc.Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]spc.Ticket(nil), s.tickets...), nil
+}
+
+func (s *memSource) add(u spc.PoolUser) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users = append(s.users, u)
+}
+
+func newFakes(n int) []*fakebackend.Backend {
+	var fs []*fakebackend.Backend
+	for i := 0; i < n; i++ {
+		fs = append(fs, fakebackend.New(string(rune('a'+i))+":1", "seed", coldXpub))
+	}
+	return fs
+}
+
+func newClient(t *testing.T, fs []*fakebackend.Backend) *spc.Client {
+	t.Helper()
+	var bs []spc.Backend
+	for _, f := range fs {
+		bs = append(bs, f)
+	}
+	c, err := spc.New(bs, spc.Options{ColdWalletExtPub: coldXpub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func userFor(id int64, pool, user, seed string, height int64) spc.PoolUser {
+	script := fakebackend.Script([]string{fakebackend.PoolPubKey(seed, pool), user})
+	return spc.PoolUser{
+		Prefs: spc.VotingPrefs{UserID: id, MultisigAddress: fakebackend.ScriptAddress(script),
+			VoteBits: 1, VoteBitsVersion: 8},
+		RedeemScript: script, HeightRegistered: height,
+	}
+}
+
+func TestStartSyncsEveryBackend(t *testing.T) {
+	fs := newFakes(2)
+	src := &memSource{tickets: []spc.Ticket{{Hash: "aa", MultisigAddress: "Scx"}}}
+	u1 := userFor(1, "Ss1", "Sk1", "seed", 300)
+	u2 := userFor(2, "Ss2", "Sk2", "seed", 200)
+	src.users = []spc.PoolUser{u1, u2}
+	// Backend a already has user 1's script; b has none.
+	fs[0].Imported[u1.Prefs.MultisigAddress] = u1.RedeemScript
+	c := newClient(t, fs)
+	if err := c.Start(context.Background(), src, spc.Version{Major: 1}); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	for _, f := range fs {
+		f.Do(func(b *fakebackend.Backend) {
+			if len(b.Imported) != 2 {
+				t.Errorf("%s: imported %d scripts, want 2", b.Name(), len(b.Imported))
+			}
+			if len(b.Prefs) != 2 || len(b.Added) != 1 {
+				t.Errorf("%s: prefs %d added %d", b.Name(), len(b.Prefs), len(b.Added))
+			}
+		})
+	}
+	if fs[0].RescanFrom != 200 || fs[1].RescanFrom != 200 {
+		t.Errorf("rescan heights %d %d, want 200 (smallest missing)", fs[0].RescanFrom, fs[1].RescanFrom)
+	}
+	if ok, why := c.Health(); !ok {
+		t.Errorf("Health: %s", why)
+	}
+	if c.VoteVersion() != 8 {
+		t.Errorf("vote version %d", c.VoteVersion())
+	}
+}
+
+func TestStartMismatches(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(fs []*fakebackend.Backend)
+		require spc.Version
+		want    string
+	}{
+		{"cold xpub", func(fs []*fakebackend.Backend) { fs[1].ColdXpub = "spubOTHER" }, spc.Version{}, "cold wallet xpub"},
+		{"vote version", func(fs []*fakebackend.Backend) { fs[1].HealthValue.VoteVersion = 9 }, spc.Version{}, "vote versions differ"},
+		{"api major", func(fs []*fakebackend.Backend) { fs[0].VersionValue.Major = 2 }, spc.Version{Major: 1}, "not compatible"},
+		{"api minor", func(fs []*fakebackend.Backend) {}, spc.Version{Major: 1, Minor: 3}, "not compatible"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := newFakes(2)
+			tc.mutate(fs)
+			c := newClient(t, fs)
+			err := c.Start(context.Background(), &memSource{}, tc.require)
+			if !errors.Is(err, spc.ErrMismatch) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want ErrMismatch with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestBackendDownAtStartIsRepairedLater(t *testing.T) {
+	fs := newFakes(2)
+	fs[1].SetDown(true)
+	src := &memSource{}
+	c := newClient(t, fs)
+	ctx := context.Background()
+	if err := c.Start(ctx, src, spc.Version{}); err != nil {
+		t.Fatalf("Start with one backend down: %v", err)
+	}
+	ok, why := c.Health()
+	if ok || !strings.Contains(why, "b:1") {
+		t.Fatalf("Health = %v %q, want b:1 reported", ok, why)
+	}
+	// A sign-up while b is down succeeds on a.
+	res, err := c.CreateAddress(ctx, spc.AddressRequest{Index: 1, PoolAddress: "Ss1", UserPubKeyAddr: "Sk1"})
+	if err != nil {
+		t.Fatalf("CreateAddress with one backend down: %v", err)
+	}
+	if len(res.Missed) != 1 || res.Missed[0] != "b:1" {
+		t.Errorf("Missed = %v", res.Missed)
+	}
+	src.add(spc.PoolUser{Prefs: spc.VotingPrefs{UserID: 1, MultisigAddress: res.Multisig.Address, VoteBits: 1},
+		RedeemScript: res.Multisig.RedeemScript, HeightRegistered: res.HeightRegistered})
+	if fs[1].CallCount("ImportScript") != 0 {
+		t.Errorf("down backend was sent ImportScript")
+	}
+	// b returns: the repair gives it the script and the prefs.
+	fs[1].SetDown(false)
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatalf("RepairAll: %v", err)
+	}
+	fs[1].Do(func(b *fakebackend.Backend) {
+		if b.Imported[res.Multisig.Address] != res.Multisig.RedeemScript {
+			t.Errorf("returning backend did not get the script")
+		}
+		if _, ok := b.Prefs[res.Multisig.Address]; !ok {
+			t.Errorf("returning backend did not get the prefs")
+		}
+	})
+	if ok, why := c.Health(); !ok {
+		t.Errorf("Health after repair: %s", why)
+	}
+}
+
+func TestCreateAddress(t *testing.T) {
+	fs := newFakes(3)
+	c := newClient(t, fs)
+	ctx := context.Background()
+	if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.CreateAddress(ctx, spc.AddressRequest{Index: 7, PoolAddress: "Ss7", UserPubKeyAddr: "SkU"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPK := fakebackend.PoolPubKey("seed", "Ss7")
+	wantScript := fakebackend.Script([]string{wantPK, "SkU"})
+	if res.PoolPubKeyAddr != wantPK || res.Multisig.RedeemScript != wantScript ||
+		res.Multisig.Address != fakebackend.ScriptAddress(wantScript) || res.HeightRegistered != 1000 {
+		t.Errorf("result %+v", res)
+	}
+	for _, f := range fs {
+		if f.CallCount("ImportScript") != 1 {
+			t.Errorf("%s: ImportScript calls %d", f.Name(), f.CallCount("ImportScript"))
+		}
+	}
+	if len(res.Missed) != 0 {
+		t.Errorf("Missed %v", res.Missed)
+	}
+}
+
+func TestCreateAddressErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(fs []*fakebackend.Backend)
+		pool   string
+		want   error
+		halts  bool
+	}{
+		{"different seed", func(fs []*fakebackend.Backend) { fs[2].SetSeed("other") }, "Ss1", spc.ErrInconsistent, true},
+		{"all rejected", func(fs []*fakebackend.Backend) {}, "bad1", spc.ErrRejected, false},
+		{"all down", func(fs []*fakebackend.Backend) {
+			for _, f := range fs {
+				f.SetDown(true)
+			}
+		}, "Ss1", spc.ErrUnavailable, false},
+		{"not mine", func(fs []*fakebackend.Backend) {}, "foreign1", spc.ErrNotMine, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := newFakes(3)
+			c := newClient(t, fs)
+			ctx := context.Background()
+			if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+				t.Fatal(err)
+			}
+			tc.mutate(fs)
+			_, err := c.CreateAddress(ctx, spc.AddressRequest{Index: 1, PoolAddress: tc.pool, UserPubKeyAddr: "SkU"})
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			reason, _ := c.Halted()
+			if (reason != "") != tc.halts {
+				t.Fatalf("halted = %q, want halt %v", reason, tc.halts)
+			}
+			for _, f := range fs {
+				if tc.halts && f.CallCount("ImportScript") != 0 {
+					t.Errorf("%s: script imported despite inconsistency", f.Name())
+				}
+			}
+		})
+	}
+}
+
+func TestHaltAndRecheck(t *testing.T) {
+	fs := newFakes(2)
+	c := newClient(t, fs)
+	ctx := context.Background()
+	if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	good, err := c.CreateAddress(ctx, spc.AddressRequest{Index: 1, PoolAddress: "Ss1", UserPubKeyAddr: "SkA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs[1].SetSeed("restored-from-another-seed")
+	_, err = c.CreateAddress(ctx, spc.AddressRequest{Index: 2, PoolAddress: "Ss2", UserPubKeyAddr: "SkB"})
+	if !errors.Is(err, spc.ErrInconsistent) {
+		t.Fatalf("err = %v, want ErrInconsistent", err)
+	}
+	if ok, why := c.Health(); ok || !strings.Contains(why, "halted") {
+		t.Fatalf("Health = %v %q", ok, why)
+	}
+	// Halted: even with the wallets fixed, creation stays off until re-check.
+	fs[1].SetSeed("seed")
+	if _, err := c.CreateAddress(ctx, spc.AddressRequest{Index: 2, PoolAddress: "Ss2", UserPubKeyAddr: "SkB"}); !errors.Is(err, spc.ErrHalted) {
+		t.Fatalf("err = %v, want ErrHalted", err)
+	}
+	probe := &spc.Probe{Index: 1, PoolAddress: "Ss1", PoolPubKeyAddr: good.PoolPubKeyAddr,
+		UserPubKeyAddr: "SkA", RedeemScript: good.Multisig.RedeemScript, MultisigAddress: good.Multisig.Address}
+	fs[1].SetSeed("still-wrong")
+	if err := c.Recheck(ctx, probe); !errors.Is(err, spc.ErrInconsistent) {
+		t.Fatalf("Recheck with a wrong wallet: %v", err)
+	}
+	if r, _ := c.Halted(); r == "" {
+		t.Fatal("failed re-check lifted the halt")
+	}
+	fs[1].SetSeed("seed")
+	if err := c.Recheck(ctx, probe); err != nil {
+		t.Fatalf("Recheck: %v", err)
+	}
+	if ok, why := c.Health(); !ok {
+		t.Fatalf("Health after re-check: %s", why)
+	}
+	if _, err := c.CreateAddress(ctx, spc.AddressRequest{Index: 2, PoolAddress: "Ss2", UserPubKeyAddr: "SkB"}); err != nil {
+		t.Fatalf("CreateAddress after re-check: %v", err)
+	}
+}
+
+func TestReadsAndWrites(t *testing.T) {
+	fs := newFakes(2)
+	fs[0].Ignored = []spc.Ticket{{Hash: "02", MultisigAddress: "ScA"}}
+	fs[1].Ignored = []spc.Ticket{{Hash: "01", MultisigAddress: "ScB"}, {Hash: "02", MultisigAddress: "ScA"}}
+	fs[0].Tickets["ScA"] = spc.UserTickets{Tickets: []spc.UserTicket{{Hash: "t1", Status: spc.StatusLive}}}
+	fs[1].Tickets["ScA"] = spc.UserTickets{Tickets: []spc.UserTicket{{Hash: "t1", Status: spc.StatusLive}}}
+	fs[0].Stake = spc.StakeInfo{BlockHeight: 5}
+	fs[1].Stake = spc.StakeInfo{BlockHeight: 6}
+	c := newClient(t, fs)
+	ctx := context.Background()
+	if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	ign, err := c.IgnoredLowFeeTickets(ctx)
+	if err != nil || len(ign) != 2 || ign[0].Hash != "01" || ign[1].Hash != "02" {
+		t.Fatalf("ignored union = %v %v", ign, err)
+	}
+	// First backend down: reads come from the second.
+	fs[0].SetDown(true)
+	si, err := c.StakeInfo(ctx)
+	if err != nil || si.BlockHeight != 6 {
+		t.Fatalf("StakeInfo = %+v %v", si, err)
+	}
+	ut, err := c.UserTickets(ctx, "ScA")
+	if err != nil || len(ut.Tickets) != 1 {
+		t.Fatalf("UserTickets = %+v %v", ut, err)
+	}
+	// A write with one backend down succeeds and marks it for repair.
+	p := spc.VotingPrefs{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}
+	if err := c.PushUserPrefs(ctx, p); err != nil {
+		t.Fatalf("PushUserPrefs: %v", err)
+	}
+	if fs[1].Prefs["ScA"].VoteBits != 5 {
+		t.Errorf("prefs not pushed")
+	}
+	fs[1].SetDown(true)
+	if err := c.PushUserPrefs(ctx, p); !errors.Is(err, spc.ErrUnavailable) {
+		t.Fatalf("PushUserPrefs all down: %v", err)
+	}
+	if _, err := c.StakeInfo(ctx); !errors.Is(err, spc.ErrUnavailable) {
+		t.Fatalf("StakeInfo all down: %v", err)
+	}
+	st := c.Statuses()
+	if len(st) != 2 || st[0].State != spc.StateDown || st[0].LastError == "" || st[0].Conn != "TransientFailure" {
+		t.Errorf("statuses %+v", st)
+	}
+}
+
+func TestNotReadyBackendIsDown(t *testing.T) {
+	fs := newFakes(2)
+	fs[1].HealthValue.WalletUnlocked = false
+	c := newClient(t, fs)
+	if err := c.Start(context.Background(), &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	ok, why := c.Health()
+	if ok || !strings.Contains(why, "wallet locked") {
+		t.Fatalf("Health = %v %q", ok, why)
+	}
+}
+
+func TestNew(t *testing.T) {
+	if _, err := spc.New(nil, spc.Options{}); err == nil {
+		t.Fatal("New with no backends succeeded")
+	}
+}

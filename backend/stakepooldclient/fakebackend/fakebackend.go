@@ -1,0 +1,327 @@
+// Package fakebackend is an in-memory stakepoold for tests of the front end:
+// it implements stakepooldclient.Backend with a wallet that owns every
+// address derived from its seed, builds multisig scripts deterministically,
+// remembers imported scripts, pushed preferences and low-fee tickets, and
+// can be switched down or made to answer like a wallet with another seed.
+package fakebackend
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+)
+
+// Backend is a fake stakepoold. Zero values are not usable; use New.
+type Backend struct {
+	name string
+
+	mu sync.Mutex
+	// Seed decides the keys: two backends with the same seed agree.
+	Seed string
+	// Down makes every call fail with ErrBackendDown.
+	Down bool
+	// HealthValue is returned by Health.
+	HealthValue stakepooldclient.Health
+	// ColdXpub is returned by ColdWalletExtPub.
+	ColdXpub string
+	// VersionValue is returned by Version.
+	VersionValue stakepooldclient.Version
+	// Imported maps P2SH address to script.
+	Imported map[string]string
+	// Prefs maps multisig address to preferences.
+	Prefs map[string]stakepooldclient.VotingPrefs
+	// Added are the admin-added low-fee tickets; Ignored the ignored ones;
+	// Live the live pool tickets.
+	Added, Ignored, Live []stakepooldclient.Ticket
+	// Tickets maps multisig address to that user's tickets.
+	Tickets map[string]stakepooldclient.UserTickets
+	// Stake is returned by StakeInfo; AgendaSet by Agendas.
+	Stake     stakepooldclient.StakeInfo
+	AgendaSet stakepooldclient.Agendas
+	// Calls counts calls by method name.
+	Calls map[string]int
+	// RescanFrom is the last ImportScripts rescan height.
+	RescanFrom int64
+	// Height is the best block height returned by ImportScript.
+	Height int64
+}
+
+// New returns a healthy fake named name with the given seed and cold xpub.
+func New(name, seed, coldXpub string) *Backend {
+	return &Backend{
+		name: name,
+		Seed: seed,
+		HealthValue: stakepooldclient.Health{
+			EcrdConnected: true, WalletConnected: true, WalletUnlocked: true,
+			VoteVersion: 8, BestHeight: 1000,
+		},
+		ColdXpub:     coldXpub,
+		VersionValue: stakepooldclient.Version{Major: 1, Text: "1.0.0"},
+		Imported:     map[string]string{},
+		Prefs:        map[string]stakepooldclient.VotingPrefs{},
+		Tickets:      map[string]stakepooldclient.UserTickets{},
+		Calls:        map[string]int{},
+		Height:       1000,
+	}
+}
+
+// SetDown switches the fake down or up.
+func (b *Backend) SetDown(down bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.Down = down
+}
+
+// SetSeed changes the fake wallet's seed.
+func (b *Backend) SetSeed(seed string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.Seed = seed
+}
+
+// Do runs f with the fake locked, to read or change its fields safely.
+func (b *Backend) Do(f func(b *Backend)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f(b)
+}
+
+// PoolPubKey is the pubkey address a fake with seed gives for addr.
+func PoolPubKey(seed, addr string) string {
+	h := sha256.Sum256([]byte(seed + "/" + addr))
+	return "Sk" + hex.EncodeToString(h[:16])
+}
+
+// Script is the redeem script the fake builds for addrs.
+func Script(addrs []string) string {
+	h := sha256.Sum256([]byte(strings.Join(addrs, ",")))
+	return "5121" + hex.EncodeToString(h[:]) + "52ae"
+}
+
+// ScriptAddress is the P2SH address the fake gives for a script.
+func ScriptAddress(script string) string {
+	h := sha256.Sum256([]byte(script))
+	return "Sc" + hex.EncodeToString(h[:12])
+}
+
+func (b *Backend) enter(method string) error {
+	b.mu.Lock()
+	b.Calls[method]++
+	if b.Down {
+		b.mu.Unlock()
+		return fmt.Errorf("%w: connection refused", stakepooldclient.ErrBackendDown)
+	}
+	return nil
+}
+
+// Name implements stakepooldclient.Backend.
+func (b *Backend) Name() string { return b.name }
+
+// ConnState implements stakepooldclient.Backend.
+func (b *Backend) ConnState() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.Down {
+		return "TransientFailure"
+	}
+	return "Ready"
+}
+
+// Version implements stakepooldclient.Backend.
+func (b *Backend) Version(context.Context) (stakepooldclient.Version, error) {
+	if err := b.enter("Version"); err != nil {
+		return stakepooldclient.Version{}, err
+	}
+	defer b.mu.Unlock()
+	return b.VersionValue, nil
+}
+
+// Health implements stakepooldclient.Backend.
+func (b *Backend) Health(context.Context) (stakepooldclient.Health, error) {
+	if err := b.enter("Health"); err != nil {
+		return stakepooldclient.Health{}, err
+	}
+	defer b.mu.Unlock()
+	return b.HealthValue, nil
+}
+
+// ColdWalletExtPub implements stakepooldclient.Backend.
+func (b *Backend) ColdWalletExtPub(context.Context) (string, error) {
+	if err := b.enter("ColdWalletExtPub"); err != nil {
+		return "", err
+	}
+	defer b.mu.Unlock()
+	return b.ColdXpub, nil
+}
+
+// ValidateAddress implements stakepooldclient.Backend: addresses starting
+// with "bad" are rejected as invalid, those starting with "foreign" are not
+// the wallet's, every other one is.
+func (b *Backend) ValidateAddress(_ context.Context, addr string, _ uint32) (stakepooldclient.AddressInfo, error) {
+	if err := b.enter("ValidateAddress"); err != nil {
+		return stakepooldclient.AddressInfo{}, err
+	}
+	defer b.mu.Unlock()
+	if strings.HasPrefix(addr, "bad") {
+		return stakepooldclient.AddressInfo{}, fmt.Errorf("%w: invalid address", stakepooldclient.ErrBackendRejected)
+	}
+	if strings.HasPrefix(addr, "foreign") {
+		return stakepooldclient.AddressInfo{}, nil
+	}
+	return stakepooldclient.AddressInfo{IsMine: true, PubKeyAddr: PoolPubKey(b.Seed, addr)}, nil
+}
+
+// CreateMultisig implements stakepooldclient.Backend.
+func (b *Backend) CreateMultisig(_ context.Context, addrs []string) (stakepooldclient.Multisig, error) {
+	if err := b.enter("CreateMultisig"); err != nil {
+		return stakepooldclient.Multisig{}, err
+	}
+	defer b.mu.Unlock()
+	if len(addrs) != 2 {
+		return stakepooldclient.Multisig{}, fmt.Errorf("%w: want 2 addresses", stakepooldclient.ErrBackendRejected)
+	}
+	s := Script(addrs)
+	return stakepooldclient.Multisig{Address: ScriptAddress(s), RedeemScript: s}, nil
+}
+
+// ImportScript implements stakepooldclient.Backend.
+func (b *Backend) ImportScript(_ context.Context, script string) (int64, error) {
+	if err := b.enter("ImportScript"); err != nil {
+		return 0, err
+	}
+	defer b.mu.Unlock()
+	b.Imported[ScriptAddress(script)] = script
+	return b.Height, nil
+}
+
+// ImportScripts implements stakepooldclient.Backend.
+func (b *Backend) ImportScripts(_ context.Context, scripts []string, rescanFrom int64) error {
+	if err := b.enter("ImportScripts"); err != nil {
+		return err
+	}
+	defer b.mu.Unlock()
+	for _, s := range scripts {
+		b.Imported[ScriptAddress(s)] = s
+	}
+	b.RescanFrom = rescanFrom
+	return nil
+}
+
+// ImportedAddresses implements stakepooldclient.Backend.
+func (b *Backend) ImportedAddresses(context.Context) ([]string, error) {
+	if err := b.enter("ImportedAddresses"); err != nil {
+		return nil, err
+	}
+	defer b.mu.Unlock()
+	out := make([]string, 0, len(b.Imported))
+	for a := range b.Imported {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// SetVotingPrefs implements stakepooldclient.Backend.
+func (b *Backend) SetVotingPrefs(_ context.Context, prefs []stakepooldclient.VotingPrefs) error {
+	if err := b.enter("SetVotingPrefs"); err != nil {
+		return err
+	}
+	defer b.mu.Unlock()
+	b.Prefs = make(map[string]stakepooldclient.VotingPrefs, len(prefs))
+	for _, p := range prefs {
+		b.Prefs[p.MultisigAddress] = p
+	}
+	return nil
+}
+
+// SetUserVotingPrefs implements stakepooldclient.Backend.
+func (b *Backend) SetUserVotingPrefs(_ context.Context, p stakepooldclient.VotingPrefs) error {
+	if err := b.enter("SetUserVotingPrefs"); err != nil {
+		return err
+	}
+	defer b.mu.Unlock()
+	b.Prefs[p.MultisigAddress] = p
+	return nil
+}
+
+// SetAddedLowFeeTickets implements stakepooldclient.Backend.
+func (b *Backend) SetAddedLowFeeTickets(_ context.Context, ts []stakepooldclient.Ticket) error {
+	if err := b.enter("SetAddedLowFeeTickets"); err != nil {
+		return err
+	}
+	defer b.mu.Unlock()
+	b.Added = append([]stakepooldclient.Ticket(nil), ts...)
+	return nil
+}
+
+// AddedLowFeeTickets implements stakepooldclient.Backend.
+func (b *Backend) AddedLowFeeTickets(context.Context) ([]stakepooldclient.Ticket, error) {
+	if err := b.enter("AddedLowFeeTickets"); err != nil {
+		return nil, err
+	}
+	defer b.mu.Unlock()
+	return append([]stakepooldclient.Ticket(nil), b.Added...), nil
+}
+
+// IgnoredLowFeeTickets implements stakepooldclient.Backend.
+func (b *Backend) IgnoredLowFeeTickets(context.Context) ([]stakepooldclient.Ticket, error) {
+	if err := b.enter("IgnoredLowFeeTickets"); err != nil {
+		return nil, err
+	}
+	defer b.mu.Unlock()
+	return append([]stakepooldclient.Ticket(nil), b.Ignored...), nil
+}
+
+// LiveTickets implements stakepooldclient.Backend.
+func (b *Backend) LiveTickets(context.Context) ([]stakepooldclient.Ticket, error) {
+	if err := b.enter("LiveTickets"); err != nil {
+		return nil, err
+	}
+	defer b.mu.Unlock()
+	return append([]stakepooldclient.Ticket(nil), b.Live...), nil
+}
+
+// UserTickets implements stakepooldclient.Backend.
+func (b *Backend) UserTickets(_ context.Context, addr string) (stakepooldclient.UserTickets, error) {
+	if err := b.enter("UserTickets"); err != nil {
+		return stakepooldclient.UserTickets{}, err
+	}
+	defer b.mu.Unlock()
+	return b.Tickets[addr], nil
+}
+
+// StakeInfo implements stakepooldclient.Backend.
+func (b *Backend) StakeInfo(context.Context) (stakepooldclient.StakeInfo, error) {
+	if err := b.enter("StakeInfo"); err != nil {
+		return stakepooldclient.StakeInfo{}, err
+	}
+	defer b.mu.Unlock()
+	return b.Stake, nil
+}
+
+// Agendas implements stakepooldclient.Backend.
+func (b *Backend) Agendas(context.Context) (stakepooldclient.Agendas, error) {
+	if err := b.enter("Agendas"); err != nil {
+		return stakepooldclient.Agendas{}, err
+	}
+	defer b.mu.Unlock()
+	return b.AgendaSet, nil
+}
+
+// Close implements stakepooldclient.Backend.
+func (b *Backend) Close() error { return nil }
+
+// CallCount returns how often method was called.
+func (b *Backend) CallCount(method string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Calls[method]
+}
+
+var _ stakepooldclient.Backend = (*Backend)(nil)

@@ -1,0 +1,374 @@
+package stakepooldclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// PoolUser is one user with a multisig address, as stored by the front end.
+type PoolUser struct {
+	Prefs            VotingPrefs
+	RedeemScript     string
+	HeightRegistered int64
+}
+
+// Source is the front end's database, as far as repairs need it.
+type Source interface {
+	// PoolUsers returns every user who has a multisig address.
+	PoolUsers(ctx context.Context) ([]PoolUser, error)
+	// AddedLowFeeTickets returns the admin-added low-fee tickets still to
+	// be voted.
+	AddedLowFeeTickets(ctx context.Context) ([]Ticket, error)
+}
+
+// Start runs the start-up checks and sync: it asks every backend for its
+// version, health and cold wallet xpub; a backend with another cold xpub,
+// an incompatible API version or a vote version different from the others
+// is a configuration error returned as ErrMismatch. Then every reachable
+// backend receives every user's script and preferences and the added
+// low-fee tickets. Unreachable backends do not fail Start: they stay down
+// and Watch repairs them when they come back.
+func (c *Client) Start(ctx context.Context, src Source, require Version) error {
+	c.src = src
+	type probe struct {
+		v     Version
+		h     Health
+		xpub  string
+		ready bool
+	}
+	rs := fanout(ctx, c, c.members, c.opts.CallTimeout, "start-up checks",
+		func(ctx context.Context, b Backend) (probe, error) {
+			var p probe
+			var err error
+			if p.v, err = b.Version(ctx); err != nil {
+				return p, err
+			}
+			if p.h, err = b.Health(ctx); err != nil {
+				return p, err
+			}
+			if p.xpub, err = b.ColdWalletExtPub(ctx); err != nil {
+				return p, err
+			}
+			return p, nil
+		})
+	var errs []error
+	var versions []string
+	for _, r := range rs {
+		if r.err != nil {
+			continue
+		}
+		r.m.mu.Lock()
+		r.m.version = r.v.v
+		r.m.mu.Unlock()
+		r.m.setHealth(r.v.h, c.opts.Now())
+		if err := checkVersion(r.v.v, require); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", r.m.name(), err))
+		}
+		if r.v.xpub != c.opts.ColdWalletExtPub {
+			errs = append(errs, fmt.Errorf("%w: %s: cold wallet xpub %q differs from coldwalletextpub %q",
+				ErrMismatch, r.m.name(), r.v.xpub, c.opts.ColdWalletExtPub))
+		}
+		if r.v.h.WalletConnected {
+			versions = append(versions, fmt.Sprintf("%s=%d", r.m.name(), r.v.h.VoteVersion))
+			c.mu.Lock()
+			switch {
+			case c.voteVersion == 0:
+				c.voteVersion = r.v.h.VoteVersion
+			case c.voteVersion != r.v.h.VoteVersion:
+				errs = append(errs, fmt.Errorf("%w: vote versions differ (%v)", ErrMismatch, versions))
+			}
+			c.mu.Unlock()
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return c.RepairAll(ctx)
+}
+
+// checkVersion requires the same major version and at least the minor and
+// patch of require (zero require = no check).
+func checkVersion(got, require Version) error {
+	if require == (Version{}) {
+		return nil
+	}
+	if got.Major != require.Major || got.Minor < require.Minor ||
+		(got.Minor == require.Minor && got.Patch < require.Patch) {
+		return fmt.Errorf("%w: API version %d.%d.%d is not compatible with the required %d.%d.%d",
+			ErrMismatch, got.Major, got.Minor, got.Patch, require.Major, require.Minor, require.Patch)
+	}
+	return nil
+}
+
+// Watch refreshes every backend's health every interval and repairs the ones
+// that came back, until ctx is done.
+func (c *Client) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := c.RepairAll(ctx); err != nil && ctx.Err() == nil {
+				c.log.Errorf("backend repair: %v", err)
+			}
+		}
+	}
+}
+
+// RepairAll refreshes every backend's health and brings every backend that
+// is ready but missed writes (or was never synced) up to date from the
+// Source. Backends that are not ready are marked down.
+func (c *Client) RepairAll(ctx context.Context) error {
+	c.repairMu.Lock()
+	defer c.repairMu.Unlock()
+	hs := fanout(ctx, c, c.members, c.opts.CallTimeout, "health",
+		func(ctx context.Context, b Backend) (Health, error) { return b.Health(ctx) })
+	var todo []*member
+	for _, r := range hs {
+		if r.err != nil {
+			continue
+		}
+		now := c.opts.Now()
+		r.m.setHealth(r.v, now)
+		if !r.v.Ready() {
+			r.m.fail(fmt.Errorf("%s: %w: %s", r.m.name(), ErrBackendDown, r.v.Problem()), now)
+			continue
+		}
+		r.m.mu.Lock()
+		need := r.m.needsSync || r.m.state != StateHealthy
+		r.m.mu.Unlock()
+		if need {
+			todo = append(todo, r.m)
+		}
+	}
+	if len(todo) == 0 || c.src == nil {
+		return nil
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(todo))
+	for i, m := range todo {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c.repair(ctx, m)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// repair brings one ready backend up to date. It re-runs when a write
+// arrived during the repair, at most a few times.
+func (c *Client) repair(ctx context.Context, m *member) error {
+	m.mu.Lock()
+	m.state = StateSyncing
+	m.mu.Unlock()
+	for attempt := 0; attempt < 3; attempt++ {
+		m.mu.Lock()
+		m.dirty = false
+		m.mu.Unlock()
+		if err := c.repairOnce(ctx, m); err != nil {
+			err = fmt.Errorf("%s: repair: %w", m.name(), err)
+			m.fail(err, c.opts.Now())
+			m.mu.Lock()
+			m.state = StateDown
+			m.needsSync = true
+			m.mu.Unlock()
+			return err
+		}
+		m.mu.Lock()
+		if !m.dirty {
+			m.state = StateHealthy
+			m.needsSync = false
+			m.lastErr = ""
+			m.mu.Unlock()
+			c.log.Infof("backend %s is synced and healthy", m.name())
+			return nil
+		}
+		m.mu.Unlock()
+	}
+	return fmt.Errorf("%s: repair: writes keep arriving, will retry", m.name())
+}
+
+func (c *Client) repairOnce(ctx context.Context, m *member) error {
+	call := func(timeout time.Duration, fn func(context.Context) error) error {
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		return fn(cctx)
+	}
+	var h Health
+	var xpub string
+	err := call(c.opts.CallTimeout, func(ctx context.Context) (err error) {
+		if h, err = m.b.Health(ctx); err != nil {
+			return err
+		}
+		xpub, err = m.b.ColdWalletExtPub(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	m.setHealth(h, c.opts.Now())
+	if !h.Ready() {
+		return fmt.Errorf("%w: %s", ErrBackendDown, h.Problem())
+	}
+	if xpub != c.opts.ColdWalletExtPub {
+		c.halt(fmt.Sprintf("%s reports cold wallet xpub %q, configured %q", m.name(), xpub, c.opts.ColdWalletExtPub))
+		return fmt.Errorf("%w: cold wallet xpub differs", ErrMismatch)
+	}
+	c.mu.Lock()
+	vv := c.voteVersion
+	if vv == 0 {
+		c.voteVersion = h.VoteVersion
+		vv = h.VoteVersion
+	}
+	c.mu.Unlock()
+	if h.VoteVersion != vv {
+		return fmt.Errorf("%w: vote version %d, the pool's is %d", ErrMismatch, h.VoteVersion, vv)
+	}
+
+	users, err := c.src.PoolUsers(ctx)
+	if err != nil {
+		return fmt.Errorf("load users: %w", err)
+	}
+	tickets, err := c.src.AddedLowFeeTickets(ctx)
+	if err != nil {
+		return fmt.Errorf("load low-fee tickets: %w", err)
+	}
+
+	var have []string
+	if err := call(c.opts.CallTimeout, func(ctx context.Context) (err error) {
+		have, err = m.b.ImportedAddresses(ctx)
+		return err
+	}); err != nil {
+		return err
+	}
+	haveSet := make(map[string]bool, len(have))
+	for _, a := range have {
+		haveSet[a] = true
+	}
+	var missing []string
+	rescanFrom := int64(-1)
+	for _, u := range users {
+		if haveSet[u.Prefs.MultisigAddress] || u.RedeemScript == "" {
+			continue
+		}
+		missing = append(missing, u.RedeemScript)
+		if rescanFrom < 0 || u.HeightRegistered < rescanFrom {
+			rescanFrom = u.HeightRegistered
+		}
+	}
+	if len(missing) > 0 {
+		c.log.Infof("%s: importing %d missing scripts, rescan from height %d", m.name(), len(missing), rescanFrom)
+		if err := call(c.opts.SyncTimeout, func(ctx context.Context) error {
+			return m.b.ImportScripts(ctx, missing, rescanFrom)
+		}); err != nil {
+			return err
+		}
+	}
+	prefs := make([]VotingPrefs, len(users))
+	for i, u := range users {
+		prefs[i] = u.Prefs
+	}
+	if err := call(c.opts.SyncTimeout, func(ctx context.Context) error {
+		return m.b.SetVotingPrefs(ctx, prefs)
+	}); err != nil {
+		return err
+	}
+	return call(c.opts.CallTimeout, func(ctx context.Context) error {
+		return m.b.SetAddedLowFeeTickets(ctx, tickets)
+	})
+}
+
+// Probe is a known user's address used by Recheck to prove the wallets
+// agree again: they must derive the same pool pubkey and the same script
+// as stored.
+type Probe struct {
+	Index           uint32
+	PoolAddress     string
+	PoolPubKeyAddr  string
+	UserPubKeyAddr  string
+	RedeemScript    string
+	MultisigAddress string
+}
+
+// Recheck is the admin's "the wallets are fixed" button: every reachable
+// backend must report the configured cold xpub and the same vote version,
+// and, given a probe, must derive the probe's pool pubkey and script. When
+// all checks pass the halt is lifted and every backend is re-synced.
+func (c *Client) Recheck(ctx context.Context, p *Probe) error {
+	type answer struct {
+		h    Health
+		xpub string
+		info AddressInfo
+		ms   Multisig
+	}
+	rs := fanout(ctx, c, c.members, c.opts.CallTimeout, "re-check",
+		func(ctx context.Context, b Backend) (a answer, err error) {
+			if a.h, err = b.Health(ctx); err != nil {
+				return a, err
+			}
+			if a.xpub, err = b.ColdWalletExtPub(ctx); err != nil {
+				return a, err
+			}
+			if p == nil {
+				return a, nil
+			}
+			if a.info, err = b.ValidateAddress(ctx, p.PoolAddress, p.Index); err != nil {
+				return a, err
+			}
+			a.ms, err = b.CreateMultisig(ctx, []string{a.info.PubKeyAddr, p.UserPubKeyAddr})
+			return a, err
+		})
+	var problems []error
+	n := 0
+	var vv uint32
+	for _, r := range rs {
+		if r.err != nil {
+			continue
+		}
+		n++
+		a := r.v
+		name := r.m.name()
+		if a.xpub != c.opts.ColdWalletExtPub {
+			problems = append(problems, fmt.Errorf("%s: cold wallet xpub differs", name))
+		}
+		if vv == 0 {
+			vv = a.h.VoteVersion
+		} else if a.h.VoteVersion != vv {
+			problems = append(problems, fmt.Errorf("%s: vote version %d differs from %d", name, a.h.VoteVersion, vv))
+		}
+		if p != nil {
+			if !a.info.IsMine || a.info.PubKeyAddr != p.PoolPubKeyAddr {
+				problems = append(problems, fmt.Errorf("%s: pool key of user %d is %q (mine=%t), stored %q",
+					name, p.Index, a.info.PubKeyAddr, a.info.IsMine, p.PoolPubKeyAddr))
+			}
+			if a.ms.RedeemScript != p.RedeemScript || a.ms.Address != p.MultisigAddress {
+				problems = append(problems, fmt.Errorf("%s: multisig of user %d differs from the stored one", name, p.Index))
+			}
+		}
+	}
+	if n == 0 {
+		return ErrUnavailable
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %w", ErrInconsistent, errors.Join(problems...))
+	}
+	c.mu.Lock()
+	c.haltReason = ""
+	c.haltAt = time.Time{}
+	if vv != 0 {
+		c.voteVersion = vv
+	}
+	c.mu.Unlock()
+	c.log.Infof("re-check passed on %d backend(s); address creation resumed", n)
+	for _, m := range c.members {
+		m.missedWrite()
+	}
+	return c.RepairAll(ctx)
+}

@@ -1,0 +1,184 @@
+package stakepooldclient
+
+import "time"
+
+// Version is a stakepoold's API version (semantic versioning).
+type Version struct {
+	Major, Minor, Patch uint32
+	// Text is the server's own version string, for logs and the status page.
+	Text string
+}
+
+// Health is what one stakepoold reports about itself and its ecrd/wallet.
+type Health struct {
+	EcrdConnected   bool
+	WalletConnected bool
+	WalletUnlocked  bool
+	// WalletVoting is true when the wallet itself votes; stakepoold must be
+	// the only voter, so true is a fault.
+	WalletVoting bool
+	VoteVersion  uint32
+	// BestHeight is the wallet's best block; Lag is how many blocks it is
+	// behind ecrd.
+	BestHeight int64
+	Lag        int64
+}
+
+// Ready reports whether the backend can do wallet work (writes, reads).
+func (h Health) Ready() bool {
+	return h.EcrdConnected && h.WalletConnected && h.WalletUnlocked && !h.WalletVoting
+}
+
+// Problem describes in a few words why Ready is false ("" when ready).
+func (h Health) Problem() string {
+	switch {
+	case !h.EcrdConnected:
+		return "ecrd not connected"
+	case !h.WalletConnected:
+		return "wallet not connected"
+	case !h.WalletUnlocked:
+		return "wallet locked"
+	case h.WalletVoting:
+		return "wallet has voting enabled"
+	}
+	return ""
+}
+
+// AddressInfo is a wallet's view of an address (validateaddress).
+type AddressInfo struct {
+	IsMine bool
+	// PubKeyAddr is the pubkey address ("Sk...") of a P2PKH address the
+	// wallet owns; empty otherwise.
+	PubKeyAddr string
+}
+
+// Multisig is a P2SH multisig address and its redeem script (hex).
+type Multisig struct {
+	Address      string
+	RedeemScript string
+}
+
+// VotingPrefs is one user's voting preferences, as pushed to every backend.
+type VotingPrefs struct {
+	UserID          int64
+	MultisigAddress string
+	VoteBits        uint16
+	VoteBitsVersion uint32
+}
+
+// Ticket is a pool ticket: its hash (txid, hex) and the user's multisig
+// address its voting rights are bound to.
+type Ticket struct {
+	Hash            string
+	MultisigAddress string
+}
+
+// TicketStatus is a ticket's state as the wallet sees it.
+type TicketStatus string
+
+// Ticket statuses reported by stakepoold.
+const (
+	StatusImmature TicketStatus = "immature"
+	StatusLive     TicketStatus = "live"
+	StatusVoted    TicketStatus = "voted"
+	StatusMissed   TicketStatus = "missed"
+	StatusExpired  TicketStatus = "expired"
+	StatusRevoked  TicketStatus = "revoked"
+	StatusUnmined  TicketStatus = "unmined"
+)
+
+// UserTicket is one ticket of a user.
+type UserTicket struct {
+	Hash          string
+	Status        TicketStatus
+	TicketHeight  uint32
+	SpentBy       string
+	SpentByHeight uint32
+}
+
+// UserTickets is everything a wallet knows about a user's tickets. Invalid
+// lists the hashes of tickets that paid too low a fee (not voted unless an
+// admin adds them).
+type UserTickets struct {
+	Tickets []UserTicket
+	Invalid []string
+}
+
+// StakeInfo is the wallet's stake summary (getstakeinfo) used by the home,
+// stats and API pages.
+type StakeInfo struct {
+	BlockHeight      int64
+	Difficulty       float64 // ticket price, coins
+	TotalSubsidy     float64 // coins
+	OwnMempoolTix    uint32
+	Immature         uint32
+	Unspent          uint32
+	Voted            uint32
+	Revoked          uint32
+	UnspentExpired   uint32
+	PoolSize         uint32
+	AllMempoolTix    uint32
+	Live             uint32
+	ProportionLive   float64
+	Missed           uint32
+	ProportionMissed float64
+	Expired          uint32
+}
+
+// Choice is one option of an agenda.
+type Choice struct {
+	ID          string
+	Description string
+	Bits        uint16
+	IsAbstain   bool
+	IsNo        bool
+}
+
+// Agenda is one consensus vote of the current vote version.
+type Agenda struct {
+	ID          string
+	Description string
+	Mask        uint16
+	Status      string
+	Choices     []Choice
+}
+
+// Agendas is the set of agendas of one vote version.
+type Agendas struct {
+	VoteVersion uint32
+	Agendas     []Agenda
+}
+
+// BackendStatus is a snapshot of one backend for the admin status page.
+type BackendStatus struct {
+	Name string
+	// Conn is the transport state (gRPC connectivity: Idle, Connecting,
+	// Ready, TransientFailure, Shutdown).
+	Conn string
+	// State is the client's verdict: see the State constants.
+	State State
+	// Health is the last health report (zero before the first one) and
+	// HealthAt when it was received.
+	Health   Health
+	HealthAt time.Time
+	Version  Version
+	// LastError is the last error talking to this backend, if any, and
+	// LastErrorAt when it happened.
+	LastError   string
+	LastErrorAt time.Time
+}
+
+// State is the client's verdict on one backend.
+type State string
+
+// Backend states.
+const (
+	// StateUnknown: not contacted yet.
+	StateUnknown State = "unknown"
+	// StateHealthy: reachable, ready and holding the full state.
+	StateHealthy State = "healthy"
+	// StateDown: unreachable or not ready; it is repaired when it returns.
+	StateDown State = "down"
+	// StateSyncing: reachable again and being repaired.
+	StateSyncing State = "syncing"
+)
