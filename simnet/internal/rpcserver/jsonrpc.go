@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
 
 // Error codes used by the daemons (see the project's rpc reference §1.5).
@@ -28,18 +30,14 @@ const (
 	ErrCodeDuplicateTx    = -40
 )
 
-// Error is a JSON-RPC error object. Handlers return it (or wrap it) to choose
-// the code and message the client sees; any other error becomes -32603.
-type Error struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("%d: %s", e.Code, e.Message) }
+// Error is the JSON-RPC error object shared with the client package
+// (eacred/rpcjson). Handlers return it (or wrap it) to choose the code and
+// message the client sees; any other error becomes -32603.
+type Error = rpcjson.RPCError
 
 // NewError builds an *Error with a formatted message.
 func NewError(code int, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: rpcjson.ErrorCode(code), Message: fmt.Sprintf(format, args...)}
 }
 
 // Standard errors with the daemons' exact messages.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
 
 // Handler serves one method. It returns the result (marshaled with
@@ -135,7 +137,7 @@ func (p *Params) paramError(msg string) *Error {
 	if d == nil {
 		d = &NodeDialect
 	}
-	return &Error{Code: d.ParamErrorCode, Message: d.ParamErrorPrefix + msg}
+	return &Error{Code: rpcjson.ErrorCode(d.ParamErrorCode), Message: d.ParamErrorPrefix + msg}
 }
 
 // Fail records a handler-level parameter error (e.g. a value out of range)
@@ -249,7 +251,7 @@ func checkCount(m *Method, n int, d *Dialect) *Error {
 	} else {
 		msg = fmt.Sprintf("wrong number of params (expected between %d and %d, received %d)", m.Required, max, n)
 	}
-	return &Error{Code: d.ParamErrorCode, Message: d.ParamErrorPrefix + msg}
+	return &Error{Code: rpcjson.ErrorCode(d.ParamErrorCode), Message: d.ParamErrorPrefix + msg}
 }
 
 // All returns every parameter undecoded (for passing a call through).
