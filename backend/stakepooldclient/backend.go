@@ -16,7 +16,7 @@ type Backend interface {
 	ConnState() string
 	Version(ctx context.Context) (Version, error)
 	Health(ctx context.Context) (Health, error)
-	ColdWalletExtPub(ctx context.Context) (string, error)
+	PoolConfig(ctx context.Context) (PoolConfig, error)
 	// ValidateAddress asks the wallet about addr. index is the address
 	// index of addr on the default account's external branch (the user
 	// id) so the wallet can watch that far before answering.

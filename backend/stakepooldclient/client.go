@@ -21,6 +21,10 @@ type Options struct {
 	// ColdWalletExtPub is the front end's cold wallet xpub; every backend
 	// must report the same one.
 	ColdWalletExtPub string
+	// Network ("mainnet", "testnet3", "simnet") and PoolFees (percent) are
+	// compared with every backend's when set.
+	Network  string
+	PoolFees float64
 	// Log receives the client's log lines (default: disabled).
 	Log slog.Logger
 	// Now is the clock (default time.Now); tests replace it.
@@ -40,6 +44,7 @@ type Client struct {
 
 	repairMu sync.Mutex // one repair pass at a time
 	src      Source
+	require  Version
 }
 
 // New returns a Client over backends. It makes no calls; Start runs the

@@ -52,7 +52,7 @@ func newClient(t *testing.T, fs []*fakebackend.Backend) *spc.Client {
 	for _, f := range fs {
 		bs = append(bs, f)
 	}
-	c, err := spc.New(bs, spc.Options{ColdWalletExtPub: coldXpub})
+	c, err := spc.New(bs, spc.Options{ColdWalletExtPub: coldXpub, Network: "simnet", PoolFees: 7.5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +109,8 @@ func TestStartMismatches(t *testing.T) {
 		want    string
 	}{
 		{"cold xpub", func(fs []*fakebackend.Backend) { fs[1].ColdXpub = "spubOTHER" }, spc.Version{}, "cold wallet xpub"},
+		{"network", func(fs []*fakebackend.Backend) { fs[0].Network = "testnet3" }, spc.Version{}, "backend is on"},
+		{"pool fees", func(fs []*fakebackend.Backend) { fs[1].PoolFees = 5 }, spc.Version{}, "pool fee"},
 		{"vote version", func(fs []*fakebackend.Backend) { fs[1].HealthValue.VoteVersion = 9 }, spc.Version{}, "vote versions differ"},
 		{"api major", func(fs []*fakebackend.Backend) { fs[0].VersionValue.Major = 2 }, spc.Version{Major: 1}, "not compatible"},
 		{"api minor", func(fs []*fakebackend.Backend) {}, spc.Version{Major: 1, Minor: 3}, "not compatible"},

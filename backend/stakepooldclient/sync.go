@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 )
@@ -33,11 +34,11 @@ type Source interface {
 // and Watch repairs them when they come back.
 func (c *Client) Start(ctx context.Context, src Source, require Version) error {
 	c.src = src
+	c.require = require
 	type probe struct {
-		v     Version
-		h     Health
-		xpub  string
-		ready bool
+		v  Version
+		h  Health
+		pc PoolConfig
 	}
 	rs := fanout(ctx, c, c.members, c.opts.CallTimeout, "start-up checks",
 		func(ctx context.Context, b Backend) (probe, error) {
@@ -49,7 +50,7 @@ func (c *Client) Start(ctx context.Context, src Source, require Version) error {
 			if p.h, err = b.Health(ctx); err != nil {
 				return p, err
 			}
-			if p.xpub, err = b.ColdWalletExtPub(ctx); err != nil {
+			if p.pc, err = b.PoolConfig(ctx); err != nil {
 				return p, err
 			}
 			return p, nil
@@ -67,9 +68,8 @@ func (c *Client) Start(ctx context.Context, src Source, require Version) error {
 		if err := checkVersion(r.v.v, require); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", r.m.name(), err))
 		}
-		if r.v.xpub != c.opts.ColdWalletExtPub {
-			errs = append(errs, fmt.Errorf("%w: %s: cold wallet xpub %q differs from coldwalletextpub %q",
-				ErrMismatch, r.m.name(), r.v.xpub, c.opts.ColdWalletExtPub))
+		if err := c.checkConfig(r.v.pc); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", r.m.name(), err))
 		}
 		if r.v.h.WalletConnected {
 			versions = append(versions, fmt.Sprintf("%s=%d", r.m.name(), r.v.h.VoteVersion))
@@ -87,6 +87,21 @@ func (c *Client) Start(ctx context.Context, src Source, require Version) error {
 		return err
 	}
 	return c.RepairAll(ctx)
+}
+
+// checkConfig compares a backend's pool configuration with the front end's.
+func (c *Client) checkConfig(pc PoolConfig) error {
+	if pc.ColdWalletExtPub != c.opts.ColdWalletExtPub {
+		return fmt.Errorf("%w: cold wallet xpub %q differs from coldwalletextpub %q",
+			ErrMismatch, pc.ColdWalletExtPub, c.opts.ColdWalletExtPub)
+	}
+	if c.opts.Network != "" && pc.Network != c.opts.Network {
+		return fmt.Errorf("%w: backend is on %q, the front end on %q", ErrMismatch, pc.Network, c.opts.Network)
+	}
+	if c.opts.PoolFees != 0 && math.Abs(pc.PoolFees-c.opts.PoolFees) > 1e-9 {
+		return fmt.Errorf("%w: backend pool fee %v%% differs from poolfees %v%%", ErrMismatch, pc.PoolFees, c.opts.PoolFees)
+	}
+	return nil
 }
 
 // checkVersion requires the same major version and at least the minor and
@@ -186,6 +201,7 @@ func (c *Client) repair(ctx context.Context, m *member) error {
 			m.state = StateHealthy
 			m.needsSync = false
 			m.lastErr = ""
+			m.lastErrAt = time.Time{}
 			m.mu.Unlock()
 			c.log.Infof("backend %s is synced and healthy", m.name())
 			return nil
@@ -202,24 +218,34 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 		return fn(cctx)
 	}
 	var h Health
-	var xpub string
+	var pc PoolConfig
+	var v Version
 	err := call(c.opts.CallTimeout, func(ctx context.Context) (err error) {
+		if v, err = m.b.Version(ctx); err != nil {
+			return err
+		}
 		if h, err = m.b.Health(ctx); err != nil {
 			return err
 		}
-		xpub, err = m.b.ColdWalletExtPub(ctx)
+		pc, err = m.b.PoolConfig(ctx)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	m.setHealth(h, c.opts.Now())
+	m.mu.Lock()
+	m.version = v
+	m.mu.Unlock()
+	if err := checkVersion(v, c.require); err != nil {
+		return err
+	}
 	if !h.Ready() {
 		return fmt.Errorf("%w: %s", ErrBackendDown, h.Problem())
 	}
-	if xpub != c.opts.ColdWalletExtPub {
-		c.halt(fmt.Sprintf("%s reports cold wallet xpub %q, configured %q", m.name(), xpub, c.opts.ColdWalletExtPub))
-		return fmt.Errorf("%w: cold wallet xpub differs", ErrMismatch)
+	if err := c.checkConfig(pc); err != nil {
+		c.halt(fmt.Sprintf("%s: %v", m.name(), err))
+		return err
 	}
 	c.mu.Lock()
 	vv := c.voteVersion
@@ -304,7 +330,7 @@ type Probe struct {
 func (c *Client) Recheck(ctx context.Context, p *Probe) error {
 	type answer struct {
 		h    Health
-		xpub string
+		pc   PoolConfig
 		info AddressInfo
 		ms   Multisig
 	}
@@ -313,7 +339,7 @@ func (c *Client) Recheck(ctx context.Context, p *Probe) error {
 			if a.h, err = b.Health(ctx); err != nil {
 				return a, err
 			}
-			if a.xpub, err = b.ColdWalletExtPub(ctx); err != nil {
+			if a.pc, err = b.PoolConfig(ctx); err != nil {
 				return a, err
 			}
 			if p == nil {
@@ -335,8 +361,8 @@ func (c *Client) Recheck(ctx context.Context, p *Probe) error {
 		n++
 		a := r.v
 		name := r.m.name()
-		if a.xpub != c.opts.ColdWalletExtPub {
-			problems = append(problems, fmt.Errorf("%s: cold wallet xpub differs", name))
+		if err := c.checkConfig(a.pc); err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", name, err))
 		}
 		if vv == 0 {
 			vv = a.h.VoteVersion

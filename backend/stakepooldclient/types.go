@@ -1,6 +1,9 @@
 package stakepooldclient
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Version is a stakepoold's API version (semantic versioning).
 type Version struct {
@@ -13,21 +16,28 @@ type Version struct {
 type Health struct {
 	EcrdConnected   bool
 	WalletConnected bool
-	WalletUnlocked  bool
+	// WalletDaemonConnected is the wallet's own connection to ecrd.
+	WalletDaemonConnected bool
+	WalletUnlocked        bool
 	// WalletVoting is true when the wallet itself votes; stakepoold must be
 	// the only voter, so true is a fault.
 	WalletVoting bool
 	VoteVersion  uint32
-	// BestHeight is the wallet's best block; Lag is how many blocks it is
-	// behind ecrd.
-	BestHeight int64
-	Lag        int64
+	// BestHeight is ecrd's best block; ProcessedHeight the last block whose
+	// tickets stakepoold processed; Lag the difference.
+	BestHeight      int64
+	ProcessedHeight int64
+	Lag             int64
+	// Problems lists, in words, why the backend is not ready to vote
+	// (empty when it is).
+	Problems []string
+	// Counts of the backend's ticket sets and users.
+	LiveTickets, IgnoredTickets, AddedTickets, Users uint32
+	Network                                          string
 }
 
-// Ready reports whether the backend can do wallet work (writes, reads).
-func (h Health) Ready() bool {
-	return h.EcrdConnected && h.WalletConnected && h.WalletUnlocked && !h.WalletVoting
-}
+// Ready reports whether the backend can do wallet work (writes, votes).
+func (h Health) Ready() bool { return h.Problem() == "" }
 
 // Problem describes in a few words why Ready is false ("" when ready).
 func (h Health) Problem() string {
@@ -40,8 +50,19 @@ func (h Health) Problem() string {
 		return "wallet locked"
 	case h.WalletVoting:
 		return "wallet has voting enabled"
+	case len(h.Problems) > 0:
+		return strings.Join(h.Problems, "; ")
 	}
 	return ""
+}
+
+// PoolConfig is a backend's pool configuration, cross-checked with the
+// front end's.
+type PoolConfig struct {
+	ColdWalletExtPub string
+	Network          string
+	PoolFees         float64 // percent
+	FeeAddressCount  uint32
 }
 
 // AddressInfo is a wallet's view of an address (validateaddress).
@@ -107,22 +128,22 @@ type UserTickets struct {
 // StakeInfo is the wallet's stake summary (getstakeinfo) used by the home,
 // stats and API pages.
 type StakeInfo struct {
-	BlockHeight      int64
-	Difficulty       float64 // ticket price, coins
-	TotalSubsidy     float64 // coins
-	OwnMempoolTix    uint32
-	Immature         uint32
-	Unspent          uint32
-	Voted            uint32
-	Revoked          uint32
-	UnspentExpired   uint32
-	PoolSize         uint32
-	AllMempoolTix    uint32
-	Live             uint32
-	ProportionLive   float64
-	Missed           uint32
-	ProportionMissed float64
-	Expired          uint32
+	BlockHeight       int64
+	DifficultyAtoms   int64 // ticket price
+	TotalSubsidyAtoms int64 // earned by the pool's votes
+	OwnMempoolTix     uint32
+	Immature          uint32
+	Unspent           uint32
+	Voted             uint32
+	Revoked           uint32
+	UnspentExpired    uint32
+	PoolSize          uint32
+	AllMempoolTix     uint32
+	Live              uint32
+	ProportionLive    float64
+	Missed            uint32
+	ProportionMissed  float64
+	Expired           uint32
 }
 
 // Choice is one option of an agenda.
@@ -139,8 +160,12 @@ type Agenda struct {
 	ID          string
 	Description string
 	Mask        uint16
-	Status      string
-	Choices     []Choice
+	// Status is the deployment state: defined, started, lockedin, active
+	// or failed.
+	Status     string
+	StartTime  time.Time
+	ExpireTime time.Time
+	Choices    []Choice
 }
 
 // Agendas is the set of agendas of one vote version.

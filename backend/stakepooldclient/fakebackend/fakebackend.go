@@ -28,8 +28,10 @@ type Backend struct {
 	Down bool
 	// HealthValue is returned by Health.
 	HealthValue stakepooldclient.Health
-	// ColdXpub is returned by ColdWalletExtPub.
+	// ColdXpub, Network and PoolFees are returned by PoolConfig.
 	ColdXpub string
+	Network  string
+	PoolFees float64
 	// VersionValue is returned by Version.
 	VersionValue stakepooldclient.Version
 	// Imported maps P2SH address to script.
@@ -62,6 +64,8 @@ func New(name, seed, coldXpub string) *Backend {
 			VoteVersion: 8, BestHeight: 1000,
 		},
 		ColdXpub:     coldXpub,
+		Network:      "simnet",
+		PoolFees:     7.5,
 		VersionValue: stakepooldclient.Version{Major: 1, Text: "1.0.0"},
 		Imported:     map[string]string{},
 		Prefs:        map[string]stakepooldclient.VotingPrefs{},
@@ -151,13 +155,14 @@ func (b *Backend) Health(context.Context) (stakepooldclient.Health, error) {
 	return b.HealthValue, nil
 }
 
-// ColdWalletExtPub implements stakepooldclient.Backend.
-func (b *Backend) ColdWalletExtPub(context.Context) (string, error) {
-	if err := b.enter("ColdWalletExtPub"); err != nil {
-		return "", err
+// PoolConfig implements stakepooldclient.Backend.
+func (b *Backend) PoolConfig(context.Context) (stakepooldclient.PoolConfig, error) {
+	if err := b.enter("PoolConfig"); err != nil {
+		return stakepooldclient.PoolConfig{}, err
 	}
 	defer b.mu.Unlock()
-	return b.ColdXpub, nil
+	return stakepooldclient.PoolConfig{ColdWalletExtPub: b.ColdXpub, Network: b.Network,
+		PoolFees: b.PoolFees, FeeAddressCount: 10000}, nil
 }
 
 // ValidateAddress implements stakepooldclient.Backend: addresses starting

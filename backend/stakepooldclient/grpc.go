@@ -1,0 +1,340 @@
+package stakepooldclient
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
+)
+
+// APIVersion is the stakepoold API version this client speaks; Start
+// refuses servers with another major or an older minor.
+var APIVersion = Version{Major: pb.APIMajor, Minor: pb.APIMinor, Patch: pb.APIPatch}
+
+// DialConfig says how to reach one stakepoold.
+type DialConfig struct {
+	// Host is host:port.
+	Host string
+	// CertFile is the stakepoold's TLS certificate (rpc.cert), trusted as
+	// the only root.
+	CertFile string
+	// ServerName is the name checked in the certificate (default
+	// "localhost", what stakepoold's generated certificate carries).
+	ServerName string
+	// ClientCertFile and ClientKeyFile are an optional client certificate
+	// for stakepoolds that require one.
+	ClientCertFile, ClientKeyFile string
+	// Dialer replaces the network dialer (tests dial over bufconn).
+	Dialer func(ctx context.Context, addr string) (net.Conn, error)
+}
+
+// Dial returns the gRPC Backend for one stakepoold. The connection is made
+// lazily; a backend that is down now is reported by its calls, not here.
+// Errors are configuration errors (unreadable certificate, bad host).
+func Dial(cfg DialConfig) (Backend, error) {
+	pem, err := os.ReadFile(cfg.CertFile)
+	if err != nil {
+		return nil, fmt.Errorf("stakepoold %s: read certificate: %w", cfg.Host, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("stakepoold %s: %s holds no PEM certificate", cfg.Host, cfg.CertFile)
+	}
+	tc := &tls.Config{RootCAs: pool, ServerName: cfg.ServerName, MinVersion: tls.VersionTLS12}
+	if tc.ServerName == "" {
+		tc.ServerName = "localhost"
+	}
+	if cfg.ClientCertFile != "" || cfg.ClientKeyFile != "" {
+		kp, err := tls.LoadX509KeyPair(cfg.ClientCertFile, cfg.ClientKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("stakepoold %s: client certificate: %w", cfg.Host, err)
+		}
+		tc.Certificates = []tls.Certificate{kp}
+	}
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(tc))}
+	target := cfg.Host
+	if cfg.Dialer != nil {
+		opts = append(opts, grpc.WithContextDialer(cfg.Dialer))
+		target = "passthrough:///" + cfg.Host
+	}
+	conn, err := grpc.NewClient(target, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("stakepoold %s: %w", cfg.Host, err)
+	}
+	return NewGRPCBackend(cfg.Host, conn), nil
+}
+
+// NewGRPCBackend wraps an existing connection (tests use bufconn).
+func NewGRPCBackend(name string, conn *grpc.ClientConn) Backend {
+	return &grpcBackend{name: name, conn: conn, c: pb.NewStakepooldClient(conn)}
+}
+
+type grpcBackend struct {
+	name string
+	conn *grpc.ClientConn
+	c    pb.StakepooldClient
+}
+
+// grpcErr maps a gRPC status to the Backend error kinds: the codes that mean
+// "your request is wrong" are rejections, everything else means the backend
+// could not do the work.
+func grpcErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return fmt.Errorf("%w: %v", ErrBackendDown, err)
+	}
+	switch st.Code() {
+	case codes.InvalidArgument, codes.NotFound, codes.AlreadyExists, codes.OutOfRange:
+		return fmt.Errorf("%w: %s", ErrBackendRejected, st.Message())
+	}
+	return fmt.Errorf("%w: %s: %s", ErrBackendDown, st.Code(), st.Message())
+}
+
+func (g *grpcBackend) Name() string      { return g.name }
+func (g *grpcBackend) ConnState() string { return g.conn.GetState().String() }
+func (g *grpcBackend) Close() error      { return g.conn.Close() }
+
+func (g *grpcBackend) Version(ctx context.Context) (Version, error) {
+	r, err := g.c.Version(ctx, &pb.VersionRequest{})
+	if err != nil {
+		return Version{}, grpcErr(err)
+	}
+	text := r.GetVersionString()
+	if d := r.GetDaemonVersion(); d != "" {
+		text += " (stakepoold " + d + ")"
+	}
+	return Version{Major: r.GetMajor(), Minor: r.GetMinor(), Patch: r.GetPatch(), Text: text}, nil
+}
+
+func (g *grpcBackend) Health(ctx context.Context) (Health, error) {
+	r, err := g.c.Health(ctx, &pb.HealthRequest{})
+	if err != nil {
+		return Health{}, grpcErr(err)
+	}
+	h := Health{
+		EcrdConnected:         r.GetEcrdConnected(),
+		WalletConnected:       r.GetWalletConnected(),
+		WalletDaemonConnected: r.GetWalletDaemonConnected(),
+		WalletUnlocked:        r.GetWalletUnlocked(),
+		WalletVoting:          r.GetWalletVoting(),
+		VoteVersion:           r.GetVoteVersion(),
+		BestHeight:            r.GetBestHeight(),
+		ProcessedHeight:       r.GetProcessedHeight(),
+		Lag:                   r.GetLagBlocks(),
+		Problems:              r.GetProblems(),
+		LiveTickets:           r.GetLiveTickets(),
+		IgnoredTickets:        r.GetIgnoredTickets(),
+		AddedTickets:          r.GetAddedTickets(),
+		Users:                 r.GetUsers(),
+		Network:               r.GetNetwork(),
+	}
+	if !r.GetReady() && len(h.Problems) == 0 {
+		h.Problems = []string{"not ready"}
+	}
+	return h, nil
+}
+
+func (g *grpcBackend) PoolConfig(ctx context.Context) (PoolConfig, error) {
+	r, err := g.c.GetColdWalletExtPub(ctx, &pb.GetColdWalletExtPubRequest{})
+	if err != nil {
+		return PoolConfig{}, grpcErr(err)
+	}
+	return PoolConfig{ColdWalletExtPub: r.GetColdWalletExtPub(), Network: r.GetNetwork(),
+		PoolFees: r.GetPoolFees(), FeeAddressCount: r.GetFeeAddressCount()}, nil
+}
+
+func (g *grpcBackend) ValidateAddress(ctx context.Context, addr string, index uint32) (AddressInfo, error) {
+	// The wallet only knows addresses up to its watched index: extend it
+	// to the user's index first (a no-op when already past it).
+	_, err := g.c.AccountSyncAddressIndex(ctx, &pb.AccountSyncAddressIndexRequest{
+		Account: "default", Branch: 0, Index: index})
+	if err != nil {
+		return AddressInfo{}, grpcErr(err)
+	}
+	r, err := g.c.ValidateAddress(ctx, &pb.ValidateAddressRequest{Address: addr})
+	if err != nil {
+		return AddressInfo{}, grpcErr(err)
+	}
+	if !r.GetIsValid() {
+		return AddressInfo{}, fmt.Errorf("%w: wallet says %s is not a valid address", ErrBackendRejected, addr)
+	}
+	return AddressInfo{IsMine: r.GetIsMine(), PubKeyAddr: r.GetPubkeyAddr()}, nil
+}
+
+func (g *grpcBackend) CreateMultisig(ctx context.Context, addrs []string) (Multisig, error) {
+	r, err := g.c.CreateMultisig(ctx, &pb.CreateMultisigRequest{Addresses: addrs})
+	if err != nil {
+		return Multisig{}, grpcErr(err)
+	}
+	return Multisig{Address: r.GetAddress(), RedeemScript: hex.EncodeToString(r.GetRedeemScript())}, nil
+}
+
+func decodeScript(s string) ([]byte, error) {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: script is not hex: %v", ErrBackendRejected, err)
+	}
+	return b, nil
+}
+
+func (g *grpcBackend) ImportScript(ctx context.Context, script string) (int64, error) {
+	b, err := decodeScript(script)
+	if err != nil {
+		return 0, err
+	}
+	r, err := g.c.ImportScript(ctx, &pb.ImportScriptRequest{Script: b})
+	if err != nil {
+		return 0, grpcErr(err)
+	}
+	return r.GetHeightImported(), nil
+}
+
+func (g *grpcBackend) ImportScripts(ctx context.Context, scripts []string, rescanFrom int64) error {
+	req := &pb.ImportScriptsRequest{RescanHeight: rescanFrom}
+	for _, s := range scripts {
+		b, err := decodeScript(s)
+		if err != nil {
+			return err
+		}
+		req.Scripts = append(req.Scripts, b)
+	}
+	_, err := g.c.ImportScripts(ctx, req)
+	return grpcErr(err)
+}
+
+func (g *grpcBackend) ImportedAddresses(ctx context.Context) ([]string, error) {
+	r, err := g.c.ListScripts(ctx, &pb.ListScriptsRequest{})
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	out := make([]string, 0, len(r.GetScripts()))
+	for _, s := range r.GetScripts() {
+		out = append(out, s.GetAddress())
+	}
+	return out, nil
+}
+
+func toPBPrefs(p VotingPrefs) *pb.UserVotingPrefs {
+	return &pb.UserVotingPrefs{UserId: p.UserID, MultisigAddress: p.MultisigAddress,
+		VoteBits: uint32(p.VoteBits), VoteBitsVersion: p.VoteBitsVersion}
+}
+
+func (g *grpcBackend) SetVotingPrefs(ctx context.Context, prefs []VotingPrefs) error {
+	req := &pb.SetUserVotingPrefsRequest{Users: make([]*pb.UserVotingPrefs, len(prefs))}
+	for i, p := range prefs {
+		req.Users[i] = toPBPrefs(p)
+	}
+	_, err := g.c.SetUserVotingPrefs(ctx, req)
+	return grpcErr(err)
+}
+
+func (g *grpcBackend) SetUserVotingPrefs(ctx context.Context, p VotingPrefs) error {
+	_, err := g.c.SetUserVotingPref(ctx, &pb.SetUserVotingPrefRequest{User: toPBPrefs(p)})
+	return grpcErr(err)
+}
+
+func (g *grpcBackend) SetAddedLowFeeTickets(ctx context.Context, ts []Ticket) error {
+	req := &pb.SetAddedLowFeeTicketsRequest{Tickets: make([]*pb.Ticket, len(ts))}
+	for i, t := range ts {
+		req.Tickets[i] = &pb.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}
+	}
+	_, err := g.c.SetAddedLowFeeTickets(ctx, req)
+	return grpcErr(err)
+}
+
+func fromPBTickets(r *pb.TicketsResponse, err error) ([]Ticket, error) {
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	out := make([]Ticket, len(r.GetTickets()))
+	for i, t := range r.GetTickets() {
+		out[i] = Ticket{Hash: t.GetHash(), MultisigAddress: t.GetMultisigAddress()}
+	}
+	return out, nil
+}
+
+func (g *grpcBackend) AddedLowFeeTickets(ctx context.Context) ([]Ticket, error) {
+	return fromPBTickets(g.c.GetAddedLowFeeTickets(ctx, &pb.GetAddedLowFeeTicketsRequest{}))
+}
+
+func (g *grpcBackend) IgnoredLowFeeTickets(ctx context.Context) ([]Ticket, error) {
+	return fromPBTickets(g.c.GetIgnoredLowFeeTickets(ctx, &pb.GetIgnoredLowFeeTicketsRequest{}))
+}
+
+func (g *grpcBackend) LiveTickets(ctx context.Context) ([]Ticket, error) {
+	return fromPBTickets(g.c.GetLiveTickets(ctx, &pb.GetLiveTicketsRequest{}))
+}
+
+func (g *grpcBackend) UserTickets(ctx context.Context, addr string) (UserTickets, error) {
+	r, err := g.c.StakePoolUserInfo(ctx, &pb.StakePoolUserInfoRequest{MultisigAddress: addr})
+	if err != nil {
+		return UserTickets{}, grpcErr(err)
+	}
+	out := UserTickets{Tickets: make([]UserTicket, len(r.GetTickets())), Invalid: r.GetInvalidTickets()}
+	for i, t := range r.GetTickets() {
+		out.Tickets[i] = UserTicket{Hash: t.GetHash(), Status: TicketStatus(t.GetStatus()),
+			TicketHeight: t.GetTicketHeight(), SpentBy: t.GetSpentBy(), SpentByHeight: t.GetSpentByHeight()}
+	}
+	return out, nil
+}
+
+func (g *grpcBackend) StakeInfo(ctx context.Context) (StakeInfo, error) {
+	r, err := g.c.GetStakeInfo(ctx, &pb.GetStakeInfoRequest{})
+	if err != nil {
+		return StakeInfo{}, grpcErr(err)
+	}
+	return StakeInfo{
+		BlockHeight: r.GetBlockHeight(), DifficultyAtoms: r.GetDifficultyAtoms(),
+		TotalSubsidyAtoms: r.GetTotalSubsidyAtoms(), OwnMempoolTix: r.GetOwnMempoolTix(),
+		Immature: r.GetImmature(), Unspent: r.GetUnspent(), Voted: r.GetVoted(), Revoked: r.GetRevoked(),
+		UnspentExpired: r.GetUnspentExpired(), PoolSize: r.GetPoolSize(), AllMempoolTix: r.GetAllMempoolTix(),
+		Live: r.GetLive(), ProportionLive: r.GetProportionLive(), Missed: r.GetMissed(),
+		ProportionMissed: r.GetProportionMissed(), Expired: r.GetExpired(),
+	}, nil
+}
+
+func (g *grpcBackend) Agendas(ctx context.Context) (Agendas, error) {
+	r, err := g.c.GetAgendas(ctx, &pb.GetAgendasRequest{})
+	if err != nil {
+		return Agendas{}, grpcErr(err)
+	}
+	out := Agendas{VoteVersion: r.GetVoteVersion(), Agendas: make([]Agenda, 0, len(r.GetAgendas()))}
+	for _, a := range r.GetAgendas() {
+		if a.GetMask() > 0xffff {
+			return Agendas{}, fmt.Errorf("%w: agenda %q has mask %#x wider than 16 bits", ErrBackendDown, a.GetId(), a.GetMask())
+		}
+		ag := Agenda{ID: a.GetId(), Description: a.GetDescription(), Mask: uint16(a.GetMask()),
+			Status: a.GetStatus(), StartTime: unixOrZero(a.GetStartTime()), ExpireTime: unixOrZero(a.GetExpireTime())}
+		for _, ch := range a.GetChoices() {
+			if ch.GetBits() > 0xffff {
+				return Agendas{}, fmt.Errorf("%w: agenda %q choice %q has bits %#x wider than 16 bits",
+					ErrBackendDown, a.GetId(), ch.GetId(), ch.GetBits())
+			}
+			ag.Choices = append(ag.Choices, Choice{ID: ch.GetId(), Description: ch.GetDescription(),
+				Bits: uint16(ch.GetBits()), IsAbstain: ch.GetIsAbstain(), IsNo: ch.GetIsNo()})
+		}
+		out.Agendas = append(out.Agendas, ag)
+	}
+	return out, nil
+}
+
+func unixOrZero(s int64) time.Time {
+	if s <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
