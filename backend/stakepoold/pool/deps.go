@@ -1,0 +1,196 @@
+package pool
+
+import (
+	"context"
+	"time"
+)
+
+// BlockRef names a block.
+type BlockRef struct {
+	Hash   string
+	Height int64
+}
+
+// WalletInfo is what the wallet says about itself (walletinfo).
+type WalletInfo struct {
+	DaemonConnected  bool
+	Unlocked         bool
+	Voting           bool
+	VoteBits         uint16
+	VoteBitsExtended string // hex; starts with the vote version (4 bytes LE)
+	VoteVersion      uint32
+}
+
+// WalletTx is a wallet transaction (gettransaction): raw hex and the block
+// it was mined in ("" while in the mempool).
+type WalletTx struct {
+	Hex       string
+	BlockHash string
+}
+
+// AddressInfo is the wallet's validateaddress answer.
+type AddressInfo struct {
+	IsValid    bool
+	IsMine     bool
+	PubKeyAddr string
+	Account    string
+	IsScript   bool
+}
+
+// Multisig is a created multisig script and its P2SH address.
+type Multisig struct {
+	RedeemScript []byte
+	Address      string
+}
+
+// Script is an imported redeem script.
+type Script struct {
+	Address      string
+	RedeemScript []byte
+}
+
+// UserTicket is one ticket of a user as the wallet reports it.
+type UserTicket struct {
+	Hash          string
+	Status        string
+	TicketHeight  uint32
+	SpentBy       string // "" when unspent
+	SpentByHeight uint32
+}
+
+// UserInfo is the wallet's stakepooluserinfo answer.
+type UserInfo struct {
+	Tickets []UserTicket
+	Invalid []string
+}
+
+// StakeInfo is the wallet's getstakeinfo answer, amounts in atoms.
+type StakeInfo struct {
+	BlockHeight      int64
+	Difficulty       int64
+	TotalSubsidy     int64
+	OwnMempoolTix    uint32
+	Immature         uint32
+	Unspent          uint32
+	Voted            uint32
+	Revoked          uint32
+	UnspentExpired   uint32
+	PoolSize         uint32
+	AllMempoolTix    uint32
+	Live             uint32
+	ProportionLive   float64
+	Missed           uint32
+	ProportionMissed float64
+	Expired          uint32
+}
+
+// AgendaChoice is one choice of a consensus agenda.
+type AgendaChoice struct {
+	ID          string
+	Description string
+	Bits        uint16
+	IsAbstain   bool
+	IsNo        bool
+}
+
+// Agenda is one consensus agenda (getvoteinfo).
+type Agenda struct {
+	ID          string
+	Description string
+	Mask        uint16
+	StartTime   int64
+	ExpireTime  int64
+	Status      string
+	Choices     []AgendaChoice
+}
+
+// VoteInfo is the node's getvoteinfo answer for one vote version.
+type VoteInfo struct {
+	VoteVersion uint32
+	Agendas     []Agenda
+}
+
+// Node is what the pool needs from ecrd. Implementations return errors with
+// a Kind (KindUnavailable when not connected, KindDuplicate for a
+// transaction the node already has, KindNotFound for unknown objects).
+type Node interface {
+	BestBlock(ctx context.Context) (BlockRef, error)
+	BlockHeight(ctx context.Context, blockHash string) (int64, error)
+	SendRawTransaction(ctx context.Context, txHex string) (string, error)
+	RawTransaction(ctx context.Context, txid string) (WalletTx, error)
+	VoteInfo(ctx context.Context, voteVersion uint32) (VoteInfo, error)
+	Connected() bool
+}
+
+// Wallet is what the pool needs from eacrwallet (same error rules as Node).
+type Wallet interface {
+	WalletInfo(ctx context.Context) (WalletInfo, error)
+	Tickets(ctx context.Context, includeImmature bool) ([]string, error)
+	Transaction(ctx context.Context, txid string) (WalletTx, error)
+	GenerateVote(ctx context.Context, block BlockRef, ticket string, voteBits uint16, voteBitsExt string) (string, error)
+	RevokeTickets(ctx context.Context) error
+	ValidateAddress(ctx context.Context, addr string) (AddressInfo, error)
+	AccountSyncAddressIndex(ctx context.Context, account string, branch, index uint32) error
+	CreateMultisig(ctx context.Context, addrs []string) (Multisig, error)
+	ImportScript(ctx context.Context, script []byte, rescan bool, scanFrom int64) error
+	ListScripts(ctx context.Context) ([]Script, error)
+	AddTicket(ctx context.Context, txHex string) error
+	StakePoolUserInfo(ctx context.Context, addr string) (UserInfo, error)
+	StakeInfo(ctx context.Context) (StakeInfo, error)
+	Connected() bool
+}
+
+// TicketCheck is the verdict on one ticket.
+type TicketCheck struct {
+	// VotingAddress is the P2SH address output 0 pays (the user's multisig).
+	VotingAddress string
+	// FeeOK reports whether the first commitment pays at least the pool fee
+	// to a fee address of the cold wallet.
+	FeeOK bool
+	// Reason explains a failed fee check, for the log.
+	Reason string
+}
+
+// TicketInspector decodes a ticket and checks its pool fee at the height of
+// the block that mined it. An error means the transaction is not a ticket
+// (or not decodable); a low fee is not an error.
+type TicketInspector interface {
+	Inspect(txHex string, minedHeight int64) (TicketCheck, error)
+}
+
+// AddressChecker validates addresses for the daemon's network.
+type AddressChecker interface {
+	// CheckP2SH returns an error saying what is wrong unless addr is a P2SH
+	// address of the network.
+	CheckP2SH(addr string) error
+	// CheckAddress returns an error unless addr decodes for the network.
+	CheckAddress(addr string) error
+}
+
+// Metrics receives vote outcomes; see package metrics for Prometheus.
+type Metrics interface {
+	VoteCast(sinceNotification time.Duration)
+	VoteDuplicate()
+	VoteError()
+	BlockProcessed(d time.Duration)
+}
+
+// State is the durable part of the pool: users' preferences and the
+// admin-added low-fee tickets.
+type State struct {
+	Users        []UserPrefs    `json:"users"`
+	AddedTickets []PoolTicketID `json:"addedtickets"`
+}
+
+// Store persists State atomically.
+type Store interface {
+	Load() (State, error)
+	Save(State) error
+}
+
+type nopMetrics struct{}
+
+func (nopMetrics) VoteCast(time.Duration)       {}
+func (nopMetrics) VoteDuplicate()               {}
+func (nopMetrics) VoteError()                   {}
+func (nopMetrics) BlockProcessed(time.Duration) {}

@@ -1,0 +1,202 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// MaxUsers bounds one SetUserPrefs call (far above any real pool, low
+// enough that a garbage request cannot exhaust memory).
+const MaxUsers = 1_000_000
+
+// MaxAddedTickets bounds one SetAddedTickets call.
+const MaxAddedTickets = 1_000_000
+
+// SetUserPrefs replaces the preferences of all users. Every entry is
+// validated first; nothing changes when one is invalid. The new set is
+// stored durably before it takes effect.
+func (p *Pool) SetUserPrefs(ctx context.Context, users []UserPrefs) error {
+	if len(users) > MaxUsers {
+		return Errorf(KindInvalid, "too many users: %d (at most %d)", len(users), MaxUsers)
+	}
+	next := make(map[string]UserPrefs, len(users))
+	ids := make(map[int64]string, len(users))
+	for i, u := range users {
+		if err := p.checkPrefs(u); err != nil {
+			return Errorf(KindInvalid, "user %d: %v", i, err)
+		}
+		if _, dup := next[u.MultisigAddress]; dup {
+			return Errorf(KindInvalid, "user %d: multisig address %s appears twice", i, u.MultisigAddress)
+		}
+		if other, dup := ids[u.UserID]; dup {
+			return Errorf(KindInvalid, "user %d: user id %d has two multisig addresses (%s and %s)",
+				i, u.UserID, other, u.MultisigAddress)
+		}
+		next[u.MultisigAddress] = u
+		ids[u.UserID] = u.MultisigAddress
+	}
+	return p.commit(func() { p.users = next })
+}
+
+// SetUserPref inserts or replaces one user's preferences.
+func (p *Pool) SetUserPref(ctx context.Context, u UserPrefs) error {
+	if err := p.checkPrefs(u); err != nil {
+		return Errorf(KindInvalid, "%v", err)
+	}
+	p.mu.RLock()
+	for addr, old := range p.users {
+		if old.UserID == u.UserID && addr != u.MultisigAddress {
+			p.mu.RUnlock()
+			return Errorf(KindInvalid, "user id %d already has multisig address %s, not %s",
+				u.UserID, addr, u.MultisigAddress)
+		}
+	}
+	next := make(map[string]UserPrefs, len(p.users)+1)
+	for k, v := range p.users {
+		next[k] = v
+	}
+	p.mu.RUnlock()
+	next[u.MultisigAddress] = u
+	return p.commit(func() { p.users = next })
+}
+
+// SetAddedTickets replaces the admin-added low-fee tickets. Each must name
+// a well-formed hash and the multisig address of a known user. Added
+// tickets are votable as soon as this returns; removed ones are not.
+func (p *Pool) SetAddedTickets(ctx context.Context, tickets []PoolTicketID) error {
+	if len(tickets) > MaxAddedTickets {
+		return Errorf(KindInvalid, "too many tickets: %d (at most %d)", len(tickets), MaxAddedTickets)
+	}
+	next := make(map[string]string, len(tickets))
+	p.mu.RLock()
+	for i, t := range tickets {
+		h, err := NormalizeHash(t.Hash)
+		if err != nil {
+			p.mu.RUnlock()
+			return Errorf(KindInvalid, "ticket %d: %v", i, err)
+		}
+		t.Hash = h
+		if err := p.addrs.CheckP2SH(t.MultisigAddress); err != nil {
+			p.mu.RUnlock()
+			return Errorf(KindInvalid, "ticket %d (%s): multisig address: %v", i, t.Hash, err)
+		}
+		if _, ok := p.users[t.MultisigAddress]; !ok {
+			p.mu.RUnlock()
+			return Errorf(KindInvalid, "ticket %d (%s): unknown user multisig address %s "+
+				"(push the users' voting preferences first)", i, t.Hash, t.MultisigAddress)
+		}
+		next[t.Hash] = t.MultisigAddress
+	}
+	p.mu.RUnlock()
+	return p.commit(func() { p.added = next })
+}
+
+// commit applies change to a copy of the state, stores it, and then applies
+// it to memory, so what is on disk is never behind what votes.
+func (p *Pool) commit(change func()) error {
+	p.saveMu.Lock()
+	defer p.saveMu.Unlock()
+	p.mu.Lock()
+	oldUsers, oldAdded := p.users, p.added
+	change()
+	st := p.stateLocked()
+	p.mu.Unlock()
+	if p.store == nil {
+		return nil
+	}
+	if err := p.store.Save(st); err != nil {
+		p.mu.Lock()
+		p.users, p.added = oldUsers, oldAdded
+		p.mu.Unlock()
+		return Wrap(KindInternal, err, "store state")
+	}
+	return nil
+}
+
+func (p *Pool) stateLocked() State {
+	st := State{
+		Users:        make([]UserPrefs, 0, len(p.users)),
+		AddedTickets: make([]PoolTicketID, 0, len(p.added)),
+	}
+	for _, u := range p.users {
+		st.Users = append(st.Users, u)
+	}
+	for t, a := range p.added {
+		st.AddedTickets = append(st.AddedTickets, PoolTicketID{t, a})
+	}
+	return st
+}
+
+// checkPrefs validates one user's preferences: a positive id, a P2SH
+// address of the network, bit 0 set, and, when the version is the wallet's
+// current vote version, only bits some agenda choice allows.
+func (p *Pool) checkPrefs(u UserPrefs) error {
+	if u.UserID <= 0 {
+		return fmt.Errorf("user id must be positive, got %d", u.UserID)
+	}
+	if err := p.addrs.CheckP2SH(u.MultisigAddress); err != nil {
+		return fmt.Errorf("multisig address: %w", err)
+	}
+	if u.VoteBits&1 == 0 {
+		return fmt.Errorf("vote bits %#04x: bit 0 (approve the previous block) must be set", u.VoteBits)
+	}
+	if p.agendas == nil {
+		return nil
+	}
+	ags, ok := p.agendas.Agendas(u.VoteBitsVersion)
+	if !ok {
+		return nil // another version: stored, but the default is used to vote
+	}
+	return CheckVoteBits(u.VoteBits, ags)
+}
+
+// CheckVoteBits reports whether bits is a valid choice set for agendas: bit
+// 0 set, each agenda's masked bits equal to one of its choices, and no bit
+// outside bit 0 and the agendas' masks.
+func CheckVoteBits(bits uint16, agendas []Agenda) error {
+	if bits&1 == 0 {
+		return fmt.Errorf("vote bits %#04x: bit 0 must be set", bits)
+	}
+	allowed := uint16(1)
+	for _, a := range agendas {
+		allowed |= a.Mask
+		v := bits & a.Mask
+		found := false
+		for _, c := range a.Choices {
+			if c.Bits == v {
+				found = true
+				break
+			}
+		}
+		if !found && v != 0 {
+			return fmt.Errorf("vote bits %#04x: %#04x is no choice of agenda %s", bits, v, a.ID)
+		}
+	}
+	if extra := bits &^ allowed; extra != 0 {
+		return fmt.Errorf("vote bits %#04x: bits %#04x belong to no agenda", bits, extra)
+	}
+	return nil
+}
+
+// NormalizeHash validates a transaction hash string (64 hex characters)
+// and returns it in lower case, the form the daemons print.
+func NormalizeHash(h string) (string, error) {
+	if len(h) != 64 {
+		return "", fmt.Errorf("hash %q: want 64 hex characters, got %d", truncate(h), len(h))
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return "", fmt.Errorf("hash %q: not hexadecimal", truncate(h))
+		}
+	}
+	return strings.ToLower(h), nil
+}
+
+func truncate(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}

@@ -1,0 +1,237 @@
+package pool
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/decred/slog"
+)
+
+// UserPrefs is one user's voting preferences.
+type UserPrefs struct {
+	UserID          int64  `json:"userid"`
+	MultisigAddress string `json:"multisigaddress"`
+	VoteBits        uint16 `json:"votebits"`
+	VoteBitsVersion uint32 `json:"votebitsversion"`
+}
+
+// PoolTicketID is a ticket and the multisig address that owns it.
+type PoolTicketID struct {
+	Hash            string `json:"hash"`
+	MultisigAddress string `json:"multisigaddress"`
+}
+
+// Config holds a Pool's dependencies.
+type Config struct {
+	Node      Node
+	Wallet    Wallet
+	Inspector TicketInspector
+	Addresses AddressChecker
+	Store     Store
+	Metrics   Metrics      // optional
+	Log       slog.Logger  // optional
+	Agendas   AgendaSource // optional; validates vote bits of the current version
+	// LoadConcurrency bounds concurrent gettransaction calls while loading
+	// tickets (default 32).
+	LoadConcurrency int
+	// Network is reported by Health.
+	Network string
+}
+
+// AgendaSource returns the agendas of a vote version (from the chain
+// parameters), used to reject vote bits no agenda allows.
+type AgendaSource interface {
+	Agendas(voteVersion uint32) ([]Agenda, bool)
+}
+
+// Pool tracks the pool's tickets and users and votes.
+type Pool struct {
+	node      Node
+	wallet    Wallet
+	inspector TicketInspector
+	addrs     AddressChecker
+	store     Store
+	metrics   Metrics
+	log       slog.Logger
+	agendas   AgendaSource
+	loadConc  int
+	network   string
+
+	// saveMu serialises Store writes so memory and disk change in the same
+	// order.
+	saveMu sync.Mutex
+
+	mu       sync.RWMutex
+	users    map[string]UserPrefs // by multisig address
+	added    map[string]string    // ticket -> multisig, admin-added
+	live     map[string]string    // ticket -> multisig, fee OK
+	ignored  map[string]string    // ticket -> multisig, low fee
+	defaults WalletInfo           // wallet's default vote bits/version
+	synced   bool                 // ticket sets built at least once
+
+	processedHeight atomic.Int64
+	heightCache     sync.Map // block hash -> int64
+}
+
+// New builds a Pool and loads the stored preferences and added tickets.
+func New(cfg Config) (*Pool, error) {
+	p := &Pool{
+		node:      cfg.Node,
+		wallet:    cfg.Wallet,
+		inspector: cfg.Inspector,
+		addrs:     cfg.Addresses,
+		store:     cfg.Store,
+		metrics:   cfg.Metrics,
+		log:       cfg.Log,
+		agendas:   cfg.Agendas,
+		loadConc:  cfg.LoadConcurrency,
+		network:   cfg.Network,
+		users:     make(map[string]UserPrefs),
+		added:     make(map[string]string),
+		live:      make(map[string]string),
+		ignored:   make(map[string]string),
+	}
+	if p.metrics == nil {
+		p.metrics = nopMetrics{}
+	}
+	if p.log == nil {
+		p.log = slog.Disabled
+	}
+	if p.loadConc <= 0 {
+		p.loadConc = 32
+	}
+	if p.store != nil {
+		st, err := p.store.Load()
+		if err != nil {
+			return nil, wrapCall(err, "load stored state")
+		}
+		for _, u := range st.Users {
+			p.users[u.MultisigAddress] = u
+		}
+		for _, t := range st.AddedTickets {
+			p.added[t.Hash] = t.MultisigAddress
+		}
+		p.log.Infof("Loaded %d users' voting preferences and %d added low-fee tickets from disk",
+			len(p.users), len(p.added))
+	}
+	return p, nil
+}
+
+// CheckWallet reads the wallet's settings and refuses a wallet that votes on
+// its own (the pool would double vote). It keeps the wallet's default vote
+// bits for users without preferences.
+func (p *Pool) CheckWallet(ctx context.Context) (WalletInfo, error) {
+	wi, err := p.wallet.WalletInfo(ctx)
+	if err != nil {
+		return wi, wrapCall(err, "wallet walletinfo")
+	}
+	if wi.Voting {
+		return wi, Errorf(KindPrecondition, "the wallet has voting enabled; "+
+			"run it with enablevoting=0 so that only stakepoold votes (otherwise tickets are voted twice)")
+	}
+	p.mu.Lock()
+	p.defaults = wi
+	p.mu.Unlock()
+	return wi, nil
+}
+
+// Counts returns the sizes of the live (votable), ignored and added sets and
+// the number of users.
+func (p *Pool) Counts() (live, ignored, added, users int) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	live = len(p.live)
+	for t := range p.added {
+		if _, ok := p.ignored[t]; ok {
+			live++
+		}
+	}
+	return live, len(p.ignored) - p.addedIgnoredLocked(), len(p.added), len(p.users)
+}
+
+func (p *Pool) addedIgnoredLocked() int {
+	n := 0
+	for t := range p.added {
+		if _, ok := p.ignored[t]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+// LiveTickets lists the tickets that will be voted: fee-checked tickets plus
+// tracked low-fee tickets an admin added.
+func (p *Pool) LiveTickets() []PoolTicketID {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]PoolTicketID, 0, len(p.live))
+	for t, a := range p.live {
+		out = append(out, PoolTicketID{t, a})
+	}
+	for t, a := range p.added {
+		if _, ok := p.ignored[t]; ok {
+			out = append(out, PoolTicketID{t, a})
+		}
+	}
+	return sortTickets(out)
+}
+
+// IgnoredTickets lists tracked low-fee tickets that were not added.
+func (p *Pool) IgnoredTickets() []PoolTicketID {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]PoolTicketID, 0, len(p.ignored))
+	for t, a := range p.ignored {
+		if _, ok := p.added[t]; !ok {
+			out = append(out, PoolTicketID{t, a})
+		}
+	}
+	return sortTickets(out)
+}
+
+// AddedTickets lists the admin-added low-fee tickets.
+func (p *Pool) AddedTickets() []PoolTicketID {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]PoolTicketID, 0, len(p.added))
+	for t, a := range p.added {
+		out = append(out, PoolTicketID{t, a})
+	}
+	return sortTickets(out)
+}
+
+// Users returns the stored preferences, sorted by user id.
+func (p *Pool) Users() []UserPrefs {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]UserPrefs, 0, len(p.users))
+	for _, u := range p.users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
+	return out
+}
+
+func sortTickets(ts []PoolTicketID) []PoolTicketID {
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Hash < ts[j].Hash })
+	return ts
+}
+
+// ProcessedHeight is the height of the last block whose winners were
+// processed (0 before the first).
+func (p *Pool) ProcessedHeight() int64 { return p.processedHeight.Load() }
+
+// blockHeight returns the height of a block, cached per hash.
+func (p *Pool) blockHeight(ctx context.Context, hash string) (int64, error) {
+	if h, ok := p.heightCache.Load(hash); ok {
+		return h.(int64), nil
+	}
+	h, err := p.node.BlockHeight(ctx, hash)
+	if err != nil {
+		return 0, err
+	}
+	p.heightCache.Store(hash, h)
+	return h, nil
+}

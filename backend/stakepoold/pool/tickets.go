@@ -1,0 +1,202 @@
+package pool
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// maxLoadRounds bounds how often LoadTickets rescans because a block
+// arrived while it was scanning.
+const maxLoadRounds = 5
+
+// ticketVerdict is the outcome of examining one wallet ticket.
+type ticketVerdict struct {
+	hash     string
+	multisig string
+	feeOK    bool
+	reason   string
+	skip     bool // not ours / not a ticket
+	err      error
+}
+
+// LoadStats summarises a ticket load.
+type LoadStats struct {
+	Tickets, Live, Ignored, Skipped, Errors int
+	Rounds                                  int
+	Duration                                time.Duration
+}
+
+// LoadTickets rebuilds the live and ignored sets from the wallet
+// (gettickets + gettransaction with bounded concurrency + fee check),
+// repeating while the best block changes during the scan. It is called at
+// start-up and after every reconnect.
+func (p *Pool) LoadTickets(ctx context.Context) (LoadStats, error) {
+	start := time.Now()
+	var st LoadStats
+	for st.Rounds < maxLoadRounds {
+		st.Rounds++
+		before, err := p.node.BestBlock(ctx)
+		if err != nil {
+			return st, wrapCall(err, "node getbestblock")
+		}
+		hashes, err := p.wallet.Tickets(ctx, false)
+		if err != nil {
+			return st, wrapCall(err, "wallet gettickets")
+		}
+		verdicts := p.examine(ctx, hashes)
+		if err := ctx.Err(); err != nil {
+			return st, wrapCall(err, "load tickets")
+		}
+		live := make(map[string]string, len(hashes))
+		ignored := make(map[string]string)
+		st = LoadStats{Tickets: len(hashes), Rounds: st.Rounds}
+		for _, v := range verdicts {
+			switch {
+			case v.err != nil:
+				st.Errors++
+				p.log.Warnf("Ticket %s: %v", v.hash, v.err)
+			case v.skip:
+				st.Skipped++
+			case v.feeOK:
+				live[v.hash] = v.multisig
+			default:
+				ignored[v.hash] = v.multisig
+				p.log.Infof("Ticket %s (%s) ignored: %s", v.hash, v.multisig, v.reason)
+			}
+		}
+		after, err := p.node.BestBlock(ctx)
+		if err != nil {
+			return st, wrapCall(err, "node getbestblock")
+		}
+		if after.Hash != before.Hash && st.Rounds < maxLoadRounds {
+			p.log.Debugf("Best block moved from %d to %d during the ticket scan; scanning again",
+				before.Height, after.Height)
+			continue
+		}
+		p.mu.Lock()
+		p.live, p.ignored, p.synced = live, ignored, true
+		p.mu.Unlock()
+		p.storeProcessed(after.Height)
+		st.Live, st.Ignored = len(live), len(ignored)
+		break
+	}
+	st.Duration = time.Since(start)
+	p.log.Infof("Tickets loaded in %v: %d from the wallet, %d fee OK, %d low fee, %d skipped, %d errors",
+		st.Duration, st.Tickets, st.Live, st.Ignored, st.Skipped, st.Errors)
+	return st, nil
+}
+
+// examine fetches and fee-checks tickets with at most loadConc concurrent
+// wallet calls. The result has one verdict per hash, in order.
+func (p *Pool) examine(ctx context.Context, hashes []string) []ticketVerdict {
+	out := make([]ticketVerdict, len(hashes))
+	workers := min(p.loadConc, len(hashes))
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	wg.Add(workers)
+	for w := 0; w < workers; w++ {
+		go func() {
+			defer wg.Done()
+			for {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= len(hashes) || ctx.Err() != nil {
+					return
+				}
+				out[k] = p.examineOne(ctx, hashes[k])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func (p *Pool) examineOne(ctx context.Context, hash string) ticketVerdict {
+	v := ticketVerdict{hash: hash}
+	tx, err := p.wallet.Transaction(ctx, hash)
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			v.skip = true
+			return v
+		}
+		v.err = wrapCall(err, "wallet gettransaction")
+		return v
+	}
+	if tx.BlockHash == "" {
+		// Not mined yet: the fee is checked once it is (newtickets).
+		v.skip = true
+		return v
+	}
+	height, err := p.blockHeight(ctx, tx.BlockHash)
+	if err != nil {
+		v.err = wrapCall(err, "node getblockheader "+tx.BlockHash)
+		return v
+	}
+	chk, err := p.inspector.Inspect(tx.Hex, height)
+	if err != nil {
+		v.skip = true
+		p.log.Debugf("Wallet transaction %s is not a pool ticket: %v", hash, err)
+		return v
+	}
+	v.multisig, v.feeOK, v.reason = chk.VotingAddress, chk.FeeOK, chk.Reason
+	return v
+}
+
+// HandleNewTickets adds the tickets that matured in a block (newtickets) to
+// the live or ignored set; tickets unknown to the wallet are not ours.
+func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []string) {
+	start := time.Now()
+	verdicts := p.examine(ctx, tickets)
+	var live, ignored, errs int
+	p.mu.Lock()
+	for _, v := range verdicts {
+		switch {
+		case v.err != nil:
+			errs++
+		case v.skip:
+		case v.feeOK:
+			p.live[v.hash] = v.multisig
+			live++
+		default:
+			p.ignored[v.hash] = v.multisig
+			ignored++
+		}
+	}
+	p.mu.Unlock()
+	for _, v := range verdicts {
+		switch {
+		case v.err != nil:
+			p.log.Warnf("New ticket %s: %v", v.hash, v.err)
+		case !v.skip && !v.feeOK:
+			p.log.Infof("New ticket %s (%s) ignored: %s", v.hash, v.multisig, v.reason)
+		}
+	}
+	p.storeProcessed(block.Height)
+	p.log.Infof("Block %d: %d new tickets, %d ours with fee OK, %d low fee, %d errors (%v)",
+		block.Height, len(tickets), live, ignored, errs, time.Since(start))
+}
+
+// HandleSpentAndMissed drops spent (voted or revoked) and missed tickets
+// (spentandmissedtickets) from the live and ignored sets.
+func (p *Pool) HandleSpentAndMissed(block BlockRef, tickets map[string]string) {
+	var n int
+	p.mu.Lock()
+	for t := range tickets {
+		_, a := p.live[t]
+		_, b := p.ignored[t]
+		if a || b {
+			n++
+			delete(p.live, t)
+			delete(p.ignored, t)
+		}
+	}
+	p.mu.Unlock()
+	p.storeProcessed(block.Height)
+	if n > 0 {
+		p.log.Infof("Block %d: %d of our tickets spent or missed", block.Height, n)
+	}
+}

@@ -1,0 +1,186 @@
+package pool
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// VoteOutcome says what happened to one vote.
+type VoteOutcome int
+
+// Vote outcomes.
+const (
+	VoteCast      VoteOutcome = iota // relayed by the node
+	VoteDuplicate                    // another back end's vote got there first
+	VoteFailed                       // generatevote or sendrawtransaction failed
+)
+
+// VoteResult is the result of voting one ticket.
+type VoteResult struct {
+	Ticket   string
+	Multisig string
+	VoteBits uint16
+	Default  bool // the wallet default bits were used
+	TxID     string
+	Outcome  VoteOutcome
+	Err      error
+	Sign     time.Duration // generatevote
+	Send     time.Duration // sendrawtransaction
+	Total    time.Duration // since the notification was received
+}
+
+// BlockVotes summarises the votes for one block.
+type BlockVotes struct {
+	Block      BlockRef
+	Winners    int
+	Results    []VoteResult
+	Cast       int
+	Duplicates int
+	Errors     int
+	Duration   time.Duration
+}
+
+// voteJob is one of our winners with the bits to vote.
+type voteJob struct {
+	ticket   string
+	multisig string
+	bits     uint16
+	def      bool
+	reason   string
+}
+
+// plan picks the pool's tickets among the winners and the bits to vote
+// each with. It holds the read lock only for map lookups.
+func (p *Pool) plan(winners []string, buf []voteJob) ([]voteJob, string) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	ext := p.defaults.VoteBitsExtended
+	for _, t := range winners {
+		msa, ok := p.live[t]
+		if !ok {
+			msa, ok = p.added[t]
+		}
+		if !ok {
+			continue
+		}
+		j := voteJob{ticket: t, multisig: msa}
+		u, ok := p.users[msa]
+		switch {
+		case !ok:
+			j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user has no voting preferences"
+		case u.VoteBitsVersion != p.defaults.VoteVersion:
+			j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user's preferences are for another vote version"
+		default:
+			j.bits = u.VoteBits
+		}
+		buf = append(buf, j)
+	}
+	return buf, ext
+}
+
+// ProcessWinningTickets votes every pool ticket among a block's winners,
+// concurrently, and then asks the wallet to revoke missed and expired
+// tickets (in the background). received is when the notification arrived;
+// latencies are measured from it.
+func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winners []string, received time.Time) BlockVotes {
+	var jobsBuf [8]voteJob
+	jobs, ext := p.plan(winners, jobsBuf[:0])
+	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs))}
+	if len(jobs) > 0 {
+		var wg sync.WaitGroup
+		wg.Add(len(jobs))
+		for i := range jobs {
+			go func(i int) {
+				defer wg.Done()
+				bv.Results[i] = p.vote(ctx, block, jobs[i], ext, received)
+			}(i)
+		}
+		wg.Wait()
+	}
+	for _, r := range bv.Results {
+		switch r.Outcome {
+		case VoteCast:
+			bv.Cast++
+		case VoteDuplicate:
+			bv.Duplicates++
+		default:
+			bv.Errors++
+		}
+	}
+	bv.Duration = time.Since(received)
+	p.storeProcessed(block.Height)
+	p.metrics.BlockProcessed(bv.Duration)
+	go p.revoke(ctx, block)
+	go p.logVotes(bv, jobs)
+	return bv
+}
+
+func (p *Pool) storeProcessed(h int64) {
+	for {
+		cur := p.processedHeight.Load()
+		if h <= cur || p.processedHeight.CompareAndSwap(cur, h) {
+			return
+		}
+	}
+}
+
+func (p *Pool) vote(ctx context.Context, block BlockRef, j voteJob, ext string, received time.Time) VoteResult {
+	r := VoteResult{Ticket: j.ticket, Multisig: j.multisig, VoteBits: j.bits, Default: j.def}
+	start := time.Now()
+	hex, err := p.wallet.GenerateVote(ctx, block, j.ticket, j.bits, ext)
+	r.Sign = time.Since(start)
+	if err != nil {
+		r.Outcome, r.Err, r.Total = VoteFailed, wrapCall(err, "wallet generatevote"), time.Since(received)
+		p.metrics.VoteError()
+		return r
+	}
+	start = time.Now()
+	txid, err := p.node.SendRawTransaction(ctx, hex)
+	r.Send = time.Since(start)
+	r.Total = time.Since(received)
+	r.TxID = txid
+	switch {
+	case err == nil:
+		r.Outcome = VoteCast
+		p.metrics.VoteCast(r.Total)
+	case KindOf(err) == KindDuplicate:
+		r.Outcome = VoteDuplicate
+		p.metrics.VoteDuplicate()
+	default:
+		r.Outcome, r.Err = VoteFailed, wrapCall(err, "node sendrawtransaction")
+		p.metrics.VoteError()
+	}
+	return r
+}
+
+func (p *Pool) revoke(ctx context.Context, block BlockRef) {
+	if err := p.wallet.RevokeTickets(ctx); err != nil {
+		p.log.Warnf("Block %d: wallet revoketickets: %v", block.Height, err)
+	}
+}
+
+func (p *Pool) logVotes(bv BlockVotes, jobs []voteJob) {
+	for i, r := range bv.Results {
+		if jobs[i].def {
+			p.log.Infof("Ticket %s (%s): voting with the wallet default bits %#04x: %s",
+				r.Ticket, r.Multisig, r.VoteBits, jobs[i].reason)
+		}
+		switch r.Outcome {
+		case VoteCast:
+			p.log.Infof("Voted ticket %s with bits %#04x: vote %s (sign %v, send %v, total %v)",
+				r.Ticket, r.VoteBits, r.TxID, r.Sign, r.Send, r.Total)
+		case VoteDuplicate:
+			p.log.Infof("Ticket %s: vote already on the network (duplicate; sign %v, send %v)",
+				r.Ticket, r.Sign, r.Send)
+		default:
+			p.log.Errorf("Ticket %s: vote failed: %v", r.Ticket, r.Err)
+		}
+	}
+	if len(bv.Results) > 0 {
+		p.log.Infof("Block %d %s: %d winners, %d ours: %d voted, %d duplicates, %d errors in %v",
+			bv.Block.Height, bv.Block.Hash, bv.Winners, len(bv.Results), bv.Cast, bv.Duplicates, bv.Errors, bv.Duration)
+	} else {
+		p.log.Debugf("Block %d %s: none of the %d winners is ours", bv.Block.Height, bv.Block.Hash, bv.Winners)
+	}
+}
