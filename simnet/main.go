@@ -19,6 +19,7 @@ import (
 
 	"github.com/eacred/dcrstakepool/simnet/ctl"
 	"github.com/eacred/dcrstakepool/simnet/internal/daemon"
+	"github.com/eacred/dcrstakepool/simnet/node"
 )
 
 // role runs one subcommand and returns the exit status.
@@ -37,7 +38,8 @@ func daemonRole(main func(ctx context.Context, args []string) error) role {
 
 func roles() map[string]role {
 	return map[string]role{
-		"ctl": ctl.Main,
+		"ctl":  ctl.Main,
+		"node": daemonRole(node.Main),
 	}
 }
 

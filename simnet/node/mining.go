@@ -1,0 +1,221 @@
+package node
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+)
+
+// Header constants of simulated blocks: no proof of work is done, so Bits
+// is the simnet proof-of-work limit and the nonce a counter.
+const (
+	blockVersion = 7
+	powLimitBits = 0x207fffff
+)
+
+// errNoMiningAddr is ecrd's answer to generate without --miningaddr.
+var errNoMiningAddr = fmt.Errorf("no payment addresses specified via --miningaddr")
+
+// genesisBlock is the simulator's own genesis block. It is not the real
+// simnet genesis block (whose full bytes we do not have), so its hash
+// differs from chaincfg's GenesisHash; every later block is built by the
+// rules described in the package documentation.
+func genesisBlock(ts time.Time) *wire.MsgBlock {
+	cb := wire.NewMsgTx(wire.TxVersion)
+	cb.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&chainhash.Hash{}, wire.MaxPrevOutIndex, wire.TxTreeRegular), 0, []byte{0x04, 's', 'i', 'm', '0'}))
+	cb.AddTxOut(wire.NewTxOut(0, []byte{opReturn, 0x07, 'g', 'e', 'n', 'e', 's', 'i', 's'}))
+	b := &wire.MsgBlock{Transactions: []*wire.MsgTx{cb}}
+	b.Header = wire.BlockHeader{Version: 1, Bits: powLimitBits, Timestamp: uint32(ts.Unix()), VoteBits: 1}
+	b.Header.MerkleRoot = b.CombinedMerkleRoot()
+	b.Header.StakeRoot = wire.TxTreeMerkleRoot(nil)
+	b.Header.Size = uint32(b.SerializeSize())
+	return b
+}
+
+// buildBlock assembles the next block from the mempool.
+func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
+	if n.miningScript == nil {
+		return nil, errNoMiningAddr
+	}
+	c := n.chain
+	tip := c.tip()
+	next := tip.height + 1
+	var votes, tickets, revs, regular []*mempoolTx
+	var fees int64
+	for _, e := range n.pool.ordered() {
+		switch e.kind {
+		case kindVote:
+			if e.vote.block == tip.hash && len(votes) < int(n.params.TicketsPerBlock) {
+				votes = append(votes, e)
+			}
+		case kindRevocation:
+			if len(revs) < 255 {
+				revs = append(revs, e)
+				fees += e.fee
+			}
+		case kindTicket:
+			if e.price >= c.sbits && len(tickets) < int(n.params.MaxFreshStakePerBlock) {
+				tickets = append(tickets, e)
+				fees += e.fee
+			}
+		case kindRegular:
+			regular = append(regular, e)
+			fees += e.fee
+		}
+	}
+	approve := 0
+	for _, v := range votes {
+		if v.vote.voteBits&1 == 1 {
+			approve++
+		}
+	}
+	var voteBits uint16 = 1
+	if len(votes) > 0 && approve*2 <= len(votes) {
+		voteBits = 0
+	}
+
+	cb := wire.NewMsgTx(wire.TxVersion)
+	work := n.sub.work(next, len(votes))
+	var extra [12]byte
+	binary.LittleEndian.PutUint32(extra[:4], uint32(next))
+	binary.LittleEndian.PutUint64(extra[4:], uint64(now.UnixNano()))
+	cb.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&chainhash.Hash{}, wire.MaxPrevOutIndex, wire.TxTreeRegular), work+fees,
+		append([]byte{0x0c}, extra[:]...)))
+	cb.AddTxOut(wire.NewTxOut(0, append([]byte{opReturn, 0x0c}, extra[:]...)))
+	cb.AddTxOut(wire.NewTxOut(work+fees, n.miningScript))
+
+	b := &wire.MsgBlock{Transactions: []*wire.MsgTx{cb}}
+	for _, e := range regular {
+		b.Transactions = append(b.Transactions, e.tx)
+	}
+	for _, group := range [][]*mempoolTx{votes, tickets, revs} {
+		for _, e := range group {
+			b.STransactions = append(b.STransactions, e.tx)
+		}
+	}
+	ts := uint32(now.Unix())
+	if ts <= tip.msg.Header.Timestamp {
+		ts = tip.msg.Header.Timestamp + 1
+	}
+	n.nonce++
+	b.Header = wire.BlockHeader{
+		Version:      blockVersion,
+		PrevBlock:    tip.hash,
+		StakeRoot:    wire.TxTreeMerkleRoot(b.STransactions),
+		VoteBits:     voteBits,
+		FinalState:   finalState(c.winners),
+		Voters:       uint16(len(votes)),
+		FreshStake:   uint8(len(tickets)),
+		Revocations:  uint8(len(revs)),
+		PoolSize:     uint32(n.predictPoolSize(next)),
+		Bits:         powLimitBits,
+		SBits:        c.sbits,
+		Height:       uint32(next),
+		Timestamp:    ts,
+		Nonce:        n.nonce,
+		StakeVersion: n.cfg.VoteVersion,
+	}
+	b.Header.MerkleRoot = b.CombinedMerkleRoot()
+	b.Header.Size = uint32(b.SerializeSize())
+	return b, nil
+}
+
+// predictPoolSize is the live pool size once block `next` is connected:
+// every winner leaves the pool (voted or missed), tickets mined
+// TicketMaturity blocks earlier join, and expiring tickets leave.
+func (n *Node) predictPoolSize(next int64) int {
+	c := n.chain
+	size := len(c.live) - len(c.winners)
+	if mh := next - int64(n.params.TicketMaturity); mh >= 0 {
+		size += len(c.immature[mh])
+	}
+	if eh := next - int64(n.params.TicketMaturity) - int64(n.params.TicketExpiry); eh >= 0 {
+		for _, th := range c.ticketsMinedAt(eh) {
+			if t := c.tickets[th]; t.state == ticketLive && !c.isWinner(th) {
+				size--
+			}
+		}
+	}
+	return size
+}
+
+// finalState summarises the lottery state: the first 6 bytes of the
+// BLAKE-256 of the winners called to vote on the parent.
+func finalState(winners []chainhash.Hash) [6]byte {
+	buf := make([]byte, 0, 32*len(winners))
+	for _, w := range winners {
+		buf = append(buf, w[:]...)
+	}
+	h := chainhash.HashH(buf)
+	var fs [6]byte
+	copy(fs[:], h[:6])
+	return fs
+}
+
+// mineLocked builds, connects and stores one block, cleans the mempool and
+// sends the notifications. n.mu must be held.
+func (n *Node) mineLocked(now time.Time) (*block, error) {
+	b, err := n.buildBlock(now)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := n.chain.connect(b)
+	if err != nil {
+		return nil, fmt.Errorf("connect built block: %w", err)
+	}
+	if err := n.store.append(b); err != nil {
+		return nil, err
+	}
+	n.cleanMempool(b)
+	n.notifyConnected(ev)
+	return ev.block, nil
+}
+
+// generate mines count blocks and makes them durable.
+func (n *Node) generate(count int) ([]string, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	hashes := make([]string, 0, count)
+	var err error
+	for i := 0; i < count; i++ {
+		var b *block
+		b, err = n.mineLocked(time.Now())
+		if err != nil {
+			break
+		}
+		hashes = append(hashes, b.hash.String())
+	}
+	if len(hashes) > 0 {
+		if serr := n.store.sync(); serr != nil && err == nil {
+			err = serr
+		}
+		n.log.Info("mined blocks", "count", len(hashes), "height", n.chain.height())
+	}
+	return hashes, err
+}
+
+// cleanMempool drops mined transactions, votes that no longer vote on the
+// tip, and tickets priced below a new stake difficulty.
+func (n *Node) cleanMempool(b *wire.MsgBlock) {
+	for _, tx := range b.Transactions[1:] {
+		n.pool.remove(tx.TxHash())
+	}
+	for _, tx := range b.STransactions {
+		n.pool.remove(tx.TxHash())
+	}
+	tip := n.chain.tip()
+	for h, e := range n.pool.txs {
+		switch {
+		case e.kind == kindVote && e.vote.block != tip.hash:
+			n.pool.remove(h)
+		case e.kind == kindTicket && e.price < n.chain.sbits:
+			n.log.Info("dropping ticket priced below the new stake difficulty", "ticket", h, "price", e.price, "sbits", n.chain.sbits)
+			n.pool.remove(h)
+		case e.tx.Expiry != wire.NoExpiryValue && tip.height+1 >= int64(e.tx.Expiry):
+			n.pool.remove(h)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package node
+
+import (
+	"encoding/json"
+
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/simnet/internal/rpcserver"
+)
+
+// Notification topics (one per notify* registration method).
+const (
+	topicBlocks          = "blocks"
+	topicWinningTickets  = "winningtickets"
+	topicSpentAndMissed  = "spentandmissedtickets"
+	topicNewTickets      = "newtickets"
+	topicStakeDifficulty = "stakedifficulty"
+)
+
+func hashStrings(hs []chainhash.Hash) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.String()
+	}
+	return out
+}
+
+// notify sends one notification built from an rpcjson *Ntfn.
+func (n *Node) notify(topic, method string, params func() ([]json.RawMessage, error)) {
+	if !n.srv.HasSubscribers(topic) {
+		return
+	}
+	ps, err := params()
+	if err != nil {
+		n.log.Error("cannot encode notification", "method", method, "err", err)
+		return
+	}
+	args := make([]any, len(ps))
+	for i, p := range ps {
+		args[i] = p
+	}
+	if err := n.srv.Notify(topic, method, args...); err != nil {
+		n.log.Error("cannot send notification", "method", method, "err", err)
+	}
+}
+
+// notifyConnected sends the notifications of a connected block in ecrd's
+// order: blockconnected, spentandmissedtickets, newtickets,
+// winningtickets (and stakedifficulty at a new window). n.mu is held, so
+// notifications of consecutive blocks never interleave.
+func (n *Node) notifyConnected(ev *connectEvents) {
+	b := ev.block
+	hash, height := b.hash.String(), b.height
+	header := b.msg.Header.Hex()
+	if n.srv.HasSubscribers(topicBlocks) {
+		// subscribedTxs is null: the simulator does not implement
+		// loadtxfilter, so no client has a filter.
+		n.srv.NotifyEach(topicBlocks, rpcjson.NtfnBlockConnected, func(*rpcserver.Client) []any {
+			return []any{header, nil}
+		})
+	}
+	if height >= n.params.StakeEnabledHeight {
+		tickets := make(map[string]string, len(ev.spent)+len(ev.missed))
+		for _, t := range ev.spent {
+			tickets[t.String()] = rpcjson.TicketSpent
+		}
+		for _, t := range ev.missed {
+			tickets[t.String()] = rpcjson.TicketMissed
+		}
+		sm := &rpcjson.SpentAndMissedTicketsNtfn{BlockHash: hash, BlockHeight: height, StakeDiff: ev.nextSBits, Tickets: tickets}
+		n.notify(topicSpentAndMissed, rpcjson.NtfnSpentAndMissedTickets, sm.Params)
+		nt := &rpcjson.NewTicketsNtfn{BlockHash: hash, BlockHeight: height, StakeDiff: ev.nextSBits, Tickets: hashStrings(ev.newTickets)}
+		n.notify(topicNewTickets, rpcjson.NtfnNewTickets, nt.Params)
+	}
+	if ev.newWindow {
+		sd := &rpcjson.StakeDifficultyNtfn{BlockHash: hash, BlockHeight: height, StakeDiff: ev.nextSBits}
+		n.notify(topicStakeDifficulty, rpcjson.NtfnStakeDifficulty, sd.Params)
+	}
+	n.notifyWinners()
+}
+
+// notifyWinners sends winningtickets for the tip when votes are due on it.
+func (n *Node) notifyWinners() {
+	tip := n.chain.tip()
+	if tip.height+1 < n.params.StakeValidationHeight {
+		return
+	}
+	wt := &rpcjson.WinningTicketsNtfn{BlockHash: tip.hash.String(), BlockHeight: tip.height, Tickets: hashStrings(n.chain.winners)}
+	n.notify(topicWinningTickets, rpcjson.NtfnWinningTickets, wt.Params)
+}

@@ -1,0 +1,206 @@
+package node
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/eacred/txscript"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+	"github.com/eacred/dcrstakepool/simnet/internal/rpcserver"
+)
+
+// defaultVerify checks input signatures with eacred/txscript.
+func defaultVerify(tx *wire.MsgTx, idx int, prevPkScript []byte) error {
+	return txscript.VerifyInput(tx, idx, prevPkScript)
+}
+
+func (n *Node) rpcSendRawTransaction(_ context.Context, c *rpcserver.Call) (any, error) {
+	hexTx := c.Params.String(0)
+	c.Params.OptBool(1, false) // allowhighfees: the simulator has no fee ceiling
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	raw, err := hex.DecodeString(hexTx)
+	if err != nil {
+		return nil, rpcjson.NewError(rpcjson.ErrCodeDeserialization, "%s", decodeHexMessage(hexTx))
+	}
+	tx, err := wire.NewTxFromBytes(raw)
+	if err != nil {
+		return nil, rpcjson.NewError(rpcjson.ErrCodeDeserialization, "TX decode failed: %v", err)
+	}
+	e, err := n.acceptTx(tx)
+	if err != nil {
+		var dup *duplicateError
+		var rej *rejectError
+		switch {
+		case errors.As(err, &dup):
+			return nil, rpcjson.ErrDuplicateTx(dup.hash.String())
+		case errors.As(err, &rej):
+			n.log.Debug("rejected transaction", "tx", rej.hash, "reason", rej.reason)
+			return nil, rpcjson.ErrRejectedTx(rej.hash.String(), rej.reason)
+		}
+		return nil, err
+	}
+	n.log.Debug("accepted transaction", "tx", e.hash, "kind", e.kind)
+	return e.hash.String(), nil
+}
+
+func (n *Node) rpcGetRawTransaction(_ context.Context, c *rpcserver.Call) (any, error) {
+	s := c.Params.String(0)
+	verbose := c.Params.OptInt(1, 0)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	h, err := parseHash(&c.Params, s)
+	if err != nil {
+		return nil, err
+	}
+	var tx *wire.MsgTx
+	var loc *txLoc
+	if e, ok := n.pool.txs[h]; ok {
+		tx = e.tx
+	} else if l, ok := n.chain.txIndex[h]; ok {
+		tx, loc = n.chain.txAt(l), &l
+	} else {
+		return nil, rpcjson.NewError(rpcjson.ErrCodeNoTxInfo, "No information available about transaction")
+	}
+	if verbose == 0 {
+		return tx.Hex(), nil
+	}
+	return n.txRaw(tx, loc), nil
+}
+
+// txRaw builds the verbose transaction object; loc is nil for mempool txs.
+func (n *Node) txRaw(tx *wire.MsgTx, loc *txLoc) rpcjson.TxRawResult {
+	kind := classify(tx)
+	r := rpcjson.TxRawResult{Hex: tx.Hex(), Txid: tx.TxHash().String(), Version: int32(tx.Version),
+		LockTime: tx.LockTime, Expiry: tx.Expiry}
+	for i, in := range tx.TxIn {
+		v := rpcjson.Vin{Sequence: in.Sequence, AmountIn: coins(in.ValueIn), BlockHeight: in.BlockHeight, BlockIndex: in.BlockIndex}
+		switch {
+		case kind == kindCoinbase:
+			v.Coinbase = hex.EncodeToString(in.SignatureScript)
+		case kind == kindVote && i == 0:
+			v.Stakebase = hex.EncodeToString(in.SignatureScript)
+		default:
+			v.Txid = in.PreviousOutPoint.Hash.String()
+			v.Vout = in.PreviousOutPoint.Index
+			v.Tree = in.PreviousOutPoint.Tree
+			v.ScriptSig = &rpcjson.ScriptSig{Asm: disasm(in.SignatureScript), Hex: hex.EncodeToString(in.SignatureScript)}
+		}
+		r.Vin = append(r.Vin, v)
+	}
+	for i, out := range tx.TxOut {
+		r.Vout = append(r.Vout, rpcjson.Vout{Value: coins(out.Value), N: uint32(i), Version: out.Version,
+			ScriptPubKey: n.scriptPubKey(out.PkScript, kind == kindTicket && i%2 == 1)})
+	}
+	if loc != nil {
+		b := n.chain.blocks[loc.height]
+		r.BlockHash = b.hash.String()
+		r.BlockHeight = loc.height
+		r.BlockIndex = uint32(loc.index)
+		r.Confirmations = n.chain.height() - loc.height + 1
+		r.Time = int64(b.msg.Header.Timestamp)
+		r.Blocktime = r.Time
+	}
+	return r
+}
+
+// scriptPubKey describes an output script for verbose results.
+func (n *Node) scriptPubKey(s []byte, isCommitment bool) rpcjson.ScriptPubKeyResult {
+	r := rpcjson.ScriptPubKeyResult{Asm: disasm(s), Hex: hex.EncodeToString(s), Type: rpcjson.ScriptNonStandard}
+	if isCommitment {
+		if c, err := parseCommitment(s); err == nil {
+			amt := coins(c.amount)
+			r.Type, r.Addresses, r.CommitAmt = rpcjson.ScriptStakeCommitment, []string{c.payTo.encode(n.params)}, &amt
+			return r
+		}
+	}
+	if len(s) > 0 && s[0] == opReturn {
+		r.Type = rpcjson.ScriptNullData
+		return r
+	}
+	class := txscript.GetScriptClass(0, s)
+	r.Type = class.String()
+	pt, ok := parsePayTo(s)
+	if !ok && len(s) > 0 && s[0] >= opSSTX && s[0] <= opSSTXChange {
+		pt, ok = parsePayTo(s[1:])
+	}
+	if ok {
+		r.ReqSigs = 1
+		r.Addresses = []string{pt.encode(n.params)}
+	}
+	return r
+}
+
+func (n *Node) rpcGetTxOut(_ context.Context, c *rpcserver.Call) (any, error) {
+	s := c.Params.String(0)
+	vout := c.Params.Uint32(1)
+	includeMempool := c.Params.OptBool(2, true)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	h, err := parseHash(&c.Params, s)
+	if err != nil {
+		return nil, err
+	}
+	key := outKey{h, vout}
+	tip := n.chain.tip()
+	if includeMempool {
+		if _, spent := n.pool.spent[key]; spent {
+			return nil, nil
+		}
+		if e, ok := n.pool.txs[h]; ok {
+			if int(vout) >= len(e.tx.TxOut) {
+				return nil, nil
+			}
+			out := e.tx.TxOut[vout]
+			return rpcjson.GetTxOutResult{BestBlock: tip.hash.String(), Value: coins(out.Value),
+				ScriptPubKey: n.scriptPubKey(out.PkScript, e.kind == kindTicket && vout%2 == 1), Version: int32(out.Version)}, nil
+		}
+	}
+	u, ok := n.chain.utxos[key]
+	if !ok {
+		return nil, nil
+	}
+	return rpcjson.GetTxOutResult{BestBlock: tip.hash.String(), Confirmations: tip.height - u.height + 1,
+		Value: coins(u.value), ScriptPubKey: n.scriptPubKey(u.pkScript, false), Version: int32(u.version),
+		Coinbase: u.kind == kindCoinbase}, nil
+}
+
+func (n *Node) rpcGetRawMempool(_ context.Context, c *rpcserver.Call) (any, error) {
+	verbose := c.Params.OptBool(0, false)
+	txType := c.Params.OptString(1, "all")
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	if verbose {
+		return nil, rpcjson.NewError(rpcjson.ErrCodeInvalidParameter, "verbose getrawmempool is not supported by the simulator")
+	}
+	want := map[string]txKind{"regular": kindRegular, "tickets": kindTicket, "votes": kindVote, "revocations": kindRevocation}
+	k, filter := want[txType]
+	if !filter && txType != "all" {
+		return nil, rpcjson.NewError(rpcjson.ErrCodeInvalidParameter, "Invalid transaction type %q", txType)
+	}
+	out := []string{}
+	for _, e := range n.pool.ordered() {
+		if !filter || e.kind == k {
+			out = append(out, e.hash.String())
+		}
+	}
+	return out, nil
+}
+
+// mempoolHashes lists mempool transactions of a kind (for tests/load).
+func (n *Node) mempoolHashes(kind txKind) []chainhash.Hash {
+	var out []chainhash.Hash
+	for _, e := range n.pool.ordered() {
+		if e.kind == kind {
+			out = append(out, e.hash)
+		}
+	}
+	return out
+}
