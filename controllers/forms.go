@@ -1,0 +1,142 @@
+package controllers
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/eacred/dcrstakepool/system"
+)
+
+// Field limits.
+const (
+	maxEmailLen    = 254
+	maxPasswordLen = 72 // bcrypt uses only the first 72 bytes; refuse more
+	maxTokenLen    = 100
+)
+
+// parseForm parses the request body, turning an oversized body into 413 and
+// any other parse failure into 400.
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return system.Wrap(system.KindInvalid, "The form could not be read.", err)
+	}
+	return nil
+}
+
+// field returns a trimmed form value, checking it is valid UTF-8 without
+// control characters and at most max characters long. label names the field
+// in messages.
+func field(r *http.Request, name, label string, max int, required bool) (string, error) {
+	v := strings.TrimSpace(r.PostForm.Get(name))
+	if len(r.PostForm[name]) > 1 {
+		return "", system.Ef(system.KindInvalid, "%s was sent more than once.", label)
+	}
+	if !utf8.ValidString(v) {
+		return "", system.Ef(system.KindInvalid, "%s is not valid text (invalid UTF-8).", label)
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return "", system.Ef(system.KindInvalid, "%s is too long: %d characters, at most %d.", label, n, max)
+	}
+	for _, c := range v {
+		if unicode.IsControl(c) {
+			return "", system.Ef(system.KindInvalid, "%s contains control characters.", label)
+		}
+	}
+	if required && v == "" {
+		return "", system.Ef(system.KindInvalid, "%s is required.", label)
+	}
+	return v, nil
+}
+
+// password returns a password field untrimmed (spaces are allowed), checked
+// for UTF-8 and the bcrypt length limit.
+func password(r *http.Request, name, label string) (string, error) {
+	v := r.PostForm.Get(name)
+	if !utf8.ValidString(v) {
+		return "", system.Ef(system.KindInvalid, "%s is not valid text (invalid UTF-8).", label)
+	}
+	if len(v) > maxPasswordLen {
+		return "", system.Ef(system.KindInvalid, "%s is too long: at most %d bytes.", label, maxPasswordLen)
+	}
+	if v == "" {
+		return "", system.Ef(system.KindInvalid, "%s is required.", label)
+	}
+	return v, nil
+}
+
+// newPassword checks a new password and its repetition against the policy.
+func (a *Application) newPassword(r *http.Request, name, repeatName string) (string, error) {
+	pw, err := password(r, name, "The new password")
+	if err != nil {
+		return "", err
+	}
+	if n := utf8.RuneCountInString(pw); n < a.Config.MinPasswordLength {
+		return "", system.Ef(system.KindInvalid, "The password is too short: %d characters, at least %d.",
+			n, a.Config.MinPasswordLength)
+	}
+	if r.PostForm.Get(repeatName) != pw {
+		return "", system.E(system.KindInvalid, "The two passwords do not match.")
+	}
+	return pw, nil
+}
+
+// email checks and normalizes (lower-cases) an email address field.
+func email(r *http.Request, name string) (string, error) {
+	v, err := field(r, name, "Email", maxEmailLen, true)
+	if err != nil {
+		return "", err
+	}
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Address != v || addr.Name != "" || strings.Count(v, "@") != 1 ||
+		strings.ContainsAny(v, " <>\"'\\") {
+		return "", system.E(system.KindInvalid, "That does not look like an email address (name@example.com).")
+	}
+	return strings.ToLower(v), nil
+}
+
+// newSecret returns a random link token and the hash stored for it.
+func newSecret() (token, hash string) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // the platform is broken
+	}
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, hashSecret(token)
+}
+
+// hashSecret is how link tokens are stored: SHA-256, hex.
+func hashSecret(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// linkToken reads the "t" parameter of an emailed link (query or form).
+func linkToken(r *http.Request) (string, error) {
+	t := r.FormValue("t")
+	if t == "" || len(t) > maxTokenLen || !utf8.ValidString(t) {
+		return "", system.E(system.KindInvalid, "This link is incomplete. Copy the whole link from the email.")
+	}
+	return t, nil
+}
+
+// safeNext returns next if it is a local path, else "".
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") &&
+		len(next) < 500 {
+		return next
+	}
+	return ""
+}

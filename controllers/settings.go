@@ -1,0 +1,206 @@
+package controllers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/system"
+	"github.com/zenazn/goji/web"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// settingsPage is the data of the settings page. Each form has its own
+// error slot so a mistake shows next to the form it belongs to.
+type settingsPage struct {
+	Base
+	CaptchaID     string
+	EmailError    string
+	PasswordError string
+	DeleteError   string
+	NewEmail      string
+}
+
+func (a *Application) settingsData(c web.C, r *http.Request) *settingsPage {
+	return &settingsPage{Base: a.Base(c, r, "Settings"), CaptchaID: a.Captcha.New()}
+}
+
+// renderSettings shows the settings page, with err (a client error) in the
+// slot chosen by set.
+func (a *Application) renderSettings(w http.ResponseWriter, p *settingsPage, err error, set func(string)) error {
+	if err == nil {
+		return a.Templates.Render(w, http.StatusOK, "settings", p)
+	}
+	kind := system.KindOf(err)
+	if kind == system.KindInternal || kind == system.KindTooLarge || kind == system.KindRateLimited {
+		return err
+	}
+	set(system.PublicMessage(err))
+	return a.Templates.Render(w, kind.Status(), "settings", p)
+}
+
+// GET /settings
+func (a *Application) settings(c web.C, w http.ResponseWriter, r *http.Request) error {
+	return a.renderSettings(w, a.settingsData(c, r), nil, nil)
+}
+
+// checkPassword compares the "password" field with the user's password.
+func (a *Application) checkPassword(r *http.Request, u *models.User) error {
+	pw, err := password(r, "password", "Your current password")
+	if err != nil {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) != nil {
+		return system.E(system.KindPermission, "Your current password is not correct.")
+	}
+	return nil
+}
+
+// POST /settings/email: sends a confirmation link to the new address and a
+// notice to the old one. Nothing changes until the link is opened.
+func (a *Application) settingsEmail(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	if !a.LoginLimit.Allow(system.ClientIP(c)) || !a.EmailLimit.Allow(system.ClientIP(c)) {
+		return system.E(system.KindRateLimited, "Too many attempts from your address. Wait a few minutes and try again.")
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	p := a.settingsData(c, r)
+	set := func(m string) { p.EmailError = m }
+	if err := a.checkCaptcha(r); err != nil {
+		return a.renderSettings(w, p, err, set)
+	}
+	addr, err := email(r, "email")
+	if err != nil {
+		return a.renderSettings(w, p, err, set)
+	}
+	p.NewEmail = addr
+	if err := a.checkPassword(r, u); err != nil {
+		return a.renderSettings(w, p, err, set)
+	}
+	if addr == u.Email {
+		return a.renderSettings(w, p, system.E(system.KindInvalid, "That is already your address."), set)
+	}
+	inUse, err := a.Store.EmailInUse(r.Context(), addr)
+	if err != nil {
+		return err
+	}
+	if inUse {
+		return a.renderSettings(w, p, system.E(system.KindExists, "That address is already used by another account."), set)
+	}
+	link, err := a.issueToken(r, u, models.PurposeEmailChange, addr, "/emailupdate")
+	if err != nil {
+		return err
+	}
+	ip := system.ClientIP(c)
+	if err := a.mail(r, addr, "Confirm your new email address", fmt.Sprintf(
+		"Someone, hopefully you, asked to change the email address of an account at %s to this address (request from %s).\n\n"+
+			"To confirm, open this link within %s (it works once):\n\n%s\n\nIf it was not you, ignore this message.\n",
+		a.Config.BaseURL, ip, a.Config.ResetTokenTTL, link)); err != nil {
+		return err
+	}
+	if err := a.mail(r, u.Email, "Email change requested", fmt.Sprintf(
+		"Someone logged in to your account at %s asked to change its email address to %s (request from %s).\n"+
+			"It changes only when the link sent to the new address is opened.\n\n"+
+			"If this was not you, change your password at %s/settings now and contact %s.\n",
+		a.Config.BaseURL, addr, ip, a.Config.BaseURL, a.Config.PoolEmail)); err != nil {
+		return err
+	}
+	return a.Redirect(c, w, r, "/settings", "We have sent a confirmation link to "+addr+
+		". Your address changes when you open it.")
+}
+
+// GET /emailupdate?t=: completes an email change and logs every session out.
+func (a *Application) emailUpdate(c web.C, w http.ResponseWriter, r *http.Request) error {
+	p := &formPage{Base: a.Base(c, r, "Email change")}
+	t, err := linkToken(r)
+	if err != nil {
+		return a.renderForm(w, "auth/done", p, err)
+	}
+	tok, err := a.Store.ConsumeToken(r.Context(), hashSecret(t), models.PurposeEmailChange, a.Now().Unix())
+	if errors.Is(err, models.ErrNotFound) {
+		return a.renderForm(w, "auth/done", p, system.E(system.KindNotFound,
+			"This confirmation link is invalid, already used or expired. Ask for a new one on the settings page."))
+	}
+	if err != nil {
+		return err
+	}
+	err = a.Store.ChangeEmail(r.Context(), tok.UserID, tok.NewEmail)
+	if errors.Is(err, models.ErrExists) {
+		return a.renderForm(w, "auth/done", p, system.E(system.KindExists,
+			"That address has been taken by another account in the meantime."))
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.Sessions.End(r.Context(), &c, w); err != nil {
+		return err
+	}
+	done := &formPage{Base: a.Base(c, r, "Email changed"),
+		Message: "Your email address is now " + tok.NewEmail + ". Every session has been logged out; log in with the new address."}
+	return a.renderForm(w, "auth/done", done, nil)
+}
+
+// POST /settings/password: changes the password, ends every other session
+// and moves this browser to a fresh session id.
+func (a *Application) settingsPassword(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	if !a.LoginLimit.Allow(system.ClientIP(c)) {
+		return system.E(system.KindRateLimited, "Too many attempts from your address. Wait a minute and try again.")
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	p := a.settingsData(c, r)
+	set := func(m string) { p.PasswordError = m }
+	if err := a.checkPassword(r, u); err != nil {
+		return a.renderSettings(w, p, err, set)
+	}
+	pw, err := a.newPassword(r, "newpassword", "newpasswordrepeat")
+	if err != nil {
+		return a.renderSettings(w, p, err, set)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), a.Config.BcryptCost)
+	if err != nil {
+		return err
+	}
+	if err := a.Store.SetPassword(r.Context(), u.ID, string(hash)); err != nil { // ends all sessions
+		return err
+	}
+	if err := a.Sessions.Start(r.Context(), &c, w, u.ID); err != nil {
+		return err
+	}
+	a.notifyPasswordChanged(c, r, u)
+	return a.Redirect(c, w, r, "/settings", "Your password has been changed. Other sessions have been logged out.")
+}
+
+// POST /settings/delete: deletes the account after checking the password.
+func (a *Application) settingsDelete(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	if !a.LoginLimit.Allow(system.ClientIP(c)) {
+		return system.E(system.KindRateLimited, "Too many attempts from your address. Wait a minute and try again.")
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	p := a.settingsData(c, r)
+	set := func(m string) { p.DeleteError = m }
+	if r.PostForm.Get("confirm") != "yes" {
+		return a.renderSettings(w, p, system.E(system.KindInvalid, "Tick the box to confirm that you want to delete the account."), set)
+	}
+	if err := a.checkPassword(r, u); err != nil {
+		return a.renderSettings(w, p, err, set)
+	}
+	if err := a.Store.DeleteUser(r.Context(), u.ID, a.Now().Unix()); err != nil {
+		return err
+	}
+	if err := a.Sessions.End(r.Context(), &c, w); err != nil {
+		return err
+	}
+	a.Log.Infof("user %d deleted their account", u.ID)
+	done := &formPage{Base: a.Base(c, r, "Account deleted"), Message: "Your account has been deleted. " +
+		"Tickets you already bought are still voted with your last saved preferences."}
+	return a.renderForm(w, "auth/done", done, nil)
+}

@@ -1,0 +1,70 @@
+// Command dcrstakepool is the web front end of an Eacred voting service
+// provider (VSP, "stake pool"): accounts, voting addresses, tickets, voting
+// preferences, stats, admin pages and the JSON API. It stores users in
+// SQLite (default) or MySQL/MariaDB and talks to the voting wallets only
+// through stakepoold.
+//
+// Configuration: ~/.dcrstakepool/dcrstakepool.conf and the command line
+// (run with -h for every option; sample-dcrstakepool.conf explains them).
+// Signals: SIGINT/SIGTERM shut down gracefully, SIGUSR1 reloads templates.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	flags "github.com/jessevdk/go-flags"
+)
+
+// version is the program's version (set at build time with -ldflags).
+var version = "1.6.0-pre"
+
+func main() { os.Exit(realMain(os.Args[1:])) }
+
+func realMain(args []string) int {
+	cfg, err := loadConfig(args)
+	if err != nil {
+		var fe *flags.Error
+		switch {
+		case errors.Is(err, errShowVersion):
+			fmt.Println("dcrstakepool version", version)
+			return 0
+		case errors.As(err, &fe) && fe.Type == flags.ErrHelp:
+			fmt.Println(err)
+			return 0
+		}
+		fmt.Fprintln(os.Stderr, "dcrstakepool:", err)
+		return 1
+	}
+	if cfg.DebugLevel == "show" {
+		fmt.Println("subsystems:", sortedSubsystems())
+		return 0
+	}
+	logs, err := newLogging(os.Stdout, cfg.LogDir, cfg.DebugLevel)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dcrstakepool:", err)
+		return 1
+	}
+	defer logs.Close()
+	log := logs.Logger(subMain)
+	log.Infof("dcrstakepool %s on %s", version, cfg.network)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s, err := newServer(ctx, cfg, logs)
+	if err != nil {
+		log.Criticalf("start-up failed: %v", err)
+		return 1
+	}
+	defer s.close()
+	if err := s.run(ctx); err != nil {
+		log.Criticalf("%v", err)
+		return 1
+	}
+	log.Infof("stopped")
+	return 0
+}

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/eacred/dcrstakepool/controllers"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/public"
+	"github.com/eacred/dcrstakepool/system"
+	"github.com/eacred/dcrstakepool/views"
+	"github.com/go-sql-driver/mysql"
+)
+
+// server is the wired application: every long-lived dependency, built in
+// one place from the config.
+type server struct {
+	cfg       *config
+	logs      *logging
+	store     *models.Store
+	templates *system.Templates
+	sessions  *system.Sessions
+	mailer    *system.AsyncMailer
+	app       *controllers.Application
+	handler   http.Handler
+	closers   []func() // run in reverse order by close
+}
+
+// templateFuncs are the functions every template may call.
+var templateFuncs = template.FuncMap{
+	"times": func(a, b float64) float64 { return a * b },
+}
+
+// newServer connects to the database, loads templates and builds the
+// handler. VSP features are wired by vspFeatures (wiring_vsp.go).
+func newServer(ctx context.Context, cfg *config, logs *logging) (*server, error) {
+	log := logs.Logger(subMain)
+	s := &server{cfg: cfg, logs: logs}
+	ok := false
+	defer func() {
+		if !ok {
+			s.close()
+		}
+	}()
+
+	engine, dsn, err := cfg.database()
+	if err != nil {
+		return nil, err
+	}
+	s.store, err = models.Open(ctx, engine, dsn)
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, func() { s.store.Close() })
+	v, _ := s.store.SchemaVersion(ctx)
+	log.Infof("database: %s, schema version %d", engine, v)
+
+	sysLog := logs.Logger(subSystem)
+	s.templates, err = system.LoadTemplates(cfg.TemplatePath, views.FS, templateFuncs, sysLog)
+	if err != nil {
+		return nil, err
+	}
+
+	var mailer system.Mailer = system.LogMailer{Log: sysLog}
+	if cfg.SMTPHost != "" {
+		if cfg.SMTPCert != "" && cfg.SMTPSkipVerify {
+			log.Warnf("smtpskipverify is ignored because smtpcert is set")
+		}
+		m, err := system.NewSMTPMailer(system.SMTPConfig{Host: cfg.SMTPHost, From: cfg.SMTPFrom,
+			Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, ImplicitTLS: cfg.UseSMTPS,
+			CertFile: cfg.SMTPCert, SkipVerify: cfg.SMTPSkipVerify})
+		if err != nil {
+			return nil, err
+		}
+		mailer = m
+	} else {
+		log.Warnf("smtphost is not set: emails are written to the log instead of being sent")
+	}
+	s.mailer = system.NewAsyncMailer(mailer, sysLog, 1000)
+	s.closers = append(s.closers, s.mailer.Close)
+
+	s.sessions = system.NewSessions(s.store, cfg.CookieSecret, cfg.SessionMaxAge, cfg.CookieSecure, sysLog)
+	admins, err := system.NewAdminPolicy(cfg.AdminIPs, cfg.AdminUserIDs)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfg.AdminIPs) == 0 || len(cfg.AdminUserIDs) == 0 {
+		log.Warnf("adminips or adminuserids is empty: nobody can open the admin pages")
+	}
+	ipres, err := system.NewIPResolver(cfg.RealIPHeader, cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	captcha := system.NewCaptcha()
+
+	s.app, err = controllers.New(controllers.Deps{
+		Config: controllers.Config{
+			BaseURL: cfg.BaseURL, Network: cfg.network, Designation: cfg.Designation,
+			Description: cfg.Description, PoolEmail: cfg.PoolEmail, PoolLink: cfg.PoolLink,
+			PoolFees: cfg.PoolFees, ClosePool: cfg.ClosePool, ClosePoolMsg: cfg.ClosePoolMsg,
+			MinPasswordLength: cfg.MinPasswordLength, VerifyTokenTTL: 48 * time.Hour,
+			ResetTokenTTL: time.Hour, Version: version,
+		},
+		Store: s.store, Templates: s.templates, Sessions: s.sessions, Mailer: s.mailer,
+		Captcha: captcha, Admins: admins,
+		LoginLimit: system.NewRateLimiter(6*time.Second, 10), // 10 at once, then 10 a minute
+		EmailLimit: system.NewRateLimiter(time.Minute, 5),    // 5 at once, then 1 a minute
+		Log:        logs.Logger(subControllers),
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	features, closeFeatures, err := vspFeatures(ctx, cfg, s.app, s.store, logs)
+	if err != nil {
+		return nil, err
+	}
+	if closeFeatures != nil {
+		s.closers = append(s.closers, closeFeatures)
+	}
+
+	csrfKey := sha256.Sum256([]byte("dcrstakepool csrf key\x00" + cfg.APISecret))
+	rt := system.NewRouter(system.RouterConfig{
+		Log: sysLog, IP: ipres, MaxBodyBytes: cfg.MaxBodyBytes, CSRFKey: csrfKey[:],
+		Secure: cfg.CookieSecure, Sessions: s.sessions, Captcha: captcha,
+		StaticDir: cfg.PublicPath, StaticFS: public.FS, OnError: s.app.RenderError,
+	})
+	s.app.Install(rt, features...)
+	s.handler = rt.Handler()
+	ok = true
+	return s, nil
+}
+
+// database returns the engine and DSN the config asks for.
+func (c *config) database() (models.Engine, string, error) {
+	if c.DBType == "sqlite" {
+		if err := os.MkdirAll(filepath.Dir(c.DBPath), 0o700); err != nil {
+			return "", "", fmt.Errorf("create database folder: %w", err)
+		}
+		return models.SQLite, c.DBPath, nil
+	}
+	mc := mysql.NewConfig()
+	mc.User, mc.Passwd, mc.DBName = c.DBUser, c.DBPassword, c.DBName
+	if filepath.IsAbs(c.DBHost) {
+		mc.Net, mc.Addr = "unix", c.DBHost
+	} else {
+		mc.Net, mc.Addr = "tcp", net.JoinHostPort(c.DBHost, c.DBPort)
+	}
+	mc.Params = map[string]string{"charset": "utf8mb4"}
+	mc.Timeout = 10 * time.Second
+	return models.MySQL, mc.FormatDSN(), nil
+}
+
+// run serves until ctx ends, then shuts down gracefully.
+func (s *server) run(ctx context.Context) error {
+	log := s.logs.Logger(subMain)
+	if s.cfg.listenNet == "unix" {
+		os.Remove(s.cfg.Listen) // a stale socket from a crash
+	}
+	ln, err := net.Listen(s.cfg.listenNet, s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+	}
+	return s.serve(ctx, ln, log)
+}
+
+func (s *server) serve(ctx context.Context, ln net.Listener, log interface{ Infof(string, ...any) }) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.sessions.RunCleanup(ctx, 10*time.Minute)
+
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	defer signal.Stop(usr1)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-usr1:
+				s.templates.Reload() // logs its own outcome
+			}
+		}
+	}()
+
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Infof("listening on %s (%s)", ln.Addr(), s.cfg.BaseURL)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Infof("shutting down: finishing requests in flight")
+	sctx, scancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// close releases everything newServer acquired, newest first.
+func (s *server) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+	s.closers = nil
+}

@@ -1,0 +1,119 @@
+package system
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Kind classifies an error for the client: it decides the HTTP status and
+// whether the message may be shown.
+type Kind int
+
+// Error kinds. Internal is the zero value so an unclassified error is never
+// mistaken for the client's fault.
+const (
+	KindInternal        Kind = iota // a bug or an outage on our side: 500, logged
+	KindInvalid                     // bad input: 400
+	KindUnauthenticated             // needs login: 401
+	KindPermission                  // logged in but not allowed: 403
+	KindNotFound                    // no such page or object: 404
+	KindMethod                      // wrong HTTP method: 405
+	KindExists                      // conflicts with existing data: 409
+	KindTooLarge                    // request body over the limit: 413
+	KindRateLimited                 // too many attempts: 429
+	KindUnavailable                 // a backend is down: 503
+)
+
+var kindInfo = map[Kind]struct {
+	status int
+	name   string
+}{
+	KindInternal:        {http.StatusInternalServerError, "internal"},
+	KindInvalid:         {http.StatusBadRequest, "invalid"},
+	KindUnauthenticated: {http.StatusUnauthorized, "unauthenticated"},
+	KindPermission:      {http.StatusForbidden, "permission"},
+	KindNotFound:        {http.StatusNotFound, "not found"},
+	KindMethod:          {http.StatusMethodNotAllowed, "method"},
+	KindExists:          {http.StatusConflict, "exists"},
+	KindTooLarge:        {http.StatusRequestEntityTooLarge, "too large"},
+	KindRateLimited:     {http.StatusTooManyRequests, "rate limited"},
+	KindUnavailable:     {http.StatusServiceUnavailable, "unavailable"},
+}
+
+// Status is the HTTP status for the kind.
+func (k Kind) Status() int {
+	if i, ok := kindInfo[k]; ok {
+		return i.status
+	}
+	return http.StatusInternalServerError
+}
+
+func (k Kind) String() string {
+	if i, ok := kindInfo[k]; ok {
+		return i.name
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Error is an error with a kind and a message safe to show to the user.
+// Err, if set, is the cause and is only logged.
+type Error struct {
+	Kind    Kind
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Err != nil && e.Message != "":
+		return e.Message + ": " + e.Err.Error()
+	case e.Err != nil:
+		return e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// E builds an *Error with a user-facing message.
+func E(kind Kind, msg string) error { return &Error{Kind: kind, Message: msg} }
+
+// Ef is E with formatting.
+func Ef(kind Kind, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap attaches a kind and user-facing message to a cause.
+func Wrap(kind Kind, msg string, err error) error { return &Error{Kind: kind, Message: msg, Err: err} }
+
+// KindOf reports the kind of err: the kind of the outermost *Error in its
+// chain, KindTooLarge for a body over the size limit, KindInternal otherwise.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return KindTooLarge
+	}
+	return KindInternal
+}
+
+// PublicMessage is the text shown to the user for err: its message unless
+// the error is internal, whose details are never shown.
+func PublicMessage(err error) string {
+	kind := KindOf(err)
+	var e *Error
+	if kind != KindInternal && errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	switch kind {
+	case KindTooLarge:
+		return "The request is too large."
+	case KindInternal:
+		return "Something went wrong on our side. Please try again later; if it keeps happening, contact the operator."
+	}
+	return http.StatusText(kind.Status())
+}

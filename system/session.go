@@ -1,0 +1,179 @@
+package system
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/decred/slog"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/zenazn/goji/web"
+)
+
+// SessionCookie is the name of the login cookie.
+const SessionCookie = "session"
+
+// SessionStore is the part of the database the session manager needs.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *models.Session) error
+	SessionUser(ctx context.Context, id string, now int64) (*models.Session, *models.User, error)
+	DeleteSession(ctx context.Context, id string) error
+	DeleteUserSessions(ctx context.Context, userID int64, keepID string) error
+	SetFlash(ctx context.Context, id, msg string) error
+	DeleteExpiredSessions(ctx context.Context, now int64) (int64, error)
+}
+
+// Sessions manages login sessions. The cookie holds 32 random bytes; the
+// database row is keyed by an HMAC of them (key derived from cookiesecret),
+// so the table alone cannot be turned back into valid cookies. Only logged-in
+// users have rows: logging in always creates a fresh id (the old one, if
+// any, is deleted), which defeats session fixation.
+type Sessions struct {
+	store  SessionStore
+	key    []byte
+	maxAge time.Duration
+	secure bool
+	log    slog.Logger
+	now    func() time.Time
+}
+
+// NewSessions returns a session manager. secure sets the cookie's Secure flag.
+func NewSessions(store SessionStore, cookieSecret string, maxAge time.Duration, secure bool, log slog.Logger) *Sessions {
+	k := sha256.Sum256([]byte("dcrstakepool session key\x00" + cookieSecret))
+	return &Sessions{store: store, key: k[:], maxAge: maxAge, secure: secure, log: log, now: time.Now}
+}
+
+func (s *Sessions) rowID(cookie string) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(cookie))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (s *Sessions) setCookie(w http.ResponseWriter, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// Middleware loads the session and user named by the cookie into c.Env. A
+// cookie that names no live session is cleared. No row is ever created here.
+func (s *Sessions) Middleware(c *web.C, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ck, err := r.Cookie(SessionCookie)
+		if err == nil && ck.Value != "" {
+			if len(ck.Value) > 100 {
+				s.setCookie(w, "", -1)
+			} else {
+				sess, user, err := s.store.SessionUser(r.Context(), s.rowID(ck.Value), s.now().Unix())
+				switch {
+				case err == nil:
+					setEnv(c, sessionKey, sess)
+					setEnv(c, userKey, user)
+				case errors.Is(err, models.ErrNotFound):
+					s.setCookie(w, "", -1)
+				default:
+					// The database is unreachable: carry on as anonymous
+					// rather than fail every page; log it.
+					s.log.Errorf("load session: %v", err)
+				}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Start logs userID in: it ends the request's current session, if any, and
+// starts a new one with a fresh id.
+func (s *Sessions) Start(ctx context.Context, c *web.C, w http.ResponseWriter, userID int64) error {
+	if old := CurrentSession(*c); old != nil {
+		if err := s.store.DeleteSession(ctx, old.ID); err != nil {
+			return err
+		}
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return err
+	}
+	cookie := base64.RawURLEncoding.EncodeToString(raw[:])
+	now := s.now()
+	sess := &models.Session{ID: s.rowID(cookie), UserID: userID, CreatedAt: now.Unix(),
+		ExpiresAt: now.Add(s.maxAge).Unix()}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return err
+	}
+	setEnv(c, sessionKey, sess)
+	s.setCookie(w, cookie, int(s.maxAge/time.Second))
+	return nil
+}
+
+// End logs the request's session out.
+func (s *Sessions) End(ctx context.Context, c *web.C, w http.ResponseWriter) error {
+	s.setCookie(w, "", -1)
+	if sess := CurrentSession(*c); sess != nil {
+		delete(c.Env, sessionKey)
+		delete(c.Env, userKey)
+		return s.store.DeleteSession(ctx, sess.ID)
+	}
+	return nil
+}
+
+// EndOthers ends every session of userID except the request's own.
+func (s *Sessions) EndOthers(ctx context.Context, c web.C, userID int64) error {
+	keep := ""
+	if sess := CurrentSession(c); sess != nil {
+		keep = sess.ID
+	}
+	return s.store.DeleteUserSessions(ctx, userID, keep)
+}
+
+// SetFlash stores a message shown once on the next page. Without a session
+// (anonymous visitor) it does nothing and reports false.
+func (s *Sessions) SetFlash(ctx context.Context, c web.C, msg string) (bool, error) {
+	sess := CurrentSession(c)
+	if sess == nil {
+		return false, nil
+	}
+	sess.Flash = msg
+	return true, s.store.SetFlash(ctx, sess.ID, msg)
+}
+
+// TakeFlash returns and clears the session's pending message.
+func (s *Sessions) TakeFlash(ctx context.Context, c web.C) string {
+	sess := CurrentSession(c)
+	if sess == nil || sess.Flash == "" {
+		return ""
+	}
+	msg := sess.Flash
+	sess.Flash = ""
+	if err := s.store.SetFlash(ctx, sess.ID, ""); err != nil {
+		s.log.Errorf("clear flash: %v", err)
+	}
+	return msg
+}
+
+// RunCleanup deletes expired sessions every interval until ctx ends.
+func (s *Sessions) RunCleanup(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.store.DeleteExpiredSessions(ctx, s.now().Unix()); err != nil {
+			if ctx.Err() == nil {
+				s.log.Errorf("session cleanup: %v", err)
+			}
+		} else if n > 0 {
+			s.log.Debugf("removed %d expired sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
