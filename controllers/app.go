@@ -53,17 +53,17 @@ type Store interface {
 
 // Deps are the Application's dependencies.
 type Deps struct {
-	Config      Config
-	Store       Store
-	Templates   *system.Templates
-	Sessions    *system.Sessions
-	Mailer      system.Mailer
-	Captcha     *system.Captcha
-	Admins      *system.AdminPolicy
-	LoginLimit  *system.RateLimiter // per client IP, login attempts
-	EmailLimit  *system.RateLimiter // per client IP, forms that send email
-	Log         slog.Logger
-	Now         func() time.Time // nil: time.Now
+	Config     Config
+	Store      Store
+	Templates  *system.Templates
+	Sessions   *system.Sessions
+	Mailer     system.Mailer
+	Captcha    *system.Captcha
+	Admins     *system.AdminPolicy
+	LoginLimit *system.RateLimiter // per client IP, login attempts
+	EmailLimit *system.RateLimiter // per client IP, forms that send email
+	Log        slog.Logger
+	Now        func() time.Time // nil: time.Now
 }
 
 // Application is the web front end: handlers are its methods.
