@@ -20,6 +20,7 @@ import (
 	"github.com/eacred/dcrstakepool/simnet/ctl"
 	"github.com/eacred/dcrstakepool/simnet/internal/daemon"
 	"github.com/eacred/dcrstakepool/simnet/node"
+	"github.com/eacred/dcrstakepool/simnet/wallet"
 )
 
 // role runs one subcommand and returns the exit status.
@@ -38,8 +39,9 @@ func daemonRole(main func(ctx context.Context, args []string) error) role {
 
 func roles() map[string]role {
 	return map[string]role{
-		"ctl":  ctl.Main,
-		"node": daemonRole(node.Main),
+		"ctl":    ctl.Main,
+		"node":   daemonRole(node.Main),
+		"wallet": daemonRole(wallet.Main),
 	}
 }
 

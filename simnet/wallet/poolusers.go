@@ -1,10 +1,10 @@
 package wallet
 
-import "sort"
+import (
+	"sort"
 
-// zeroHashString is the display form of the all-zero hash that
-// stakepooluserinfo reports as spentby for unspent tickets.
-const zeroHashString = "0000000000000000000000000000000000000000000000000000000000000000"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+)
 
 // Stored stake pool ticket statuses. "live" covers immature and live tickets,
 // as dcrwallet stores them as one state and tells them apart by height.
@@ -13,21 +13,6 @@ const (
 	poolVoted  = "voted"
 	poolMissed = "missed"
 )
-
-// poolTicketInfo is one entry of stakepooluserinfo's "tickets" array.
-type poolTicketInfo struct {
-	Status        string `json:"status"`
-	Ticket        string `json:"ticket"`
-	TicketHeight  uint32 `json:"ticketheight"`
-	SpentBy       string `json:"spentby"`
-	SpentByHeight uint32 `json:"spentbyheight"`
-}
-
-// poolUserInfo is the result of stakepooluserinfo.
-type poolUserInfo struct {
-	Tickets []poolTicketInfo `json:"tickets"`
-	Invalid []string         `json:"invalid"`
-}
 
 // ticketLifetime holds the chain parameters that decide a ticket's reported
 // status.
@@ -38,13 +23,14 @@ type ticketLifetime struct {
 
 // reportStatus turns a stored record into the status string dcrwallet
 // reports: a stored live ticket is "immature" until the tip reaches its
-// height plus the ticket maturity plus one; a stored missed ticket (revoked)
+// height plus the ticket maturity plus one (tickets added by an operator
+// are stored with height 0, so they are reported live); a stored missed ticket (revoked)
 // is "expired" when it was revoked at least TicketExpiry blocks after it was
 // mined.
 func (lt ticketLifetime) reportStatus(t *poolTicket, tip int64) string {
 	switch t.Status {
 	case poolLive:
-		if t.Height == 0 || tip < t.Height+lt.Maturity+1 {
+		if tip < t.Height+lt.Maturity+1 {
 			return "immature"
 		}
 		return "live"
@@ -61,17 +47,17 @@ func (lt ticketLifetime) reportStatus(t *poolTicket, tip int64) string {
 
 // info renders the user's record as stakepooluserinfo returns it. A nil
 // user (unknown address) gives two empty arrays.
-func (lt ticketLifetime) info(u *poolUser, tip int64) poolUserInfo {
-	res := poolUserInfo{Tickets: []poolTicketInfo{}, Invalid: []string{}}
+func (lt ticketLifetime) info(u *poolUser, tip int64) rpcjson.StakePoolUserInfoResult {
+	res := rpcjson.StakePoolUserInfoResult{Tickets: []rpcjson.PoolUserTicket{}, Invalid: []string{}}
 	if u == nil {
 		return res
 	}
 	for _, t := range u.Tickets {
 		spent := t.SpentBy
 		if spent == "" {
-			spent = zeroHashString
+			spent = rpcjson.ZeroHash
 		}
-		res.Tickets = append(res.Tickets, poolTicketInfo{
+		res.Tickets = append(res.Tickets, rpcjson.PoolUserTicket{
 			Status:        lt.reportStatus(t, tip),
 			Ticket:        t.Hash,
 			TicketHeight:  uint32(t.Height),

@@ -3,6 +3,8 @@ package wallet
 import (
 	"reflect"
 	"testing"
+
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
 
 func TestPoolTicketStatus(t *testing.T) {
@@ -16,7 +18,7 @@ func TestPoolTicketStatus(t *testing.T) {
 		{"just mined", poolTicket{Status: poolLive, Height: 100}, 100, "immature"},
 		{"one before live", poolTicket{Status: poolLive, Height: 100}, 116, "immature"},
 		{"live", poolTicket{Status: poolLive, Height: 100}, 117, "live"},
-		{"added without height", poolTicket{Status: poolLive}, 1000, "immature"},
+		{"added without height", poolTicket{Status: poolLive}, 1000, "live"},
 		{"voted", poolTicket{Status: poolVoted, Height: 100, SpentByHeight: 150}, 200, "voted"},
 		{"missed", poolTicket{Status: poolMissed, Height: 100, SpentByHeight: 150}, 200, "missed"},
 		{"expired", poolTicket{Status: poolMissed, Height: 100, SpentByHeight: 484}, 500, "expired"},
@@ -37,8 +39,8 @@ func TestPoolUserLifecycle(t *testing.T) {
 	u.addInvalid("t1")
 	u.addValid("t2", 50)
 	u.addValid("t2", 60) // duplicate keeps the first record
-	if got := lt.info(u, 60); !reflect.DeepEqual(got, poolUserInfo{
-		Tickets: []poolTicketInfo{{Status: "immature", Ticket: "t2", TicketHeight: 50, SpentBy: zeroHashString}},
+	if got := lt.info(u, 60); !reflect.DeepEqual(got, rpcjson.StakePoolUserInfoResult{
+		Tickets: []rpcjson.PoolUserTicket{{Status: "immature", Ticket: "t2", TicketHeight: 50, SpentBy: rpcjson.ZeroHash}},
 		Invalid: []string{"t1"},
 	}) {
 		t.Fatalf("info = %+v", got)
@@ -71,7 +73,8 @@ func TestStateSaveLoad(t *testing.T) {
 	st.Scripts = append(st.Scripts, "51ae")
 	st.poolUserFor("bb").addValid("t", 3)
 	st.Credits[outpointKey("x", 1)] = &credit{TxID: "x", Index: 1, Amount: 5}
-	if err := st.save(dir); err != nil {
+	w := &Wallet{cfg: Config{DataDir: dir}, st: st}
+	if err := w.saveLocked(); err != nil {
 		t.Fatal(err)
 	}
 	again, err := loadState(dir)

@@ -23,17 +23,26 @@ const stateVersion = 1
 type state struct {
 	Version int `json:"version"`
 
+	// AccountXpub is the default account's extended public key, kept to
+	// refuse starting a data directory with another seed.
+	AccountXpub string `json:"accountxpub"`
+
 	// SyncHeight and SyncHash name the last block the wallet processed.
 	// BlockHashes holds the hash of every processed main-chain block by
 	// height, so that a reorganisation can be noticed.
 	SyncHeight  int64    `json:"syncheight"`
 	SyncHash    string   `json:"synchash"`
 	BlockHashes []string `json:"blockhashes"`
+	// PoolSize is the live ticket pool size in the tip's header.
+	PoolSize uint32 `json:"poolsize"`
 
 	// NextExternal and NextInternal are the indexes of the next address
 	// handed out on the default account's external and internal branches.
 	NextExternal uint32 `json:"nextexternal"`
 	NextInternal uint32 `json:"nextinternal"`
+	// UsedExternal is one more than the highest external index that
+	// received coins (0 = none); the gap limit counts from it.
+	UsedExternal uint32 `json:"usedexternal"`
 
 	// Scripts are the imported redeem scripts (hex), in import order.
 	Scripts []string `json:"scripts"`
@@ -43,6 +52,10 @@ type state struct {
 
 	// Credits are the wallet's unspent outputs, by outpoint key (txid:index).
 	Credits map[string]*credit `json:"credits"`
+
+	// Spent maps outpoints spent by the wallet's unmined transactions to
+	// the spending txid, so a credit is not offered twice.
+	Spent map[string]string `json:"spent"`
 
 	// Tickets are the tickets the wallet tracks (its own purchases, tickets
 	// it can vote, tickets added with addticket), by ticket hash.
@@ -77,8 +90,6 @@ type credit struct {
 	// Branch and AddrIndex locate the key that can spend it.
 	Branch    uint32 `json:"branch"`
 	AddrIndex uint32 `json:"addrindex"`
-	// SpentBy is set while an unmined wallet transaction spends it.
-	SpentBy string `json:"spentby,omitempty"`
 }
 
 // ticketState is the life stage of a tracked ticket as the wallet sees it.
@@ -128,6 +139,7 @@ func newState() *state {
 		Version:   stateVersion,
 		Txs:       make(map[string]*txRecord),
 		Credits:   make(map[string]*credit),
+		Spent:     make(map[string]string),
 		Tickets:   make(map[string]*ticket),
 		PoolUsers: make(map[string]*poolUser),
 	}
@@ -135,7 +147,7 @@ func newState() *state {
 
 // loadState reads the state file of dir; a missing file gives a fresh state.
 func loadState(dir string) (*state, error) {
-	b, err := os.ReadFile(filepath.Join(dir, stateFileName))
+	b, err := os.ReadFile(statePath(dir))
 	if errors.Is(err, os.ErrNotExist) {
 		return newState(), nil
 	}
@@ -144,7 +156,7 @@ func loadState(dir string) (*state, error) {
 	}
 	st := newState()
 	if err := json.Unmarshal(b, st); err != nil {
-		return nil, fmt.Errorf("wallet state %s is corrupt: %w", filepath.Join(dir, stateFileName), err)
+		return nil, fmt.Errorf("wallet state %s is corrupt: %w", statePath(dir), err)
 	}
 	if st.Version != stateVersion {
 		return nil, fmt.Errorf("wallet state version %d is not supported (want %d)", st.Version, stateVersion)
@@ -155,6 +167,9 @@ func loadState(dir string) (*state, error) {
 	if st.Credits == nil {
 		st.Credits = make(map[string]*credit)
 	}
+	if st.Spent == nil {
+		st.Spent = make(map[string]string)
+	}
 	if st.Tickets == nil {
 		st.Tickets = make(map[string]*ticket)
 	}
@@ -164,33 +179,8 @@ func loadState(dir string) (*state, error) {
 	return st, nil
 }
 
-// save writes the state to dir atomically.
-func (st *state) save(dir string) error {
-	b, err := json.Marshal(st)
-	if err != nil {
-		return fmt.Errorf("encode wallet state: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, stateFileName+".tmp*")
-	if err != nil {
-		return fmt.Errorf("save wallet state: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save wallet state: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save wallet state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save wallet state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, stateFileName)); err != nil {
-		return fmt.Errorf("save wallet state: %w", err)
-	}
-	return nil
-}
+// statePath is the state file of a data directory.
+func statePath(dir string) string { return filepath.Join(dir, stateFileName) }
 
 // outpointKey is the map key of an output.
 func outpointKey(txid string, index uint32) string {

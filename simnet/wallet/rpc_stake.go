@@ -1,0 +1,280 @@
+package wallet
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"sort"
+
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+	"github.com/eacred/dcrstakepool/simnet/internal/rpcserver"
+)
+
+// stakeMethods are the ticket, voting and stake-pool methods.
+func (w *Wallet) stakeMethods() []rpcserver.Method {
+	return []rpcserver.Method{
+		{Name: "walletinfo", Handler: w.walletInfo},
+		{Name: "getstakeinfo", Handler: w.getStakeInfo},
+		{Name: "gettickets", Params: []string{"includeimmature"}, Required: 1, Handler: w.getTickets},
+		{Name: "ticketsforaddress", Params: []string{"address"}, Required: 1, Handler: w.ticketsForAddress},
+		{Name: "stakepooluserinfo", Params: []string{"user"}, Required: 1, Handler: w.stakePoolUserInfo},
+		{Name: "addticket", Params: []string{"tickethex"}, Required: 1, Handler: w.addTicket},
+		{Name: "generatevote", Params: []string{"blockhash", "height", "tickethash", "votebits", "votebitsext"}, Required: 5, Handler: w.generateVote},
+		{Name: "revoketickets", Handler: w.revokeTickets},
+	}
+}
+
+func (w *Wallet) walletInfo(ctx context.Context, _ *rpcserver.Call) (any, error) {
+	_, _, err := w.node.BestBlock(ctx)
+	return rpcjson.WalletInfoResult{
+		DaemonConnected:  err == nil,
+		Unlocked:         !w.isLocked(),
+		CoinType:         w.cfg.Params.SLIP0044CoinType,
+		TxFee:            toCoin(w.cfg.RelayFee),
+		TicketFee:        toCoin(w.cfg.RelayFee),
+		VoteBits:         w.cfg.VoteBits,
+		VoteBitsExtended: hex.EncodeToString(w.voteBitsExt()),
+		VoteVersion:      w.cfg.VoteVersion,
+		Voting:           w.cfg.EnableVoting,
+	}, nil
+}
+
+// ticketStatus sorts the wallet's unspent tickets with the node's help:
+// live ones (per existslivetickets) and the others.
+func (w *Wallet) liveSet(ctx context.Context, hashes []string) (map[string]bool, error) {
+	live := make(map[string]bool)
+	if len(hashes) == 0 {
+		return live, nil
+	}
+	bits, err := w.node.Exists(ctx, "existslivetickets", hashes)
+	if err != nil {
+		return nil, err
+	}
+	for i, h := range hashes {
+		if i < len(bits) && bits[i] {
+			live[h] = true
+		}
+	}
+	return live, nil
+}
+
+// unspentTickets returns the tracked unspent tickets (copies), sorted.
+func (w *Wallet) unspentTickets(includeAdded bool) []ticket {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var ts []ticket
+	for _, t := range w.st.Tickets {
+		if (t.State == ticketUnmined || t.State == ticketMined) && (includeAdded || !t.Added) {
+			ts = append(ts, *t)
+		}
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Hash < ts[j].Hash })
+	return ts
+}
+
+func minedHashes(ts []ticket) []string {
+	var hs []string
+	for _, t := range ts {
+		if t.State == ticketMined {
+			hs = append(hs, t.Hash)
+		}
+	}
+	return hs
+}
+
+func (w *Wallet) getTickets(ctx context.Context, c *rpcserver.Call) (any, error) {
+	immature := c.Params.Bool(0)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	ts := w.unspentTickets(true)
+	live, err := w.liveSet(ctx, minedHashes(ts))
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	tip := w.tipHeight()
+	w.mu.Unlock()
+	res := rpcjson.GetTicketsResult{Hashes: []string{}}
+	for _, t := range ts {
+		switch {
+		case live[t.Hash]:
+			res.Hashes = append(res.Hashes, t.Hash)
+		case immature && (t.State == ticketUnmined || tip <= t.Height+int64(w.cfg.Params.TicketMaturity)):
+			res.Hashes = append(res.Hashes, t.Hash)
+		}
+	}
+	return res, nil
+}
+
+func (w *Wallet) ticketsForAddress(_ context.Context, c *rpcserver.Call) (any, error) {
+	s := c.Params.String(0)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	a, err := w.decodeAddr(s)
+	if err != nil {
+		return nil, invalidAddress("invalid address %s: %v", s, err)
+	}
+	want := hex.EncodeToString(a.hash[:])
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	res := struct {
+		Tickets []string `json:"tickets"`
+	}{Tickets: []string{}}
+	for _, t := range w.st.Tickets {
+		tx, err := wire.NewTxFromHex(t.Hex)
+		if err != nil {
+			continue
+		}
+		if _, kind, h := payTo(tx.TxOut[0].PkScript); kind == a.payKind() && hex.EncodeToString(h[:]) == want {
+			res.Tickets = append(res.Tickets, t.Hash)
+		}
+	}
+	sort.Strings(res.Tickets)
+	return res, nil
+}
+
+func (w *Wallet) stakePoolUserInfo(_ context.Context, c *rpcserver.Call) (any, error) {
+	s := c.Params.String(0)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	a, err := w.decodeAddr(s)
+	if err != nil {
+		return nil, invalidAddress("invalid address %s: %v", s, err)
+	}
+	if a.kind != addrP2SH && a.kind != addrP2PKH {
+		return nil, walletErr("address %s is not a P2PKH or P2SH address", s)
+	}
+	lt := ticketLifetime{Maturity: int64(w.cfg.Params.TicketMaturity), Expiry: int64(w.cfg.Params.TicketExpiry)}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return lt.info(w.st.PoolUsers[hex.EncodeToString(a.hash[:])], w.tipHeight()), nil
+}
+
+func (w *Wallet) addTicket(_ context.Context, c *rpcserver.Call) (any, error) {
+	h := c.Params.String(0)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	tx, err := wire.NewTxFromHex(h)
+	if err != nil {
+		return nil, decodeErr("cannot decode the ticket: %v", err)
+	}
+	if classify(tx) != txTicket {
+		return nil, walletErr("transaction is not a ticket purchase")
+	}
+	txHash := tx.TxHash()
+	id := txHash.String()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var height int64
+	if rec := w.st.Txs[id]; rec != nil {
+		height = rec.BlockHeight
+	}
+	_, kind, sh := payTo(tx.TxOut[0].PkScript)
+	votable := false
+	switch kind {
+	case payP2SH:
+		if script, ok := w.scripts[sh]; ok {
+			votable = w.canSignScript(script)
+			if w.stakePoolMode() {
+				w.st.poolUserFor(hex.EncodeToString(sh[:])).addValid(id, 0)
+			}
+		}
+	case payP2PKH:
+		_, votable = w.keys.lookup(sh)
+	}
+	t := w.trackTicketLocked(tx, id, height, votable, false)
+	t.Added = true
+	if height == 0 && t.State == ticketUnmined {
+		// Added tickets are assumed mined; the node decides if they are live.
+		t.State = ticketMined
+	}
+	w.log.Info("ticket added", "ticket", id, "votable", votable)
+	return nil, w.saveLocked()
+}
+
+func (w *Wallet) generateVote(_ context.Context, c *rpcserver.Call) (any, error) {
+	blockHashStr := c.Params.String(0)
+	height := c.Params.Int64(1)
+	ticketStr := c.Params.String(2)
+	voteBits := c.Params.Uint16(3)
+	extStr := c.Params.String(4)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	var blockHash chainhash.Hash
+	if err := chainhash.Decode(&blockHash, blockHashStr); err != nil {
+		return nil, decodeErr("block hash: %v", err)
+	}
+	var ticketHash chainhash.Hash
+	if err := chainhash.Decode(&ticketHash, ticketStr); err != nil {
+		return nil, decodeErr("ticket hash: %v", err)
+	}
+	ext, err := hex.DecodeString(extStr)
+	if err != nil {
+		return nil, decodeErr("votebitsext is not hex: %v", err)
+	}
+	if len(ext) > 73 {
+		return nil, invalidParam("votebitsext is too long (%d bytes, at most 73)", len(ext))
+	}
+	if height < 0 || height >= 1<<32-1 {
+		return nil, invalidParam("height %d out of range", height)
+	}
+	if w.isLocked() {
+		return nil, errLocked
+	}
+	vote, err := w.buildVote(blockHash, height, ticketHash.String(), voteBits, ext)
+	if err != nil {
+		return nil, err
+	}
+	return rpcjson.GenerateVoteResult{Hex: hex.EncodeToString(vote.Bytes())}, nil
+}
+
+func (w *Wallet) revokeTickets(ctx context.Context, _ *rpcserver.Call) (any, error) {
+	if w.isLocked() {
+		return nil, errLocked
+	}
+	n, err := w.revokeMissed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w.log.Info("revoked tickets", "count", n)
+	return nil, nil
+}
+
+// revokeMissed revokes every votable ticket the node lists as missed
+// (which includes expired ones) and returns how many it sent.
+func (w *Wallet) revokeMissed(ctx context.Context) (int, error) {
+	ts := w.unspentTickets(true)
+	if len(ts) == 0 {
+		return 0, nil
+	}
+	missed, err := w.missedSet(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, t := range ts {
+		if !t.Votable || !missed[t.Hash] {
+			continue
+		}
+		rev, err := w.buildRevocation(t.Hash)
+		if err != nil {
+			return sent, err
+		}
+		if err := w.publish(ctx, rev); err != nil {
+			var re *rpcserver.Error
+			if errors.As(err, &re) && re.Code == rpcserver.ErrCodeDuplicateTx {
+				continue
+			}
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}

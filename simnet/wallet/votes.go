@@ -1,0 +1,222 @@
+package wallet
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"math/big"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/txscript"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+)
+
+// spendableTicket is a tracked ticket with its decoded transaction,
+// ready to be spent by a vote or a revocation.
+type spendableTicket struct {
+	t           ticket
+	tx          *wire.MsgTx
+	hash        chainhash.Hash
+	commitments []txscript.Commitment
+	blockIndex  uint32
+}
+
+// loadTicket fetches a tracked ticket the wallet can sign for.
+func (w *Wallet) loadTicket(hash string) (*spendableTicket, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t := w.st.Tickets[hash]
+	if t == nil {
+		return nil, walletErr("ticket %s was not found in the wallet", hash)
+	}
+	if !t.Votable {
+		return nil, walletErr("the wallet holds no key of ticket %s's voting script", hash)
+	}
+	if t.State == ticketVoted || t.State == ticketRevoked {
+		return nil, walletErr("ticket %s is already spent by %s", hash, t.SpentBy)
+	}
+	tx, err := wire.NewTxFromHex(t.Hex)
+	if err != nil {
+		return nil, walletErr("stored ticket %s is corrupt: %v", hash, err)
+	}
+	cs, err := ticketCommitments(tx)
+	if err != nil {
+		return nil, walletErr("ticket %s: %v", hash, err)
+	}
+	st := &spendableTicket{t: *t, tx: tx, hash: tx.TxHash(), commitments: cs}
+	if rec := w.st.Txs[hash]; rec != nil {
+		st.blockIndex = rec.BlockIndex
+	}
+	return st, nil
+}
+
+// ticketInput is the input spending a ticket's voting output.
+func (s *spendableTicket) ticketInput() *wire.TxIn {
+	in := wire.NewTxIn(wire.NewOutPoint(&s.hash, 0, wire.TxTreeStake), s.tx.TxOut[0].Value, nil)
+	if s.t.Height > 0 {
+		in.BlockHeight, in.BlockIndex = uint32(s.t.Height), s.blockIndex
+	}
+	return in
+}
+
+// stakeRewards splits total among the commitments in proportion to their
+// amounts, with the network's 64.32 fixed-point rule:
+// floor(((amount * total) << 32) / sum) >> 32 per contributor.
+func stakeRewards(cs []txscript.Commitment, total int64) []int64 {
+	sum := new(big.Int)
+	for _, c := range cs {
+		sum.Add(sum, big.NewInt(c.Amount))
+	}
+	out := make([]int64, len(cs))
+	if sum.Sign() == 0 {
+		return out
+	}
+	for i, c := range cs {
+		v := new(big.Int).Mul(big.NewInt(c.Amount), big.NewInt(total))
+		v.Lsh(v, 32)
+		v.Quo(v, sum)
+		v.Rsh(v, 32)
+		out[i] = v.Int64()
+	}
+	return out
+}
+
+// addPayouts adds one stake-tagged output per commitment.
+func addPayouts(tx *wire.MsgTx, tag byte, cs []txscript.Commitment, amounts []int64) error {
+	for i, c := range cs {
+		script, err := txscript.StakeTaggedScript(tag, c.Hash[:], c.ScriptHash)
+		if err != nil {
+			return err
+		}
+		tx.AddTxOut(wire.NewTxOut(amounts[i], script))
+	}
+	return nil
+}
+
+// buildVote builds and signs a vote of ticketHash on the block
+// (blockHash, height): a stakebase input worth the vote subsidy, the ticket
+// input, the block reference, the vote bits followed by the extended bits,
+// and one payout per commitment.
+func (w *Wallet) buildVote(blockHash chainhash.Hash, height int64, ticketHash string, voteBits uint16, ext []byte) (*wire.MsgTx, error) {
+	st, err := w.loadTicket(ticketHash)
+	if err != nil {
+		return nil, err
+	}
+	// The vote is mined in the block after the one it votes on.
+	subsidy := w.voteSubsidy(height + 1)
+	vote := wire.NewMsgTx(wire.TxVersion)
+	null := wire.OutPoint{Index: wire.MaxPrevOutIndex, Tree: wire.TxTreeRegular}
+	vote.AddTxIn(wire.NewTxIn(&null, subsidy, append([]byte(nil), w.cfg.Params.StakeBaseSigScript...)))
+	vote.AddTxIn(st.ticketInput())
+	vote.AddTxOut(wire.NewTxOut(0, txscript.VoteBlockRefScript(&blockHash, uint32(height))))
+	bits := binary.LittleEndian.AppendUint16(nil, voteBits)
+	vote.AddTxOut(wire.NewTxOut(0, txscript.AppendPush([]byte{txscript.OP_RETURN}, append(bits, ext...))))
+	price := st.tx.TxOut[0].Value
+	if err := addPayouts(vote, txscript.OP_SSGEN, st.commitments, stakeRewards(st.commitments, price+subsidy)); err != nil {
+		return nil, walletErr("vote outputs: %v", err)
+	}
+	if err := w.signTicketSpend(vote, 1, st.tx.TxOut[0].PkScript); err != nil {
+		return nil, err
+	}
+	return vote, nil
+}
+
+// buildRevocation builds and signs the revocation of a missed or expired
+// ticket: the ticket input and one payout per commitment returning its
+// share of the price; the relay fee is taken from the first payout when
+// that commitment's revocation fee limit allows it.
+func (w *Wallet) buildRevocation(ticketHash string) (*wire.MsgTx, error) {
+	st, err := w.loadTicket(ticketHash)
+	if err != nil {
+		return nil, err
+	}
+	build := func(fee int64) (*wire.MsgTx, error) {
+		rev := wire.NewMsgTx(wire.TxVersion)
+		rev.AddTxIn(st.ticketInput())
+		amounts := stakeRewards(st.commitments, st.tx.TxOut[0].Value)
+		amounts[0] -= fee
+		if err := addPayouts(rev, txscript.OP_SSRTX, st.commitments, amounts); err != nil {
+			return nil, walletErr("revocation outputs: %v", err)
+		}
+		if err := w.signTicketSpend(rev, 0, st.tx.TxOut[0].PkScript); err != nil {
+			return nil, err
+		}
+		return rev, nil
+	}
+	rev, err := build(0)
+	if err != nil {
+		return nil, err
+	}
+	fee := feeForSize(w.cfg.RelayFee, rev.SerializeSize())
+	c0 := st.commitments[0]
+	if fee <= txscript.MaxFee(c0.Limits.Revocation(), c0.Amount) && fee < rev.TxOut[0].Value {
+		return build(fee)
+	}
+	return rev, nil
+}
+
+// signTicketSpend signs input idx of tx, which spends a ticket whose voting
+// output is pkScript (OP_SSTX P2SH of an imported multisig script, or
+// OP_SSTX P2PKH of a wallet key).
+func (w *Wallet) signTicketSpend(tx *wire.MsgTx, idx int, pkScript []byte) error {
+	_, kind, h := payTo(pkScript)
+	var sigScript []byte
+	var err error
+	switch kind {
+	case payP2SH:
+		w.mu.Lock()
+		redeem := w.scripts[h]
+		w.mu.Unlock()
+		_, pubs, ok := parseMultisig(redeem)
+		if !ok {
+			return walletErr("no multisig redeem script for the ticket's voting address")
+		}
+		var privs []*secp256k1.PrivateKey
+		for _, p := range pubs {
+			if priv, err := w.keys.privKey(hash160(p)); err == nil {
+				privs = append(privs, secp256k1.PrivKeyFromBytes(priv))
+			}
+		}
+		sigScript, err = txscript.SignMultisigP2SH(tx, idx, redeem, privs...)
+	case payP2PKH:
+		var priv []byte
+		if priv, err = w.keys.privKey(h); err == nil {
+			sigScript, err = txscript.SignP2PKH(tx, idx, pkScript, secp256k1.PrivKeyFromBytes(priv))
+		}
+	default:
+		return walletErr("unsupported ticket voting script")
+	}
+	if err != nil {
+		return walletErr("sign: %v", err)
+	}
+	tx.TxIn[idx].SignatureScript = sigScript
+	return nil
+}
+
+// feeForSize is the relay fee for a transaction of size bytes at rate
+// atoms/kB.
+func feeForSize(rate int64, size int) int64 {
+	return (rate*int64(size) + 999) / 1000
+}
+
+// missedSet asks the node for its missed tickets (expired tickets are
+// missed tickets too).
+func (w *Wallet) missedSet(ctx context.Context) (map[string]bool, error) {
+	raw, err := w.node.Call(ctx, "missedtickets", nil)
+	if err != nil {
+		return nil, err
+	}
+	var res struct {
+		Tickets []string `json:"tickets"`
+	}
+	if err := jsonUnmarshal(raw, &res); err != nil {
+		return nil, errors.New("node sent a malformed missedtickets reply")
+	}
+	m := make(map[string]bool, len(res.Tickets))
+	for _, h := range res.Tickets {
+		m[h] = true
+	}
+	return m, nil
+}

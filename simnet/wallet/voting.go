@@ -1,0 +1,62 @@
+package wallet
+
+import (
+	"context"
+
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+)
+
+// WinningTickets is the winningtickets notification handler. Only a wallet
+// started with --enablevoting votes by itself: it votes every winner it
+// can sign for with its default vote bits and sends the vote to the node.
+// Stake pool wallets leave this to stakepoold (generatevote).
+func (w *Wallet) WinningTickets(ctx context.Context, blockHash string, height int64, winners []string) {
+	if !w.cfg.EnableVoting || w.isLocked() {
+		return
+	}
+	var bh chainhash.Hash
+	if err := chainhash.Decode(&bh, blockHash); err != nil {
+		w.log.Warn("bad winningtickets notification", "err", err)
+		return
+	}
+	ext := w.voteBitsExt()
+	for _, t := range winners {
+		w.mu.Lock()
+		tk := w.st.Tickets[t]
+		ours := tk != nil && tk.Votable && tk.State == ticketMined
+		w.mu.Unlock()
+		if !ours {
+			continue
+		}
+		vote, err := w.buildVote(bh, height, t, w.cfg.VoteBits, ext)
+		if err != nil {
+			w.log.Warn("cannot vote", "ticket", t, "err", err)
+			continue
+		}
+		if err := w.publish(ctx, vote); err != nil && !isDuplicate(err) {
+			w.log.Warn("vote rejected", "ticket", t, "err", err)
+			continue
+		}
+		w.log.Info("voted", "ticket", t, "block", blockHash, "height", height)
+	}
+}
+
+// afterTip runs when the wallet reached the node's tip: a voting wallet
+// revokes its missed and expired tickets.
+func (w *Wallet) afterTip(ctx context.Context) {
+	if !w.cfg.EnableVoting || w.isLocked() {
+		return
+	}
+	if n, err := w.revokeMissed(ctx); err != nil {
+		w.log.Warn("automatic revocation failed", "err", err)
+	} else if n > 0 {
+		w.log.Info("revoked missed tickets", "count", n)
+	}
+}
+
+// voteBitsExt is the default extended vote bits: the vote version, 4
+// bytes little endian.
+func (w *Wallet) voteBitsExt() []byte {
+	v := w.cfg.VoteVersion
+	return []byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)}
+}
