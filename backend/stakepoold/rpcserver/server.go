@@ -1,0 +1,327 @@
+// Package rpcserver is stakepoold's gRPC edge: a thin adapter that converts
+// stakepoolrpc messages to calls on the core (package pool) and back, maps
+// the core's error kinds to gRPC status codes in one table, and adds the
+// transport concerns — TLS (optionally requiring client certificates), a
+// per-call timeout, panic recovery and one log line per call.
+//
+// Validation of the requests' content lives in the core, which returns
+// KindInvalid errors (InvalidArgument here); this package only checks what
+// the protobuf types cannot express for the core (numbers out of range).
+package rpcserver
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/decred/slog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
+
+	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
+)
+
+// DefaultTimeout bounds each call.
+const DefaultTimeout = 10 * time.Second
+
+// Config configures the server.
+type Config struct {
+	Pool          *pool.Pool
+	DaemonVersion string
+	ColdXPub      string
+	Network       string
+	PoolFees      float64
+	FeeAddrCount  uint32
+	Timeout       time.Duration // DefaultTimeout when zero
+	Log           slog.Logger
+}
+
+// Server implements stakepoolrpc.StakepooldServer.
+type Server struct {
+	pb.UnimplementedStakepooldServer
+	cfg  Config
+	pool *pool.Pool
+	log  slog.Logger
+}
+
+// New returns the service implementation.
+func New(cfg Config) *Server {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Disabled
+	}
+	return &Server{cfg: cfg, pool: cfg.Pool, log: cfg.Log}
+}
+
+// NewGRPCServer returns a grpc.Server with the service registered and the
+// interceptor installed; opts add transport options such as TLS credentials.
+func NewGRPCServer(s *Server, opts ...grpc.ServerOption) *grpc.Server {
+	opts = append(opts, grpc.ChainUnaryInterceptor(s.intercept))
+	g := grpc.NewServer(opts...)
+	pb.RegisterStakepooldServer(g, s)
+	return g
+}
+
+// intercept applies the timeout, turns panics into Internal errors, maps
+// errors to status codes and logs each call once.
+func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Errorf("%s: panic: %v\n%s", info.FullMethod, r, debug.Stack())
+			resp, err = nil, status.Error(codes.Internal, "internal error")
+		}
+		who := "unknown"
+		if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
+			who = p.Addr.String()
+		}
+		if err != nil {
+			st := status.Convert(err)
+			if st.Code() == codes.Internal || st.Code() == codes.Unknown {
+				s.log.Errorf("%s by %s failed after %v: %v", info.FullMethod, who, time.Since(start), st.Message())
+			} else {
+				s.log.Debugf("%s by %s: %v: %v", info.FullMethod, who, st.Code(), st.Message())
+			}
+			return
+		}
+		s.log.Debugf("%s by %s processed in %v", info.FullMethod, who, time.Since(start))
+	}()
+	resp, err = handler(ctx, req)
+	return resp, toStatus(err)
+}
+
+// Version implements the Version RPC.
+func (s *Server) Version(ctx context.Context, _ *pb.VersionRequest) (*pb.VersionResponse, error) {
+	return &pb.VersionResponse{
+		VersionString: fmt.Sprintf("%d.%d.%d", pb.APIMajor, pb.APIMinor, pb.APIPatch),
+		Major:         pb.APIMajor, Minor: pb.APIMinor, Patch: pb.APIPatch,
+		DaemonVersion: s.cfg.DaemonVersion,
+	}, nil
+}
+
+// Health implements the Health RPC.
+func (s *Server) Health(ctx context.Context, _ *pb.HealthRequest) (*pb.HealthResponse, error) {
+	h := s.pool.Health(ctx)
+	return &pb.HealthResponse{
+		EcrdConnected: h.NodeConnected, WalletConnected: h.WalletConnected,
+		WalletDaemonConnected: h.WalletDaemonConnected, WalletUnlocked: h.WalletUnlocked,
+		WalletVoting: h.WalletVoting, VoteVersion: h.VoteVersion,
+		BestHeight: h.Best.Height, BestHash: h.Best.Hash,
+		ProcessedHeight: h.ProcessedHeight, LagBlocks: h.LagBlocks,
+		Ready: h.Ready, Problems: h.Problems,
+		LiveTickets: uint32(h.Live), IgnoredTickets: uint32(h.Ignored), AddedTickets: uint32(h.Added),
+		Users: uint32(h.Users), Network: h.Network,
+	}, nil
+}
+
+// ValidateAddress implements the ValidateAddress RPC.
+func (s *Server) ValidateAddress(ctx context.Context, r *pb.ValidateAddressRequest) (*pb.ValidateAddressResponse, error) {
+	ai, err := s.pool.ValidateAddress(ctx, r.GetAddress())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.ValidateAddressResponse{IsValid: ai.IsValid, IsMine: ai.IsMine, PubkeyAddr: ai.PubKeyAddr,
+		Account: ai.Account, IsScript: ai.IsScript}, nil
+}
+
+// AccountSyncAddressIndex implements the AccountSyncAddressIndex RPC.
+func (s *Server) AccountSyncAddressIndex(ctx context.Context, r *pb.AccountSyncAddressIndexRequest) (*pb.AccountSyncAddressIndexResponse, error) {
+	if err := s.pool.AccountSyncAddressIndex(ctx, r.GetAccount(), r.GetBranch(), r.GetIndex()); err != nil {
+		return nil, err
+	}
+	return &pb.AccountSyncAddressIndexResponse{}, nil
+}
+
+// CreateMultisig implements the CreateMultisig RPC.
+func (s *Server) CreateMultisig(ctx context.Context, r *pb.CreateMultisigRequest) (*pb.CreateMultisigResponse, error) {
+	ms, err := s.pool.CreateMultisig(ctx, r.GetAddresses())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.CreateMultisigResponse{RedeemScript: ms.RedeemScript, Address: ms.Address}, nil
+}
+
+// ImportScript implements the ImportScript RPC.
+func (s *Server) ImportScript(ctx context.Context, r *pb.ImportScriptRequest) (*pb.ImportScriptResponse, error) {
+	h, err := s.pool.ImportScript(ctx, r.GetScript(), r.GetRescan(), r.GetRescanHeight())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.ImportScriptResponse{HeightImported: h}, nil
+}
+
+// ImportScripts implements the ImportScripts RPC.
+func (s *Server) ImportScripts(ctx context.Context, r *pb.ImportScriptsRequest) (*pb.ImportScriptsResponse, error) {
+	if err := s.pool.ImportScripts(ctx, r.GetScripts(), r.GetRescanHeight()); err != nil {
+		return nil, err
+	}
+	return &pb.ImportScriptsResponse{}, nil
+}
+
+// ListScripts implements the ListScripts RPC.
+func (s *Server) ListScripts(ctx context.Context, _ *pb.ListScriptsRequest) (*pb.ListScriptsResponse, error) {
+	ss, err := s.pool.ListScripts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*pb.Script, len(ss))
+	for i, sc := range ss {
+		out[i] = &pb.Script{Address: sc.Address, RedeemScript: sc.RedeemScript}
+	}
+	return &pb.ListScriptsResponse{Scripts: out}, nil
+}
+
+// GetWalletTickets implements the GetWalletTickets RPC.
+func (s *Server) GetWalletTickets(ctx context.Context, r *pb.GetWalletTicketsRequest) (*pb.GetWalletTicketsResponse, error) {
+	t, err := s.pool.WalletTickets(ctx, r.GetIncludeImmature())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.GetWalletTicketsResponse{Hashes: t}, nil
+}
+
+// AddMissingTicket implements the AddMissingTicket RPC.
+func (s *Server) AddMissingTicket(ctx context.Context, r *pb.AddMissingTicketRequest) (*pb.AddMissingTicketResponse, error) {
+	if err := s.pool.AddMissingTicket(ctx, r.GetHash()); err != nil {
+		return nil, err
+	}
+	return &pb.AddMissingTicketResponse{}, nil
+}
+
+func userPrefs(i int, u *pb.UserVotingPrefs) (pool.UserPrefs, error) {
+	if u == nil {
+		return pool.UserPrefs{}, invalid("user %d: missing", i)
+	}
+	if u.GetVoteBits() > 0xffff {
+		return pool.UserPrefs{}, invalid("user %d: vote bits %#x do not fit in 16 bits", i, u.GetVoteBits())
+	}
+	return pool.UserPrefs{UserID: u.GetUserId(), MultisigAddress: u.GetMultisigAddress(),
+		VoteBits: uint16(u.GetVoteBits()), VoteBitsVersion: u.GetVoteBitsVersion()}, nil
+}
+
+// SetUserVotingPrefs implements the SetUserVotingPrefs RPC.
+func (s *Server) SetUserVotingPrefs(ctx context.Context, r *pb.SetUserVotingPrefsRequest) (*pb.SetUserVotingPrefsResponse, error) {
+	users := make([]pool.UserPrefs, len(r.GetUsers()))
+	for i, u := range r.GetUsers() {
+		var err error
+		if users[i], err = userPrefs(i, u); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.pool.SetUserPrefs(ctx, users); err != nil {
+		return nil, err
+	}
+	return &pb.SetUserVotingPrefsResponse{Stored: uint32(len(users))}, nil
+}
+
+// SetUserVotingPref implements the SetUserVotingPref RPC.
+func (s *Server) SetUserVotingPref(ctx context.Context, r *pb.SetUserVotingPrefRequest) (*pb.SetUserVotingPrefResponse, error) {
+	u, err := userPrefs(0, r.GetUser())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.pool.SetUserPref(ctx, u); err != nil {
+		return nil, err
+	}
+	return &pb.SetUserVotingPrefResponse{}, nil
+}
+
+// SetAddedLowFeeTickets implements the SetAddedLowFeeTickets RPC.
+func (s *Server) SetAddedLowFeeTickets(ctx context.Context, r *pb.SetAddedLowFeeTicketsRequest) (*pb.SetAddedLowFeeTicketsResponse, error) {
+	ts := make([]pool.PoolTicketID, len(r.GetTickets()))
+	for i, t := range r.GetTickets() {
+		if t == nil {
+			return nil, invalid("ticket %d: missing", i)
+		}
+		ts[i] = pool.PoolTicketID{Hash: t.GetHash(), MultisigAddress: t.GetMultisigAddress()}
+	}
+	if err := s.pool.SetAddedTickets(ctx, ts); err != nil {
+		return nil, err
+	}
+	return &pb.SetAddedLowFeeTicketsResponse{}, nil
+}
+
+func tickets(ts []pool.PoolTicketID) *pb.TicketsResponse {
+	out := make([]*pb.Ticket, len(ts))
+	for i, t := range ts {
+		out[i] = &pb.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}
+	}
+	return &pb.TicketsResponse{Tickets: out}
+}
+
+// GetLiveTickets implements the GetLiveTickets RPC.
+func (s *Server) GetLiveTickets(ctx context.Context, _ *pb.GetLiveTicketsRequest) (*pb.TicketsResponse, error) {
+	return tickets(s.pool.LiveTickets()), nil
+}
+
+// GetIgnoredLowFeeTickets implements the GetIgnoredLowFeeTickets RPC.
+func (s *Server) GetIgnoredLowFeeTickets(ctx context.Context, _ *pb.GetIgnoredLowFeeTicketsRequest) (*pb.TicketsResponse, error) {
+	return tickets(s.pool.IgnoredTickets()), nil
+}
+
+// GetAddedLowFeeTickets implements the GetAddedLowFeeTickets RPC.
+func (s *Server) GetAddedLowFeeTickets(ctx context.Context, _ *pb.GetAddedLowFeeTicketsRequest) (*pb.TicketsResponse, error) {
+	return tickets(s.pool.AddedTickets()), nil
+}
+
+// StakePoolUserInfo implements the StakePoolUserInfo RPC.
+func (s *Server) StakePoolUserInfo(ctx context.Context, r *pb.StakePoolUserInfoRequest) (*pb.StakePoolUserInfoResponse, error) {
+	ui, err := s.pool.StakePoolUserInfo(ctx, r.GetMultisigAddress())
+	if err != nil {
+		return nil, err
+	}
+	out := &pb.StakePoolUserInfoResponse{Tickets: make([]*pb.UserTicket, len(ui.Tickets)), InvalidTickets: ui.Invalid}
+	for i, t := range ui.Tickets {
+		out.Tickets[i] = &pb.UserTicket{Hash: t.Hash, Status: t.Status, TicketHeight: t.TicketHeight,
+			SpentBy: t.SpentBy, SpentByHeight: t.SpentByHeight}
+	}
+	return out, nil
+}
+
+// GetStakeInfo implements the GetStakeInfo RPC.
+func (s *Server) GetStakeInfo(ctx context.Context, _ *pb.GetStakeInfoRequest) (*pb.GetStakeInfoResponse, error) {
+	si, err := s.pool.StakeInfo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.GetStakeInfoResponse{
+		BlockHeight: si.BlockHeight, DifficultyAtoms: si.Difficulty, TotalSubsidyAtoms: si.TotalSubsidy,
+		OwnMempoolTix: si.OwnMempoolTix, Immature: si.Immature, Unspent: si.Unspent, Voted: si.Voted,
+		Revoked: si.Revoked, UnspentExpired: si.UnspentExpired, PoolSize: si.PoolSize,
+		AllMempoolTix: si.AllMempoolTix, Live: si.Live, ProportionLive: si.ProportionLive,
+		Missed: si.Missed, ProportionMissed: si.ProportionMissed, Expired: si.Expired,
+	}, nil
+}
+
+// GetColdWalletExtPub implements the GetColdWalletExtPub RPC.
+func (s *Server) GetColdWalletExtPub(ctx context.Context, _ *pb.GetColdWalletExtPubRequest) (*pb.GetColdWalletExtPubResponse, error) {
+	return &pb.GetColdWalletExtPubResponse{ColdWalletExtPub: s.cfg.ColdXPub, Network: s.cfg.Network,
+		PoolFees: s.cfg.PoolFees, FeeAddressCount: s.cfg.FeeAddrCount}, nil
+}
+
+// GetAgendas implements the GetAgendas RPC.
+func (s *Server) GetAgendas(ctx context.Context, _ *pb.GetAgendasRequest) (*pb.GetAgendasResponse, error) {
+	vi, err := s.pool.Agendas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &pb.GetAgendasResponse{VoteVersion: vi.VoteVersion, Agendas: make([]*pb.Agenda, len(vi.Agendas))}
+	for i, a := range vi.Agendas {
+		pa := &pb.Agenda{Id: a.ID, Description: a.Description, Mask: uint32(a.Mask), StartTime: a.StartTime,
+			ExpireTime: a.ExpireTime, Status: a.Status, Choices: make([]*pb.AgendaChoice, len(a.Choices))}
+		for j, c := range a.Choices {
+			pa.Choices[j] = &pb.AgendaChoice{Id: c.ID, Description: c.Description, Bits: uint32(c.Bits),
+				IsAbstain: c.IsAbstain, IsNo: c.IsNo}
+		}
+		out.Agendas[i] = pa
+	}
+	return out, nil
+}
