@@ -1,0 +1,172 @@
+package stake
+
+import (
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/txscript"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+)
+
+// MaxAtoms is the largest valid amount (21 million coins).
+const MaxAtoms = 21e6 * 1e8
+
+func validAmount(v int64) bool { return v >= 0 && v <= MaxAtoms }
+
+// Contribution is one contributor's part of a ticket: their commitment and
+// their change output.
+type Contribution struct {
+	txscript.Commitment
+	// Change is the OP_SSTXCHANGE output script (tag included).
+	Change      txscript.PayScript
+	ChangeValue int64
+}
+
+// Ticket is a parsed ticket.
+type Ticket struct {
+	Hash chainhash.Hash
+	// Price is out[0]'s value (the stake difficulty the ticket paid).
+	Price int64
+	// Voting is out[0]'s script: OP_SSTX + P2PKH or P2SH.
+	Voting txscript.PayScript
+	// Contributions in input order; Contributions[0] is the first
+	// commitment (the pool fee in a stake pool ticket).
+	Contributions []Contribution
+	// Fee is the sum of committed amounts minus the sum of output values.
+	Fee int64
+	// Expiry is the transaction's expiry height (0 = none).
+	Expiry uint32
+}
+
+// TotalCommitted returns the sum of the contributions' amounts.
+func (t *Ticket) TotalCommitted() int64 {
+	var sum int64
+	for _, c := range t.Contributions {
+		sum += c.Amount
+	}
+	return sum
+}
+
+// ParseTicket checks tx's ticket structure and decodes it. Errors match
+// ErrNotTicket (and the underlying txscript error when a script is bad).
+func ParseTicket(tx *wire.MsgTx) (*Ticket, error) {
+	nIn, nOut := len(tx.TxIn), len(tx.TxOut)
+	if nIn < 1 || nIn > MaxInputsPerSStx {
+		return nil, stakeErr(ErrNotTicket, nil, "%d inputs, want 1..%d", nIn, MaxInputsPerSStx)
+	}
+	if nOut != 2*nIn+1 {
+		return nil, stakeErr(ErrNotTicket, nil, "%d outputs for %d inputs, want %d", nOut, nIn, 2*nIn+1)
+	}
+	for i, o := range tx.TxOut {
+		if o.Version != 0 {
+			return nil, stakeErr(ErrNotTicket, nil, "output %d has script version %d", i, o.Version)
+		}
+		if !validAmount(o.Value) {
+			return nil, stakeErr(ErrNotTicket, nil, "output %d value %d out of range", i, o.Value)
+		}
+	}
+	voting, err := txscript.ParsePayScript(tx.TxOut[0].PkScript)
+	if err != nil || voting.Tag != txscript.OP_SSTX {
+		return nil, stakeErr(ErrNotTicket, err, "output 0 is not an OP_SSTX P2PKH/P2SH script")
+	}
+	t := &Ticket{
+		Price:         tx.TxOut[0].Value,
+		Voting:        voting,
+		Contributions: make([]Contribution, nIn),
+		Expiry:        tx.Expiry,
+	}
+	var committed, outputs int64 = 0, t.Price
+	for k := range nIn {
+		c := &t.Contributions[k]
+		co, ch := tx.TxOut[2*k+1], tx.TxOut[2*k+2]
+		if c.Commitment, err = txscript.ParseCommitmentScript(co.PkScript); err != nil {
+			return nil, stakeErr(ErrNotTicket, err, "output %d is not a commitment", 2*k+1)
+		}
+		if !validAmount(c.Amount) {
+			return nil, stakeErr(ErrNotTicket, nil, "commitment %d amount %d out of range", k, c.Amount)
+		}
+		if c.Change, err = txscript.ParsePayScript(ch.PkScript); err != nil || c.Change.Tag != txscript.OP_SSTXCHANGE {
+			return nil, stakeErr(ErrNotTicket, err, "output %d is not an OP_SSTXCHANGE script", 2*k+2)
+		}
+		c.ChangeValue = ch.Value
+		committed += c.Amount + co.Value
+		outputs += ch.Value + co.Value
+	}
+	t.Fee = committed - outputs
+	if t.Fee < 0 {
+		return nil, stakeErr(ErrNotTicket, nil, "outputs exceed commitments by %d atoms", -t.Fee)
+	}
+	t.Hash = tx.TxHash()
+	return t, nil
+}
+
+// TicketInput is one contributor of a ticket being built.
+type TicketInput struct {
+	// PrevOut is the output spent and Value its amount.
+	PrevOut wire.OutPoint
+	Value   int64
+	// Reward is the contributor's reward address (untagged P2PKH/P2SH).
+	Reward txscript.PayScript
+	Limits txscript.FeeLimits
+	// ChangeValue is returned to Change; nil Change means the all-zero
+	// P2PKH hash wallets use for zero-value change.
+	ChangeValue int64
+	Change      *txscript.PayScript
+}
+
+// TicketSpec describes a ticket to build.
+type TicketSpec struct {
+	Price  int64
+	Voting txscript.PayScript // the tag is set to OP_SSTX
+	Inputs []TicketInput
+	Expiry uint32
+}
+
+// NewTicket builds an unsigned ticket. Each commitment amount is the
+// input's value minus its change. The ticket fee (inputs minus price minus
+// change) must not be negative. Inputs carry their values as witness data;
+// sign them with txscript.SignP2PKH.
+//
+// For a stake pool ticket pass two inputs: first the pool fee (Reward =
+// a pool fee address, Value = the pool fee), then the user's (Reward = the
+// user's reward address), and Voting = the 1-of-2 multisig P2SH.
+func NewTicket(spec TicketSpec) (*wire.MsgTx, error) {
+	n := len(spec.Inputs)
+	if n < 1 || n > MaxInputsPerSStx {
+		return nil, stakeErr(ErrBadContribution, nil, "%d inputs, want 1..%d", n, MaxInputsPerSStx)
+	}
+	if !validAmount(spec.Price) || spec.Price == 0 {
+		return nil, stakeErr(ErrBadAmount, nil, "ticket price %d", spec.Price)
+	}
+	voting := spec.Voting
+	voting.Tag = txscript.OP_SSTX
+	tx := wire.NewMsgTx(wire.TxVersion)
+	tx.Expiry = spec.Expiry
+	tx.AddTxOut(wire.NewTxOut(spec.Price, voting.Script()))
+	var committed int64
+	for k, in := range spec.Inputs {
+		if !validAmount(in.Value) || !validAmount(in.ChangeValue) || in.ChangeValue > in.Value {
+			return nil, stakeErr(ErrBadAmount, nil, "input %d: value %d, change %d", k, in.Value, in.ChangeValue)
+		}
+		prev := in.PrevOut
+		tx.AddTxIn(wire.NewTxIn(&prev, in.Value, nil))
+		reward := in.Reward
+		commit, err := txscript.CommitmentScript(txscript.Commitment{
+			Hash: reward.Hash, ScriptHash: reward.ScriptHash,
+			Amount: in.Value - in.ChangeValue, Limits: in.Limits,
+		})
+		if err != nil {
+			return nil, stakeErr(ErrBadContribution, err, "input %d", k)
+		}
+		tx.AddTxOut(wire.NewTxOut(0, commit))
+		change := txscript.PayScript{}
+		if in.Change != nil {
+			change = *in.Change
+		}
+		change.Tag = txscript.OP_SSTXCHANGE
+		tx.AddTxOut(wire.NewTxOut(in.ChangeValue, change.Script()))
+		committed += in.Value - in.ChangeValue
+	}
+	if committed < spec.Price {
+		return nil, stakeErr(ErrBadAmount, nil, "contributions %d below ticket price %d", committed, spec.Price)
+	}
+	return tx, nil
+}
