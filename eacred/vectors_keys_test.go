@@ -16,9 +16,11 @@ import (
 
 	"github.com/decred/dcrd/crypto/blake256"
 
+	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/base58"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/wif"
 )
 
 func init() {
@@ -27,6 +29,7 @@ func init() {
 	register("base58check.json", "negative", testBase58CheckNegative)
 	register("chainparams.json", "networks", testChainParams)
 	register("agendas.json", "deployments", testAgendas)
+	register("wif.json", "vectors", testWIF)
 }
 
 // mustHex decodes hex from a vector file.
@@ -387,6 +390,51 @@ func testAgendas(t *testing.T, raw json.RawMessage) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// wifSigTypes maps the "dsa" descriptions of wif.json to signature types.
+var wifSigTypes = map[string]address.SigType{
+	"secp256k1-ecdsa (type byte 0x00)":   address.ECDSA,
+	"ed25519 (type byte 0x01)":           address.Ed25519,
+	"secp256k1-schnorr (type byte 0x02)": address.Schnorr,
+}
+
+func testWIF(t *testing.T, raw json.RawMessage) {
+	var cases []struct {
+		Name    string `json:"name"`
+		PrivKey string `json:"privkey"`
+		Network string `json:"network"`
+		NetID   string `json:"wif_net_id_hex"`
+		DSA     string `json:"dsa"`
+		WIF     string `json:"wif"`
+		PubKey  string `json:"pubkey"`
+	}
+	decodeStrict(t, raw, &cases)
+	for _, c := range cases {
+		p := paramsByName(t, c.Network)
+		st, ok := wifSigTypes[c.DSA]
+		if !ok {
+			t.Fatalf("%s: unknown dsa %q", c.Name, c.DSA)
+		}
+		if hex.EncodeToString(p.PrivateKeyID[:]) != c.NetID {
+			t.Errorf("%s: PrivateKeyID %x, want %s", c.Name, p.PrivateKeyID, c.NetID)
+		}
+		w, err := wif.New(mustHex(t, c.PrivKey), st, p)
+		if err != nil || w.String() != c.WIF {
+			t.Errorf("%s: New = %v, %v; want %s", c.Name, w, err, c.WIF)
+		}
+		d, err := wif.Decode(c.WIF, p)
+		if err != nil {
+			t.Errorf("%s: Decode: %v", c.Name, err)
+			continue
+		}
+		if hex.EncodeToString(d.PrivKey()) != c.PrivKey || d.SigType() != st || d.Params() != p || d.String() != c.WIF {
+			t.Errorf("%s: decoded %x type %d", c.Name, d.PrivKey(), d.SigType())
+		}
+		if got := hex.EncodeToString(d.PubKey()); got != c.PubKey {
+			t.Errorf("%s: PubKey = %s, want %s", c.Name, got, c.PubKey)
 		}
 	}
 }
