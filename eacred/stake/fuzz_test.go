@@ -15,7 +15,7 @@ import (
 // in the standard 32-byte commitment form.
 func FuzzParseTicket(f *testing.F) {
 	f.Add(mustHex(f, loadVectors(f).Ticket.Hex))
-	f.Add(mustHex(f, upstreamRawSStx))
+	f.Add(mustHex(f, loadVectors(f).RawSStx.Hex))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		tx, err := wire.NewTxFromBytes(in)
 		if err != nil {

@@ -16,15 +16,6 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
-// upstreamRawSStx is dcrd's createrawsstx "ok" result (the copy in
-// transactions.json is one byte short; see /work/coord/requests.md).
-const upstreamRawSStx = "01000000010d33d3840e9074183dc9a8d82a5031075a98135bfe182840ddaf575" +
-	"aa2032fe00000000000ffffffff0300e1f50500000000000018baa914f0b4e851" +
-	"00aee1a996f22915eb3c3f764d53779a8700000000000000000000206a1e06c4a" +
-	"66cc56478aeaa01744ab8ba0d8cc47110a400e1f5050000000000000000000000" +
-	"00000000001abd76a914a23634e90541542fe2ac2a79e6064333a09b558188ac0" +
-	"0000000000000000100e1f5050000000000000000ffffffff00"
-
 type txVectors struct {
 	Ticket struct {
 		Hex    string `json:"ticket_hex"`
@@ -41,6 +32,7 @@ type txVectors struct {
 		} `json:"ticket_parsed"`
 	} `json:"simnet_ticket_signed"`
 	RawSStx struct {
+		Hex  string `json:"expected_hex"`
 		TxID string `json:"txid_computed"`
 	} `json:"createrawsstx_unsigned_ticket"`
 	Rewards struct {
@@ -128,7 +120,7 @@ func TestParsePublishedTicket(t *testing.T) {
 
 func TestRawSStxTicket(t *testing.T) {
 	v := loadVectors(t)
-	tx := mustTx(t, upstreamRawSStx)
+	tx := mustTx(t, v.RawSStx.Hex)
 	tk, err := stake.ParseTicket(tx)
 	if err != nil {
 		t.Fatal(err)
@@ -148,8 +140,8 @@ func TestRawSStxTicket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if built.Hex() != upstreamRawSStx || built.TxHash().String() != v.RawSStx.TxID {
-		t.Fatalf("rebuilt\n%s\n%s", built.Hex(), upstreamRawSStx)
+	if built.Hex() != v.RawSStx.Hex || built.TxHash().String() != v.RawSStx.TxID {
+		t.Fatalf("rebuilt\n%s\n%s", built.Hex(), v.RawSStx.Hex)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // input re-encodes to exactly the same bytes.
 func FuzzTxDecode(f *testing.F) {
 	v := loadVectors(f)
-	for _, h := range []string{v.SimnetTicket.TicketHex, upstreamRegularTx, upstreamRawSStx} {
+	for _, h := range []string{v.SimnetTicket.TicketHex, v.SimnetTicket.RegularTxHex, v.RawSStx.ExpectedHex} {
 		b := mustHex(f, h)
 		f.Add(b)
 		tx, err := wire.NewTxFromBytes(b)
