@@ -15,11 +15,13 @@ import (
 	"time"
 
 	"github.com/decred/dcrd/crypto/blake256"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/base58"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/message"
 	"github.com/eacred/dcrstakepool/eacred/wif"
 )
 
@@ -30,6 +32,7 @@ func init() {
 	register("chainparams.json", "networks", testChainParams)
 	register("agendas.json", "deployments", testAgendas)
 	register("wif.json", "vectors", testWIF)
+	register("signed_message.json", "vectors", testSignedMessage)
 }
 
 // mustHex decodes hex from a vector file.
@@ -435,6 +438,31 @@ func testWIF(t *testing.T, raw json.RawMessage) {
 		}
 		if got := hex.EncodeToString(d.PubKey()); got != c.PubKey {
 			t.Errorf("%s: PubKey = %s, want %s", c.Name, got, c.PubKey)
+		}
+	}
+}
+
+func testSignedMessage(t *testing.T, raw json.RawMessage) {
+	var cases []struct {
+		Network   string `json:"network"`
+		Address   string `json:"address"`
+		Message   string `json:"message"`
+		Signature string `json:"signature"`
+		Valid     bool   `json:"valid"`
+		PrivKey   string `json:"privkey_hex"`
+		Note      string `json:"note"`
+	}
+	decodeStrict(t, raw, &cases)
+	for _, c := range cases {
+		p := paramsByName(t, c.Network)
+		ok, err := message.Verify(c.Address, c.Signature, c.Message, p)
+		if ok != c.Valid || (c.Valid && err != nil) {
+			t.Errorf("Verify(%s, %q) = %v, %v; want valid=%v (%s)", c.Address, c.Message, ok, err, c.Valid, c.Note)
+		}
+		if c.PrivKey != "" {
+			if got := message.Sign(secp256k1.PrivKeyFromBytes(mustHex(t, c.PrivKey)), c.Message); got != c.Signature {
+				t.Errorf("Sign(%q) = %s, want %s", c.Message, got, c.Signature)
+			}
 		}
 	}
 }
