@@ -48,20 +48,9 @@ func register(file, section string, fn func(t *testing.T, raw json.RawMessage)) 
 // pending or not. This list must only shrink and is empty once every section
 // of the published vectors is tested.
 var pendingSections = map[string]bool{
-	"addresses.json/vectors":                          true,
-	"addresses.json/simnet_computed":                  true,
-	"addresses.json/simnet_published":                 true,
-	"addresses.json/privkey_one":                      true,
-	"addresses.json/negative":                         true,
-	"hdkeychain.json/bip32_vectors":                   true,
-	"hdkeychain.json/private_derivation_from_xprv":    true,
-	"hdkeychain.json/public_derivation_from_xpub":     true,
-	"hdkeychain.json/xpub_to_addresses":               true,
-	"hdkeychain.json/api_vectors":                     true,
 	"multisig_p2sh.json/published_1_of_1":             true,
 	"multisig_p2sh.json/published_1_of_2_keys":        true,
 	"multisig_p2sh.json/computed_1_of_2":              true,
-	"signed_message.json/vectors":                     true,
 	"stakepool_fee.json/vectors":                      true,
 	"stakepool_fee.json/computed_examples":            true,
 	"subsidy.json/vectors":                            true,
@@ -70,7 +59,6 @@ var pendingSections = map[string]bool{
 	"transactions.json/createrawsstx_unsigned_ticket": true,
 	"transactions.json/calculate_rewards":             true,
 	"transactions.json/genesis":                       true,
-	"wif.json/vectors":                                true,
 }
 
 // vectorsDir returns the directory to walk.
