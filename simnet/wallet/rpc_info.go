@@ -206,9 +206,11 @@ func (w *Wallet) getBestBlock(context.Context, *rpcserver.Call) (any, error) {
 	}{w.st.SyncHash, w.st.SyncHeight}, nil
 }
 
-// walletAPIVersion is the JSON-RPC API version eacrwallet 1.5 reports.
-var walletAPIVersion = map[string]any{"versionstring": "6.2.0", "major": 6, "minor": 2, "patch": 0,
-	"prerelease": "", "buildmetadata": ""}
+// walletAPIVersion is the JSON-RPC API version eacrwallet 1.5 reports,
+// under the key walletAPIKey.
+var walletAPIVersion = rpcjson.VersionResult{VersionString: "6.2.0", Major: 6, Minor: 2, Patch: 0}
+
+const walletAPIKey = "eacrwalletjsonrpcapi"
 
 func (w *Wallet) version(ctx context.Context, _ *rpcserver.Call) (any, error) {
 	raw, err := w.node.Call(ctx, "version", nil)
@@ -220,7 +222,7 @@ func (w *Wallet) version(ctx context.Context, _ *rpcserver.Call) (any, error) {
 		return nil, walletErr("node sent a malformed version reply")
 	}
 	b, _ := json.Marshal(walletAPIVersion)
-	res["dcrwalletjsonrpcapi"] = b
+	res[walletAPIKey] = b
 	return res, nil
 }
 
