@@ -1,0 +1,76 @@
+// Package chain implements the pool's Node and Wallet interfaces over
+// eacred/rpcclient websocket connections to ecrd and eacrwallet, and
+// classifies their errors into pool error kinds: a dropped connection is
+// KindUnavailable, ecrd's "already have transaction" (-40) is
+// KindDuplicate, "no information" (-5) is KindNotFound, parameter errors
+// are KindInvalid and a locked wallet is KindPrecondition.
+//
+// Hashes cross the pool boundary as display-order hex strings, exactly as
+// the daemons print them; this package converts them to chainhash values
+// where the client needs them.
+package chain
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/rpcclient"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+)
+
+// Classify gives a daemon or transport error its pool kind.
+func Classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return pool.Wrap(pool.KindUnavailable, err, what)
+	}
+	if errors.Is(err, rpcclient.ErrNotConnected) || errors.Is(err, rpcclient.ErrConnectionLost) ||
+		errors.Is(err, rpcclient.ErrClientClosed) || errors.Is(err, rpcclient.ErrUnauthorized) {
+		return pool.Wrap(pool.KindUnavailable, err, what)
+	}
+	var rerr *rpcjson.RPCError
+	if !errors.As(err, &rerr) {
+		return pool.Wrap(pool.KindInternal, err, what)
+	}
+	if strings.Contains(rerr.Message, rpcjson.AlreadyHaveTx) {
+		return pool.Wrap(pool.KindDuplicate, err, what)
+	}
+	kind := pool.KindInternal
+	switch rerr.Code {
+	case rpcjson.ErrCodeDuplicateTx:
+		kind = pool.KindDuplicate
+	case rpcjson.ErrCodeNoTxInfo: // also "invalid address or key"
+		kind = pool.KindNotFound
+	case rpcjson.ErrCodeClientNotConnected, rpcjson.ErrCodeClientInInitialDownload:
+		kind = pool.KindUnavailable
+	case rpcjson.ErrCodeWalletUnlockNeeded:
+		kind = pool.KindPrecondition
+	case rpcjson.ErrCodeInvalidParameter, rpcjson.ErrCodeDeserialization, rpcjson.ErrCodeType,
+		rpcjson.ErrCodeWallet, rpcjson.ErrCodeInvalidParams:
+		kind = pool.KindInvalid
+	}
+	return pool.Wrap(kind, err, what)
+}
+
+func parseHash(s string) (chainhash.Hash, error) {
+	h, err := chainhash.NewHashFromStr(s)
+	if err != nil {
+		return chainhash.Hash{}, pool.Errorf(pool.KindInvalid, "hash %q: %v", s, err)
+	}
+	return *h, nil
+}
+
+func connected(c *rpcclient.Client) bool { return c.State() == rpcclient.StateConnected }
+
+func hashStrings(hs []chainhash.Hash) []string {
+	out := make([]string, len(hs))
+	for i := range hs {
+		out[i] = hs[i].String()
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/eacred/rpcclient"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+)
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want pool.Kind
+	}{
+		{"not connected", rpcclient.ErrNotConnected, pool.KindUnavailable},
+		{"connection lost", fmt.Errorf("x: %w", rpcclient.ErrConnectionLost), pool.KindUnavailable},
+		{"deadline", context.DeadlineExceeded, pool.KindUnavailable},
+		{"duplicate code", rpcjson.ErrDuplicateTx("ab"), pool.KindDuplicate},
+		{"duplicate message, other code", rpcjson.NewError(rpcjson.ErrCodeInternal, "rejected: already have transaction ab"), pool.KindDuplicate},
+		{"no tx info", rpcjson.NewError(rpcjson.ErrCodeNoTxInfo, "No information for transaction"), pool.KindNotFound},
+		{"wallet not connected to node", rpcjson.NewError(rpcjson.ErrCodeClientNotConnected, "disconnected"), pool.KindUnavailable},
+		{"locked", rpcjson.NewError(rpcjson.ErrCodeWalletUnlockNeeded, "unlock"), pool.KindPrecondition},
+		{"bad param", rpcjson.NewError(rpcjson.ErrCodeInvalidParameter, "bad"), pool.KindInvalid},
+		{"deserialization", rpcjson.NewError(rpcjson.ErrCodeDeserialization, "bad hex"), pool.KindInvalid},
+		{"internal", rpcjson.NewError(rpcjson.ErrCodeInternal, "boom"), pool.KindInternal},
+		{"plain", errors.New("boom"), pool.KindInternal},
+	}
+	for _, tc := range tests {
+		err := Classify(tc.err, "call")
+		if got := pool.KindOf(err); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+		if !errors.Is(err, tc.err) {
+			t.Errorf("%s: cause lost", tc.name)
+		}
+	}
+	if Classify(nil, "x") != nil {
+		t.Error("nil not kept")
+	}
+}
+
+func TestAtoms(t *testing.T) {
+	for _, tc := range []struct {
+		coins float64
+		want  int64
+	}{{0, 0}, {1, 1e8}, {0.0002, 20000}, {123.45678901, 12345678901}} {
+		if got := atoms(tc.coins); got != tc.want {
+			t.Errorf("atoms(%v) = %d, want %d", tc.coins, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package chain
+
+import (
+	"context"
+	"encoding/hex"
+	"math"
+
+	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/eacred/rpcclient"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+)
+
+// Node implements pool.Node over an ecrd connection.
+type Node struct {
+	C *rpcclient.Client
+}
+
+// BestBlock implements pool.Node.
+func (n Node) BestBlock(ctx context.Context) (pool.BlockRef, error) {
+	h, height, err := n.C.GetBestBlock(ctx)
+	if err != nil {
+		return pool.BlockRef{}, Classify(err, "getbestblock")
+	}
+	return pool.BlockRef{Hash: h.String(), Height: height}, nil
+}
+
+// BlockHeight implements pool.Node.
+func (n Node) BlockHeight(ctx context.Context, blockHash string) (int64, error) {
+	h, err := parseHash(blockHash)
+	if err != nil {
+		return 0, err
+	}
+	hdr, err := n.C.GetBlockHeaderVerbose(ctx, h)
+	if err != nil {
+		return 0, Classify(err, "getblockheader")
+	}
+	return int64(hdr.Height), nil
+}
+
+// SendRawTransaction implements pool.Node (allowhighfees false).
+func (n Node) SendRawTransaction(ctx context.Context, txHex string) (string, error) {
+	var txid string
+	if err := n.C.Call(ctx, rpcjson.MethodSendRawTransaction, &txid, txHex, false); err != nil {
+		return "", Classify(err, "sendrawtransaction")
+	}
+	return txid, nil
+}
+
+// RawTransaction implements pool.Node (needs ecrd's txindex for mined
+// transactions).
+func (n Node) RawTransaction(ctx context.Context, txid string) (pool.WalletTx, error) {
+	h, err := parseHash(txid)
+	if err != nil {
+		return pool.WalletTx{}, err
+	}
+	tx, err := n.C.GetRawTransactionVerbose(ctx, h)
+	if err != nil {
+		return pool.WalletTx{}, Classify(err, "getrawtransaction")
+	}
+	return pool.WalletTx{Hex: tx.Hex, BlockHash: tx.BlockHash}, nil
+}
+
+// VoteInfo implements pool.Node.
+func (n Node) VoteInfo(ctx context.Context, version uint32) (pool.VoteInfo, error) {
+	vi, err := n.C.GetVoteInfo(ctx, version)
+	if err != nil {
+		return pool.VoteInfo{}, Classify(err, "getvoteinfo")
+	}
+	out := pool.VoteInfo{VoteVersion: vi.VoteVersion, Agendas: make([]pool.Agenda, len(vi.Agendas))}
+	for i, a := range vi.Agendas {
+		pa := pool.Agenda{ID: a.ID, Description: a.Description, Mask: a.Mask,
+			StartTime: clampInt64(a.StartTime), ExpireTime: clampInt64(a.ExpireTime), Status: a.Status,
+			Choices: make([]pool.AgendaChoice, len(a.Choices))}
+		for j, c := range a.Choices {
+			pa.Choices[j] = pool.AgendaChoice{ID: c.ID, Description: c.Description, Bits: c.Bits,
+				IsAbstain: c.IsAbstain, IsNo: c.IsNo}
+		}
+		out.Agendas[i] = pa
+	}
+	return out, nil
+}
+
+// Connected implements pool.Node.
+func (n Node) Connected() bool { return connected(n.C) }
+
+func clampInt64(v uint64) int64 {
+	if v > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(v)
+}
+
+// decodeHex converts a hex string to bytes, as an invalid-input error.
+func decodeHex(s, what string) ([]byte, error) {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, pool.Errorf(pool.KindInternal, "%s: not hex: %v", what, err)
+	}
+	return b, nil
+}
