@@ -1,0 +1,200 @@
+// Package subsidy computes how many new atoms each Eacred block creates and
+// how they are split between the miner (work), the voters (stake) and the
+// treasury.
+//
+// # Block subsidy
+//
+// Block 1 pays a fixed premine (BlockOneSubsidy); the genesis block and
+// negative heights pay nothing. From block 2 on, the subsidy starts at
+// BaseSubsidy and is multiplied by MulSubsidy/DivSubsidy (100/101, integer
+// arithmetic) once per completed SubsidyReductionInterval, so it decays
+// slowly until it reaches zero.
+//
+// # The split and its three variants
+//
+// The block subsidy is shared by proportions:
+//
+//	variant   work  stake  treasury  (out of)
+//	Original     6      3         1      10
+//	DCP0010      1      8         1      10
+//	DCP0012      1     89        10     100
+//
+// The stake share is divided among TicketsPerBlock (5) votes; each vote gets
+// the same amount however many votes the block has, from the block before
+// StakeValidationHeight on. The work and treasury shares are scaled by
+// votes/5 once voting has started, and are zero when fewer than a majority
+// (3) of the votes are present.
+//
+// DCP0010 and DCP0012 are consensus changes voted in by stakeholders; which
+// variant applies depends on the height (VariantAt). A Cache remembers the
+// subsidy of each reduction interval so repeated calls are cheap.
+package subsidy
+
+import (
+	"sync"
+
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+)
+
+// Variant selects the subsidy split.
+type Variant int
+
+// Subsidy split variants.
+const (
+	Original Variant = iota
+	DCP0010
+	DCP0012
+)
+
+// String names the variant.
+func (v Variant) String() string {
+	switch v {
+	case DCP0010:
+		return "dcp0010"
+	case DCP0012:
+		return "dcp0012"
+	}
+	return "original"
+}
+
+// VariantAt returns the variant in force at height h on network p. On
+// networks where both changes apply from the start (simnet) that is
+// DCP0012. Networks whose activation heights are unknown (zero; regnet)
+// use Original: ask the node for its deployment state there.
+func VariantAt(p *chaincfg.Params, h int64) Variant {
+	switch {
+	case p.DCPAlwaysActive:
+		return DCP0012
+	case p.DCP0012Height > 0 && h >= p.DCP0012Height:
+		return DCP0012
+	case p.DCP0010Height > 0 && h >= p.DCP0010Height:
+		return DCP0010
+	}
+	return Original
+}
+
+// Cache computes subsidies for one network, remembering the subsidy of each
+// reduction interval. It is safe for concurrent use.
+type Cache struct {
+	p *chaincfg.Params
+
+	mu sync.Mutex
+	// intervals[i] is the block subsidy during reduction interval i;
+	// the slice grows on demand and stops growing at the first zero.
+	intervals []int64
+}
+
+// NewCache returns a subsidy cache for network p.
+func NewCache(p *chaincfg.Params) *Cache {
+	return &Cache{p: p, intervals: []int64{p.BaseSubsidy}}
+}
+
+// Params returns the network parameters of the cache.
+func (c *Cache) Params() *chaincfg.Params { return c.p }
+
+// BlockSubsidy returns the full subsidy of the block at height h.
+func (c *Cache) BlockSubsidy(h int64) int64 {
+	switch {
+	case h <= 0:
+		return 0
+	case h == 1:
+		return c.p.BlockOneSubsidy
+	}
+	if c.p.SubsidyReductionInterval <= 0 || c.p.DivSubsidy == 0 {
+		return c.p.BaseSubsidy
+	}
+	i := h / c.p.SubsidyReductionInterval
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for int64(len(c.intervals)) <= i {
+		last := c.intervals[len(c.intervals)-1]
+		if last == 0 {
+			return 0
+		}
+		c.intervals = append(c.intervals, last*c.p.MulSubsidy/c.p.DivSubsidy)
+	}
+	return c.intervals[i]
+}
+
+// proportions returns (work, stake, treasury, total) for a variant.
+func (c *Cache) proportions(v Variant) (work, stake, tax, total int64) {
+	switch v {
+	case DCP0010:
+		work, stake = int64(c.p.WorkRewardProportionV2), int64(c.p.StakeRewardProportionV2)
+		tax = int64(c.p.BlockTaxProportion)
+		return work, stake, tax, work + stake + tax
+	case DCP0012:
+		return 1, 89, 10, 100
+	}
+	work, stake, tax = int64(c.p.WorkRewardProportion), int64(c.p.StakeRewardProportion), int64(c.p.BlockTaxProportion)
+	return work, stake, tax, work + stake + tax
+}
+
+// minVotes is the majority of TicketsPerBlock.
+func (c *Cache) minVotes() int64 { return int64(c.p.TicketsPerBlock)/2 + 1 }
+
+// scaleByVotes applies the voter scaling to a work or treasury share.
+func (c *Cache) scaleByVotes(amount, h int64, voters uint16) int64 {
+	if h < c.p.StakeValidationHeight {
+		return amount
+	}
+	if int64(voters) < c.minVotes() || c.p.TicketsPerBlock == 0 {
+		return 0
+	}
+	return amount * int64(voters) / int64(c.p.TicketsPerBlock)
+}
+
+// WorkSubsidy returns the miner's share of the block at height h with the
+// given number of votes.
+func (c *Cache) WorkSubsidy(h int64, voters uint16, v Variant) int64 {
+	if h == 1 {
+		return c.p.BlockOneSubsidy
+	}
+	work, _, _, total := c.proportions(v)
+	if total == 0 {
+		return 0
+	}
+	return c.scaleByVotes(c.BlockSubsidy(h)*work/total, h, voters)
+}
+
+// VoteSubsidy returns the subsidy each vote in the block at height h
+// receives (the stakebase input value of a vote included at h). It is zero
+// before StakeValidationHeight-1.
+func (c *Cache) VoteSubsidy(h int64, v Variant) int64 {
+	if h < c.p.StakeValidationHeight-1 || h <= 1 {
+		return 0
+	}
+	_, stake, _, total := c.proportions(v)
+	div := total * int64(c.p.TicketsPerBlock)
+	if div == 0 {
+		return 0
+	}
+	return c.BlockSubsidy(h) * stake / div
+}
+
+// TreasurySubsidy returns the treasury's share of the block at height h as
+// paid before the treasury agenda (an output of the coinbase), scaled by
+// the number of votes like the work share.
+func (c *Cache) TreasurySubsidy(h int64, voters uint16, v Variant) int64 {
+	if h <= 1 {
+		return 0
+	}
+	_, _, tax, total := c.proportions(v)
+	if total == 0 {
+		return 0
+	}
+	return c.scaleByVotes(c.BlockSubsidy(h)*tax/total, h, voters)
+}
+
+// VoteSubsidyAt is VoteSubsidy with the variant in force at h.
+func (c *Cache) VoteSubsidyAt(h int64) int64 { return c.VoteSubsidy(h, VariantAt(c.p, h)) }
+
+// WorkSubsidyAt is WorkSubsidy with the variant in force at h.
+func (c *Cache) WorkSubsidyAt(h int64, voters uint16) int64 {
+	return c.WorkSubsidy(h, voters, VariantAt(c.p, h))
+}
+
+// TreasurySubsidyAt is TreasurySubsidy with the variant in force at h.
+func (c *Cache) TreasurySubsidyAt(h int64, voters uint16) int64 {
+	return c.TreasurySubsidy(h, voters, VariantAt(c.p, h))
+}
