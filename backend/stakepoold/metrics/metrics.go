@@ -1,0 +1,67 @@
+// Package metrics exposes stakepoold's vote outcomes as Prometheus
+// metrics: votes cast, duplicates (another back end's vote got there
+// first), errors, the latency from the winningtickets notification to the
+// relay of each vote, and the time to process each block's winners.
+//
+// It implements pool.Metrics; Handler serves the registry on /metrics for
+// the optional metrics listener.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the collectors in their own registry.
+type Metrics struct {
+	reg        *prometheus.Registry
+	cast       prometheus.Counter
+	duplicates prometheus.Counter
+	errors     prometheus.Counter
+	latency    prometheus.Histogram
+	block      prometheus.Histogram
+}
+
+// New creates and registers the collectors.
+func New() *Metrics {
+	buckets := []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		cast: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "stakepoold", Name: "votes_cast_total",
+			Help: "Votes relayed to ecrd."}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "stakepoold", Name: "votes_duplicate_total",
+			Help: "Votes ecrd already had (voted by another back end)."}),
+		errors: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "stakepoold", Name: "vote_errors_total",
+			Help: "Votes that failed in generatevote or sendrawtransaction."}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stakepoold", Name: "vote_latency_seconds",
+			Help: "Time from the winningtickets notification to the relay of a vote.", Buckets: buckets}),
+		block: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stakepoold", Name: "block_processing_seconds",
+			Help: "Time to vote all of a block's pool winners.", Buckets: buckets}),
+	}
+	m.reg.MustRegister(m.cast, m.duplicates, m.errors, m.latency, m.block,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+// VoteCast implements pool.Metrics.
+func (m *Metrics) VoteCast(d time.Duration) {
+	m.cast.Inc()
+	m.latency.Observe(d.Seconds())
+}
+
+// VoteDuplicate implements pool.Metrics.
+func (m *Metrics) VoteDuplicate() { m.duplicates.Inc() }
+
+// VoteError implements pool.Metrics.
+func (m *Metrics) VoteError() { m.errors.Inc() }
+
+// BlockProcessed implements pool.Metrics.
+func (m *Metrics) BlockProcessed(d time.Duration) { m.block.Observe(d.Seconds()) }
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}

@@ -1,0 +1,149 @@
+package netrules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/eacred/dcrstakepool/eacred/address"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
+	"github.com/eacred/dcrstakepool/eacred/stake"
+	"github.com/eacred/dcrstakepool/eacred/txscript"
+)
+
+// coldKey returns a simnet account xpub derived from a fixed seed.
+func coldKey(t testing.TB, p *chaincfg.Params) *hdkeychain.ExtendedKey {
+	t.Helper()
+	seed := make([]byte, 32)
+	for i := range seed {
+		seed[i] = byte(i + 1)
+	}
+	m, err := hdkeychain.NewMaster(seed, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := m.DerivePath(44+hdkeychain.HardenedKeyStart, 1+hdkeychain.HardenedKeyStart, hdkeychain.HardenedKeyStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acct.Neuter()
+}
+
+func TestAddresses(t *testing.T) {
+	sim, main := chaincfg.SimNetParams(), chaincfg.MainNetParams()
+	xpub := coldKey(t, sim)
+	pkh, err := hdkeychain.AddressAt(xpub, 0, 0, sim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2sh, _ := address.NewScriptHashAddress([]byte{0x51}, sim)
+	p2shMain, _ := address.NewScriptHashAddress([]byte{0x51}, main)
+	a := Addresses{Params: sim}
+	tests := []struct {
+		addr      string
+		anyErr    string
+		p2shError string
+	}{
+		{pkh.String(), "", "not a P2SH"},
+		{p2sh.String(), "", ""},
+		{p2shMain.String(), "not an address of simnet", "not an address of simnet"},
+		{"", "empty", "empty"},
+		{"notbase58!!", "not a valid address", "not a valid address"},
+		{strings.Repeat("S", 101), "characters long", "characters long"},
+	}
+	for _, tc := range tests {
+		check(t, "CheckAddress "+tc.addr, a.CheckAddress(tc.addr), tc.anyErr)
+		check(t, "CheckP2SH "+tc.addr, a.CheckP2SH(tc.addr), tc.p2shError)
+	}
+}
+
+func check(t *testing.T, what string, err error, want string) {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%s: got %v, want error containing %q", what, err, want)
+	}
+}
+
+func TestDeriveFeeAddresses(t *testing.T) {
+	sim := chaincfg.SimNetParams()
+	xpub := coldKey(t, sim)
+	set, err := DeriveFeeAddresses(xpub.String(), 20, sim)
+	if err != nil || len(set) != 20 {
+		t.Fatalf("%d addresses, %v", len(set), err)
+	}
+	a19, _ := hdkeychain.AddressAt(xpub, 0, 19, sim)
+	if _, ok := set[*a19.Hash160()]; !ok {
+		t.Fatal("index 19 missing")
+	}
+	if _, err := DeriveFeeAddresses(xpub.String(), 20, chaincfg.MainNetParams()); err == nil ||
+		!strings.Contains(err.Error(), "not valid for mainnet") {
+		t.Fatalf("wrong network accepted: %v", err)
+	}
+	if _, err := DeriveFeeAddresses("garbage", 1, sim); err == nil {
+		t.Fatal("garbage accepted")
+	}
+}
+
+func TestInspect(t *testing.T) {
+	sim := chaincfg.SimNetParams()
+	xpub := coldKey(t, sim)
+	set, err := DeriveFeeAddresses(xpub.String(), 10, sim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeAddr, _ := hdkeychain.AddressAt(xpub, 0, 3, sim)
+	other, _ := hdkeychain.AddressAt(xpub, 0, 50, sim) // outside the derived set
+	user, _ := hdkeychain.AddressAt(xpub, 1, 0, sim)
+	multisig, _ := address.NewScriptHashAddress([]byte{0x51, 0x52}, sim)
+	const price = 1_000_000
+	ticket := func(feeTo *address.PubKeyHashAddress, fee int64) string {
+		tx, err := stake.NewTicket(stake.TicketSpec{
+			Price:  price,
+			Voting: txscript.PayScript{ScriptHash: true, Hash: *multisig.Hash160()},
+			Inputs: []stake.TicketInput{
+				{Value: fee, Reward: txscript.PayScript{Hash: *feeTo.Hash160()}},
+				{Value: price - fee + 5000, Reward: txscript.PayScript{Hash: *user.Hash160()}},
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx.Hex()
+	}
+	in := Inspector{Params: sim, FeeAddr: set, Fee: func(p, txFee, h int64) int64 {
+		if p != price || txFee != 5000 {
+			t.Errorf("fee func got price %d txfee %d", p, txFee)
+		}
+		return 10_000 + h // depends on the height it was given
+	}}
+	tests := []struct {
+		name   string
+		hex    string
+		height int64
+		ok     bool
+		reason string
+	}{
+		{"enough", ticket(feeAddr, 10_100), 100, true, ""},
+		{"exactly", ticket(feeAddr, 10_100), 100, true, ""},
+		{"low at a later height", ticket(feeAddr, 10_100), 101, false, "below the required"},
+		{"unknown fee address", ticket(other, 50_000), 100, false, "not pay a fee address"},
+	}
+	for _, tc := range tests {
+		chk, err := in.Inspect(tc.hex, tc.height)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if chk.VotingAddress != multisig.String() || chk.FeeOK != tc.ok || !strings.Contains(chk.Reason, tc.reason) {
+			t.Errorf("%s: got %+v", tc.name, chk)
+		}
+	}
+	if _, err := in.Inspect("00", 1); err == nil {
+		t.Error("garbage accepted")
+	}
+}
