@@ -1,0 +1,185 @@
+package node
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+)
+
+func hashN(i int) chainhash.Hash { return chainhash.HashH([]byte{byte(i), byte(i >> 8), byte(i >> 16)}) }
+
+func TestSelectWinners(t *testing.T) {
+	pool := make([]chainhash.Hash, 100)
+	for i := range pool {
+		pool[i] = hashN(i)
+	}
+	tests := []struct {
+		name string
+		pool []chainhash.Hash
+		want int
+	}{
+		{"empty pool", nil, 0},
+		{"small pool", pool[:3], 3},
+		{"exactly five", pool[:5], 5},
+		{"large pool", pool, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := selectWinners(hashN(1000), tc.pool, 5)
+			b := selectWinners(hashN(1000), tc.pool, 5)
+			if len(a) != tc.want {
+				t.Fatalf("%d winners, want %d", len(a), tc.want)
+			}
+			seen := map[chainhash.Hash]bool{}
+			for i := range a {
+				if a[i] != b[i] {
+					t.Fatal("not deterministic")
+				}
+				if seen[a[i]] {
+					t.Fatal("repeated winner")
+				}
+				seen[a[i]] = true
+			}
+		})
+	}
+	if x, y := selectWinners(hashN(1), pool, 5), selectWinners(hashN(2), pool, 5); x[0] == y[0] && x[1] == y[1] && x[2] == y[2] {
+		t.Fatal("different blocks gave the same winners")
+	}
+}
+
+func TestStakePayouts(t *testing.T) {
+	c := func(amount int64) commitment { return commitment{amount: amount} }
+	tests := []struct {
+		name  string
+		cs    []commitment
+		total int64
+		want  []int64
+	}{
+		{"single", []commitment{c(100)}, 150, []int64{150}},
+		{"halves", []commitment{c(50), c(50)}, 101, []int64{50, 50}},
+		{"pool ticket", []commitment{c(7194193), c(4164535489)}, 4126629682 + 150375652, []int64{7375742, 4269629591}},
+		{"zero sum", []commitment{c(0)}, 10, []int64{0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := stakePayouts(tc.cs, tc.total)
+			var sum int64
+			for i := range got {
+				sum += got[i]
+				if tc.want != nil && got[i] != tc.want[i] {
+					t.Fatalf("payout %d = %d, want %d", i, got[i], tc.want[i])
+				}
+			}
+			if sum > tc.total {
+				t.Fatalf("payouts %d exceed total %d", sum, tc.total)
+			}
+		})
+	}
+}
+
+func TestNextStakeDiff(t *testing.T) {
+	p := simParams.Copy()
+	target := int64(p.TicketPoolSize) * int64(p.TicketsPerBlock) // 320
+	tests := []struct {
+		name      string
+		cur, pool int64
+		want      int64
+	}{
+		{"empty pool stays at minimum", p.MinimumStakeDiff, 0, p.MinimumStakeDiff},
+		{"on target keeps price", 100000, target, 100000},
+		{"double pool doubles", 100000, 2 * target, 200000},
+		{"huge pool capped at 2x", 100000, 10 * target, 200000},
+		{"half pool halves", 100000, target / 2, 50000},
+		{"proportional", 100000, target * 3 / 4, 75000},
+		{"never below minimum", 30000, target / 2, p.MinimumStakeDiff},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newChainState(p)
+			c.sbits = tc.cur
+			for i := int64(0); i < tc.pool; i++ {
+				c.live = append(c.live, hashN(int(i)))
+			}
+			if got := c.nextStakeDiff(); got != tc.want {
+				t.Fatalf("got %d want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBlockStoreTornTail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "blocks.dat")
+	s, blocks, err := openBlockStore(path)
+	if err != nil || len(blocks) != 0 {
+		t.Fatal(err, len(blocks))
+	}
+	g := genesisBlock(time.Unix(1700000000, 0))
+	for i := 0; i < 3; i++ {
+		if err := s.append(g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.close()
+	full, _ := os.ReadFile(path)
+	for _, cut := range []int{1, 4, 10} {
+		if err := os.WriteFile(path, full[:len(full)-cut], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, blocks, err := openBlockStore(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(blocks) != 2 {
+			t.Fatalf("cut %d: %d blocks, want 2", cut, len(blocks))
+		}
+		s.close()
+		if st, _ := os.Stat(path); st.Size() != int64(len(full)/3*2) {
+			t.Fatalf("cut %d: torn record not truncated (size %d)", cut, st.Size())
+		}
+		os.WriteFile(path, full, 0o600)
+	}
+}
+
+func TestStakeFormRejections(t *testing.T) {
+	k := newTestKey("k")
+	good := buildTicket(t, coin{op: wire.OutPoint{Hash: hashN(1)}, value: 1e8, script: k.p2pkh(), key: k}, voting{key: k}, 20000, 1000)
+	if _, err := checkTicketForm(good); err != nil {
+		t.Fatalf("good ticket: %v", err)
+	}
+	mutate := func(f func(tx *wire.MsgTx)) *wire.MsgTx {
+		tx := good.Copy()
+		f(tx)
+		return tx
+	}
+	tests := []struct {
+		name string
+		tx   *wire.MsgTx
+	}{
+		{"missing change", mutate(func(tx *wire.MsgTx) { tx.TxOut = tx.TxOut[:2] })},
+		{"voting output untagged", mutate(func(tx *wire.MsgTx) { tx.TxOut[0].PkScript = k.p2pkh() })},
+		{"commitment not OP_RETURN", mutate(func(tx *wire.MsgTx) { tx.TxOut[1].PkScript = k.p2pkh() })},
+		{"commitment with value", mutate(func(tx *wire.MsgTx) { tx.TxOut[1].Value = 1 })},
+		{"script version", mutate(func(tx *wire.MsgTx) { tx.TxOut[2].Version = 1 })},
+	}
+	for _, tc := range tests {
+		if _, err := checkTicketForm(tc.tx); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+	vote := buildVote(t, good, voting{key: k}, hashN(5), 200, 1)
+	if _, err := checkVoteForm(vote); err != nil {
+		t.Fatalf("good vote: %v", err)
+	}
+	badRef := vote.Copy()
+	badRef.TxOut[0].PkScript = badRef.TxOut[0].PkScript[:10]
+	if _, err := checkVoteForm(badRef); err == nil {
+		t.Error("short block reference accepted")
+	}
+	if classify(vote) != kindVote || classify(good) != kindTicket || classify(buildRevocation(t, good, voting{key: k})) != kindRevocation {
+		t.Error("classification wrong")
+	}
+}
