@@ -10,7 +10,9 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
-func hashN(i int) chainhash.Hash { return chainhash.HashH([]byte{byte(i), byte(i >> 8), byte(i >> 16)}) }
+func hashN(i int) chainhash.Hash {
+	return chainhash.HashH([]byte{byte(i), byte(i >> 8), byte(i >> 16)})
+}
 
 func TestSelectWinners(t *testing.T) {
 	pool := make([]chainhash.Hash, 100)
