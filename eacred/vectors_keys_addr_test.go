@@ -15,6 +15,7 @@ import (
 
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/txscript"
 )
 
 func init() {
@@ -162,6 +163,14 @@ func testAddressVectors(t *testing.T, raw json.RawMessage) {
 			if got := hex.EncodeToString(append([]byte{s.tag}, pay...)); got != s.want {
 				t.Errorf("%s: tag %#x script = %s, want %s", c.Name, s.tag, got, s.want)
 			}
+			if s.tag == 0xc3 { // OP_TGEN: treasury, not a ticket script
+				continue
+			}
+			ha := a.(address.HashAddress)
+			ts, err := txscript.StakeTaggedScript(s.tag, ha.Hash160()[:], a.Kind() == address.KindP2SH)
+			if err != nil || hex.EncodeToString(ts) != s.want {
+				t.Errorf("%s: txscript.StakeTaggedScript(%#x) = %x, %v", c.Name, s.tag, ts, err)
+			}
 		}
 		if c.Commitment != "" {
 			checkCommitment(t, c.Name, a, c.Commitment, c.RewardAmount, c.RevokeLimit)
@@ -198,6 +207,21 @@ func checkCommitment(t *testing.T, name string, a address.Address, want string, 
 	got := append([]byte{0x6a, 0x1e}, payload[:]...)
 	if !bytes.Equal(got, mustHex(t, want)) {
 		t.Errorf("%s: commitment = %x, want %s", name, got, want)
+	}
+	// Cross-check with the script package's encoder and parser.
+	c := txscript.Commitment{
+		Hash:       *ha.Hash160(),
+		ScriptHash: a.Kind() == address.KindP2SH,
+		Amount:     amount,
+		Limits:     txscript.NewFeeLimits(0, txscript.EncodeFeeLimit(revokeLimit)),
+	}
+	script, err := txscript.CommitmentScript(c)
+	if err != nil || hex.EncodeToString(script) != want {
+		t.Errorf("%s: txscript.CommitmentScript = %x, %v; want %s", name, script, err, want)
+	}
+	parsed, err := txscript.ParseCommitmentScript(mustHex(t, want))
+	if err != nil || parsed != c {
+		t.Errorf("%s: txscript.ParseCommitmentScript = %+v, %v; want %+v", name, parsed, err, c)
 	}
 }
 
