@@ -1,0 +1,94 @@
+// Package stakepool holds the money rules of a legacy stake pool (voting
+// service provider): how large the pool's fee must be, which addresses the
+// fee may be paid to, and the check the pool runs on every ticket before it
+// agrees to vote it.
+//
+// # The fee
+//
+// A pool ticket has two contributors. The first commitment is the pool's
+// fee, paid to one of the pool's fee addresses; the second is the user's
+// stake. Votes pay each commitment its proportional share of ticket price +
+// vote subsidy, so the pool's share of the reward is fee/(price+ticketFee)
+// of it. The fee is chosen so that this share equals the pool's percentage
+// of the subsidy alone:
+//
+//	fee = p·s·(v+z) / (10000·(s+v))
+//
+// with p the pool fee in hundredths of a percent (7.5% -> 750), v the ticket
+// price, z the ticket's transaction fee, and s the per-vote subsidy at the
+// ticket's height reduced by 100/101 once per subsidy reduction expected
+// while the ticket waits to vote (ceil(TicketPoolSize /
+// SubsidyReductionInterval) times). Everything is integer arithmetic,
+// rounded down, exactly as the wallets compute it.
+//
+// # Fee addresses
+//
+// The operator's cold wallet exports its account extended public key; fee
+// addresses are its external branch, xpub/0/i, as P2PKH addresses. The
+// pool accepts a fee paid to any of the first N of them (a set lookup by
+// hash160), not only to the one shown to the paying user.
+//
+// # The ticket check
+//
+// When a ticket paying to a pool voting address is mined at height h, the
+// pool checks: the first commitment pays a fee address, and its amount is at
+// least the fee required at h for that ticket's price and transaction fee.
+// A ticket failing the check is not voted (an administrator may add it by
+// hand).
+package stakepool
+
+import (
+	"math"
+	"math/big"
+
+	"github.com/eacred/dcrstakepool/eacred/subsidy"
+)
+
+// FeeBasisPoints converts a pool fee percentage to hundredths of a percent
+// the way the wallets do: floor(percent * 100) (7.5 -> 750, 2.59 -> 259).
+func FeeBasisPoints(percent float64) int64 {
+	if math.IsNaN(percent) || percent <= 0 {
+		return 0
+	}
+	return int64(math.Floor(percent * 100.0))
+}
+
+// AdjustedVoteSubsidy returns the per-vote subsidy at height h of variant v,
+// reduced by 100/101 once for each subsidy reduction expected during the
+// ticket's life.
+func AdjustedVoteSubsidy(c *subsidy.Cache, h int64, v subsidy.Variant) int64 {
+	p := c.Params()
+	s := c.VoteSubsidy(h, v)
+	adjs := int64(1)
+	if p.SubsidyReductionInterval > 0 {
+		n := int64(p.TicketPoolSize)
+		adjs = (n + p.SubsidyReductionInterval - 1) / p.SubsidyReductionInterval
+	}
+	for range adjs {
+		s = s * 100 / 101
+	}
+	return s
+}
+
+// TicketFee returns the pool fee in atoms a ticket must commit:
+// price is the ticket price (out[0] value), ticketFee the ticket's
+// transaction fee in atoms, h the height the subsidy is taken at, basisPoints
+// the pool fee (FeeBasisPoints) and v the subsidy variant in force.
+func TicketFee(c *subsidy.Cache, price, ticketFee, h, basisPoints int64, v subsidy.Variant) int64 {
+	s := AdjustedVoteSubsidy(c, h, v)
+	if s+price <= 0 || basisPoints <= 0 {
+		return 0
+	}
+	num := new(big.Int).SetInt64(basisPoints)
+	num.Mul(num, big.NewInt(s))
+	num.Mul(num, big.NewInt(price+ticketFee))
+	den := big.NewInt(s + price)
+	den.Mul(den, big.NewInt(10000))
+	return num.Quo(num, den).Int64()
+}
+
+// TicketFeeAt is TicketFee with the pool fee as a percentage and the
+// subsidy variant in force at h on the cache's network.
+func TicketFeeAt(c *subsidy.Cache, price, ticketFee, h int64, percent float64) int64 {
+	return TicketFee(c, price, ticketFee, h, FeeBasisPoints(percent), subsidy.VariantAt(c.Params(), h))
+}
