@@ -53,6 +53,13 @@ func FeeBasisPoints(percent float64) int64 {
 	return int64(math.Floor(percent * 100.0))
 }
 
+// ValidPoolFeeRate reports whether a pool fee percentage is usable: at
+// least 0.01% and at most 100% after flooring to hundredths.
+func ValidPoolFeeRate(percent float64) bool {
+	bp := FeeBasisPoints(percent)
+	return bp >= 1 && bp <= 10000
+}
+
 // AdjustedVoteSubsidy returns the per-vote subsidy at height h of variant v,
 // reduced by 100/101 once for each subsidy reduction expected during the
 // ticket's life.

@@ -100,6 +100,14 @@ func TestFeeBasisPoints(t *testing.T) {
 	}
 }
 
+func TestValidPoolFeeRate(t *testing.T) {
+	for pct, want := range map[float64]bool{0: false, 0.009: false, 0.01: true, 7.5: true, 100: true, 100.01: false, -1: false} {
+		if got := stakepool.ValidPoolFeeRate(pct); got != want {
+			t.Errorf("%v: %v", pct, got)
+		}
+	}
+}
+
 func hashOf(b byte) [20]byte {
 	var h [20]byte
 	h[0], h[19] = 0xfe, b
