@@ -74,14 +74,14 @@ func (k *testKey) p2pkh() []byte { return payTo{hash160: k.hash}.script() }
 
 // nodeProc is a running `simnet node` process.
 type nodeProc struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	addr string
 	args []string
 	cmd  *exec.Cmd
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -93,7 +93,7 @@ func freePort(t *testing.T) string {
 }
 
 // startNode runs a node in dir (a fresh temp dir when empty).
-func startNode(t *testing.T, dir string, args ...string) *nodeProc {
+func startNode(t testing.TB, dir string, args ...string) *nodeProc {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
@@ -245,7 +245,7 @@ func (p *nodeProc) send(tx *wire.MsgTx) (string, error) {
 
 // wsClient is a websocket connection collecting notifications.
 type wsClient struct {
-	t     *testing.T
+	t     testing.TB
 	conn  *websocket.Conn
 	mu    sync.Mutex
 	id    int

@@ -306,7 +306,7 @@ func drain(ws *wsClient, n int) {
 	}
 }
 
-func hashesFromStrings(t *testing.T, ss []string) []chainhash.Hash {
+func hashesFromStrings(t testing.TB, ss []string) []chainhash.Hash {
 	t.Helper()
 	out := make([]chainhash.Hash, len(ss))
 	for i, s := range ss {

@@ -23,11 +23,11 @@ func coinbaseCoin(b *wire.MsgBlock, key *testKey) coin {
 }
 
 // must2 adapts a (script, error) result for inline use.
-func must2(t *testing.T) func([]byte, error) []byte {
+func must2(t testing.TB) func([]byte, error) []byte {
 	return func(s []byte, err error) []byte { return mustScript(t, s, err) }
 }
 
-func mustScript(t *testing.T, s []byte, err error) []byte {
+func mustScript(t testing.TB, s []byte, err error) []byte {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +36,7 @@ func mustScript(t *testing.T, s []byte, err error) []byte {
 }
 
 // buildSpend pays value to `to` from c, returning change to c's key.
-func buildSpend(t *testing.T, c coin, to []byte, value, fee int64, signer *testKey) *wire.MsgTx {
+func buildSpend(t testing.TB, c coin, to []byte, value, fee int64, signer *testKey) *wire.MsgTx {
 	t.Helper()
 	tx := wire.NewMsgTx(wire.TxVersion)
 	tx.AddTxIn(wire.NewTxIn(&c.op, c.value, nil))
@@ -59,7 +59,7 @@ type voting struct {
 	redeem []byte
 }
 
-func (v voting) script(t *testing.T, tag byte) []byte {
+func (v voting) script(t testing.TB, tag byte) []byte {
 	t.Helper()
 	hash, p2sh := v.key.hash[:], false
 	if v.redeem != nil {
@@ -69,7 +69,7 @@ func (v voting) script(t *testing.T, tag byte) []byte {
 	return mustScript(t, s, err)
 }
 
-func (v voting) sign(t *testing.T, tx *wire.MsgTx, idx int, prevScript []byte) {
+func (v voting) sign(t testing.TB, tx *wire.MsgTx, idx int, prevScript []byte) {
 	t.Helper()
 	var sig []byte
 	var err error
@@ -86,7 +86,7 @@ func (v voting) sign(t *testing.T, tx *wire.MsgTx, idx int, prevScript []byte) {
 
 // buildTicket buys a one-contributor ticket from c whose reward goes back
 // to c's key.
-func buildTicket(t *testing.T, c coin, v voting, price, fee int64) *wire.MsgTx {
+func buildTicket(t testing.TB, c coin, v voting, price, fee int64) *wire.MsgTx {
 	t.Helper()
 	tx := wire.NewMsgTx(wire.TxVersion)
 	tx.AddTxIn(wire.NewTxIn(&c.op, c.value, nil))
@@ -102,7 +102,7 @@ func buildTicket(t *testing.T, c coin, v voting, price, fee int64) *wire.MsgTx {
 	return tx
 }
 
-func ticketCommitments(t *testing.T, ticket *wire.MsgTx) []commitment {
+func ticketCommitments(t testing.TB, ticket *wire.MsgTx) []commitment {
 	t.Helper()
 	f, err := checkTicketForm(ticket)
 	if err != nil {
@@ -113,9 +113,15 @@ func ticketCommitments(t *testing.T, ticket *wire.MsgTx) []commitment {
 
 // buildVote votes ticket on block (hash, height) with the payouts the
 // node expects for a vote in block height+1.
-func buildVote(t *testing.T, ticket *wire.MsgTx, v voting, hash chainhash.Hash, height int64, bits uint16) *wire.MsgTx {
+func buildVote(t testing.TB, ticket *wire.MsgTx, v voting, hash chainhash.Hash, height int64, bits uint16) *wire.MsgTx {
 	t.Helper()
-	subsidy := newSubsidies(simParams).vote(height + 1)
+	return buildVoteSubsidy(t, ticket, v, hash, height, bits, newSubsidies(simParams).vote(height+1))
+}
+
+// buildVoteSubsidy is buildVote with an explicit vote subsidy (for nodes
+// with overridden parameters).
+func buildVoteSubsidy(t testing.TB, ticket *wire.MsgTx, v voting, hash chainhash.Hash, height int64, bits uint16, subsidy int64) *wire.MsgTx {
+	t.Helper()
 	price := ticket.TxOut[0].Value
 	tx := wire.NewMsgTx(wire.TxVersion)
 	tx.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&chainhash.Hash{}, wire.MaxPrevOutIndex, wire.TxTreeRegular), subsidy, simParams.StakeBaseSigScript))
@@ -132,7 +138,7 @@ func buildVote(t *testing.T, ticket *wire.MsgTx, v voting, hash chainhash.Hash, 
 }
 
 // buildRevocation revokes ticket, paying the commitments their shares.
-func buildRevocation(t *testing.T, ticket *wire.MsgTx, v voting) *wire.MsgTx {
+func buildRevocation(t testing.TB, ticket *wire.MsgTx, v voting) *wire.MsgTx {
 	t.Helper()
 	tx := wire.NewMsgTx(wire.TxVersion)
 	th := ticket.TxHash()
@@ -147,7 +153,7 @@ func buildRevocation(t *testing.T, ticket *wire.MsgTx, v voting) *wire.MsgTx {
 
 // forgeSig replaces input idx's signature script with a signature by key
 // (not necessarily the key the output pays to).
-func forgeSig(t *testing.T, tx *wire.MsgTx, idx int, prevScript []byte, key *testKey) {
+func forgeSig(t testing.TB, tx *wire.MsgTx, idx int, prevScript []byte, key *testKey) {
 	t.Helper()
 	sig, err := txscript.RawTxInSignature(tx, idx, prevScript, txscript.SigHashAll, key.priv)
 	if err != nil {
