@@ -13,3 +13,8 @@ type controllersConfig = controllers.Config
 const time_Hour = time.Hour
 
 var regexpCSRF = regexp.MustCompile(`name="` + system.CSRFFieldName + `" value="([^"]+)"`)
+
+type timeT = time.Time
+
+const minute = time.Minute
+var regexpCaptcha = regexp.MustCompile(`name="captcha_id" value="([^"]+)"`)

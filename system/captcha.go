@@ -2,6 +2,7 @@ package system
 
 import (
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -44,8 +45,19 @@ func (c *Captcha) Verify(id, digits string) bool {
 	return captcha.VerifyString(id, digits)
 }
 
-// Handler serves challenge images at <prefix>/<id>.png (?reload=1 for new digits).
-func (c *Captcha) Handler() http.Handler { return c.handler }
+// Handler serves challenge images at <prefix>/<id>.png and spoken digits at
+// <prefix>/<id>.wav (?reload=1 for new digits); unknown or expired ids get 404.
+func (c *Captcha) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Base(r.URL.Path)
+		id := strings.TrimSuffix(strings.TrimSuffix(name, ".png"), ".wav")
+		if id == name || len(id) > 40 || c.Solution(id) == "" {
+			http.NotFound(w, r)
+			return
+		}
+		c.handler.ServeHTTP(w, r)
+	})
+}
 
 // Solution returns the digits of a live challenge without using it up. It
 // exists for tests, which cannot read the image; no handler calls it.
