@@ -17,4 +17,5 @@ var regexpCSRF = regexp.MustCompile(`name="` + system.CSRFFieldName + `" value="
 type timeT = time.Time
 
 const minute = time.Minute
+
 var regexpCaptcha = regexp.MustCompile(`name="captcha_id" value="([^"]+)"`)
