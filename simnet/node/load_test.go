@@ -239,15 +239,7 @@ func (d *loadDriver) measure(b *testing.B, timed bool) {
 		d.ws = d.p.dialWS()
 		d.ws.request("notifyblocks")
 		d.ws.request("notifywinningtickets")
-		d.ws.request("rebroadcastwinners")
-		m := d.ws.next()
-		w, err := rpcjson.ParseWinningTickets(m.Params)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d.winners = hashesFromStrings(d.tb, w.Tickets)
-		h, _ := chainhash.NewHashFromStr(w.BlockHash)
-		d.tip, d.height = *h, w.BlockHeight
+		d.follow() // the first timed block sets the tip and winners
 		pid = d.p.cmd.Process.Pid
 	}
 	cpu0 := procCPU(b, pid)

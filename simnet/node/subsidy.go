@@ -4,21 +4,25 @@ import (
 	"sync"
 
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/subsidy"
 )
 
 // subsidies computes block rewards with the original 6/3/1 split: the
 // block subsidy starts at BaseSubsidy and is multiplied by Mul/Div once per
 // completed SubsidyReductionInterval; the miner gets 6/10 (scaled by
 // voters/TicketsPerBlock from stake validation height; the tax tenth is
-// not created: the simulator has no treasury) and each vote 3/(10*5).
+// not created: the simulator has no treasury) and each vote 3/(10*5), as
+// eacred/subsidy's Original variant computes it. Block 1 pays the normal
+// subsidy (simnet has no premine).
 type subsidies struct {
 	params *chaincfg.Params
+	lib    *subsidy.Cache
 	mu     sync.Mutex
 	cache  map[int64]int64 // reduction interval -> block subsidy
 }
 
 func newSubsidies(p *chaincfg.Params) *subsidies {
-	return &subsidies{params: p, cache: make(map[int64]int64)}
+	return &subsidies{params: p, lib: subsidy.NewCache(p), cache: make(map[int64]int64)}
 }
 
 func (s *subsidies) block(h int64) int64 {
@@ -57,9 +61,5 @@ func (s *subsidies) work(h int64, voters int) int64 {
 
 // vote is one vote's subsidy in a block at height h.
 func (s *subsidies) vote(h int64) int64 {
-	p := s.params
-	if h < p.StakeValidationHeight-1 {
-		return 0
-	}
-	return s.block(h) * int64(p.StakeRewardProportion) / (s.totalProportions() * int64(p.TicketsPerBlock))
+	return s.lib.VoteSubsidy(h, subsidy.Original)
 }

@@ -185,3 +185,34 @@ func TestStakeFormRejections(t *testing.T) {
 		t.Error("classification wrong")
 	}
 }
+
+func TestSubsidies(t *testing.T) {
+	s := newSubsidies(simParams)
+	tests := []struct {
+		h      int64
+		voters int
+		block  int64
+		work   int64
+		vote   int64
+	}{
+		{1, 0, 50000000000, 30000000000, 0},
+		{127, 0, 50000000000, 30000000000, 0},
+		{128, 0, 49504950495, 29702970297, 0},
+		{143, 0, 49504950495, 29702970297, 2970297029},
+		{144, 5, 49504950495, 29702970297, 2970297029},
+		{144, 1, 49504950495, 5940594059, 2970297029},
+		{144, 0, 49504950495, 0, 2970297029},
+		{256, 5, 49014802470, 29408881482, 2940888148},
+	}
+	for _, tc := range tests {
+		if got := s.block(tc.h); got != tc.block {
+			t.Errorf("block(%d) = %d, want %d", tc.h, got, tc.block)
+		}
+		if got := s.work(tc.h, tc.voters); got != tc.work {
+			t.Errorf("work(%d, %d) = %d, want %d", tc.h, tc.voters, got, tc.work)
+		}
+		if got := s.vote(tc.h); got != tc.vote {
+			t.Errorf("vote(%d) = %d, want %d", tc.h, got, tc.vote)
+		}
+	}
+}
