@@ -5,9 +5,9 @@
 // of the cold wallet's fee addresses.
 //
 // Fee addresses are the P2PKH addresses of the cold wallet account's
-// external branch (xpub/0/i for i in 0..count-1). The required fee comes
-// from a FeeFunc (eacred/stakepool's formula for the ticket price, the
-// ticket's transaction fee and the height of the block that mined it).
+// external branch (xpub/0/i for i in 0..count-1). The required fee is
+// eacred/stakepool's formula for the ticket price, the ticket's
+// transaction fee and the height of the block that mined it.
 package netrules
 
 import (
@@ -17,8 +17,9 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
-	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/eacred/stake"
+	"github.com/eacred/dcrstakepool/eacred/stakepool"
+	"github.com/eacred/dcrstakepool/eacred/subsidy"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
@@ -56,44 +57,34 @@ func (a Addresses) CheckP2SH(s string) error {
 	return nil
 }
 
-// FeeFunc returns the pool fee (atoms) a ticket of price ticketPrice with
-// transaction fee txFee, mined at height, must pay.
-type FeeFunc func(ticketPrice, txFee, height int64) int64
-
-// FeeAddresses is the set of the cold wallet's fee address hashes.
-type FeeAddresses map[[20]byte]struct{}
-
-// DeriveFeeAddresses parses the cold wallet's account xpub for the network
-// and derives count external-branch P2PKH addresses. An xpub of another
-// network or a private key is refused.
-func DeriveFeeAddresses(xpub string, count uint32, p *chaincfg.Params) (FeeAddresses, error) {
-	k, err := hdkeychain.Parse(xpub, p)
+// FeeAddresses derives count fee addresses (external branch of the cold
+// wallet's account xpub) for the network. An xpub of another network or a
+// private key is refused with a message saying so.
+func FeeAddresses(xpub string, count uint32, p *chaincfg.Params) (*stakepool.FeeAddressSet, error) {
+	set, err := stakepool.FeeAddresses(xpub, count, p)
 	if err != nil {
-		return nil, fmt.Errorf("cold wallet extended public key is not valid for %s: %w", p.Name, err)
-	}
-	if k.IsPrivate() {
-		return nil, errors.New("coldwalletextpub is a PRIVATE extended key; give the account's public key")
-	}
-	addrs, err := hdkeychain.BranchAddresses(k, hdkeychain.ExternalBranch, 0, count, p)
-	if err != nil {
-		return nil, fmt.Errorf("derive fee addresses: %w", err)
-	}
-	set := make(FeeAddresses, len(addrs))
-	for _, a := range addrs {
-		set[*a.Address.Hash160()] = struct{}{}
+		return nil, fmt.Errorf("coldwalletextpub is not a valid extended public key for %s: %w", p.Name, err)
 	}
 	return set, nil
 }
 
-// Inspector implements pool.TicketInspector.
+// Inspector implements pool.TicketInspector with eacred/stakepool's fee
+// check.
 type Inspector struct {
-	Params  *chaincfg.Params
-	FeeAddr FeeAddresses
-	Fee     FeeFunc
+	Params   *chaincfg.Params
+	FeeAddrs *stakepool.FeeAddressSet
+	PoolFees float64 // percent
+	Subsidy  *subsidy.Cache
+}
+
+// NewInspector returns an inspector for the network.
+func NewInspector(p *chaincfg.Params, feeAddrs *stakepool.FeeAddressSet, poolFees float64) Inspector {
+	return Inspector{Params: p, FeeAddrs: feeAddrs, PoolFees: poolFees, Subsidy: subsidy.NewCache(p)}
 }
 
 // Inspect decodes a ticket, returns its voting address and checks its pool
-// fee at minedHeight.
+// fee at minedHeight. A transaction that is not a ticket is an error; a
+// failed fee check is not.
 func (in Inspector) Inspect(txHex string, minedHeight int64) (pool.TicketCheck, error) {
 	tx, err := wire.NewTxFromHex(txHex)
 	if err != nil {
@@ -117,21 +108,15 @@ func (in Inspector) Inspect(txHex string, minedHeight int64) (pool.TicketCheck, 
 		}
 		chk.VotingAddress = a.String()
 	}
-	if len(t.Contributions) < 2 {
-		chk.Reason = "solo ticket: no pool fee commitment"
-		return chk, nil
+	_, err = stakepool.CheckParsedTicketFee(t, minedHeight, in.PoolFees, in.FeeAddrs, in.Subsidy)
+	var fe *stakepool.FeeError
+	switch {
+	case err == nil:
+		chk.FeeOK = true
+	case errors.As(err, &fe):
+		chk.Reason = fmt.Sprintf("%v (mined at height %d)", fe, minedHeight)
+	default:
+		return chk, err
 	}
-	fee := t.Contributions[0]
-	if _, ok := in.FeeAddr[fee.Hash]; !ok || fee.ScriptHash {
-		chk.Reason = "first commitment does not pay a fee address of the cold wallet"
-		return chk, nil
-	}
-	required := in.Fee(t.Price, t.Fee, minedHeight)
-	if fee.Amount < required {
-		chk.Reason = fmt.Sprintf("pool fee %d atoms is below the required %d atoms at height %d",
-			fee.Amount, required, minedHeight)
-		return chk, nil
-	}
-	chk.FeeOK = true
 	return chk, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/eacred/stake"
+	"github.com/eacred/dcrstakepool/eacred/stakepool"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
 )
 
@@ -73,19 +74,19 @@ func check(t *testing.T, what string, err error, want string) {
 func TestDeriveFeeAddresses(t *testing.T) {
 	sim := chaincfg.SimNetParams()
 	xpub := coldKey(t, sim)
-	set, err := DeriveFeeAddresses(xpub.String(), 20, sim)
-	if err != nil || len(set) != 20 {
-		t.Fatalf("%d addresses, %v", len(set), err)
+	set, err := FeeAddresses(xpub.String(), 20, sim)
+	if err != nil || set.Len() != 20 {
+		t.Fatalf("%v", err)
 	}
 	a19, _ := hdkeychain.AddressAt(xpub, 0, 19, sim)
-	if _, ok := set[*a19.Hash160()]; !ok {
+	if i, ok := set.Index(*a19.Hash160()); !ok || i != 19 {
 		t.Fatal("index 19 missing")
 	}
-	if _, err := DeriveFeeAddresses(xpub.String(), 20, chaincfg.MainNetParams()); err == nil ||
-		!strings.Contains(err.Error(), "not valid for mainnet") {
+	if _, err := FeeAddresses(xpub.String(), 20, chaincfg.MainNetParams()); err == nil ||
+		!strings.Contains(err.Error(), "not a valid extended public key for mainnet") {
 		t.Fatalf("wrong network accepted: %v", err)
 	}
-	if _, err := DeriveFeeAddresses("garbage", 1, sim); err == nil {
+	if _, err := FeeAddresses("garbage", 1, sim); err == nil {
 		t.Fatal("garbage accepted")
 	}
 }
@@ -93,7 +94,7 @@ func TestDeriveFeeAddresses(t *testing.T) {
 func TestInspect(t *testing.T) {
 	sim := chaincfg.SimNetParams()
 	xpub := coldKey(t, sim)
-	set, err := DeriveFeeAddresses(xpub.String(), 10, sim)
+	set, err := FeeAddresses(xpub.String(), 10, sim)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +102,14 @@ func TestInspect(t *testing.T) {
 	other, _ := hdkeychain.AddressAt(xpub, 0, 50, sim) // outside the derived set
 	user, _ := hdkeychain.AddressAt(xpub, 1, 0, sim)
 	multisig, _ := address.NewScriptHashAddress([]byte{0x51, 0x52}, sim)
-	const price = 1_000_000
+	const price, txFee = 2_000_000_000, 5000
 	ticket := func(feeTo *address.PubKeyHashAddress, fee int64) string {
 		tx, err := stake.NewTicket(stake.TicketSpec{
 			Price:  price,
 			Voting: txscript.PayScript{ScriptHash: true, Hash: *multisig.Hash160()},
 			Inputs: []stake.TicketInput{
 				{Value: fee, Reward: txscript.PayScript{Hash: *feeTo.Hash160()}},
-				{Value: price - fee + 5000, Reward: txscript.PayScript{Hash: *user.Hash160()}},
+				{Value: price - fee + txFee, Reward: txscript.PayScript{Hash: *user.Hash160()}},
 			},
 		})
 		if err != nil {
@@ -116,26 +117,25 @@ func TestInspect(t *testing.T) {
 		}
 		return tx.Hex()
 	}
-	in := Inspector{Params: sim, FeeAddr: set, Fee: func(p, txFee, h int64) int64 {
-		if p != price || txFee != 5000 {
-			t.Errorf("fee func got price %d txfee %d", p, txFee)
-		}
-		return 10_000 + h // depends on the height it was given
-	}}
+	const height = 200
+	in := NewInspector(sim, set, 5)
+	required := stakepool.TicketFeeAt(in.Subsidy, price, txFee, height, 5)
+	if required <= 0 {
+		t.Fatalf("required fee %d", required)
+	}
 	tests := []struct {
 		name   string
 		hex    string
-		height int64
 		ok     bool
 		reason string
 	}{
-		{"enough", ticket(feeAddr, 10_100), 100, true, ""},
-		{"exactly", ticket(feeAddr, 10_100), 100, true, ""},
-		{"low at a later height", ticket(feeAddr, 10_100), 101, false, "below the required"},
-		{"unknown fee address", ticket(other, 50_000), 100, false, "not pay a fee address"},
+		{"more than required", ticket(feeAddr, required+1), true, ""},
+		{"exactly required", ticket(feeAddr, required), true, ""},
+		{"one atom short", ticket(feeAddr, required-1), false, "too low"},
+		{"unknown fee address", ticket(other, 10*required), false, "does not pay a pool fee address"},
 	}
 	for _, tc := range tests {
-		chk, err := in.Inspect(tc.hex, tc.height)
+		chk, err := in.Inspect(tc.hex, height)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

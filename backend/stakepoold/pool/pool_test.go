@@ -286,10 +286,34 @@ func TestDurability(t *testing.T) {
 
 func TestCheckWalletRefusesVotingWallet(t *testing.T) {
 	h := newHarness(t, pool.State{})
+	h.wallet.AddTicketTx(hash(1), "ScA", true, "b100")
+	h.pool.LoadTickets(context.Background())
+	if _, got := h.vote(t, 201, hash(1)); len(got) != 1 {
+		t.Fatalf("not voted with a checked wallet: %v", got)
+	}
 	h.wallet.Info.Voting = true
 	_, err := h.pool.CheckWallet(context.Background())
 	if pool.KindOf(err) != pool.KindPrecondition || !strings.Contains(err.Error(), "voting enabled") {
 		t.Fatalf("got %v", err)
+	}
+	if _, got := h.vote(t, 202, hash(1)); len(got) != 0 {
+		t.Fatalf("voted while the wallet votes by itself: %v", got)
+	}
+}
+
+func TestNoVotingBeforeWalletCheck(t *testing.T) {
+	node, wallet := pooltest.NewNode(pool.BlockRef{Hash: "b", Height: 1}), pooltest.NewWallet()
+	st := &pooltest.MemStore{State: pool.State{
+		Users:        []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8}},
+		AddedTickets: []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScA"}},
+	}}
+	p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: pooltest.Inspector{}, Addresses: pooltest.Addresses{}, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bv := p.ProcessWinningTickets(context.Background(), pool.BlockRef{Hash: "x", Height: 2}, []string{hash(1)}, time.Now())
+	if len(bv.Results) != 0 || len(wallet.VotesCast()) != 0 {
+		t.Fatalf("voted before the wallet was checked: %+v", bv)
 	}
 }
 

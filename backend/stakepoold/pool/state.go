@@ -69,6 +69,7 @@ type Pool struct {
 	live     map[string]string    // ticket -> multisig, fee OK
 	ignored  map[string]string    // ticket -> multisig, low fee
 	defaults WalletInfo           // wallet's default vote bits/version
+	walletOK bool                 // CheckWallet passed: voting allowed
 	synced   bool                 // ticket sets built at least once
 
 	processedHeight atomic.Int64
@@ -128,11 +129,14 @@ func (p *Pool) CheckWallet(ctx context.Context) (WalletInfo, error) {
 		return wi, wrapCall(err, "wallet walletinfo")
 	}
 	if wi.Voting {
+		p.mu.Lock()
+		p.walletOK = false
+		p.mu.Unlock()
 		return wi, Errorf(KindPrecondition, "the wallet has voting enabled; "+
 			"run it with enablevoting=0 so that only stakepoold votes (otherwise tickets are voted twice)")
 	}
 	p.mu.Lock()
-	p.defaults = wi
+	p.defaults, p.walletOK = wi, true
 	p.mu.Unlock()
 	return wi, nil
 }

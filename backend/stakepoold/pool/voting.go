@@ -55,6 +55,11 @@ type voteJob struct {
 func (p *Pool) plan(winners []string, buf []voteJob) ([]voteJob, string) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
+	if !p.walletOK {
+		// The wallet's settings are unknown or it votes by itself: voting
+		// now could double vote or use unknown defaults.
+		return buf, ""
+	}
 	ext := p.defaults.VoteBitsExtended
 	for _, t := range winners {
 		msa, ok := p.live[t]

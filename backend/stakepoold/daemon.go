@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/decred/slog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+
+	"github.com/eacred/dcrstakepool/backend/stakepoold/chain"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/metrics"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/netrules"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/rpcserver"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/store"
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/rpcclient"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+)
+
+// daemon is the running stakepoold: the two daemon connections, the pool
+// core, the gRPC server and the optional metrics listener.
+type daemon struct {
+	cfg    *config
+	logs   *logs
+	log    slog.Logger
+	pool   *pool.Pool
+	node   *rpcclient.Client
+	wallet *rpcclient.Client
+	ctx    context.Context
+	wg     sync.WaitGroup
+}
+
+// run starts everything and blocks until ctx ends or a fatal error.
+func run(ctx context.Context, cfg *config, lg *logs) error {
+	d := &daemon{cfg: cfg, logs: lg, log: lg.get(subMain), ctx: ctx}
+	log := d.log
+	log.Infof("stakepoold %s starting on %s", daemonVersion, cfg.params.Name)
+
+	log.Infof("Deriving %d fee addresses from the cold wallet key", cfg.FeeAddresses)
+	feeAddrs, err := netrules.FeeAddresses(cfg.ColdWalletExtPub, cfg.FeeAddresses, cfg.params)
+	if err != nil {
+		return fmt.Errorf("refusing to start: %w", err)
+	}
+	st, err := store.New(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	m := metrics.New()
+
+	d.node, err = rpcclient.New(rpcclient.Config{Host: cfg.EcrdHost, User: cfg.EcrdUser, Pass: cfg.EcrdPassword,
+		CertFile: cfg.EcrdCert, Handlers: d.handlers(), Log: lg.get(subNode)})
+	if err != nil {
+		return fmt.Errorf("ecrd connection: %w", err)
+	}
+	defer d.node.Close()
+	d.wallet, err = rpcclient.New(rpcclient.Config{Host: cfg.WalletHost, User: cfg.WalletUser,
+		Pass: cfg.WalletPassword, CertFile: cfg.WalletCert, Log: lg.get(subWallet)})
+	if err != nil {
+		return fmt.Errorf("wallet connection: %w", err)
+	}
+	defer d.wallet.Close()
+
+	d.pool, err = pool.New(pool.Config{
+		Node: chain.Node{C: d.node}, Wallet: chain.Wallet{C: d.wallet},
+		Inspector: netrules.NewInspector(cfg.params, feeAddrs, cfg.PoolFees),
+		Addresses: netrules.Addresses{Params: cfg.params}, Store: st, Metrics: m,
+		Log: lg.get(subPool), Agendas: agendaSource{cfg.params}, Network: cfg.params.Name,
+	})
+	if err != nil {
+		return err
+	}
+
+	// Safety first: a wallet that votes by itself would double vote.
+	log.Infof("Waiting for the wallet at %s", cfg.WalletHost)
+	if err := d.wallet.WaitConnected(ctx); err != nil {
+		return fmt.Errorf("wallet: %w", err)
+	}
+	wi, err := d.pool.CheckWallet(ctx)
+	if err != nil {
+		return fmt.Errorf("refusing to start: %w", err)
+	}
+	log.Infof("Wallet: vote version %d, default vote bits %#04x, unlocked %v", wi.VoteVersion, wi.VoteBits, wi.Unlocked)
+
+	servers, err := d.startGRPC()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, s := range servers {
+			s.GracefulStop()
+		}
+	}()
+	if cfg.MetricsListen != "" {
+		srv := &http.Server{Addr: cfg.MetricsListen, Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		lis, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		log.Infof("Prometheus metrics on http://%s/metrics", lis.Addr())
+		go srv.Serve(lis)
+		defer srv.Close()
+	}
+
+	log.Infof("Waiting for ecrd at %s", cfg.EcrdHost)
+	if err := d.node.WaitConnected(ctx); err != nil {
+		return fmt.Errorf("ecrd: %w", err)
+	}
+	if err := d.subscribe(ctx); err != nil {
+		return err
+	}
+	d.resync(ctx)
+	d.wg.Add(2)
+	go d.supervise(d.node, "ecrd")
+	go d.supervise(d.wallet, "wallet")
+	log.Infof("stakepoold is running")
+	<-ctx.Done()
+	log.Infof("Shutting down")
+	d.wg.Wait()
+	return nil
+}
+
+func (d *daemon) subscribe(ctx context.Context) error {
+	for _, sub := range []func(context.Context) error{d.node.NotifyBlocks, d.node.NotifyWinningTickets,
+		d.node.NotifyNewTickets, d.node.NotifySpentAndMissedTickets} {
+		if err := sub(ctx); err != nil {
+			return fmt.Errorf("subscribe to ecrd notifications: %w", err)
+		}
+	}
+	return nil
+}
+
+// resync re-checks the wallet and reloads the tickets, retrying with
+// backoff until it succeeds or ctx ends.
+func (d *daemon) resync(ctx context.Context) {
+	wait := time.Second
+	for ctx.Err() == nil {
+		_, err := d.pool.CheckWallet(ctx)
+		if err == nil {
+			_, err = d.pool.LoadTickets(ctx)
+		}
+		if err == nil {
+			return
+		}
+		if pool.KindOf(err) == pool.KindPrecondition {
+			d.log.Criticalf("NOT VOTING: %v", err)
+		} else {
+			d.log.Warnf("Ticket sync failed (retrying in %v): %v", wait, err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
+}
+
+// supervise watches one connection; after it comes back (the client has
+// already re-registered the notifications) the tickets are re-synced,
+// since notifications sent while it was down are lost.
+func (d *daemon) supervise(c *rpcclient.Client, name string) {
+	defer d.wg.Done()
+	states, cancel := c.WatchState()
+	defer cancel()
+	up := true
+	for {
+		select {
+		case <-d.ctx.Done():
+			return
+		case s := <-states:
+			switch {
+			case s == rpcclient.StateConnected && !up:
+				up = true
+				d.log.Infof("Reconnected to %s; re-syncing tickets", name)
+				d.resync(d.ctx)
+			case s != rpcclient.StateConnected && up:
+				up = false
+				d.pool.MarkUnsynced()
+				d.log.Warnf("Lost the connection to %s (%v); reconnecting", name, s)
+			}
+		}
+	}
+}
+
+func (d *daemon) handlers() rpcclient.NotificationHandlers {
+	return rpcclient.NotificationHandlers{
+		OnWinningTickets: func(block chainhash.Hash, height int64, tickets []chainhash.Hash) {
+			received := time.Now()
+			ref := pool.BlockRef{Hash: block.String(), Height: height}
+			go d.pool.ProcessWinningTickets(d.ctx, ref, hashStrings(tickets), received)
+		},
+		OnNewTickets: func(block chainhash.Hash, height, _ int64, tickets []chainhash.Hash) {
+			ref := pool.BlockRef{Hash: block.String(), Height: height}
+			go d.pool.HandleNewTickets(d.ctx, ref, hashStrings(tickets))
+		},
+		OnSpentAndMissedTickets: func(block chainhash.Hash, height, _ int64, spent, missed []chainhash.Hash) {
+			m := make(map[string]string, len(spent)+len(missed))
+			for _, h := range spent {
+				m[h.String()] = "spent"
+			}
+			for _, h := range missed {
+				m[h.String()] = "missed"
+			}
+			d.pool.HandleSpentAndMissed(pool.BlockRef{Hash: block.String(), Height: height}, m)
+		},
+		OnBlockConnected: func(header []byte, _ [][]byte) {
+			if h, err := wire.NewBlockHeaderFromBytes(header); err == nil {
+				d.pool.NoteBlock(int64(h.Height))
+			}
+		},
+	}
+}
+
+func hashStrings(hs []chainhash.Hash) []string {
+	out := make([]string, len(hs))
+	for i := range hs {
+		out[i] = hs[i].String()
+	}
+	return out
+}
+
+// startGRPC serves the API on every rpclisten address with TLS, creating a
+// self-signed certificate pair first if the key is missing.
+func (d *daemon) startGRPC() ([]*grpc.Server, error) {
+	cfg := d.cfg
+	if _, err := os.Stat(cfg.RPCKey); errors.Is(err, os.ErrNotExist) {
+		d.log.Infof("Generating a TLS certificate pair %s, %s", cfg.RPCCert, cfg.RPCKey)
+		if err := rpcserver.GenerateCertPair(cfg.RPCCert, cfg.RPCKey, "stakepoold autogenerated cert", nil); err != nil {
+			return nil, fmt.Errorf("generate gRPC certificate: %w", err)
+		}
+	}
+	tlsCfg, err := rpcserver.TLSConfig(cfg.RPCCert, cfg.RPCKey, cfg.ClientCAFile)
+	if err != nil {
+		return nil, err
+	}
+	svc := rpcserver.New(rpcserver.Config{Pool: d.pool, DaemonVersion: daemonVersion, ColdXPub: cfg.ColdWalletExtPub,
+		Network: cfg.params.Name, PoolFees: cfg.PoolFees, FeeAddrCount: cfg.FeeAddresses, Log: d.logs.get(subGRPC)})
+	var servers []*grpc.Server
+	for _, addr := range cfg.RPCListen {
+		lis, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, s := range servers {
+				s.Stop()
+			}
+			return nil, fmt.Errorf("gRPC listener %s: %w", addr, err)
+		}
+		g := rpcserver.NewGRPCServer(svc, grpc.Creds(credentials.NewTLS(tlsCfg)))
+		d.log.Infof("gRPC server listening on %s (client certificates required: %v)", lis.Addr(), cfg.ClientCAFile != "")
+		go g.Serve(lis)
+		servers = append(servers, g)
+	}
+	return servers, nil
+}
