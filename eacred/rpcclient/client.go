@@ -345,6 +345,9 @@ func (c *Client) RawCall(ctx context.Context, method string, params []json.RawMe
 	if cn == nil {
 		return nil, fmt.Errorf("%s: %w", method, ErrNotConnected)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", method, err)
+	}
 	if _, ok := ctx.Deadline(); !ok && c.cfg.CallTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.CallTimeout)

@@ -342,3 +342,18 @@ func TestSimnetNode(t *testing.T) {
 		t.Fatalf("after reconnect: blockconnected height %d, want 4", got)
 	}
 }
+
+// BenchmarkSimnetGetBestBlock measures a getbestblock round trip against a
+// real `simnet node` process.
+func BenchmarkSimnetGetBestBlock(b *testing.B) {
+	node := startProc(b, "node", "--miningaddr", miningAddr(b))
+	c := node.client(rpcclient.NotificationHandlers{})
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, _, err := c.GetBestBlock(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

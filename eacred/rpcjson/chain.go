@@ -11,6 +11,20 @@ type VersionResult struct {
 	BuildMetadata string `json:"buildmetadata"`
 }
 
+// SemverCompatible reports whether v satisfies the API version req as the
+// daemons' clients check it: the same major version and a minor.patch at
+// least req's. (The reference pool required ecrd's "ecrdjsonrpcapi" to be
+// compatible with 6.1.1 and the wallet's "eacrwalletjsonrpcapi" with 6.2.0.)
+func (v VersionResult) SemverCompatible(req VersionResult) bool {
+	if v.Major != req.Major {
+		return false
+	}
+	if v.Minor != req.Minor {
+		return v.Minor > req.Minor
+	}
+	return v.Patch >= req.Patch
+}
+
 // GetBestBlockResult is the result of getbestblock.
 type GetBestBlockResult struct {
 	Hash   string `json:"hash"`

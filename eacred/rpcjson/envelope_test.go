@@ -285,3 +285,20 @@ func TestVinShapes(t *testing.T) {
 		}
 	}
 }
+
+func TestSemverCompatible(t *testing.T) {
+	req := VersionResult{Major: 6, Minor: 1, Patch: 1}
+	tests := []struct {
+		maj, min, patch uint32
+		ok              bool
+	}{
+		{6, 1, 1, true}, {6, 1, 2, true}, {6, 2, 0, true}, {6, 1, 0, false},
+		{6, 0, 9, false}, {5, 9, 9, false}, {7, 0, 0, false},
+	}
+	for _, tc := range tests {
+		v := VersionResult{Major: tc.maj, Minor: tc.min, Patch: tc.patch}
+		if got := v.SemverCompatible(req); got != tc.ok {
+			t.Errorf("%d.%d.%d compatible with 6.1.1 = %v", tc.maj, tc.min, tc.patch, got)
+		}
+	}
+}

@@ -48,3 +48,22 @@ func FuzzNotificationParams(f *testing.F) {
 		_, _ = ParseStakeDifficulty(p)
 	})
 }
+
+// FuzzMessage: any frame a client receives decodes or fails cleanly, and
+// the accessors used to route it never panic.
+func FuzzMessage(f *testing.F) {
+	f.Add([]byte(`{"jsonrpc":"1.0","result":null,"error":{"code":-5,"message":"x"},"id":3}`))
+	f.Add([]byte(`{"jsonrpc":"1.0","method":"winningtickets","params":[],"id":null}`))
+	f.Add([]byte(`{"id":"18446744073709551616"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m Message
+		if json.Unmarshal(data, &m) != nil {
+			return
+		}
+		_ = m.IsNotification()
+		r := m.Response()
+		_, _ = r.IDUint64()
+		var v any
+		_ = r.UnmarshalResult(&v)
+	})
+}
