@@ -26,13 +26,15 @@ func (w *Wallet) processBlockLocked(blk *wire.MsgBlock, height int64) {
 	for i, tx := range blk.STransactions {
 		w.processTxLocked(tx, blockInfo{hash, height, uint32(i), t})
 	}
-	if int64(len(w.st.BlockHashes)) > height {
-		w.st.BlockHashes = w.st.BlockHashes[:height]
+	switch n := int64(len(w.st.BlockHashes)); {
+	case height < n: // a rescan of a block already processed
+		w.st.BlockHashes[height] = hash
+	default:
+		for int64(len(w.st.BlockHashes)) < height {
+			w.st.BlockHashes = append(w.st.BlockHashes, "")
+		}
+		w.st.BlockHashes = append(w.st.BlockHashes, hash)
 	}
-	for int64(len(w.st.BlockHashes)) < height {
-		w.st.BlockHashes = append(w.st.BlockHashes, "")
-	}
-	w.st.BlockHashes = append(w.st.BlockHashes, hash)
 	if height >= w.st.SyncHeight {
 		w.st.SyncHeight = height
 		w.st.SyncHash = hash

@@ -13,6 +13,10 @@ import (
 // reconnect, is thus never fatal).
 const pollInterval = 2 * time.Second
 
+// saveEvery bounds how many blocks are processed between two saves of the
+// state while catching up.
+const saveEvery = 100
+
 // Run follows the node until ctx is cancelled: it catches up from the last
 // processed block, then processes each new block as the node announces it.
 // Errors talking to the node are logged and retried.
@@ -72,7 +76,7 @@ func (w *Wallet) catchUp(ctx context.Context) error {
 			return err
 		}
 		w.mu.Lock()
-		if next > 0 && blk.Header.PrevBlock.String() != w.st.BlockHashes[next-1] {
+		if next > 0 && (int64(len(w.st.BlockHashes)) < next || blk.Header.PrevBlock.String() != w.st.BlockHashes[next-1]) {
 			// The node's chain no longer extends ours: start over from
 			// the genesis block, keeping keys, scripts and added tickets.
 			w.log.Warn("chain reorganized below the wallet's tip; rescanning", "height", next, "block", hash)
@@ -85,7 +89,11 @@ func (w *Wallet) catchUp(ctx context.Context) error {
 			continue
 		}
 		w.processBlockLocked(blk, next)
-		err = w.saveLocked()
+		// While catching up, save every saveEvery blocks: a crash in
+		// between only means processing some blocks again.
+		if next == best || next%saveEvery == 0 {
+			err = w.saveLocked()
+		}
 		w.mu.Unlock()
 		if err != nil {
 			return err
