@@ -64,7 +64,8 @@ type Config struct {
 	DisableTLS bool
 
 	// DisableAutoReconnect makes a dropped connection final: the state
-	// becomes StateDisconnected and stays there.
+	// becomes StateDisconnected and stays there. (New still retries until
+	// the first connection succeeds; use Dial to fail on the first error.)
 	DisableAutoReconnect bool
 	// MinBackoff and MaxBackoff bound the delay between reconnect attempts;
 	// the delay doubles after each failure.
@@ -232,7 +233,9 @@ func (c *Client) run(cn *conn) {
 		backoff = c.cfg.MinBackoff
 		select {
 		case <-cn.done:
-			c.log.Warnf("RPC %s: connection lost: %v", c.cfg.Host, cn.cause())
+			if c.ctx.Err() == nil {
+				c.log.Warnf("RPC %s: connection lost: %v", c.cfg.Host, cn.cause())
+			}
 		case <-c.ctx.Done():
 			cn.close(ErrClientClosed)
 			return
