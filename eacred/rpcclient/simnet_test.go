@@ -201,9 +201,6 @@ func (h heights) next(t *testing.T) uint32 {
 }
 
 func TestSimnetNode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: builds and runs the simulator")
-	}
 	node := startProc(t, "node", "--miningaddr", miningAddr(t))
 	hs := heights{make(chan uint32, 100)}
 	c := node.client(rpcclient.NotificationHandlers{

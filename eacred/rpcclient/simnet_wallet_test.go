@@ -52,9 +52,6 @@ func startNodeAndWallet(t *testing.T, h rpcclient.NotificationHandlers) (n, w *r
 // through every wallet method the pool uses and decodes each result into
 // its typed struct.
 func TestSimnetWallet(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: builds and runs the simulator")
-	}
 	n, w, addr := startNodeAndWallet(t, rpcclient.NotificationHandlers{})
 	ctx := ctxT(t, 3*time.Minute)
 	if _, err := n.Generate(ctx, 20); err != nil {
@@ -190,9 +187,6 @@ type spentMissed struct {
 // wallet, sendrawtransaction on the node (a second copy is -40), and see
 // them spent in spentandmissedtickets of the next block.
 func TestSimnetVoting(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: builds and runs the simulator")
-	}
 	winCh := make(chan winners, 10)
 	smCh := make(chan spentMissed, 300)
 	newCh := make(chan int, 300)
