@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
@@ -32,8 +33,15 @@ type txVectors struct {
 		} `json:"ticket_parsed"`
 	} `json:"simnet_ticket_signed"`
 	RawSStx struct {
-		Hex  string `json:"expected_hex"`
-		TxID string `json:"txid_computed"`
+		Hex    string           `json:"expected_hex"`
+		TxID   string           `json:"txid_computed"`
+		Amount map[string]int64 `json:"amount"`
+		COuts  []struct {
+			Addr       string `json:"addr"`
+			CommitAmt  int64  `json:"commitamt"`
+			ChangeAddr string `json:"changeaddr"`
+			ChangeAmt  int64  `json:"changeamt"`
+		} `json:"couts"`
 	} `json:"createrawsstx_unsigned_ticket"`
 	Rewards struct {
 		Vectors []struct {
@@ -128,6 +136,21 @@ func TestRawSStxTicket(t *testing.T) {
 	c := tk.Contributions[0]
 	if !tk.Voting.ScriptHash || tk.Price != 1e8 || c.Amount != 1e8 || c.Limits != 0 || tk.Fee != 0 {
 		t.Fatalf("parsed %+v", tk)
+	}
+	// Addresses as createrawsstx was given them (mainnet).
+	p := chaincfg.MainNetParams()
+	voting, err := tk.VotingAddress(p)
+	if err != nil || v.RawSStx.Amount[voting.String()] != tk.Price {
+		t.Fatalf("voting address %v %v", voting, err)
+	}
+	reward, err := c.RewardAddress(p)
+	cout := v.RawSStx.COuts[0]
+	if err != nil || reward.String() != cout.Addr || c.Amount != cout.CommitAmt {
+		t.Fatalf("reward address %v %v", reward, err)
+	}
+	changeAddr, err := txscript.PayScriptAddress(c.Change, p)
+	if err != nil || changeAddr.String() != cout.ChangeAddr || c.ChangeValue != cout.ChangeAmt {
+		t.Fatalf("change address %v %v", changeAddr, err)
 	}
 	change := c.Change
 	built, err := stake.NewTicket(stake.TicketSpec{

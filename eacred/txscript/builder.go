@@ -116,6 +116,15 @@ func (o Op) PushValue() []byte {
 // ParseScript splits a script into ops. It fails with ErrMalformedPush when
 // a push runs past the end and ErrScriptTooLong for oversized scripts.
 func ParseScript(script []byte) ([]Op, error) {
+	ops, err := parseOps(script)
+	if err != nil {
+		return nil, err
+	}
+	return ops, nil
+}
+
+// parseOps is ParseScript that also returns the ops parsed before an error.
+func parseOps(script []byte) ([]Op, error) {
 	if len(script) > MaxScriptSize {
 		return nil, scriptErr(ErrScriptTooLong, "%d bytes exceeds %d", len(script), MaxScriptSize)
 	}
@@ -129,23 +138,23 @@ func ParseScript(script []byte) ([]Op, error) {
 			n = int(op)
 		case op == OP_PUSHDATA1:
 			if len(script)-i < 1 {
-				return nil, scriptErr(ErrMalformedPush, "OP_PUSHDATA1 at %d lacks its length", i-1)
+				return ops, scriptErr(ErrMalformedPush, "OP_PUSHDATA1 at %d lacks its length", i-1)
 			}
 			n = int(script[i])
 			i++
 		case op == OP_PUSHDATA2:
 			if len(script)-i < 2 {
-				return nil, scriptErr(ErrMalformedPush, "OP_PUSHDATA2 at %d lacks its length", i-1)
+				return ops, scriptErr(ErrMalformedPush, "OP_PUSHDATA2 at %d lacks its length", i-1)
 			}
 			n = int(binary.LittleEndian.Uint16(script[i:]))
 			i += 2
 		case op == OP_PUSHDATA4:
 			if len(script)-i < 4 {
-				return nil, scriptErr(ErrMalformedPush, "OP_PUSHDATA4 at %d lacks its length", i-1)
+				return ops, scriptErr(ErrMalformedPush, "OP_PUSHDATA4 at %d lacks its length", i-1)
 			}
 			u := binary.LittleEndian.Uint32(script[i:])
 			if u > MaxScriptSize {
-				return nil, scriptErr(ErrMalformedPush, "OP_PUSHDATA4 of %d bytes", u)
+				return ops, scriptErr(ErrMalformedPush, "OP_PUSHDATA4 of %d bytes", u)
 			}
 			n = int(u)
 			i += 4
@@ -154,7 +163,7 @@ func ParseScript(script []byte) ([]Op, error) {
 			continue
 		}
 		if len(script)-i < n {
-			return nil, scriptErr(ErrMalformedPush, "push of %d bytes at %d runs past the end", n, i)
+			return ops, scriptErr(ErrMalformedPush, "push of %d bytes at %d runs past the end", n, i)
 		}
 		ops = append(ops, Op{Code: op, Data: script[i : i+n]})
 		i += n
