@@ -28,19 +28,25 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return nil
 }
 
-// SessionUser returns an unexpired session and its (live) user in one query.
+// SessionUser returns an unexpired session and its (live) user. It runs on
+// every logged-in page view, so it is one indexed join, scanned by hand.
 func (s *Store) SessionUser(ctx context.Context, id string, now int64) (*Session, *User, error) {
 	var sess Session
-	err := s.exec(ctx).SelectOne(&sess,
-		"SELECT * FROM sessions WHERE id = ? AND expires_at > ?", id, now)
+	var u User
+	err := s.db.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.flash, s.created_at, s.expires_at,
+		u.id, u.email, u.password_hash, u.email_verified, u.created_at, u.deleted_at,
+		u.multisig_address, u.multisig_script, u.pool_pubkey_addr, u.user_pubkey_addr, u.user_fee_addr,
+		u.height_registered, u.api_token, u.vote_bits, u.vote_bits_version
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id = ? AND s.expires_at > ? AND u.deleted_at = 0`, id, now).Scan(
+		&sess.ID, &sess.UserID, &sess.Flash, &sess.CreatedAt, &sess.ExpiresAt,
+		&u.ID, &u.Email, &u.PasswordHash, &u.EmailVerified, &u.CreatedAt, &u.DeletedAt,
+		&u.MultiSigAddress, &u.MultiSigScript, &u.PoolPubKeyAddr, &u.UserPubKeyAddr, &u.UserFeeAddr,
+		&u.HeightRegistered, &u.APIToken, &u.VoteBits, &u.VoteBitsVersion)
 	if err != nil {
 		return nil, nil, fmt.Errorf("session: %w", classify(err))
 	}
-	u, err := s.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &sess, u, nil
+	return &sess, &u, nil
 }
 
 // SetFlash stores a one-time message on a session ("" clears it).

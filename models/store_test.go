@@ -248,3 +248,30 @@ func TestMigrationsMatchAcrossEngines(t *testing.T) {
 		t.Errorf("migration files differ: sqlite %v, mysql %v", names[models.SQLite], names[models.MySQL])
 	}
 }
+
+// TestSessionUserSeesEveryColumn guards the hand-written join in
+// SessionUser: every User column must come back.
+func TestSessionUserSeesEveryColumn(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, s *models.Store) {
+		u := &models.User{Email: "c@x.org", PasswordHash: "h", EmailVerified: true, CreatedAt: 3,
+			MultiSigAddress: "m", MultiSigScript: "ms", PoolPubKeyAddr: "pp", UserPubKeyAddr: "up",
+			UserFeeAddr: "fa", HeightRegistered: 7, APIToken: "tok", VoteBits: 5, VoteBitsVersion: 9}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		s.CreateSession(ctx, &models.Session{ID: "x", UserID: u.ID, Flash: "f", CreatedAt: 1, ExpiresAt: 100})
+		_, got, err := s.SessionUser(ctx, "x", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *got != *u {
+			t.Errorf("SessionUser user = %+v, want %+v", *got, *u)
+		}
+		if err := s.DeleteUser(ctx, u.ID, 5); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, "x", 2); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("session of a deleted user: %v", err)
+		}
+	})
+}
