@@ -1,0 +1,242 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/decred/slog"
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/system"
+)
+
+// VSPConfig holds the settings of the VSP pages.
+type VSPConfig struct {
+	Params    *chaincfg.Params
+	PoolFees  float64
+	BaseURL   string // JWT issuer
+	APISecret string // JWT HMAC key
+	// MaxVotedTickets caps the voted tickets listed on /tickets (default 1000).
+	MaxVotedTickets int
+	// ExplorerURL is a block explorer base URL; tickets link to
+	// ExplorerURL + "/tx/" + hash. Empty: no links.
+	ExplorerURL string
+	// StatsTTL is how long stake statistics are cached (default 30s).
+	StatsTTL time.Duration
+	// Metrics serves Prometheus /metrics to clients in AdminIPs
+	// (addresses or CIDR ranges, as adminips).
+	Metrics  bool
+	AdminIPs []string
+	// RepairEvery is how often backends are checked and repaired (default 10s).
+	RepairEvery time.Duration
+}
+
+// AddressDeriver derives address index of an extended public key's external
+// branch (xpub/0/index) as a P2PKH address.
+type AddressDeriver interface {
+	Address(index uint32) (string, error)
+}
+
+// VSPStore is the database as the VSP pages use it (*models.Store).
+type VSPStore interface {
+	UserByID(ctx context.Context, id int64) (*models.User, error)
+	SetUserMultisig(ctx context.Context, userID int64, m models.MultisigInfo) error
+	SetVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error
+	SetAPIToken(ctx context.Context, userID int64, token string) error
+	ResetStaleVoteBits(ctx context.Context, version uint32) (int64, error)
+	PoolUsers(ctx context.Context) ([]models.User, error)
+	LastPoolUser(ctx context.Context) (*models.User, error)
+	CountUsers(ctx context.Context) (total, active int64, err error)
+	ActiveLowFeeTickets(ctx context.Context, now int64) ([]models.LowFeeTicket, error)
+	LowFeeTicketHistory(ctx context.Context, limit int) ([]models.LowFeeTicket, error)
+	AddLowFeeTickets(ctx context.Context, ts []models.LowFeeTicket) (int, error)
+	RemoveLowFeeTickets(ctx context.Context, hashes []string, userID, now int64) (int, error)
+	Ping(ctx context.Context) error
+}
+
+// Backends is the stakepoold fan-out client (*stakepooldclient.Client).
+type Backends interface {
+	Start(ctx context.Context, src stakepooldclient.Source, require stakepooldclient.Version) error
+	Watch(ctx context.Context, every time.Duration)
+	CreateAddress(ctx context.Context, req stakepooldclient.AddressRequest) (stakepooldclient.AddressResult, error)
+	StakeInfo(ctx context.Context) (stakepooldclient.StakeInfo, error)
+	Agendas(ctx context.Context) (stakepooldclient.Agendas, error)
+	UserTickets(ctx context.Context, multisigAddr string) (stakepooldclient.UserTickets, error)
+	IgnoredLowFeeTickets(ctx context.Context) ([]stakepooldclient.Ticket, error)
+	PushUserPrefs(ctx context.Context, p stakepooldclient.VotingPrefs) error
+	PushAllPrefs(ctx context.Context, prefs []stakepooldclient.VotingPrefs) error
+	PushAddedLowFeeTickets(ctx context.Context, ts []stakepooldclient.Ticket) error
+	Health() (ok bool, reason string)
+	Statuses() []stakepooldclient.BackendStatus
+	Halted() (string, time.Time)
+	Recheck(ctx context.Context, p *stakepooldclient.Probe) error
+	VoteVersion() uint32
+}
+
+// VSPDeps are the VSP feature's dependencies.
+type VSPDeps struct {
+	Config   VSPConfig
+	Store    VSPStore
+	Backends Backends
+	// PoolKeys derives pool keys from votingwalletextpub; FeeKeys derives
+	// fee addresses from coldwalletextpub.
+	PoolKeys AddressDeriver
+	FeeKeys  AddressDeriver
+	Log      slog.Logger
+	Now      func() time.Time
+}
+
+// VSP is the stake pool feature: address, tickets, voting, stats, admin and
+// API pages on top of the web core. Install registers its routes.
+type VSP struct {
+	VSPDeps
+	app     *Application
+	stats   *statsCache
+	agendas *agendaCache
+	metrics   *vspMetrics
+	jwt       *apiTokens
+	adminNets []*net.IPNet
+}
+
+// NewVSP builds the VSP feature.
+func NewVSP(app *Application, d VSPDeps) (*VSP, error) {
+	switch {
+	case app == nil:
+		return nil, errors.New("vsp: no application")
+	case d.Config.Params == nil:
+		return nil, errors.New("vsp: no network parameters")
+	case d.Store == nil || d.Backends == nil || d.PoolKeys == nil || d.FeeKeys == nil:
+		return nil, errors.New("vsp: store, backends and key derivers are required")
+	case d.Config.APISecret == "":
+		return nil, errors.New("vsp: apisecret is required")
+	}
+	if d.Config.MaxVotedTickets <= 0 {
+		d.Config.MaxVotedTickets = 1000
+	}
+	if d.Config.StatsTTL <= 0 {
+		d.Config.StatsTTL = 30 * time.Second
+	}
+	if d.Config.RepairEvery <= 0 {
+		d.Config.RepairEvery = 10 * time.Second
+	}
+	if d.Log == nil {
+		d.Log = slog.Disabled
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	nets, err := system.ParseIPNets(d.Config.AdminIPs)
+	if err != nil {
+		return nil, fmt.Errorf("vsp: adminips: %w", err)
+	}
+	v := &VSP{VSPDeps: d, app: app, adminNets: nets}
+	v.stats = newStatsCache(v.loadStats, d.Config.StatsTTL, d.Now)
+	v.agendas = newAgendaCache(d.Backends, time.Minute, d.Now)
+	v.metrics = newVSPMetrics(d.Backends)
+	v.jwt = &apiTokens{secret: []byte(d.Config.APISecret), issuer: d.Config.BaseURL, now: d.Now}
+	return v, nil
+}
+
+// Start runs the start-up sync with the backends (after resetting vote bits
+// of an older vote version) and keeps repairing returning backends until
+// ctx ends. An error means a backend's configuration does not match ours.
+func (v *VSP) Start(ctx context.Context) error {
+	if err := v.Backends.Start(ctx, v.Source(), stakepooldclient.APIVersion); err != nil {
+		return fmt.Errorf("stakepoold start-up checks: %w", err)
+	}
+	if vv := v.Backends.VoteVersion(); vv != 0 {
+		n, err := v.Store.ResetStaleVoteBits(ctx, vv)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			v.Log.Infof("vote version is now %d: reset the vote bits of %d user(s) to 1", vv, n)
+			// The backends got the old bits during Start; send the new ones.
+			if err := v.pushAllPrefs(ctx); err != nil {
+				v.Log.Warnf("push reset preferences: %v", err)
+			}
+		}
+	}
+	go v.Backends.Watch(ctx, v.Config.RepairEvery)
+	return nil
+}
+
+// Source is the database view the backends are repaired from.
+func (v *VSP) Source() stakepooldclient.Source { return vspSource{v} }
+
+type vspSource struct{ v *VSP }
+
+func (s vspSource) PoolUsers(ctx context.Context) ([]stakepooldclient.PoolUser, error) {
+	us, err := s.v.Store.PoolUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]stakepooldclient.PoolUser, len(us))
+	for i := range us {
+		out[i] = stakepooldclient.PoolUser{Prefs: prefsOf(&us[i]), RedeemScript: us[i].MultiSigScript,
+			HeightRegistered: us[i].HeightRegistered}
+	}
+	return out, nil
+}
+
+func (s vspSource) AddedLowFeeTickets(ctx context.Context) ([]stakepooldclient.Ticket, error) {
+	return s.v.activeLowFee(ctx)
+}
+
+func (v *VSP) activeLowFee(ctx context.Context) ([]stakepooldclient.Ticket, error) {
+	ts, err := v.Store.ActiveLowFeeTickets(ctx, v.Now().Unix())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]stakepooldclient.Ticket, len(ts))
+	for i, t := range ts {
+		out[i] = stakepooldclient.Ticket{Hash: t.TicketHash, MultisigAddress: t.MultisigAddress}
+	}
+	return out, nil
+}
+
+func prefsOf(u *models.User) stakepooldclient.VotingPrefs {
+	return stakepooldclient.VotingPrefs{UserID: u.ID, MultisigAddress: u.MultiSigAddress,
+		VoteBits: uint16(u.VoteBits), VoteBitsVersion: uint32(u.VoteBitsVersion)}
+}
+
+func (v *VSP) pushAllPrefs(ctx context.Context) error {
+	us, err := v.Store.PoolUsers(ctx)
+	if err != nil {
+		return err
+	}
+	prefs := make([]stakepooldclient.VotingPrefs, len(us))
+	for i := range us {
+		prefs[i] = prefsOf(&us[i])
+	}
+	return v.Backends.PushAllPrefs(ctx, prefs)
+}
+
+// Install registers the VSP routes (implements Feature).
+func (v *VSP) Install(rt *system.Router) {
+	h := rt.HTML
+	a := v.app
+	h.Get("/", a.H(v.home))
+	h.Get("/stats", a.H(v.statsPage))
+	h.Get("/address", a.H(a.RequireLogin(v.addressPage)))
+	h.Post("/address", a.H(a.RequireLogin(v.addressPost)))
+	h.Post("/address/token", a.H(a.RequireLogin(v.regenerateToken)))
+	h.Get("/tickets", a.H(a.RequireLogin(v.ticketsPage)))
+	h.Get("/voting", a.H(a.RequireLogin(v.votingPage)))
+	h.Post("/voting", a.H(a.RequireLogin(v.votingPost)))
+	h.Get("/admin/status", a.H(a.RequireAdmin(v.adminStatus)))
+	h.Post("/admin/recheck", a.H(a.RequireAdmin(v.adminRecheck)))
+	h.Get("/admintickets", a.H(a.RequireAdmin(v.adminTickets)))
+	h.Post("/admintickets", a.H(a.RequireAdmin(v.adminTicketsPost)))
+
+	rt.Root.Get("/status", v.status)
+	if v.Config.Metrics {
+		rt.Root.Get("/metrics", v.metricsHandler())
+	}
+	rt.Root.Use(v.metrics.middleware)
+	v.installAPI(rt.API)
+}

@@ -1,0 +1,259 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/eacred/address"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/system"
+	"github.com/zenazn/goji/web"
+)
+
+// netInfo is what pages need to write commands for the pool's network.
+type netInfo struct {
+	Name string // chaincfg name: mainnet, testnet3, simnet
+	// Prefix is the first letter of this network's addresses (D, T, S).
+	Prefix string
+	// CtlFlag is the eacrctl network flag ("", "--testnet ", "--simnet ").
+	CtlFlag string
+}
+
+func networkInfo(p *chaincfg.Params) netInfo {
+	switch p.Name {
+	case "mainnet":
+		return netInfo{Name: p.Name, Prefix: "D"}
+	case "testnet3":
+		return netInfo{Name: p.Name, Prefix: "T", CtlFlag: "--testnet "}
+	case "simnet":
+		return netInfo{Name: p.Name, Prefix: "S", CtlFlag: "--simnet "}
+	case "regnet":
+		return netInfo{Name: p.Name, Prefix: "R", CtlFlag: "--regnet "}
+	}
+	return netInfo{Name: p.Name}
+}
+
+// validateUserAddress checks s is a secp256k1 pubkey address of the pool's
+// network and returns it trimmed, or an invalid-input error saying what is
+// wrong in words a user can act on.
+func validateUserAddress(s string, p *chaincfg.Params) (string, error) {
+	s = strings.TrimSpace(s)
+	n := networkInfo(p)
+	pk := n.Prefix + "k"
+	switch {
+	case s == "":
+		return "", system.Ef(system.KindInvalid, "Enter the pubkey address (it starts with %q).", pk)
+	case len(s) > 100:
+		return "", system.Ef(system.KindInvalid, "That is too long to be an address: a pubkey address has 53 characters.")
+	}
+	a, err := address.Decode(s, p)
+	switch {
+	case errors.Is(err, address.ErrWrongNetwork):
+		return "", system.Ef(system.KindInvalid, "That address is for another network; this pool runs on %s. "+
+			"Make sure your wallet runs on %s too.", n.Name, n.Name)
+	case errors.Is(err, address.ErrChecksum):
+		return "", system.E(system.KindInvalid, "That address has a typo: its checksum does not match. "+
+			"Copy it again from your wallet.")
+	case errors.Is(err, address.ErrInvalidFormat):
+		return "", system.E(system.KindInvalid, "That is not an address: it contains characters addresses "+
+			"never use, or is too short.")
+	case errors.Is(err, address.ErrBadPoint):
+		return "", system.E(system.KindInvalid, "That pubkey address does not hold a valid public key.")
+	case err != nil:
+		return "", system.Ef(system.KindInvalid, "That is not an address of this pool's network (%s).", n.Name)
+	}
+	if a.Kind() != address.KindPubKey {
+		hint := ""
+		if a.Kind() == address.KindP2PKH {
+			hint = fmt.Sprintf(" You entered a regular %ss address: run validateaddress on it and use its "+
+				"\"pubkeyaddr\" field.", n.Prefix)
+		}
+		return "", system.Ef(system.KindInvalid, "The address must be a secp256k1 pubkey address starting with %q.%s", pk, hint)
+	}
+	return s, nil
+}
+
+// maxUserIndex is the largest user id that can index a non-hardened child key.
+const maxUserIndex = 1<<31 - 1
+
+// submitAddress runs the multisig flow for user u and stores the result.
+// It returns the updated user.
+func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*models.User, error) {
+	if v.app.Config.ClosePool {
+		return nil, system.E(system.KindPermission, v.app.Config.ClosePoolMsg)
+	}
+	if u.UserPubKeyAddr != "" {
+		return nil, system.E(system.KindExists, "This account already has a voting address: there is one "+
+			"address per account.")
+	}
+	userAddr, err := validateUserAddress(raw, v.Config.Params)
+	if err != nil {
+		return nil, err
+	}
+	if u.ID < 1 || u.ID > maxUserIndex {
+		return nil, fmt.Errorf("user id %d cannot index a pool key", u.ID)
+	}
+	idx := uint32(u.ID)
+	poolAddr, err := v.PoolKeys.Address(idx)
+	if err != nil {
+		return nil, fmt.Errorf("derive pool key %d: %w", idx, err)
+	}
+	feeAddr, err := v.FeeKeys.Address(idx)
+	if err != nil {
+		return nil, fmt.Errorf("derive fee address %d: %w", idx, err)
+	}
+	res, err := v.Backends.CreateAddress(ctx, stakepooldclient.AddressRequest{
+		Index: idx, PoolAddress: poolAddr, UserPubKeyAddr: userAddr})
+	v.metrics.addressResult(err)
+	if err != nil {
+		return nil, backendError(err)
+	}
+	if len(res.Missed) > 0 {
+		v.Log.Infof("user %d: script not yet on %v (down); it is imported when they return", u.ID, res.Missed)
+	}
+	info := models.MultisigInfo{
+		MultiSigAddress: res.Multisig.Address, MultiSigScript: res.Multisig.RedeemScript,
+		PoolPubKeyAddr: res.PoolPubKeyAddr, UserPubKeyAddr: userAddr, UserFeeAddr: feeAddr,
+		HeightRegistered: res.HeightRegistered, VoteBits: 1, VoteBitsVersion: int64(v.Backends.VoteVersion()),
+	}
+	if err := v.Store.SetUserMultisig(ctx, u.ID, info); err != nil {
+		if errors.Is(err, models.ErrExists) {
+			return nil, system.Wrap(system.KindExists, "This account already has a voting address.", err)
+		}
+		return nil, err
+	}
+	nu, err := v.Store.UserByID(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Backends.PushUserPrefs(ctx, prefsOf(nu)); err != nil {
+		v.Log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", u.ID, err)
+	}
+	v.Log.Infof("user %d: voting address %s created (height %d)", u.ID, info.MultiSigAddress, info.HeightRegistered)
+	return nu, nil
+}
+
+// backendError turns a stakepooldclient error into a page error.
+func backendError(err error) error {
+	switch {
+	case errors.Is(err, stakepooldclient.ErrRejected):
+		return system.Wrap(system.KindInvalid, "The voting wallets refused this address. Check that you "+
+			"copied the pubkey address of your own wallet.", err)
+	case errors.Is(err, stakepooldclient.ErrHalted), errors.Is(err, stakepooldclient.ErrInconsistent),
+		errors.Is(err, stakepooldclient.ErrNotMine), errors.Is(err, stakepooldclient.ErrMismatch):
+		return system.Wrap(system.KindUnavailable, "The pool cannot create voting addresses right now; the "+
+			"operator has been alerted. Your tickets, if any, keep being voted. Please try again later.", err)
+	case errors.Is(err, stakepooldclient.ErrUnavailable):
+		return system.Wrap(system.KindUnavailable, "The voting wallets cannot be reached right now. Please "+
+			"try again in a few minutes.", err)
+	}
+	return err
+}
+
+// addressPageData is the data of the address page.
+type addressPageData struct {
+	Base
+	Net       netInfo
+	PoolFees  float64
+	APIToken  string
+	Submitted bool
+	// Input and Error: the rejected submission, shown back to the user.
+	Input       string
+	Error       string
+	ClosedMsg   string
+	Multisig    string
+	Script      string
+	FeeAddr     string
+	UserPubKey  string
+	PurchaseCmd string
+	ImportCmd   string
+}
+
+func (v *VSP) addressData(c web.C, r *http.Request, u *models.User) addressPageData {
+	n := networkInfo(v.Config.Params)
+	d := addressPageData{Base: v.app.Base(c, r, "Voting address"), Net: n, PoolFees: v.Config.PoolFees,
+		APIToken: u.APIToken, Submitted: u.UserPubKeyAddr != ""}
+	if v.app.Config.ClosePool && !d.Submitted {
+		d.ClosedMsg = v.app.Config.ClosePoolMsg
+	}
+	if d.Submitted {
+		d.Multisig, d.Script, d.FeeAddr, d.UserPubKey = u.MultiSigAddress, u.MultiSigScript, u.UserFeeAddr, u.UserPubKeyAddr
+		d.PurchaseCmd = fmt.Sprintf("eacrctl %s--wallet purchaseticket \"default\" 100 1 %s 1 %s %s",
+			n.CtlFlag, u.MultiSigAddress, u.UserFeeAddr, formatFee(v.Config.PoolFees))
+		d.ImportCmd = fmt.Sprintf("eacrctl %s--wallet importscript %s", n.CtlFlag, u.MultiSigScript)
+	}
+	return d
+}
+
+// formatFee prints a fee percentage without trailing zeros (7.5, 2, 0.25).
+func formatFee(f float64) string {
+	s := strings.TrimRight(fmt.Sprintf("%.2f", f), "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// ensureToken gives u an API token if it has none.
+func (v *VSP) ensureToken(ctx context.Context, u *models.User) error {
+	if u.APIToken != "" {
+		return nil
+	}
+	tok, err := v.jwt.Issue(u.ID)
+	if err != nil {
+		return err
+	}
+	if err := v.Store.SetAPIToken(ctx, u.ID, tok); err != nil {
+		return err
+	}
+	u.APIToken = tok
+	return nil
+}
+
+// GET /address
+func (v *VSP) addressPage(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	if err := v.ensureToken(r.Context(), u); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return v.app.Render(w, "vsp/address", v.addressData(c, r, u))
+}
+
+// POST /address
+func (v *VSP) addressPost(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	raw := r.PostFormValue("UserPubKeyAddr")
+	_, err := v.submitAddress(r.Context(), u, raw)
+	if err == nil {
+		return v.app.Redirect(c, w, r, "/tickets", "Your voting address is ready. Buy tickets with the "+
+			"instructions on the address page.")
+	}
+	kind := system.KindOf(err)
+	if kind == system.KindInternal {
+		return err
+	}
+	if kind.Status() >= 500 {
+		v.Log.Errorf("user %d: address submission: %v", u.ID, err)
+	}
+	d := v.addressData(c, r, u)
+	d.Input, d.Error = strings.TrimSpace(raw), system.PublicMessage(err)
+	w.Header().Set("Cache-Control", "no-store")
+	return v.app.Templates.Render(w, kind.Status(), "vsp/address", d)
+}
+
+// POST /address/token — a new API token; the old one stops working.
+func (v *VSP) regenerateToken(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	tok, err := v.jwt.Issue(u.ID)
+	if err != nil {
+		return err
+	}
+	if err := v.Store.SetAPIToken(r.Context(), u.ID, tok); err != nil {
+		return err
+	}
+	v.Log.Infof("user %d: API token regenerated", u.ID)
+	return v.app.Redirect(c, w, r, "/address", "A new API token was created; the old one no longer works.")
+}

@@ -1,0 +1,223 @@
+package controllers
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/system"
+	"github.com/zenazn/goji/web"
+)
+
+// adminStatusData is the data of the admin status page.
+type adminStatusData struct {
+	Base
+	Backends   []stakepooldclient.BackendStatus
+	Healthy    bool
+	Reason     string
+	HaltReason string
+	HaltAt     time.Time
+	DBError    string
+}
+
+// GET /admin/status
+func (v *VSP) adminStatus(c web.C, w http.ResponseWriter, r *http.Request) error {
+	d := adminStatusData{Base: v.app.Base(c, r, "Status"), Backends: v.Backends.Statuses()}
+	d.Healthy, d.Reason = v.Backends.Health()
+	d.HaltReason, d.HaltAt = v.Backends.Halted()
+	if err := v.Store.Ping(r.Context()); err != nil {
+		d.DBError = err.Error()
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return v.app.Render(w, "vsp/admin_status", d)
+}
+
+// POST /admin/recheck — the operator says the wallets are fixed: check them
+// against the newest stored address and lift the halt if they agree.
+func (v *VSP) adminRecheck(c web.C, w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var probe *stakepooldclient.Probe
+	u, err := v.Store.LastPoolUser(ctx)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		poolAddr, err := v.PoolKeys.Address(uint32(u.ID))
+		if err != nil {
+			return err
+		}
+		probe = &stakepooldclient.Probe{Index: uint32(u.ID), PoolAddress: poolAddr, PoolPubKeyAddr: u.PoolPubKeyAddr,
+			UserPubKeyAddr: u.UserPubKeyAddr, RedeemScript: u.MultiSigScript, MultisigAddress: u.MultiSigAddress}
+	}
+	admin := system.CurrentUser(c)
+	if err := v.Backends.Recheck(ctx, probe); err != nil {
+		v.Log.Warnf("admin %d: re-check failed: %v", admin.ID, err)
+		return v.app.Redirect(c, w, r, "/admin/status", "Re-check failed: "+err.Error())
+	}
+	v.Log.Infof("admin %d: re-check passed, address creation resumed", admin.ID)
+	return v.app.Redirect(c, w, r, "/admin/status", "Re-check passed: the wallets agree and address creation is on.")
+}
+
+// lowFeeRow is one ticket on the admin tickets page.
+type lowFeeRow struct {
+	Hash            string
+	Short           string
+	MultisigAddress string
+	Link            string
+	AddedBy         int64
+	AddedAt         time.Time
+	ExpiresAt       time.Time
+	RemovedBy       int64
+	RemovedAt       time.Time
+}
+
+// adminTicketsData is the data of the low-fee tickets page.
+type adminTicketsData struct {
+	Base
+	Ignored      []lowFeeRow
+	Added        []lowFeeRow
+	History      []lowFeeRow
+	BackendError string
+}
+
+func unixTime(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+func (v *VSP) lowFeeRow(t models.LowFeeTicket) lowFeeRow {
+	row := newTicketRow(t.TicketHash, 0, strings.TrimRight(v.Config.ExplorerURL, "/"))
+	return lowFeeRow{Hash: t.TicketHash, Short: row.Short, Link: row.Link, MultisigAddress: t.MultisigAddress,
+		AddedBy: t.AddedBy, AddedAt: unixTime(t.AddedAt), ExpiresAt: unixTime(t.ExpiresAt),
+		RemovedBy: t.RemovedBy, RemovedAt: unixTime(t.RemovedAt)}
+}
+
+// GET /admintickets
+func (v *VSP) adminTickets(c web.C, w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d := adminTicketsData{Base: v.app.Base(c, r, "Low-fee tickets")}
+	ign, err := v.Backends.IgnoredLowFeeTickets(ctx)
+	if err != nil {
+		d.BackendError = "The voting wallets do not answer, so the ignored tickets cannot be listed: " + err.Error()
+	}
+	for _, t := range ign {
+		d.Ignored = append(d.Ignored, v.lowFeeRow(models.LowFeeTicket{TicketHash: t.Hash, MultisigAddress: t.MultisigAddress}))
+	}
+	act, err := v.Store.ActiveLowFeeTickets(ctx, v.Now().Unix())
+	if err != nil {
+		return err
+	}
+	for _, t := range act {
+		d.Added = append(d.Added, v.lowFeeRow(t))
+	}
+	hist, err := v.Store.LowFeeTicketHistory(ctx, 200)
+	if err != nil {
+		return err
+	}
+	for _, t := range hist {
+		d.History = append(d.History, v.lowFeeRow(t))
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return v.app.Render(w, "vsp/admin_tickets", d)
+}
+
+// parseTicketHashes validates the submitted ticket hashes (64 hex
+// characters each, at most 1000).
+func parseTicketHashes(vals []string) ([]string, error) {
+	if len(vals) == 0 {
+		return nil, system.E(system.KindInvalid, "Select at least one ticket.")
+	}
+	if len(vals) > 1000 {
+		return nil, system.E(system.KindInvalid, "Select at most 1000 tickets at a time.")
+	}
+	seen := make(map[string]bool, len(vals))
+	out := make([]string, 0, len(vals))
+	for _, h := range vals {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
+			show := h
+			if len(show) > 70 {
+				show = show[:70] + "..."
+			}
+			return nil, system.Ef(system.KindInvalid, "%q is not a ticket hash (64 hexadecimal characters).", show)
+		}
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// POST /admintickets: action=add|remove, tickets=<hash>...
+func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		return system.Wrap(system.KindInvalid, "The form could not be read.", err)
+	}
+	hashes, err := parseTicketHashes(r.PostForm["tickets"])
+	if err != nil {
+		return err
+	}
+	admin := system.CurrentUser(c)
+	now := v.Now()
+	var msg string
+	switch r.PostForm.Get("action") {
+	case "add":
+		ign, err := v.Backends.IgnoredLowFeeTickets(ctx)
+		if err != nil {
+			return system.Wrap(system.KindUnavailable, "The voting wallets do not answer; try again later.", err)
+		}
+		byHash := make(map[string]string, len(ign))
+		for _, t := range ign {
+			byHash[strings.ToLower(t.Hash)] = t.MultisigAddress
+		}
+		p := v.Config.Params
+		life := time.Duration(float64(time.Duration(p.TicketExpiry)*p.TargetTimePerBlock) * 1.05)
+		var rows []models.LowFeeTicket
+		var gone []string
+		for _, h := range hashes {
+			ms, ok := byHash[h]
+			if !ok {
+				gone = append(gone, h[:16])
+				continue
+			}
+			rows = append(rows, models.LowFeeTicket{TicketHash: h, MultisigAddress: ms, AddedBy: admin.ID,
+				AddedAt: now.Unix(), ExpiresAt: now.Add(life).Unix()})
+		}
+		n, err := v.Store.AddLowFeeTickets(ctx, rows)
+		if err != nil {
+			return err
+		}
+		msg = fmt.Sprintf("Added %d ticket(s).", n)
+		if len(gone) > 0 {
+			msg += fmt.Sprintf(" %d ticket(s) are no longer in the ignored list: %s.", len(gone), strings.Join(gone, ", "))
+		}
+	case "remove":
+		n, err := v.Store.RemoveLowFeeTickets(ctx, hashes, admin.ID, now.Unix())
+		if err != nil {
+			return err
+		}
+		msg = fmt.Sprintf("Removed %d ticket(s).", n)
+	default:
+		return system.E(system.KindInvalid, "Unknown action: choose add or remove.")
+	}
+	v.Log.Infof("admin %d: low-fee tickets %s %v", admin.ID, r.PostForm.Get("action"), hashes)
+	active, err := v.activeLowFee(ctx)
+	if err != nil {
+		return err
+	}
+	if err := v.Backends.PushAddedLowFeeTickets(ctx, active); err != nil {
+		v.Log.Warnf("push low-fee tickets: %v", err)
+		msg += " The voting wallets could not all be reached; they receive the list when they return."
+	}
+	return v.app.Redirect(c, w, r, "/admintickets", msg)
+}

@@ -1,0 +1,234 @@
+package controllers
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/system"
+	"github.com/zenazn/goji/web"
+)
+
+// API result codes: the gRPC status codes the original API used.
+const (
+	apiOK                 = 0
+	apiInvalidArgument    = 3
+	apiAlreadyExists      = 6
+	apiFailedPrecondition = 9
+	apiUnimplemented      = 12
+	apiInternal           = 13
+	apiUnavailable        = 14
+	apiUnauthenticated    = 16
+)
+
+// apiResponse is the API envelope. Known commands always answer HTTP 200;
+// success or failure is in Status and Code.
+type apiResponse struct {
+	Status  string `json:"status"`
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
+}
+
+// purchaseInfo is the data of getpurchaseinfo (field names as the original
+// API, which wallets parse).
+type purchaseInfo struct {
+	PoolAddress     string
+	PoolFees        float64
+	Script          string
+	TicketAddress   string
+	VoteBits        uint16
+	VoteBitsVersion uint32
+}
+
+// apiStats is the data of stats.
+type apiStats struct {
+	AllMempoolTix        uint32
+	APIVersionsSupported []int
+	BlockHeight          int64
+	Difficulty           float64
+	Expired              uint32
+	Immature             uint32
+	Live                 uint32
+	Missed               uint32
+	OwnMempoolTix        uint32
+	PoolSize             uint32
+	ProportionLive       float64
+	ProportionMissed     float64
+	Revoked              uint32
+	TotalSubsidy         float64
+	Voted                uint32
+	Network              string
+	PoolEmail            string
+	PoolFees             float64
+	PoolStatus           string
+	UserCount            int64
+	UserCountActive      int64
+	Version              string
+}
+
+// apiCommand is one API command: the HTTP method it takes and whether it
+// needs a token.
+type apiCommand struct {
+	method string
+	auth   bool
+	run    func(v *VSP, r *http.Request, u *models.User) apiResponse
+}
+
+var apiCommands = map[string]apiCommand{
+	"getpurchaseinfo": {http.MethodGet, true, (*VSP).apiPurchaseInfo},
+	"stats":           {http.MethodGet, false, (*VSP).apiStats},
+	"address":         {http.MethodPost, true, (*VSP).apiAddress},
+	"voting":          {http.MethodPost, true, (*VSP).apiVoting},
+}
+
+func (v *VSP) installAPI(api *web.Mux) {
+	api.Handle("/api/:version/:command", v.api)
+}
+
+func apiFail(code int, context, msg string) apiResponse {
+	return apiResponse{Status: "error", Code: code, Message: context + " - " + msg}
+}
+
+func writeAPI(w http.ResponseWriter, status int, resp apiResponse) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
+// api serves /api/v1/:command and /api/v2/:command.
+func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
+	ver, name := c.URLParams["version"], c.URLParams["command"]
+	cmd, ok := apiCommands[name]
+	if (ver != "v1" && ver != "v2") || !ok {
+		writeAPI(w, http.StatusNotFound, apiResponse{Status: "error", Code: apiInvalidArgument,
+			Message: "invalid API command or version"})
+		return
+	}
+	if r.Method != cmd.method && !(cmd.method == http.MethodGet && r.Method == http.MethodHead) {
+		w.Header().Set("Allow", cmd.method)
+		writeAPI(w, http.StatusMethodNotAllowed, apiFail(apiUnimplemented, name,
+			"method "+r.Method+" not allowed, use "+cmd.method))
+		return
+	}
+	var u *models.User
+	if cmd.auth {
+		var err error
+		if u, err = v.apiUser(r); err != nil {
+			v.Log.Debugf("api %s from %s: %v", name, system.ClientIP(c), err)
+			writeAPI(w, http.StatusOK, apiFail(apiUnauthenticated, name, err.Error()))
+			return
+		}
+	}
+	writeAPI(w, http.StatusOK, cmd.run(v, r, u))
+}
+
+// apiUser authenticates the bearer token: signed by us, issued by this
+// pool, and still the user's current token.
+func (v *VSP) apiUser(r *http.Request) (*models.User, error) {
+	tok, err := bearer(r.Header.Get("Authorization"))
+	if err != nil {
+		return nil, err
+	}
+	id, err := v.jwt.Parse(tok)
+	if err != nil {
+		return nil, errBadToken
+	}
+	u, err := v.Store.UserByID(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, errBadToken
+		}
+		return nil, err
+	}
+	if !sameToken(tok, u.APIToken) {
+		return nil, errors.New("API token revoked: get the current one from the address page")
+	}
+	return u, nil
+}
+
+func (v *VSP) apiPurchaseInfo(r *http.Request, u *models.User) apiResponse {
+	if !u.HasMultiSig() {
+		return apiFail(apiFailedPrecondition, "purchaseinfo error", "no address submitted")
+	}
+	return apiResponse{Status: "success", Code: apiOK, Data: purchaseInfo{
+		PoolAddress: u.UserFeeAddr, PoolFees: v.Config.PoolFees, Script: u.MultiSigScript,
+		TicketAddress: u.MultiSigAddress, VoteBits: uint16(u.VoteBits), VoteBitsVersion: uint32(u.VoteBitsVersion),
+	}}
+}
+
+func (v *VSP) apiStats(r *http.Request, _ *models.User) apiResponse {
+	ps, err := v.stats.Get(r.Context())
+	if err != nil {
+		v.Log.Errorf("api stats: %v", err)
+		return apiFail(apiInternal, "stats error", "database error")
+	}
+	if !ps.StakeOK {
+		return apiFail(apiUnavailable, "stats error", "RPC server error")
+	}
+	s := ps.Stake
+	status := "Open"
+	if v.app.Config.ClosePool {
+		status = "Closed"
+	}
+	return apiResponse{Status: "success", Code: apiOK, Data: apiStats{
+		AllMempoolTix: s.AllMempoolTix, APIVersionsSupported: []int{1, 2}, BlockHeight: s.BlockHeight,
+		Difficulty: atomsToCoins(s.DifficultyAtoms), Expired: s.Expired, Immature: s.Immature, Live: s.Live,
+		Missed: s.Missed, OwnMempoolTix: s.OwnMempoolTix, PoolSize: s.PoolSize, ProportionLive: s.ProportionLive,
+		ProportionMissed: s.ProportionMissed, Revoked: s.Revoked, TotalSubsidy: atomsToCoins(s.TotalSubsidyAtoms),
+		Voted: s.Voted, Network: v.Config.Params.Name, PoolEmail: v.app.Config.PoolEmail,
+		PoolFees: v.Config.PoolFees, PoolStatus: status, UserCount: ps.Users, UserCountActive: ps.ActiveUsers,
+		Version: v.app.Config.Version,
+	}}
+}
+
+func (v *VSP) apiAddress(r *http.Request, u *models.User) apiResponse {
+	_, err := v.submitAddress(r.Context(), u, r.PostFormValue("UserPubKeyAddr"))
+	if err == nil {
+		return apiResponse{Status: "success", Code: apiOK, Message: "address successfully imported"}
+	}
+	switch system.KindOf(err) {
+	case system.KindExists:
+		return apiFail(apiAlreadyExists, "address error", "address already submitted")
+	case system.KindInvalid:
+		return apiFail(apiInvalidArgument, "address error", system.PublicMessage(err))
+	case system.KindPermission:
+		return apiFail(apiFailedPrecondition, "address error", system.PublicMessage(err))
+	case system.KindUnavailable:
+		v.Log.Errorf("api address, user %d: %v", u.ID, err)
+		return apiFail(apiUnavailable, "system error", "unable to process wallet commands")
+	}
+	v.Log.Errorf("api address, user %d: %v", u.ID, err)
+	return apiFail(apiInternal, "system error", "internal error")
+}
+
+func (v *VSP) apiVoting(r *http.Request, u *models.User) apiResponse {
+	if !u.HasMultiSig() {
+		return apiFail(apiFailedPrecondition, "voting error", "no address submitted")
+	}
+	raw := strings.TrimSpace(r.PostFormValue("VoteBits"))
+	n, err := strconv.ParseUint(raw, 10, 16)
+	if err != nil {
+		return apiFail(apiInvalidArgument, "voting error", "VoteBits must be a whole number from 1 to 65535")
+	}
+	ag, err := v.agendas.Get(r.Context())
+	if err != nil {
+		v.Log.Errorf("api voting: %v", err)
+		return apiFail(apiUnavailable, "system error", "unable to process wallet commands")
+	}
+	bits := uint16(n)
+	if err := validateVoteBits(bits, ag.Agendas); err != nil {
+		return apiFail(apiInvalidArgument, "voting error", "invalid VoteBits: "+err.Error())
+	}
+	if uint16(u.VoteBits) != bits || uint32(u.VoteBitsVersion) != ag.VoteVersion {
+		if err := v.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
+			v.Log.Errorf("api voting, user %d: %v", u.ID, err)
+			return apiFail(apiInternal, "voting error", "failed to store the voting preferences")
+		}
+	}
+	return apiResponse{Status: "success", Code: apiOK, Message: "successfully updated voting preferences"}
+}

@@ -1,0 +1,177 @@
+package controllers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
+	"github.com/eacred/dcrstakepool/controllers"
+	"github.com/eacred/dcrstakepool/controllers/webtest"
+	"github.com/eacred/dcrstakepool/eacred/address"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
+	"github.com/eacred/dcrstakepool/models"
+)
+
+const testAPISecret = "api secret for tests"
+
+// vspEnv is the real front end with the VSP feature over fake stakepoolds.
+type vspEnv struct {
+	*webtest.Env
+	VSP      *controllers.VSP
+	Client   *stakepooldclient.Client
+	Fakes    []*fakebackend.Backend
+	ColdXpub string
+}
+
+type vspOptions struct {
+	Engine   models.Engine
+	Backends int
+	VSP      func(*controllers.VSPConfig)
+	Core     func(*controllers.Config)
+	// Prepare runs on the fakes before start-up.
+	Prepare func(fs []*fakebackend.Backend)
+}
+
+// testXpub derives a simnet account extended public key from a seed byte.
+func testXpub(t testing.TB, seed byte) string {
+	t.Helper()
+	s := make([]byte, 32)
+	for i := range s {
+		s[i] = seed
+	}
+	m, err := hdkeychain.NewMaster(s, chaincfg.SimNetParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := m.DerivePath(44+hdkeychain.HardenedKeyStart, 1+hdkeychain.HardenedKeyStart, hdkeychain.HardenedKeyStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acct.Neuter().String()
+}
+
+// pubKeyAddr returns a valid pubkey address of p made from a fixed key.
+func pubKeyAddr(t testing.TB, k byte, p *chaincfg.Params) string {
+	t.Helper()
+	b := make([]byte, 32)
+	b[31] = k
+	priv := secp256k1.PrivKeyFromBytes(b)
+	a, err := address.NewPubKeyAddress(priv.PubKey().SerializeCompressed(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.String()
+}
+
+func newVSPEnv(t testing.TB, o vspOptions) *vspEnv {
+	t.Helper()
+	if o.Backends == 0 {
+		o.Backends = 2
+	}
+	ve := &vspEnv{ColdXpub: testXpub(t, 2)}
+	for i := 0; i < o.Backends; i++ {
+		f := fakebackend.New("backend"+string(rune('1'+i))+":19560", "seed", ve.ColdXpub)
+		f.Stake = stakepooldclient.StakeInfo{BlockHeight: 500, DifficultyAtoms: 123456789, Live: 20, Immature: 3,
+			Voted: 40, Missed: 2, Expired: 1, Revoked: 3, PoolSize: 200, AllMempoolTix: 4, ProportionLive: 0.1,
+			ProportionMissed: 0.05, TotalSubsidyAtoms: 5e8}
+		f.AgendaSet = testAgendas()
+		ve.Fakes = append(ve.Fakes, f)
+	}
+	if o.Prepare != nil {
+		o.Prepare(ve.Fakes)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ve.Env = webtest.New(t, webtest.Options{Engine: o.Engine, Config: o.Core,
+		Features: func(app *controllers.Application, store *models.Store) []controllers.Feature {
+			var bs []stakepooldclient.Backend
+			for _, f := range ve.Fakes {
+				bs = append(bs, f)
+			}
+			c, err := stakepooldclient.New(bs, stakepooldclient.Options{ColdWalletExtPub: ve.ColdXpub,
+				Network: "simnet", PoolFees: 7.5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ve.Client = c
+			params := chaincfg.SimNetParams()
+			poolKeys, err := controllers.NewXpubDeriver(testXpub(t, 1), params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			feeKeys, err := controllers.NewXpubDeriver(ve.ColdXpub, params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := controllers.VSPConfig{Params: params, PoolFees: 7.5, BaseURL: app.Config.BaseURL,
+				APISecret: testAPISecret, Metrics: true, AdminIPs: []string{"127.0.0.1/32", "10.9.9.9"},
+				RepairEvery: 1 << 40} // the tests repair explicitly
+			if o.VSP != nil {
+				o.VSP(&cfg)
+			}
+			v, err := controllers.NewVSP(app, controllers.VSPDeps{Config: cfg, Store: store, Backends: c,
+				PoolKeys: poolKeys, FeeKeys: feeKeys})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			ve.VSP = v
+			return []controllers.Feature{v}
+		}})
+	return ve
+}
+
+func testAgendas() stakepooldclient.Agendas {
+	return stakepooldclient.Agendas{VoteVersion: 8, Agendas: []stakepooldclient.Agenda{
+		{ID: "treasury", Description: "Enable the treasury", Mask: 0x0006, Status: "started", Choices: []stakepooldclient.Choice{
+			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0002, IsNo: true}, {ID: "yes", Bits: 0x0004}}},
+		{ID: "headercommitments", Description: "Header commitments", Mask: 0x0018, Choices: []stakepooldclient.Choice{
+			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0008, IsNo: true}, {ID: "yes", Bits: 0x0010}}},
+	}}
+}
+
+// user creates a verified user and a logged-in browser for them.
+func (ve *vspEnv) user(t testing.TB, email string) (*models.User, *webtest.Client) {
+	t.Helper()
+	u := ve.CreateUser(email, "password123", true)
+	c := ve.Env.Client()
+	c.Login(email, "password123")
+	return u, c
+}
+
+// submit posts a pubkey address through the real form.
+func submit(c *webtest.Client, addr string) *webtest.Page {
+	return c.Submit("/address", "/address", url.Values{"UserPubKeyAddr": {addr}})
+}
+
+// withAddress gives a user a voting address through the web form.
+func (ve *vspEnv) withAddress(t testing.TB, email string, key byte) (*models.User, *webtest.Client) {
+	t.Helper()
+	u, c := ve.user(t, email)
+	p := submit(c, pubKeyAddr(t, key, chaincfg.SimNetParams()))
+	if p.Status != http.StatusSeeOther || p.Location != "/tickets" {
+		t.Fatalf("submit address: %d %s\n%s", p.Status, p.Location, p.Body)
+	}
+	nu, err := ve.Store.UserByID(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nu, c
+}
+
+func mustContain(t testing.TB, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: missing %q in:\n%s", what, w, body)
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package controllers
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// apiTokens issues and checks the API's bearer tokens: HS256 JWTs signed
+// with apisecret, issuer = baseurl, claim loggedInAs = user id (the claim
+// name wallets and the original pool use). A token is only accepted while
+// it is the one stored for the user, so issuing a new one revokes the old.
+type apiTokens struct {
+	secret []byte
+	issuer string
+	now    func() time.Time
+}
+
+// Errors of Verify.
+var (
+	errNoToken  = errors.New("no API token: send the header \"Authorization: Bearer <token>\"")
+	errBadToken = errors.New("invalid API token")
+)
+
+// Issue returns a new token for userID.
+func (t *apiTokens) Issue(userID int64) (string, error) {
+	var nonce [8]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return "", fmt.Errorf("token nonce: %w", err)
+	}
+	claims := jwt.MapClaims{
+		"iat":        t.now().Unix(),
+		"iss":        t.issuer,
+		"loggedInAs": userID,
+		"jti":        hex.EncodeToString(nonce[:]),
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret)
+	if err != nil {
+		return "", fmt.Errorf("sign API token: %w", err)
+	}
+	return s, nil
+}
+
+// bearer extracts the token from an Authorization header value.
+func bearer(h string) (string, error) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return "", errNoToken
+	}
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+		return "", fmt.Errorf("%w: the Authorization header must be \"Bearer <token>\"", errBadToken)
+	}
+	return strings.TrimSpace(tok), nil
+}
+
+// Parse checks a token's signature, algorithm and issuer and returns the
+// user id it names. The caller must still compare it with the stored token.
+func (t *apiTokens) Parse(tok string) (int64, error) {
+	if len(tok) > 2048 {
+		return 0, fmt.Errorf("%w: too long", errBadToken)
+	}
+	var claims jwt.MapClaims
+	_, err := jwt.ParseWithClaims(tok, &claims, func(*jwt.Token) (any, error) { return t.secret, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(t.issuer), jwt.WithIssuedAt(),
+		jwt.WithTimeFunc(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("%w: %v", errBadToken, err)
+	}
+	f, ok := claims["loggedInAs"].(float64)
+	if !ok || f < 1 || f > math.MaxInt32 || f != math.Trunc(f) {
+		return 0, fmt.Errorf("%w: no valid loggedInAs claim", errBadToken)
+	}
+	return int64(f), nil
+}
+
+// sameToken compares a presented token with the stored one in constant time.
+func sameToken(presented, stored string) bool {
+	return stored != "" && subtle.ConstantTimeCompare([]byte(presented), []byte(stored)) == 1
+}

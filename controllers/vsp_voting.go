@@ -1,0 +1,206 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/system"
+	"github.com/zenazn/goji/web"
+)
+
+// defaultVoteBits votes "previous block valid" and abstains on every agenda.
+const defaultVoteBits uint16 = 1
+
+// validateVoteBits checks bits against the agendas of a vote version: bit 0
+// (previous block valid) must be set, each agenda's masked bits must be one
+// of its choices, and no bit outside bit 0 and the agendas' masks may be
+// set. The error says what is wrong.
+func validateVoteBits(bits uint16, agendas []stakepooldclient.Agenda) error {
+	if bits&1 == 0 {
+		return fmt.Errorf("vote bits %#04x: bit 0 (previous block valid) must be set", bits)
+	}
+	used := uint16(1)
+	for _, a := range agendas {
+		used |= a.Mask
+		got := bits & a.Mask
+		ok := got == 0 // abstain
+		for _, c := range a.Choices {
+			if c.Bits&^a.Mask != 0 {
+				continue // a malformed choice never matches
+			}
+			if c.Bits == got {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return fmt.Errorf("vote bits %#04x: %#04x is not a choice of agenda %q", bits, got, a.ID)
+		}
+	}
+	if extra := bits &^ used; extra != 0 {
+		return fmt.Errorf("vote bits %#04x: bits %#04x belong to no agenda", bits, extra)
+	}
+	return nil
+}
+
+// choiceOf returns the id of the choice bits select for agenda a ("" for
+// abstain or when none matches).
+func choiceOf(bits uint16, a stakepooldclient.Agenda) string {
+	got := bits & a.Mask
+	if got == 0 {
+		return ""
+	}
+	for _, c := range a.Choices {
+		if c.Bits == got {
+			return c.ID
+		}
+	}
+	return ""
+}
+
+// agendaCache keeps the backends' agendas for a while.
+type agendaCache struct {
+	b   Backends
+	ttl time.Duration
+	now func() time.Time
+
+	mu  sync.Mutex
+	val stakepooldclient.Agendas
+	at  time.Time
+}
+
+func newAgendaCache(b Backends, ttl time.Duration, now func() time.Time) *agendaCache {
+	return &agendaCache{b: b, ttl: ttl, now: now}
+}
+
+// Get returns the cached agendas, refreshing them when stale; when the
+// backends do not answer, the last good copy is used if there is one.
+func (ac *agendaCache) Get(ctx context.Context) (stakepooldclient.Agendas, error) {
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	if !ac.at.IsZero() && ac.now().Sub(ac.at) < ac.ttl {
+		return ac.val, nil
+	}
+	v, err := ac.b.Agendas(ctx)
+	if err != nil {
+		if !ac.at.IsZero() {
+			return ac.val, nil
+		}
+		return v, err
+	}
+	ac.val, ac.at = v, ac.now()
+	return v, nil
+}
+
+// votingAgenda is one agenda on the voting page.
+type votingAgenda struct {
+	stakepooldclient.Agenda
+	Selected string // choice id currently chosen
+}
+
+// votingPageData is the data of the voting page.
+type votingPageData struct {
+	Base
+	VoteVersion uint32
+	Agendas     []votingAgenda
+	VoteBits    uint16
+	Error       string
+}
+
+// userBits returns the user's vote bits for vote version vv: their stored
+// bits if saved for that version and still valid, else the default.
+func userBits(bits int64, version int64, ag stakepooldclient.Agendas) uint16 {
+	if version != int64(ag.VoteVersion) || bits < 0 || bits > 0xffff {
+		return defaultVoteBits
+	}
+	b := uint16(bits)
+	if validateVoteBits(b, ag.Agendas) != nil {
+		return defaultVoteBits
+	}
+	return b
+}
+
+func (v *VSP) votingData(c web.C, r *http.Request, ag stakepooldclient.Agendas, bits uint16) votingPageData {
+	d := votingPageData{Base: v.app.Base(c, r, "Voting preferences"), VoteVersion: ag.VoteVersion, VoteBits: bits}
+	for _, a := range ag.Agendas {
+		d.Agendas = append(d.Agendas, votingAgenda{Agenda: a, Selected: choiceOf(bits, a)})
+	}
+	return d
+}
+
+// GET /voting
+func (v *VSP) votingPage(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	if !u.HasMultiSig() {
+		http.Redirect(w, r, "/address", http.StatusSeeOther)
+		return nil
+	}
+	ag, err := v.agendas.Get(r.Context())
+	if err != nil {
+		return system.Wrap(system.KindUnavailable, "The agendas cannot be loaded right now because the voting "+
+			"wallets do not answer. Please try again in a few minutes.", err)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return v.app.Render(w, "vsp/voting", v.votingData(c, r, ag, userBits(u.VoteBits, u.VoteBitsVersion, ag)))
+}
+
+// POST /voting: one field per agenda, "agenda_<id>" = choice id.
+func (v *VSP) votingPost(c web.C, w http.ResponseWriter, r *http.Request) error {
+	u := system.CurrentUser(c)
+	if !u.HasMultiSig() {
+		return system.E(system.KindInvalid, "Submit a voting address first.")
+	}
+	ag, err := v.agendas.Get(r.Context())
+	if err != nil {
+		return system.Wrap(system.KindUnavailable, "The agendas cannot be loaded right now. Please try again later.", err)
+	}
+	if err := r.ParseForm(); err != nil {
+		return system.Wrap(system.KindInvalid, "The form could not be read.", err)
+	}
+	bits := defaultVoteBits
+	for _, a := range ag.Agendas {
+		id := r.PostForm.Get("agenda_" + a.ID)
+		if id == "" {
+			continue // abstain
+		}
+		found := false
+		for _, ch := range a.Choices {
+			if ch.ID == id {
+				bits |= ch.Bits
+				found = true
+				break
+			}
+		}
+		if !found {
+			return system.Ef(system.KindInvalid, "%q is not a choice of agenda %q.", id, a.ID)
+		}
+	}
+	if err := validateVoteBits(bits, ag.Agendas); err != nil {
+		return system.Wrap(system.KindInvalid, "Those choices do not make a valid vote: "+err.Error(), err)
+	}
+	if err := v.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
+		return err
+	}
+	return v.app.Redirect(c, w, r, "/voting", "Your voting preferences are saved and sent to the voting wallets.")
+}
+
+// saveVoteBits stores a user's vote bits and pushes them to every backend.
+// The database is the source of truth: a backend that misses the push gets
+// it when it is repaired.
+func (v *VSP) saveVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error {
+	if err := v.Store.SetVoteBits(ctx, userID, bits, version); err != nil {
+		return err
+	}
+	u, err := v.Store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := v.Backends.PushUserPrefs(ctx, prefsOf(u)); err != nil {
+		v.Log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", userID, err)
+	}
+	return nil
+}
