@@ -94,9 +94,9 @@ type VSPDeps struct {
 // API pages on top of the web core. Install registers its routes.
 type VSP struct {
 	VSPDeps
-	app     *Application
-	stats   *statsCache
-	agendas *agendaCache
+	app       *Application
+	stats     *statsCache
+	agendas   *agendaCache
 	metrics   *vspMetrics
 	jwt       *apiTokens
 	adminNets []*net.IPNet
