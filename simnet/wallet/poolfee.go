@@ -3,13 +3,12 @@ package wallet
 import (
 	"errors"
 	"fmt"
-	"math"
-	"math/big"
 	"strconv"
 	"strings"
 
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
+	"github.com/eacred/dcrstakepool/eacred/stakepool"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
@@ -29,7 +28,7 @@ func ParseColdExtKey(s string) (xpub string, n uint32, err error) {
 // deriveColdAddresses derives the fee addresses of the cold wallet's
 // account key: external branch indexes 0..n inclusive (n+1 addresses, as
 // eacrwallet derives them), skipping invalid children.
-func deriveColdAddresses(xpub string, n uint32, p *chaincfg.Params) (map[[20]byte]struct{}, error) {
+func deriveColdAddresses(xpub string, n uint32, p *chaincfg.Params) (*stakepool.FeeAddressSet, error) {
 	k, err := hdkeychain.Parse(xpub, p)
 	if err != nil {
 		return nil, fmt.Errorf("stakepoolcoldextkey: %w", err)
@@ -37,68 +36,31 @@ func deriveColdAddresses(xpub string, n uint32, p *chaincfg.Params) (map[[20]byt
 	if k.IsPrivate() {
 		return nil, errors.New("stakepoolcoldextkey must be an extended public key, not a private one")
 	}
-	addrs, err := hdkeychain.BranchAddresses(k, hdkeychain.ExternalBranch, 0, n+1, p)
+	set, err := stakepool.FeeAddresses(xpub, n+1, p)
 	if err != nil {
 		return nil, fmt.Errorf("stakepoolcoldextkey: %w", err)
-	}
-	set := make(map[[20]byte]struct{}, len(addrs))
-	for _, a := range addrs {
-		set[*a.Address.Hash160()] = struct{}{}
 	}
 	return set, nil
 }
 
 // validPoolFees reports whether a pool fee percent is usable: hundredths of
 // a percent in 1..10000.
-func validPoolFees(pct float64) bool {
-	p := math.Floor(pct * 100)
-	return p >= 1 && p <= 10000
-}
+func validPoolFees(pct float64) bool { return stakepool.ValidPoolFeeRate(pct) }
 
-// poolTicketFee is the stake pool fee formula (in atoms) for a ticket of
-// the given price and fee bought at height: the pool's share of the vote
-// subsidy, expected after the subsidy reductions before the ticket votes,
-// in proportion to the ticket.
+// poolTicketFee is the stake pool fee (atoms) for a ticket of the given
+// price and fee bought at height, by the same formula and subsidy variant
+// the pool checks with.
 func (w *Wallet) poolTicketFee(price, fee, height int64, pct float64) (int64, error) {
 	if !validPoolFees(pct) {
 		return 0, invalidParam("pool fees %v%% out of range (0.01 .. 100.00)", pct)
 	}
-	p := w.cfg.Params
-	s := w.voteSubsidy(height)
-	adjs := (int64(p.TicketPoolSize) + p.SubsidyReductionInterval - 1) / p.SubsidyReductionInterval
-	for i := int64(0); i < adjs; i++ {
-		s = s * 100 / 101
-	}
-	num := new(big.Int).Mul(big.NewInt(int64(math.Floor(pct*100))), big.NewInt(s))
-	num.Mul(num, big.NewInt(price+fee))
-	den := new(big.Int).Mul(big.NewInt(s+price), big.NewInt(10000))
-	return new(big.Int).Quo(num, den).Int64(), nil
+	return stakepool.TicketFeeAt(w.subsidy, price, fee, height, pct), nil
 }
 
-// checkPoolFee checks a pool user's ticket mined at height: its first
-// commitment must pay one of the cold wallet's fee addresses at least the
-// stake pool fee for its price, fee and height.
+// checkPoolFee is the pool's check of a user's ticket mined at height: its
+// first commitment must pay one of the cold wallet's fee addresses at least
+// the stake pool fee for its price, fee and height.
 func (w *Wallet) checkPoolFee(tx *wire.MsgTx, height int64) error {
-	cs, err := ticketCommitments(tx)
-	if err != nil || len(cs) == 0 {
-		return fmt.Errorf("ticket commitments: %v", err)
-	}
-	if _, ok := w.coldAddrs[cs[0].Hash]; !ok || cs[0].ScriptHash {
-		return errors.New("the first commitment does not pay a pool fee address")
-	}
-	var in, out int64
-	for _, c := range cs {
-		in += c.Amount
-	}
-	for _, o := range tx.TxOut {
-		out += o.Value
-	}
-	required, err := w.poolTicketFee(tx.TxOut[0].Value, in-out, height, w.cfg.PoolFees)
-	if err != nil {
-		return err
-	}
-	if cs[0].Amount < required {
-		return fmt.Errorf("pool fee %d atoms is below the required %d", cs[0].Amount, required)
-	}
-	return nil
+	_, err := stakepool.CheckTicketFee(tx, height, w.cfg.PoolFees, w.coldAddrs, w.subsidy)
+	return err
 }

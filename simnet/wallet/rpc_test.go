@@ -23,8 +23,8 @@ import (
 type offlineNode struct{}
 
 func (offlineNode) BestBlock(context.Context) (string, int64, error) { return "", 0, errNotConnected }
-func (offlineNode) BlockHash(context.Context, int64) (string, error)  { return "", errNotConnected }
-func (offlineNode) Block(context.Context, string) ([]byte, error)     { return nil, errNotConnected }
+func (offlineNode) BlockHash(context.Context, int64) (string, error) { return "", errNotConnected }
+func (offlineNode) Block(context.Context, string) ([]byte, error)    { return nil, errNotConnected }
 func (offlineNode) SendRawTransaction(context.Context, string) (string, error) {
 	return "", errNotConnected
 }

@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
@@ -46,24 +47,18 @@ const (
 	txRevocation
 )
 
-// classify tells tickets, votes and revocations from regular transactions
-// by the shape of their outputs and inputs (full consensus checks are the
-// node's job; the wallet only needs to know what it is looking at).
+// classify tells tickets, votes and revocations (by the stake rules'
+// structure checks) and coinbases from regular transactions.
 func classify(tx *wire.MsgTx) txKind {
-	if len(tx.TxOut) == 0 || len(tx.TxIn) == 0 {
-		return txRegular
-	}
-	first := tx.TxOut[0].PkScript
-	switch {
-	case len(first) > 0 && first[0] == opSStx && len(tx.TxOut) == 2*len(tx.TxIn)+1:
+	switch stake.DetermineTxType(tx) {
+	case stake.TxTypeSStx:
 		return txTicket
-	case len(tx.TxIn) == 2 && len(tx.TxOut) >= 3 && isNullOutPoint(tx.TxIn[0].PreviousOutPoint):
-		if _, _, err := txscript.ParseVoteBlockRefScript(first); err == nil {
-			return txVote
-		}
-	case len(first) > 0 && first[0] == opSSRtx:
+	case stake.TxTypeSSGen:
+		return txVote
+	case stake.TxTypeSSRtx:
 		return txRevocation
-	case isNullOutPoint(tx.TxIn[0].PreviousOutPoint):
+	}
+	if len(tx.TxIn) > 0 && isNullOutPoint(tx.TxIn[0].PreviousOutPoint) {
 		return txCoinbase
 	}
 	return txRegular

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"math/big"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
@@ -62,25 +62,13 @@ func (s *spendableTicket) ticketInput() *wire.TxIn {
 }
 
 // stakeRewards splits total among the commitments in proportion to their
-// amounts, with the network's 64.32 fixed-point rule:
-// floor(((amount * total) << 32) / sum) >> 32 per contributor.
+// amounts (the network's rule, stake.CalculateRewards).
 func stakeRewards(cs []txscript.Commitment, total int64) []int64 {
-	sum := new(big.Int)
-	for _, c := range cs {
-		sum.Add(sum, big.NewInt(c.Amount))
-	}
-	out := make([]int64, len(cs))
-	if sum.Sign() == 0 {
-		return out
-	}
+	amounts := make([]int64, len(cs))
 	for i, c := range cs {
-		v := new(big.Int).Mul(big.NewInt(c.Amount), big.NewInt(total))
-		v.Lsh(v, 32)
-		v.Quo(v, sum)
-		v.Rsh(v, 32)
-		out[i] = v.Int64()
+		amounts[i] = c.Amount
 	}
-	return out
+	return stake.CalculateRewards(amounts, total, 0)
 }
 
 // addPayouts adds one stake-tagged output per commitment.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/stakepool"
+	"github.com/eacred/dcrstakepool/eacred/subsidy"
 	"github.com/eacred/dcrstakepool/simnet/internal/daemon"
 )
 
@@ -70,9 +72,10 @@ type Wallet struct {
 	cfg  Config
 	log  *slog.Logger
 	keys *keyStore
-	// coldAddrs is the set of fee addresses (hash160 of P2PKH) derived from
-	// the cold extended key in stake-pool mode; nil otherwise.
-	coldAddrs map[[20]byte]struct{}
+	// coldAddrs is the set of fee addresses derived from the cold extended
+	// key in stake-pool mode; nil otherwise.
+	coldAddrs *stakepool.FeeAddressSet
+	subsidy   *subsidy.Cache
 
 	node node
 
@@ -129,6 +132,7 @@ func Open(cfg Config, n node) (*Wallet, error) {
 		scripts:    make(map[[20]byte][]byte),
 		rescanFrom: -1,
 		wake:       make(chan struct{}, 1),
+		subsidy:    subsidy.NewCache(cfg.Params),
 	}
 	if cfg.ColdExtKey != "" {
 		w.coldAddrs, err = deriveColdAddresses(cfg.ColdExtKey, cfg.ColdCount, cfg.Params)
