@@ -90,7 +90,6 @@ type Config struct {
 type Client struct {
 	cfg    Config
 	url    string
-	dialer *websocket.Dialer
 	header http.Header
 	log    slog.Logger
 
@@ -169,25 +168,14 @@ func newClient(cfg Config) (*Client, error) {
 		log = slog.Disabled
 	}
 	scheme := "wss"
-	dialer := &websocket.Dialer{HandshakeTimeout: cfg.DialTimeout, Proxy: nil}
 	if cfg.DisableTLS {
 		scheme = "ws"
-	} else {
-		pem := cfg.Certificates
-		if len(pem) == 0 {
-			if cfg.CertFile == "" {
-				return nil, errors.New("rpcclient: TLS needs Certificates or CertFile (the daemon's rpc.cert)")
-			}
-			var err error
-			if pem, err = os.ReadFile(cfg.CertFile); err != nil {
-				return nil, fmt.Errorf("rpcclient: read certificate: %w", err)
-			}
+	} else if len(cfg.Certificates) > 0 {
+		if _, err := certPool(cfg.Certificates); err != nil {
+			return nil, err
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, errors.New("rpcclient: no PEM certificate found in the daemon's rpc.cert")
-		}
-		dialer.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	} else if cfg.CertFile == "" {
+		return nil, errors.New("rpcclient: TLS needs Certificates or CertFile (the daemon's rpc.cert)")
 	}
 	u := url.URL{Scheme: scheme, Host: cfg.Host, Path: "/" + cfg.Endpoint}
 	header := http.Header{}
@@ -197,11 +185,43 @@ func newClient(cfg Config) (*Client, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Client{
-		cfg: cfg, url: u.String(), dialer: dialer, header: header, log: log,
+		cfg: cfg, url: u.String(), header: header, log: log,
 		watches: map[chan State]struct{}{}, ctx: ctx, cancel: cancel,
 	}
 	c.ntfns = newDispatcher(c, cfg.Handlers)
 	return c, nil
+}
+
+// dialer returns the websocket dialer for one attempt. A CertFile is read
+// at every attempt: it may not exist yet when the client starts before the
+// daemon (which writes it at first start), and a daemon whose certificate
+// was regenerated is trusted again after a reconnect.
+func (c *Client) dialer() (*websocket.Dialer, error) {
+	d := &websocket.Dialer{HandshakeTimeout: c.cfg.DialTimeout}
+	if c.cfg.DisableTLS {
+		return d, nil
+	}
+	pem := c.cfg.Certificates
+	if len(pem) == 0 {
+		var err error
+		if pem, err = os.ReadFile(c.cfg.CertFile); err != nil {
+			return nil, fmt.Errorf("rpcclient: read the daemon's certificate: %w", err)
+		}
+	}
+	pool, err := certPool(pem)
+	if err != nil {
+		return nil, err
+	}
+	d.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return d, nil
+}
+
+func certPool(pem []byte) (*x509.CertPool, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, errors.New("rpcclient: no PEM certificate found in the daemon's rpc.cert")
+	}
+	return pool, nil
 }
 
 // Host returns the daemon address the client connects to.
@@ -282,7 +302,11 @@ func (c *Client) sleep(d time.Duration) bool {
 func (c *Client) connect(ctx context.Context) (*conn, error) {
 	dctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
 	defer cancel()
-	ws, resp, err := c.dialer.DialContext(dctx, c.url, c.header)
+	dialer, err := c.dialer()
+	if err != nil {
+		return nil, err
+	}
+	ws, resp, err := dialer.DialContext(dctx, c.url, c.header)
 	if err != nil {
 		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
 			return nil, fmt.Errorf("%w (%s)", ErrUnauthorized, c.cfg.Host)

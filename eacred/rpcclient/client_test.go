@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -210,9 +212,34 @@ func TestAuthAndCertificate(t *testing.T) {
 		t.Fatal("garbage certificate accepted")
 	}
 	cfg = d.config()
-	cfg.Certificates, cfg.CertFile = nil, "/nonexistent/rpc.cert"
+	cfg.Certificates, cfg.CertFile = nil, ""
 	if _, err := New(cfg); err == nil {
-		t.Fatal("missing cert file accepted")
+		t.Fatal("TLS without any certificate accepted")
+	}
+}
+
+// TestCertFileAppearsLater: the daemon writes rpc.cert at its first start;
+// a client started before that keeps retrying and connects once the file
+// exists. Dial fails at once on a missing file.
+func TestCertFileAppearsLater(t *testing.T) {
+	d := newFakeDaemon(t)
+	certFile := filepath.Join(t.TempDir(), "rpc.cert")
+	cfg := d.config()
+	cfg.Certificates, cfg.CertFile = nil, certFile
+	if _, err := Dial(testCtx(t), cfg); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Dial with missing cert file: %v", err)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	waitState(t, c, StateDisconnected)
+	if err := os.WriteFile(certFile, d.certPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitConnected(testCtx(t)); err != nil {
+		t.Fatal(err)
 	}
 }
 

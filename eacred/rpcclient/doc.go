@@ -5,8 +5,9 @@
 //
 // Both daemons serve JSON-RPC over HTTPS with a self-signed certificate
 // (rpc.cert in their data directory, which is its own CA). The client
-// trusts exactly that certificate (Config.CertFile or Config.Certificates),
-// opens a websocket on wss://host/ws and authenticates with HTTP basic auth
+// trusts exactly that certificate (Config.Certificates, or Config.CertFile,
+// which is read again at every connection attempt so a client may start
+// before the daemon has written it), opens a websocket on wss://host/ws and authenticates with HTTP basic auth
 // on the upgrade request: wrong credentials are refused with 401 before the
 // upgrade. Each text frame carries one JSON message (package rpcjson
 // describes the envelope).
