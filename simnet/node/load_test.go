@@ -109,6 +109,14 @@ func newLoadDriver(tb testing.TB, poolSize int) *loadDriver {
 	}
 	d.sendAll(fund)
 	d.generate(1)
+	for {
+		var pool []string
+		d.p.must(&pool, "getrawmempool")
+		if len(pool) == 0 {
+			break
+		}
+		d.generate(1) // funding larger than one block
+	}
 	// Fill the pool.
 	for len(d.tickets) < poolSize {
 		n := poolSize - len(d.tickets)

@@ -16,6 +16,25 @@ const (
 	powLimitBits = 0x207fffff
 )
 
+// maxBlockSize bounds a built block (simnet's maximum block size); what
+// does not fit waits for the next block. blockOverhead covers the header,
+// the coinbase and the transaction counts.
+const (
+	maxBlockSize  = 1000000
+	blockOverhead = 1000
+)
+
+// parentsIncluded reports whether every mempool transaction e spends from
+// is already selected for the block.
+func (n *Node) parentsIncluded(e *mempoolTx, included map[chainhash.Hash]bool) bool {
+	for _, k := range spentKeys(e.tx, e.kind) {
+		if _, inPool := n.pool.txs[k.hash]; inPool && !included[k.hash] {
+			return false
+		}
+	}
+	return true
+}
+
 // errNoMiningAddr is ecrd's answer to generate without --miningaddr.
 var errNoMiningAddr = fmt.Errorf("no payment addresses specified via --miningaddr")
 
@@ -45,26 +64,43 @@ func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 	next := tip.height + 1
 	var votes, tickets, revs, regular []*mempoolTx
 	var fees int64
+	// Select in acceptance order (parents before children), within the
+	// block size limit, never including a child without its mempool
+	// parents.
+	size := blockOverhead
+	included := make(map[chainhash.Hash]bool)
 	for _, e := range n.pool.ordered() {
+		txSize := e.tx.SerializeSize()
+		if size+txSize > maxBlockSize {
+			continue
+		}
+		if !n.parentsIncluded(e, included) {
+			continue
+		}
 		switch e.kind {
 		case kindVote:
-			if e.vote.block == tip.hash && len(votes) < int(n.params.TicketsPerBlock) {
-				votes = append(votes, e)
+			if e.vote.block != tip.hash || len(votes) >= int(n.params.TicketsPerBlock) {
+				continue
 			}
+			votes = append(votes, e)
 		case kindRevocation:
-			if len(revs) < 255 {
-				revs = append(revs, e)
-				fees += e.fee
+			if len(revs) >= 255 {
+				continue
 			}
+			revs = append(revs, e)
 		case kindTicket:
-			if e.price >= c.sbits && len(tickets) < int(n.params.MaxFreshStakePerBlock) {
-				tickets = append(tickets, e)
-				fees += e.fee
+			if e.price < c.sbits || len(tickets) >= int(n.params.MaxFreshStakePerBlock) {
+				continue
 			}
+			tickets = append(tickets, e)
 		case kindRegular:
 			regular = append(regular, e)
-			fees += e.fee
+		default:
+			continue
 		}
+		fees += e.fee
+		size += txSize
+		included[e.hash] = true
 	}
 	approve := 0
 	for _, v := range votes {

@@ -32,19 +32,19 @@ func openBlockStore(path string) (*blockStore, []*wire.MsgBlock, error) {
 	for {
 		var lenBuf [4]byte
 		if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
-			break
+			break // end of file, or a torn length prefix
 		}
 		n := binary.LittleEndian.Uint32(lenBuf[:])
-		if n > wire.MaxBlockPayload {
-			break
-		}
-		buf := make([]byte, n)
+		buf := make([]byte, min(n, wire.MaxBlockPayload+1))
 		if _, err := io.ReadFull(r, buf); err != nil {
-			break
+			break // torn last record
 		}
 		b, err := wire.NewBlockFromBytes(buf)
 		if err != nil {
-			break
+			// A complete record that does not decode is corruption, not a
+			// torn write: refuse to start rather than drop blocks.
+			f.Close()
+			return nil, nil, fmt.Errorf("block store %s: record %d at offset %d: %w", path, len(blocks), good, err)
 		}
 		blocks = append(blocks, b)
 		good += 4 + int64(n)

@@ -146,6 +146,25 @@ func TestBlockStoreTornTail(t *testing.T) {
 	}
 }
 
+func TestBlockStoreCorruptRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "blocks.dat")
+	g := genesisBlock(time.Unix(1700000000, 0)).Bytes()
+	var data []byte
+	data = append(data, 10, 0, 0, 0)
+	data = append(data, make([]byte, 10)...) // complete but undecodable
+	data = append(data, byte(len(g)), byte(len(g)>>8), 0, 0)
+	data = append(data, g...)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := openBlockStore(path); err == nil {
+		t.Fatal("corrupt record accepted")
+	}
+	if st, _ := os.Stat(path); st.Size() != int64(len(data)) {
+		t.Fatal("corrupt store was truncated")
+	}
+}
+
 func TestStakeFormRejections(t *testing.T) {
 	k := newTestKey("k")
 	good := buildTicket(t, coin{op: wire.OutPoint{Hash: hashN(1)}, value: 1e8, script: k.p2pkh(), key: k}, voting{key: k}, 20000, 1000)
