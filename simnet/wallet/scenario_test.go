@@ -305,6 +305,30 @@ func TestStakePoolScenario(t *testing.T) {
 		t.Fatalf("user balance %+v: want the vote's immature payout", bal)
 	}
 
+	// A voting wallet set up late finds the user's tickets by rescanning
+	// when the script is imported.
+	v3 := startProc(t, "wallet", filepath.Join(root, "voting3"), poolArgs...)
+	waitSynced(t, node, v3)
+	v3.must("accountsyncaddressindex", nil, "default", 0, userID)
+	v3.must("importscript", nil, scripts[0].RedeemScript, true, 0)
+	want := userInfo(t, v1, ticketAddr)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := userInfo(t, v3, ticketAddr)
+		same := true
+		for _, h := range good {
+			same = same && got[h] == want[h]
+		}
+		if same && got[low[0]].Status == "invalid" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after rescan: %+v, want %+v", got, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	wallets = append(wallets, v3)
+
 	// A killed voting wallet restarts with its state and catches up; so
 	// does everything after a node restart.
 	before := userInfo(t, v2, ticketAddr)

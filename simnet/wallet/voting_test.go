@@ -1,0 +1,82 @@
+package wallet_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+)
+
+// TestAutoVotingAndSend runs a solo staker: a wallet started with
+// --enablevoting votes its own winning tickets, and coins move between
+// wallets with sendtoaddress. A wallet keeps its keys across a restart.
+func TestAutoVotingAndSend(t *testing.T) {
+	root := t.TempDir()
+	miningAddr := addrAt(t, accountXpub(t, userSeed), 0)
+	node := startProc(t, "node", filepath.Join(root, "node"),
+		append(append([]string{"--miningaddr", miningAddr}, chainArgs...), nodeOnlyArgs...)...)
+	args := func(seed string, extra ...string) []string {
+		a := []string{"--rpcconnect", node.addr, "--cafile", filepath.Join(node.dir, "rpc.cert"), "--seed", seed}
+		return append(append(a, chainArgs...), extra...)
+	}
+	solo := startProc(t, "wallet", filepath.Join(root, "solo"), args(userSeed, "--enablevoting")...)
+	other := startProc(t, "wallet", filepath.Join(root, "other"), args(poolSeed)...)
+
+	var info rpcjson.WalletInfoResult
+	solo.must("walletinfo", &info)
+	if !info.Voting {
+		t.Fatal("walletinfo does not report --enablevoting")
+	}
+	generate(t, node, 30, solo, other)
+
+	// Send coins to the other wallet.
+	var dest, txid string
+	other.must("getnewaddress", &dest)
+	solo.must("sendtoaddress", &txid, dest, 12.5)
+	generate(t, node, 1, solo, other)
+	var bal rpcjson.GetBalanceResult
+	other.must("getbalance", &bal, "default", 1)
+	if bal.Balances[0].Spendable != 12.5 {
+		t.Fatalf("other wallet balance %+v, want 12.5 spendable", bal.Balances[0])
+	}
+	var tx rpcjson.GetTransactionResult
+	other.must("gettransaction", &tx, txid)
+	if tx.Confirmations != 1 || len(tx.Details) != 1 || tx.Details[0].Address != dest || tx.Amount != 12.5 {
+		t.Fatalf("gettransaction %+v", tx)
+	}
+
+	// Solo tickets: voting rights and reward to the wallet itself.
+	var tickets []string
+	solo.must("purchaseticket", &tickets, "default", 10, 1, "", 6)
+	if len(tickets) != 6 {
+		t.Fatalf("bought %d tickets", len(tickets))
+	}
+	generate(t, node, 1, solo, other)
+	var si rpcjson.GetStakeInfoResult
+	solo.must("getstakeinfo", &si)
+	if si.Immature != 6 {
+		t.Fatalf("getstakeinfo %+v, want 6 immature", si)
+	}
+
+	// The wallet votes by itself once its tickets are called.
+	for i := 0; i < 8 && si.Voted == 0; i++ {
+		generate(t, node, 1, solo)
+		solo.must("getstakeinfo", &si)
+	}
+	if si.Voted == 0 {
+		t.Fatalf("no ticket voted by itself: %+v", si)
+	}
+	if si.TotalSubsidy <= 0 {
+		t.Fatalf("getstakeinfo %+v: votes earned no subsidy", si)
+	}
+
+	// Restarting keeps the address cursor: the next address is new.
+	var before, after string
+	other.must("getnewaddress", &before)
+	other.stop()
+	other.restart()
+	other.must("getnewaddress", &after)
+	if after == before || after == dest {
+		t.Fatalf("address reissued after restart: %s", after)
+	}
+}
