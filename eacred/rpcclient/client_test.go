@@ -442,3 +442,21 @@ func selfSignedPEM(t *testing.T) []byte {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
+
+// TestHungDaemonDetected: a daemon that stops reading (a hung process or a
+// half-open TCP connection) answers no pings; the client declares the
+// connection lost after two ping intervals and fails the call in flight.
+func TestHungDaemonDetected(t *testing.T) {
+	d := newFakeDaemon(t)
+	c := dial(t, d, func(cfg *Config) { cfg.PingInterval = 20 * time.Millisecond })
+	errc := make(chan error, 1)
+	go func() { errc <- c.Call(context.Background(), "freeze", nil) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrConnectionLost) {
+			t.Fatalf("call to hung daemon: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("hung daemon not detected")
+	}
+}

@@ -35,6 +35,7 @@ type fakeDaemon struct {
 	calls    map[string]int    // method → count
 	requests []json.RawMessage // every raw request received
 	upgrades int
+	frozen   chan struct{} // closed at cleanup; "freeze" blocks on it
 }
 
 type fakeConn struct {
@@ -58,7 +59,7 @@ func newFakeDaemon(t testing.TB) *fakeDaemon {
 	t.Helper()
 	d := &fakeDaemon{t: t, user: "u", pass: "p",
 		handlers: map[string]func([]json.RawMessage) (any, error){},
-		conns:    map[*fakeConn]bool{}, calls: map[string]int{}}
+		conns:    map[*fakeConn]bool{}, calls: map[string]int{}, frozen: make(chan struct{})}
 	d.srv = httptest.NewUnstartedServer(http.HandlerFunc(d.serveHTTP))
 	d.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes cut short by tests
 	d.srv.StartTLS()
@@ -67,6 +68,7 @@ func newFakeDaemon(t testing.TB) *fakeDaemon {
 }
 
 func (d *fakeDaemon) close() {
+	close(d.frozen)
 	d.kill()
 	d.srv.Close()
 }
@@ -204,6 +206,12 @@ func (d *fakeDaemon) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
+			return
+		}
+		if strings.Contains(string(data), `"method":"freeze"`) {
+			// A hung daemon: stop reading (so pings go unanswered) until
+			// the test ends.
+			<-d.frozen
 			return
 		}
 		go d.serveRequest(fc, data)
