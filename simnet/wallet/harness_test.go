@@ -27,7 +27,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	simnetBin = filepath.Join(dir, "simnet")
-	out, err := exec.Command("go", "build", "-o", simnetBin, "github.com/eacred/dcrstakepool/simnet").CombinedOutput()
+	build := []string{"build", "-o", simnetBin}
+	if os.Getenv("SIMNET_RACE") != "" { // SIMNET_RACE=1 builds the daemons with the race detector
+		build = append(build, "-race")
+	}
+	out, err := exec.Command("go", append(build, "github.com/eacred/dcrstakepool/simnet")...).CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build simnet: %v\n%s", err, out)
 		os.Exit(1)
