@@ -165,3 +165,27 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodePayload fuzzes IDs and payloads behind a correct checksum.
+func FuzzDecodePayload(f *testing.F) {
+	for _, p := range chaincfg.All() {
+		f.Add(p.PubKeyAddrID[0], p.PubKeyAddrID[1], h("02"+"8f53838b7639563f27c94845549a41e5146bcd52e7fef0ea6da143a02b0fe2ed"))
+		f.Add(p.PubKeyHashAddrID[0], p.PubKeyHashAddrID[1], make([]byte, 20))
+		f.Add(p.ScriptHashAddrID[0], p.ScriptHashAddrID[1], make([]byte, 20))
+	}
+	f.Fuzz(func(t *testing.T, id0, id1 byte, payload []byte) {
+		s := base58.CheckEncode(payload, [2]byte{id0, id1})
+		for _, p := range chaincfg.All() {
+			a, err := Decode(s, p)
+			if err != nil {
+				if a != nil {
+					t.Fatal("address and error")
+				}
+				continue
+			}
+			if got := a.String(); got != s {
+				t.Fatalf("Decode(%q).String() = %q", s, got)
+			}
+		}
+	})
+}

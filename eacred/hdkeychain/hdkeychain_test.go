@@ -259,3 +259,34 @@ func ExampleAddressAt() {
 	fmt.Println(a)
 	// Output: SscWmiP9TMGZimomJiqQvnrkGe23h3C3sJb
 }
+
+// FuzzParseBody fuzzes the 78-byte body with a correct checksum, so that
+// the fuzzer reaches the version, key and point checks behind it.
+func FuzzParseBody(f *testing.F) {
+	for _, p := range chaincfg.All() {
+		m, err := NewMaster(bytes.Repeat([]byte{9}, 32), p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, k := range []*ExtendedKey{m, m.Neuter()} {
+			b, _ := base58.Decode(k.String())
+			f.Add(b[:78])
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c := base58.Checksum(body)
+		s := base58.Encode(append(append([]byte(nil), body...), c[:]...))
+		for _, p := range chaincfg.All() {
+			k, err := Parse(s, p)
+			if err != nil {
+				continue
+			}
+			if got := k.String(); got != s {
+				t.Fatalf("Parse(%q).String() = %q", s, got)
+			}
+			if _, err := k.Child(0); err != nil && k.Depth() < 255 && !errors.Is(err, ErrInvalidChild) {
+				t.Fatalf("Child(0) of parsed key: %v", err)
+			}
+		}
+	})
+}
