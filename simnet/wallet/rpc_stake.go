@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"sort"
+	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
@@ -190,6 +191,10 @@ func (w *Wallet) addTicket(_ context.Context, c *rpcserver.Call) (any, error) {
 	}
 	t := w.trackTicketLocked(tx, id, height, votable, false)
 	t.Added = true
+	if w.st.Txs[id] == nil {
+		// gettransaction must find every ticket gettickets lists.
+		w.st.Txs[id] = &txRecord{Hex: hex.EncodeToString(tx.Bytes()), Received: time.Now().Unix()}
+	}
 	if height == 0 && t.State == ticketUnmined {
 		// Added tickets are assumed mined; the node decides if they are live.
 		t.State = ticketMined
@@ -247,20 +252,20 @@ func (w *Wallet) revokeTickets(ctx context.Context, _ *rpcserver.Call) (any, err
 	return nil, nil
 }
 
-// revokeMissed revokes every votable ticket the node lists as missed
-// (which includes expired ones) and returns how many it sent.
+// revokeMissed revokes every votable ticket the node reports missed or
+// expired and returns how many revocations it sent.
 func (w *Wallet) revokeMissed(ctx context.Context) (int, error) {
 	ts := w.unspentTickets(true)
 	if len(ts) == 0 {
 		return 0, nil
 	}
-	missed, err := w.missedSet(ctx)
+	missed, expired, err := w.missedSets(ctx, minedHashes(ts))
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, t := range ts {
-		if !t.Votable || !missed[t.Hash] {
+		if !t.Votable || !missed[t.Hash] && !expired[t.Hash] {
 			continue
 		}
 		rev, err := w.buildRevocation(t.Hash)

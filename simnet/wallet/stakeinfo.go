@@ -21,7 +21,7 @@ func (w *Wallet) getStakeInfo(ctx context.Context, _ *rpcserver.Call) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	missed, err := w.missedSet(ctx)
+	missed, expired, err := w.missedSets(ctx, minedHashes(unspent))
 	if err != nil {
 		return nil, err
 	}
@@ -44,12 +44,11 @@ func (w *Wallet) getStakeInfo(ctx context.Context, _ *rpcserver.Call) (any, erro
 			case live[t.Hash]:
 				res.Live++
 				res.Unspent++
+			case expired[t.Hash]:
+				res.Expired++
+				res.UnspentExpired++
 			case missed[t.Hash]:
 				res.Missed++
-				if tip-t.Height >= maturity+expiry {
-					res.Expired++
-					res.UnspentExpired++
-				}
 			default:
 				res.Immature++
 				res.Unspent++

@@ -3,7 +3,6 @@ package wallet
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
@@ -189,22 +188,26 @@ func feeForSize(rate int64, size int) int64 {
 	return (rate*int64(size) + 999) / 1000
 }
 
-// missedSet asks the node for its missed tickets (expired tickets are
-// missed tickets too).
-func (w *Wallet) missedSet(ctx context.Context) (map[string]bool, error) {
-	raw, err := w.node.Call(ctx, "missedtickets", nil)
-	if err != nil {
-		return nil, err
+// missedSets asks the node which of the given tickets are missed and
+// which expired (both may be revoked).
+func (w *Wallet) missedSets(ctx context.Context, hashes []string) (missed, expired map[string]bool, err error) {
+	missed, expired = make(map[string]bool), make(map[string]bool)
+	if len(hashes) == 0 {
+		return missed, expired, nil
 	}
-	var res struct {
-		Tickets []string `json:"tickets"`
+	for _, q := range []struct {
+		method string
+		set    map[string]bool
+	}{{"existsmissedtickets", missed}, {"existsexpiredtickets", expired}} {
+		bits, err := w.node.Exists(ctx, q.method, hashes)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, h := range hashes {
+			if i < len(bits) && bits[i] {
+				q.set[h] = true
+			}
+		}
 	}
-	if err := jsonUnmarshal(raw, &res); err != nil {
-		return nil, errors.New("node sent a malformed missedtickets reply")
-	}
-	m := make(map[string]bool, len(res.Tickets))
-	for _, h := range res.Tickets {
-		m[h] = true
-	}
-	return m, nil
+	return missed, expired, nil
 }
