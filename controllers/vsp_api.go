@@ -75,14 +75,16 @@ type apiStats struct {
 type apiCommand struct {
 	method string
 	auth   bool
+	// errCtx prefixes error messages ("purchaseinfo error - ...").
+	errCtx string
 	run    func(v *VSP, r *http.Request, u *models.User) apiResponse
 }
 
 var apiCommands = map[string]apiCommand{
-	"getpurchaseinfo": {http.MethodGet, true, (*VSP).apiPurchaseInfo},
-	"stats":           {http.MethodGet, false, (*VSP).apiStats},
-	"address":         {http.MethodPost, true, (*VSP).apiAddress},
-	"voting":          {http.MethodPost, true, (*VSP).apiVoting},
+	"getpurchaseinfo": {http.MethodGet, true, "purchaseinfo error", (*VSP).apiPurchaseInfo},
+	"stats":           {http.MethodGet, false, "stats error", (*VSP).apiStats},
+	"address":         {http.MethodPost, true, "address error", (*VSP).apiAddress},
+	"voting":          {http.MethodPost, true, "voting error", (*VSP).apiVoting},
 }
 
 func (v *VSP) installAPI(api *web.Mux) {
@@ -111,7 +113,7 @@ func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != cmd.method && !(cmd.method == http.MethodGet && r.Method == http.MethodHead) {
 		w.Header().Set("Allow", cmd.method)
-		writeAPI(w, http.StatusMethodNotAllowed, apiFail(apiUnimplemented, name,
+		writeAPI(w, http.StatusMethodNotAllowed, apiFail(apiUnimplemented, cmd.errCtx,
 			"method "+r.Method+" not allowed, use "+cmd.method))
 		return
 	}
@@ -119,8 +121,13 @@ func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
 	if cmd.auth {
 		var err error
 		if u, err = v.apiUser(r); err != nil {
+			if !errors.Is(err, errNoToken) && !errors.Is(err, errBadToken) && !errors.Is(err, errRevokedToken) {
+				v.Log.Errorf("api %s: %v", name, err)
+				writeAPI(w, http.StatusOK, apiFail(apiInternal, cmd.errCtx, "internal error"))
+				return
+			}
 			v.Log.Debugf("api %s from %s: %v", name, system.ClientIP(c), err)
-			writeAPI(w, http.StatusOK, apiFail(apiUnauthenticated, name, err.Error()))
+			writeAPI(w, http.StatusOK, apiFail(apiUnauthenticated, cmd.errCtx, err.Error()))
 			return
 		}
 	}
@@ -146,7 +153,7 @@ func (v *VSP) apiUser(r *http.Request) (*models.User, error) {
 		return nil, err
 	}
 	if !sameToken(tok, u.APIToken) {
-		return nil, errors.New("API token revoked: get the current one from the address page")
+		return nil, errRevokedToken
 	}
 	return u, nil
 }

@@ -27,6 +27,8 @@ type apiTokens struct {
 var (
 	errNoToken  = errors.New("no API token: send the header \"Authorization: Bearer <token>\"")
 	errBadToken = errors.New("invalid API token")
+	// errRevokedToken: correctly signed but no longer the user's token.
+	errRevokedToken = errors.New("API token revoked: get the current one from the address page")
 )
 
 // Issue returns a new token for userID.

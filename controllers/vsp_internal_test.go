@@ -1,0 +1,187 @@
+package controllers
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/system"
+)
+
+func testAgendaSet() []stakepooldclient.Agenda {
+	return []stakepooldclient.Agenda{
+		{ID: "a", Mask: 0x0006, Choices: []stakepooldclient.Choice{
+			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0002}, {ID: "yes", Bits: 0x0004}}},
+		{ID: "b", Mask: 0x0018, Choices: []stakepooldclient.Choice{
+			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0008}, {ID: "yes", Bits: 0x0010}}},
+	}
+}
+
+func TestValidateVoteBits(t *testing.T) {
+	ag := testAgendaSet()
+	tests := []struct {
+		bits    uint16
+		agendas []stakepooldclient.Agenda
+		want    string // "" = valid
+	}{
+		{0x0001, ag, ""},
+		{0x0001, nil, ""},
+		{0x0003, ag, ""},
+		{0x0005, ag, ""},
+		{0x0009, ag, ""},
+		{0x0011, ag, ""},
+		{0x0015, ag, ""},
+		{0x000b, ag, ""},
+		{0x0000, ag, "bit 0"},
+		{0x0004, ag, "bit 0"},
+		{0x0007, ag, "not a choice of agenda \"a\""},
+		{0x0019, ag, "not a choice of agenda \"b\""},
+		{0x0021, ag, "belong to no agenda"},
+		{0x8001, ag, "belong to no agenda"},
+		{0xffff, ag, "not a choice"},
+		{0x0003, nil, "belong to no agenda"},
+	}
+	for _, tc := range tests {
+		err := validateVoteBits(tc.bits, tc.agendas)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%#04x: unexpected error %v", tc.bits, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%#04x: error %v, want %q", tc.bits, err, tc.want)
+		}
+	}
+}
+
+func TestUserBits(t *testing.T) {
+	ag := stakepooldclient.Agendas{VoteVersion: 8, Agendas: testAgendaSet()}
+	tests := []struct {
+		bits, version int64
+		want          uint16
+	}{
+		{5, 8, 5},
+		{5, 7, 1},       // other vote version
+		{7, 8, 1},       // invalid now
+		{-1, 8, 1},      // corrupt
+		{70000, 8, 1},   // out of range
+		{0x11, 8, 0x11}, // b yes
+	}
+	for _, tc := range tests {
+		if got := userBits(tc.bits, tc.version, ag); got != tc.want {
+			t.Errorf("userBits(%d, v%d) = %d, want %d", tc.bits, tc.version, got, tc.want)
+		}
+	}
+	if choiceOf(0x0005, ag.Agendas[0]) != "yes" || choiceOf(0x0001, ag.Agendas[0]) != "" || choiceOf(0x0009, ag.Agendas[1]) != "no" {
+		t.Error("choiceOf")
+	}
+}
+
+func TestValidateUserAddress(t *testing.T) {
+	sim := chaincfg.SimNetParams()
+	tests := []struct {
+		in, want string
+	}{
+		{"", "Enter the pubkey address"},
+		{"   ", "Enter the pubkey address"},
+		{"0OIl", "not an address"},
+		{"Sk", "not an address"},
+		{strings.Repeat("1", 101), "too long"},
+		{"SkQmtgRFUqDLzuDc9AGDLDUP3ArXeN7vn3dTEsYSNCRHoxvnXeWPC", ""}, // may or may not decode: only no panic
+	}
+	for _, tc := range tests {
+		_, err := validateUserAddress(tc.in, sim)
+		if tc.want == "" {
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestXpubDeriverVectors(t *testing.T) {
+	// hdkeychain.json xpub_to_addresses (testnet3).
+	tp, err := NewXpubDeriver("tpubVpQL1h9UcY9c1BPZYfjYEtw5froRAvqZEo6sn5Tji6VkhcpfMaQ6id9Spf5iNvprRTcpdF5pj7m5Suyu1E8iC4xnb6MkjUnCJureTsmdXfG",
+		chaincfg.TestNet3Params())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"TskTcbmvjYxduojxjAnTGxLArnGo4EFnoi3", "Tsg1JdVFUw9GVmW9dGo4ZCf3FGWw1FUaqvk", "TsbVWuTSuERse1yFeZHznF8xAHyyuSS8HkY"}
+	for i, w := range want {
+		got, err := tp.Address(uint32(i))
+		if err != nil || got != w {
+			t.Errorf("index %d = %s %v, want %s", i, got, err, w)
+		}
+	}
+	// Beyond the original 10,000-user cap.
+	if _, err := tp.Address(250000); err != nil {
+		t.Errorf("index 250000: %v", err)
+	}
+	for _, bad := range []string{"", "tpub", "not base58 0OIl"} {
+		if _, err := NewXpubDeriver(bad, chaincfg.TestNet3Params()); err == nil {
+			t.Errorf("NewXpubDeriver(%q) succeeded", bad)
+		}
+	}
+	// A testnet key on simnet is refused.
+	if _, err := NewXpubDeriver("tpubVpQL1h9UcY9c1BPZYfjYEtw5froRAvqZEo6sn5Tji6VkhcpfMaQ6id9Spf5iNvprRTcpdF5pj7m5Suyu1E8iC4xnb6MkjUnCJureTsmdXfG",
+		chaincfg.SimNetParams()); err == nil {
+		t.Error("testnet xpub accepted on simnet")
+	}
+}
+
+func TestDonutChart(t *testing.T) {
+	svg := string(donutChart(`Votes <&>`, []chartPart{{"Voted", 3, "#00f"}, {"Missed", 1, "#f00"}, {"None", 0, "#0f0"}}))
+	for _, w := range []string{"<svg", "Votes &lt;&amp;&gt;", `stroke-dasharray="75.000 25.000"`,
+		`stroke-dasharray="25.000 75.000"`, "Voted: 3 (75.0%)", "None: 0 (0.0%)"} {
+		if !strings.Contains(svg, w) {
+			t.Errorf("missing %q in %s", w, svg)
+		}
+	}
+	if strings.Contains(string(donutChart("x", nil)), "dasharray") {
+		t.Error("empty chart has slices")
+	}
+}
+
+func TestBuildTicketGroups(t *testing.T) {
+	ut := stakepooldclient.UserTickets{Tickets: []stakepooldclient.UserTicket{
+		{Hash: "v1", Status: stakepooldclient.StatusVoted, SpentByHeight: 5},
+		{Hash: "v2", Status: stakepooldclient.StatusVoted, SpentByHeight: 9},
+		{Hash: "r1", Status: stakepooldclient.StatusRevoked, SpentByHeight: 3},
+		{Hash: "l1", Status: stakepooldclient.StatusLive, TicketHeight: 1},
+	}}
+	gs, inv := buildTicketGroups(ut, 1, "")
+	byName := map[string]ticketGroup{}
+	for _, g := range gs {
+		byName[g.Name] = g
+	}
+	if g := byName["voted"]; g.Count != 2 || len(g.Rows) != 1 || g.Rows[0].Hash != "v2" || g.Hidden != 1 {
+		t.Errorf("voted %+v", g)
+	}
+	if g := byName["missed"]; g.Count != 1 || g.Rows[0].Height != 3 {
+		t.Errorf("missed (revoked) %+v", g)
+	}
+	if len(inv) != 0 || len(gs) != 5 {
+		t.Errorf("groups %d invalid %d", len(gs), len(inv))
+	}
+}
+
+func TestBackendErrorKinds(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		status int
+	}{
+		{stakepooldclient.ErrRejected, 400},
+		{stakepooldclient.ErrHalted, 503},
+		{stakepooldclient.ErrInconsistent, 503},
+		{stakepooldclient.ErrUnavailable, 503},
+		{stakepooldclient.ErrNotMine, 503},
+		{errors.New("other"), 500},
+	} {
+		if got := kindStatus(backendError(tc.err)); got != tc.status {
+			t.Errorf("%v -> %d, want %d", tc.err, got, tc.status)
+		}
+	}
+}
+
+func kindStatus(err error) int { return system.KindOf(err).Status() }
