@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	flags "github.com/jessevdk/go-flags"
 )
 
@@ -55,7 +56,7 @@ func realMain(args []string) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := newServer(ctx, cfg, logs)
+	s, err := newServer(ctx, cfg, logs, stakepooldclient.Dial)
 	if err != nil {
 		log.Criticalf("start-up failed: %v", err)
 		return 1

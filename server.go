@@ -42,8 +42,9 @@ var templateFuncs = template.FuncMap{
 }
 
 // newServer connects to the database, loads templates and builds the
-// handler. VSP features are wired by vspFeatures (wiring_vsp.go).
-func newServer(ctx context.Context, cfg *config, logs *logging) (*server, error) {
+// handler. VSP features are wired by vspFeatures (wiring_vsp.go); dial
+// connects to each stakepoold.
+func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (*server, error) {
 	log := logs.Logger(subMain)
 	s := &server{cfg: cfg, logs: logs}
 	ok := false
@@ -121,7 +122,7 @@ func newServer(ctx context.Context, cfg *config, logs *logging) (*server, error)
 		return nil, err
 	}
 
-	features, closeFeatures, err := vspFeatures(ctx, cfg, s.app, s.store, logs)
+	features, closeFeatures, err := vspFeatures(ctx, cfg, s.app, s.store, logs, dial)
 	if err != nil {
 		return nil, err
 	}

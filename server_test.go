@@ -12,6 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/views"
 )
 
@@ -46,7 +50,8 @@ func TestServerLifecycle(t *testing.T) {
 	if err := os.CopyFS(tpl, views.FS); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := loadConfig(minimalArgs("--dbpath="+filepath.Join(dir, "db.sqlite"), "--templatepath="+tpl,
+	cold, vote := testXpubs(t)
+	cfg, err := loadConfig(simnetArgs(cold, vote, "--dbpath="+filepath.Join(dir, "db.sqlite"), "--templatepath="+tpl,
 		"--publicpath="+filepath.Join(dir, "nopublic"), "--designation=Lifecycle", "--logdir="+filepath.Join(dir, "logs")))
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +63,13 @@ func TestServerLifecycle(t *testing.T) {
 	defer logs.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := newServer(ctx, cfg, logs)
+	var fakes []*fakebackend.Backend
+	dial := func(dc stakepooldclient.DialConfig) (stakepooldclient.Backend, error) {
+		f := fakebackend.New(dc.Host, "same seed", cold)
+		fakes = append(fakes, f)
+		return f, nil
+	}
+	s, err := newServer(ctx, cfg, logs, dial)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,14 +86,24 @@ func TestServerLifecycle(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "Lifecycle") {
 		t.Fatalf("home: %d\n%s", code, body)
 	}
+	if len(fakes) != 2 || fakes[0].Calls["PoolConfig"] == 0 {
+		t.Errorf("VSP start-up did not talk to both backends: %d fakes", len(fakes))
+	}
+	// VSP routes are wired: stats and the monitoring endpoint answer.
+	if code, body := get(t, base+"/status"); code != 200 {
+		t.Errorf("/status: %d %s", code, body)
+	}
+	if code, _ := get(t, base+"/stats"); code != 200 {
+		t.Errorf("/stats: %d", code)
+	}
 	if code, _ := get(t, base+"/assets/css/style.css"); code != 200 {
 		t.Errorf("embedded stylesheet: %d", code)
 	}
 
 	// SIGUSR1 reloads templates from disk.
-	home := filepath.Join(tpl, "home.html")
-	b, _ := os.ReadFile(home)
-	os.WriteFile(home, []byte(strings.Replace(string(b), `<section class="hero">`, `<section class="hero"><p>SIGNAL-RELOADED</p>`, 1)), 0o644)
+	layout := filepath.Join(tpl, "layout.html")
+	b, _ := os.ReadFile(layout)
+	os.WriteFile(layout, []byte(strings.Replace(string(b), `<footer class="site">`, `<p>SIGNAL-RELOADED</p><footer class="site">`, 1)), 0o644)
 	syscall.Kill(os.Getpid(), syscall.SIGUSR1)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -112,6 +133,28 @@ func TestServerLifecycle(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(cfg.LogDir, "dcrstakepool.log")); err != nil {
 		t.Errorf("log file: %v", err)
 	}
+}
+
+// testXpubs returns two simnet account xpubs.
+func testXpubs(t *testing.T) (cold, vote string) {
+	p := chaincfg.SimNetParams()
+	for i, seed := range []string{"cold wallet seed 0123456789abcdef", "voting wallet seed 0123456789abcde"} {
+		k, err := hdkeychain.NewMaster([]byte(seed), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			cold = k.Neuter().String()
+		} else {
+			vote = k.Neuter().String()
+		}
+	}
+	return cold, vote
+}
+
+func simnetArgs(cold, vote string, extra ...string) []string {
+	return append([]string{"--simnet", "--coldwalletextpub=" + cold, "--votingwalletextpub=" + vote,
+		"--stakepooldhosts=127.0.0.1:1,127.0.0.1:2", "--stakepooldcerts=/a.cert,/b.cert", secrets[0], secrets[1]}, extra...)
 }
 
 func TestRealMainExitCodes(t *testing.T) {
