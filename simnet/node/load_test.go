@@ -269,6 +269,8 @@ func (d *loadDriver) measure(b *testing.B, timed bool) {
 		hdr := d.follow()
 		if hdr != nil && hdr.Voters == loadVotes && hdr.FreshStake == loadNewTickets {
 			full++
+		} else if hdr != nil {
+			b.Logf("block %d not full: %d votes, %d tickets", hdr.Height, hdr.Voters, hdr.FreshStake)
 		}
 	}
 	elapsed := time.Since(start)
