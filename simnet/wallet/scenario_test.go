@@ -339,7 +339,7 @@ func TestStakePoolScenario(t *testing.T) {
 	if after := userInfo(t, v2, ticketAddr); len(after) != len(before) || after[voted] != before[voted] {
 		t.Fatalf("after restart: %+v, before %+v", after, before)
 	}
-	node.stop()
+	node.kill()
 	node.restart()
 	generate(t, node, 1, wallets...)
 	for _, w := range wallets {

@@ -45,6 +45,23 @@ func TestAutoVotingAndSend(t *testing.T) {
 		t.Fatalf("gettransaction %+v", tx)
 	}
 
+	// addtransaction records a transaction of a block in the history.
+	var bh string
+	node.must("getbestblockhash", &bh)
+	var blk struct {
+		Tx []string `json:"tx"`
+	}
+	node.must("getblock", &blk, bh, true)
+	var cbHex string
+	node.must("getrawtransaction", &cbHex, blk.Tx[0], 0)
+	other.wantCode(-5, "gettransaction", blk.Tx[0]) // not the wallet's
+	other.must("addtransaction", nil, bh, cbHex)
+	var cb rpcjson.GetTransactionResult
+	other.must("gettransaction", &cb, blk.Tx[0])
+	if cb.Hex != cbHex || cb.BlockHash != bh {
+		t.Fatalf("added transaction: %+v", cb)
+	}
+
 	// Solo tickets: voting rights and reward to the wallet itself.
 	var tickets []string
 	solo.must("purchaseticket", &tickets, "default", 10, 1, "", 6)
