@@ -41,7 +41,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	simnetBin = filepath.Join(dir, "simnet")
-	build := exec.Command("go", "build", "-o", simnetBin, "github.com/eacred/dcrstakepool/simnet")
+	args := []string{"build", "-o", simnetBin}
+	if os.Getenv("SIMNET_TEST_RACE") != "" {
+		args = append(args, "-race") // a race makes the node exit 66, failing stop()
+	}
+	build := exec.Command("go", append(args, "github.com/eacred/dcrstakepool/simnet")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building simnet:", err)
