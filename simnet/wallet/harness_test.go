@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,7 +58,13 @@ var listenRE = regexp.MustCompile(`msg="RPC server listening".* addr=(\S+)`)
 // and waits until its RPC server listens.
 func startProc(t *testing.T, role, dir string, args ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, role: role, dir: dir, args: args}
+	return startProcAt(t, role, dir, "", args...)
+}
+
+// startProcAt is startProc listening on addr ("" = a free port).
+func startProcAt(t *testing.T, role, dir, addr string, args ...string) *proc {
+	t.Helper()
+	p := &proc{t: t, role: role, dir: dir, args: args, addr: addr}
 	p.start()
 	t.Cleanup(p.kill)
 	return p
@@ -116,6 +123,18 @@ func findListen(path string, offset int64) string {
 		}
 	}
 	return ""
+}
+
+// freeAddr returns a loopback address with a port that was free a moment
+// ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // kill stops the process abruptly (SIGKILL), as a crash would.

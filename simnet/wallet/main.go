@@ -203,7 +203,7 @@ func Main(ctx context.Context, args []string) error {
 		nodePass = f.Pass
 	}
 	var wp atomic.Pointer[Wallet] // set once the wallet is open
-	n := dialNode(ctx, rpcclient.Config{Host: f.rpcConnect, User: nodeUser, Pass: nodePass, CertFile: f.caFile,
+	n, err := dialNode(rpcclient.Config{Host: f.rpcConnect, User: nodeUser, Pass: nodePass, CertFile: f.caFile,
 		DisableTLS: f.noClientTLS, MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second,
 		CallTimeout: 30 * time.Second,
 		Handlers: rpcclient.NotificationHandlers{
@@ -223,7 +223,11 @@ func Main(ctx context.Context, args []string) error {
 				}
 				w.WinningTickets(ctx, block.String(), height, hs)
 			},
-		}}, log)
+		}})
+	if err != nil {
+		log.Error("bad node connection settings", "err", err)
+		return err
+	}
 	defer n.Close()
 	w, err := Open(cfg, n)
 	if err != nil {
@@ -259,11 +263,6 @@ func Main(ctx context.Context, args []string) error {
 // ticket) notifications once it is reachable; the client repeats the
 // subscriptions after every reconnect.
 func (w *Wallet) subscribe(ctx context.Context, n *rpcNode) {
-	select {
-	case <-ctx.Done():
-		return
-	case <-n.ready:
-	}
 	for ctx.Err() == nil {
 		if err := n.c.WaitConnected(ctx); err != nil {
 			return

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
-	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
@@ -16,55 +14,22 @@ import (
 )
 
 // rpcNode is the node connection: a websocket JSON-RPC client that
-// reconnects by itself and re-subscribes to block notifications.
+// reconnects by itself and repeats its subscriptions after a reconnect.
+// The node's certificate may not exist yet when the wallet starts (a
+// harness may start the wallet first to learn its mining address): the
+// client reads it at every dial attempt. Until the node is reachable,
+// calls fail with -9 and the wallet's sync loop retries.
 type rpcNode struct {
-	ready chan struct{} // closed once c is set
-	c     *rpcclient.Client
-	log   *slog.Logger
+	c *rpcclient.Client
 }
 
-// dialNode starts the connection to the node in the background. The
-// node's certificate may not exist yet (a harness may start the wallet
-// first to learn its mining address): the client is created as soon as
-// the file appears. Until then, and while the node is unreachable, calls
-// fail with -9 and the wallet's sync loop retries.
-func dialNode(ctx context.Context, cfg rpcclient.Config, log *slog.Logger) *rpcNode {
-	n := &rpcNode{ready: make(chan struct{}), log: log}
-	go func() {
-		warned := false
-		for {
-			c, err := rpcclient.New(cfg)
-			if err == nil {
-				n.c = c
-				close(n.ready)
-				return
-			}
-			if !warned {
-				log.Warn("cannot connect to the node yet; retrying", "err", err)
-				warned = true
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(250 * time.Millisecond):
-			}
-		}
-	}()
-	return n
-}
-
-// client returns the client, or nil if it does not exist yet.
-func (n *rpcNode) client() *rpcclient.Client {
-	select {
-	case <-n.ready:
-		return n.c
-	default:
-		return nil
+func dialNode(cfg rpcclient.Config) (*rpcNode, error) {
+	c, err := rpcclient.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("node connection: %w", err)
 	}
+	return &rpcNode{c: c}, nil
 }
-
-// errNoClient is returned while the node client cannot be created.
-var errNoClient = errors.New("the node's certificate is not readable yet")
 
 // nodeErr turns a client error into what the wallet answers: the node's
 // own error object when it sent one, -9 when it cannot be reached.
@@ -80,11 +45,7 @@ func nodeErr(err error) error {
 }
 
 func (n *rpcNode) call(ctx context.Context, method string, result any, params ...any) error {
-	c := n.client()
-	if c == nil {
-		return nodeErr(errNoClient)
-	}
-	if err := c.Call(ctx, method, result, params...); err != nil {
+	if err := n.c.Call(ctx, method, result, params...); err != nil {
 		return nodeErr(err)
 	}
 	return nil
@@ -137,25 +98,13 @@ func (n *rpcNode) Exists(ctx context.Context, method string, hashes []string) ([
 }
 
 func (n *rpcNode) Call(ctx context.Context, method string, params []json.RawMessage) (json.RawMessage, error) {
-	c := n.client()
-	if c == nil {
-		return nil, nodeErr(errNoClient)
-	}
-	res, err := c.RawCall(ctx, method, params)
+	res, err := n.c.RawCall(ctx, method, params)
 	if err != nil {
 		return nil, nodeErr(err)
 	}
 	return res, nil
 }
 
-func (n *rpcNode) Connected() bool {
-	c := n.client()
-	return c != nil && c.State() == rpcclient.StateConnected
-}
+func (n *rpcNode) Connected() bool { return n.c.State() == rpcclient.StateConnected }
 
-// Close closes the client if it exists.
-func (n *rpcNode) Close() {
-	if c := n.client(); c != nil {
-		c.Close()
-	}
-}
+func (n *rpcNode) Close() { n.c.Close() }

@@ -12,14 +12,17 @@ import (
 // wallets with sendtoaddress. A wallet keeps its keys across a restart.
 func TestAutoVotingAndSend(t *testing.T) {
 	root := t.TempDir()
-	miningAddr := addrAt(t, accountXpub(t, userSeed), 0)
-	node := startProc(t, "node", filepath.Join(root, "node"),
-		append(append([]string{"--miningaddr", miningAddr}, chainArgs...), nodeOnlyArgs...)...)
+	// The solo wallet starts before the node exists (no certificate yet)
+	// and connects once the node is up.
+	nodeDir, nodeAddr := filepath.Join(root, "node"), freeAddr(t)
 	args := func(seed string, extra ...string) []string {
-		a := []string{"--rpcconnect", node.addr, "--cafile", filepath.Join(node.dir, "rpc.cert"), "--seed", seed}
+		a := []string{"--rpcconnect", nodeAddr, "--cafile", filepath.Join(nodeDir, "rpc.cert"), "--seed", seed}
 		return append(append(a, chainArgs...), extra...)
 	}
 	solo := startProc(t, "wallet", filepath.Join(root, "solo"), args(userSeed, "--enablevoting")...)
+	miningAddr := addrAt(t, accountXpub(t, userSeed), 0)
+	node := startProcAt(t, "node", nodeDir, nodeAddr,
+		append(append([]string{"--miningaddr", miningAddr}, chainArgs...), nodeOnlyArgs...)...)
 	other := startProc(t, "wallet", filepath.Join(root, "other"), args(poolSeed)...)
 
 	var info rpcjson.WalletInfoResult
