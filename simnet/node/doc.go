@@ -14,10 +14,12 @@
 // merkle root field holds the combined regular/stake root, as on simnet),
 // Bits is the simnet proof-of-work limit and the nonce a counter. The
 // genesis block is the simulator's own, so its hash is not the real simnet
-// genesis hash. Subsidy: BaseSubsidy reduced by 100/101 every
-// SubsidyReductionInterval; the miner gets 6/10 (times voters/5 from stake
-// validation height) plus all fees; each vote gets 3/50; the tax tenth is
-// not created. Unlike the real network a block needs no minimum number of
+// genesis hash. Subsidy (eacred/subsidy, split in force per
+// subsidy.VariantAt: DCP0012 on simnet): the miner gets the work share,
+// scaled by voters/5 from stake validation height and zero without a
+// majority of votes, plus all fees; each vote gets the per-vote stake
+// share; the treasury share is not created. Unlike the real network a block
+// needs no minimum number of
 // votes, so the chain keeps moving when nobody votes.
 //
 // # Transactions

@@ -14,7 +14,7 @@ func TestExpiryAndRevocation(t *testing.T) {
 	p := startNode(t, "", "--miningaddr", miner.addr(), "--ticketmaturity", "2", "--ticketexpiry", "5",
 		"--stakevalidationheight", "1000", "--coinbasematurity", "2")
 	p.generate(31) // next block is StakeEnabledHeight
-	ticket := buildTicket(t, coinbaseCoin(p.block(1), miner), voting{key: voter}, simParams.MinimumStakeDiff, 1e4)
+	ticket := buildTicket(t, coinbaseCoin(p.block(3), miner), voting{key: voter}, simParams.MinimumStakeDiff, 1e4)
 	th := ticket.TxHash().String()
 	if _, err := p.send(ticket); err != nil {
 		t.Fatal(err)

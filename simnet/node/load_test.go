@@ -71,7 +71,7 @@ func newLoadDriver(tb testing.TB, poolSize int) *loadDriver {
 	key := newTestKey("load")
 	nFund := (poolSize + loadNewTickets*loadMaxBlocks + loadFanOut - 1) / loadFanOut
 	ticketBlocks := (poolSize + loadMaxFresh - 1) / loadMaxFresh
-	fundHeight := int64(16 + nFund)
+	fundHeight := int64(17 + nFund) // block 1 pays nothing
 	svh := fundHeight + 1 + int64(ticketBlocks) + 16 + 2
 	params := simParams.Copy()
 	params.StakeValidationHeight = svh
@@ -88,7 +88,7 @@ func newLoadDriver(tb testing.TB, poolSize int) *loadDriver {
 	d.generate(int(fundHeight))
 	// Funding: each mature coinbase fans out into loadFanOut coins.
 	var fund []*wire.MsgTx
-	for h := int64(1); h <= int64(nFund); h++ {
+	for h := int64(2); h <= int64(nFund)+1; h++ {
 		cb := coinbaseCoin(d.p.block(h), key)
 		tx := wire.NewMsgTx(wire.TxVersion)
 		tx.AddTxIn(wire.NewTxIn(&cb.op, cb.value, nil))
