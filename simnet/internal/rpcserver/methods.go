@@ -57,8 +57,9 @@ type Dialect struct {
 var NodeDialect = Dialect{Realm: "ecrd RPC", ParamErrorCode: ErrCodeInvalidParam,
 	ParamErrorPrefix: "Failed to parse request: ", TrailingNewline: true, Batches: true}
 
-// WalletDialect is the eacrwallet flavour.
-var WalletDialect = Dialect{Realm: "eacrwallet RPC", ParamErrorCode: ErrCodeInvalidParam,
+// WalletDialect is the eacrwallet flavour: parameters of a known method
+// that fail to parse (count or type) are -32600 Invalid request.
+var WalletDialect = Dialect{Realm: "eacrwallet RPC", ParamErrorCode: ErrCodeInvalidRequest,
 	ParamErrorPrefix: ""}
 
 // Params gives typed access to positional parameters. Each accessor records
@@ -140,11 +141,15 @@ func (p *Params) paramError(msg string) *Error {
 	return &Error{Code: rpcjson.ErrorCode(d.ParamErrorCode), Message: d.ParamErrorPrefix + msg}
 }
 
-// Fail records a handler-level parameter error (e.g. a value out of range)
-// with the dialect's code and prefix.
+// Fail records a handler-level parameter error (a value the handler
+// rejects, e.g. out of range): -8 with the dialect's prefix.
 func (p *Params) Fail(format string, args ...any) {
 	if p.err == nil {
-		p.err = p.paramError(fmt.Sprintf(format, args...))
+		prefix := ""
+		if p.dialect != nil {
+			prefix = p.dialect.ParamErrorPrefix
+		}
+		p.err = &Error{Code: ErrCodeInvalidParam, Message: prefix + fmt.Sprintf(format, args...)}
 	}
 }
 
