@@ -5,7 +5,7 @@
 // self-signed rpc.cert. Each argument that parses as JSON (numbers, true,
 // false, null, arrays, objects, quoted strings) is sent as that value; any
 // other argument is sent as a string. A string result is printed bare,
-// anything else as indented JSON; an RPC error is printed as "CODE: message"
+// anything else as indented JSON, a null result not at all; an RPC error is printed as "CODE: message"
 // on stderr with exit status 1.
 package ctl
 
@@ -75,7 +75,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	fmt.Fprintln(stdout, Format(result))
+	if out := Format(result); out != "" {
+		fmt.Fprintln(stdout, out)
+	}
 	return 0
 }
 
@@ -93,8 +95,12 @@ func ParseArgs(words []string) []json.RawMessage {
 	return out
 }
 
-// Format renders a result the way dcrctl does.
+// Format renders a result the way dcrctl does: nothing for null, a string
+// bare, anything else as indented JSON.
 func Format(result json.RawMessage) string {
+	if len(result) == 0 || string(result) == "null" {
+		return ""
+	}
 	var s string
 	if json.Unmarshal(result, &s) == nil {
 		return s

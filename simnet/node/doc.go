@@ -19,8 +19,8 @@
 // scaled by voters/5 from stake validation height and zero without a
 // majority of votes, plus all fees; each vote gets the per-vote stake
 // share; the treasury share is not created. Unlike the real network a block
-// needs no minimum number of
-// votes, so the chain keeps moving when nobody votes.
+// needs no minimum number of votes, so the chain keeps moving when nobody
+// votes.
 //
 // # Transactions
 //
