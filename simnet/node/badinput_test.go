@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,4 +103,26 @@ func TestBadInput(t *testing.T) {
 func TestGenerateWithoutMiningAddr(t *testing.T) {
 	p := startNode(t, "")
 	p.wantErr(-32603, "No payment addresses specified via --miningaddr", "generate", 1)
+}
+
+// TestCtlCommand runs `simnet ctl` against a node, as scripts do.
+func TestCtlCommand(t *testing.T) {
+	p := startNode(t, "", "--miningaddr", newTestKey("miner").addr())
+	run := func(args ...string) (string, string, error) {
+		base := []string{"ctl", "--rpcserver", p.addr, "--rpcuser", "u", "--rpcpass", "p", "--rpccert", filepath.Join(p.dir, "rpc.cert")}
+		cmd := exec.Command(simnetBin, append(base, args...)...)
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		return out.String(), errOut.String(), err
+	}
+	if out, _, err := run("generate", "2"); err != nil || strings.Count(out, "\"") != 4 {
+		t.Fatalf("generate: %q %v", out, err)
+	}
+	if out, _, err := run("getblockcount"); err != nil || out != "2\n" {
+		t.Fatalf("getblockcount: %q %v", out, err)
+	}
+	if _, errOut, err := run("getblockhash", "9"); err == nil || errOut != "-1: Block number out of range\n" {
+		t.Fatalf("error path: %q %v", errOut, err)
+	}
 }
