@@ -286,7 +286,7 @@ func (w *Wallet) subscribe(ctx context.Context, n *rpcNode) {
 // Register adds the wallet's methods to srv and passes every other method
 // through to the node, as eacrwallet does.
 func (w *Wallet) Register(srv *rpcserver.Server) {
-	for _, ms := range [][]rpcserver.Method{w.addrMethods(), w.stakeMethods(), w.txMethods(), w.infoMethods()} {
+	for _, ms := range [][]rpcserver.Method{w.addrMethods(), w.stakeMethods(), w.txMethods(), w.infoMethods(), w.voteChoiceMethods()} {
 		srv.Register(ms...)
 	}
 	srv.SetFallback(func(ctx context.Context, c *rpcserver.Call) (any, error) {

@@ -29,13 +29,16 @@ func (w *Wallet) stakeMethods() []rpcserver.Method {
 
 func (w *Wallet) walletInfo(ctx context.Context, _ *rpcserver.Call) (any, error) {
 	_, _, err := w.node.BestBlock(ctx)
+	w.mu.Lock()
+	bits := w.voteBitsLocked()
+	w.mu.Unlock()
 	return rpcjson.WalletInfoResult{
 		DaemonConnected:  err == nil,
 		Unlocked:         !w.isLocked(),
 		CoinType:         w.cfg.Params.SLIP0044CoinType,
 		TxFee:            toCoin(w.cfg.RelayFee),
 		TicketFee:        toCoin(w.cfg.RelayFee),
-		VoteBits:         w.cfg.VoteBits,
+		VoteBits:         bits,
 		VoteBitsExtended: hex.EncodeToString(w.voteBitsExt()),
 		VoteVersion:      w.cfg.VoteVersion,
 		Voting:           w.cfg.EnableVoting,

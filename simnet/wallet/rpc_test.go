@@ -94,7 +94,7 @@ func TestBadInput(t *testing.T) {
 		{"getnewaddress", []string{`"nosuch"`}, -11},
 		{"getnewaddress", []string{`"default"`, `"bogus"`}, -8},
 		{"getnewaddress", []string{`"imported"`}, -4},
-		{"getnewaddress", []string{`5`}, -8},
+		{"getnewaddress", []string{`5`}, -32600}, // params that do not parse: Invalid request
 		{"getmasterpubkey", []string{`"nosuch"`}, -11},
 		{"accountsyncaddressindex", []string{`"default"`, `2`, `0`}, -8},
 		{"accountsyncaddressindex", []string{`"default"`, `0`, `2147483648`}, -8},
@@ -111,9 +111,9 @@ func TestBadInput(t *testing.T) {
 		{"generatevote", []string{`"xx"`, `1`, `"` + hash + `"`, `1`, `"0c000000"`}, -22},
 		{"generatevote", []string{`"` + hash + `"`, `1`, `"` + hash + `"`, `1`, `"zz"`}, -22},
 		{"generatevote", []string{`"` + hash + `"`, `1`, `"` + hash + `"`, `1`, `"0c000000"`}, -4},
-		{"generatevote", []string{`"` + hash + `"`, `1`, `"` + hash + `"`, `70000`, `"0c000000"`}, -8},
+		{"generatevote", []string{`"` + hash + `"`, `1`, `"` + hash + `"`, `70000`, `"0c000000"`}, -32600},
 		{"gettransaction", []string{`"` + hash + `"`}, -5},
-		{"gettickets", nil, -8},
+		{"gettickets", nil, -32600},
 		{"getbalance", []string{`"nosuch"`}, -11},
 		{"sendtoaddress", []string{`"` + first + `"`, `-1`}, -8},
 		{"sendtoaddress", []string{`"` + mainnet + `"`, `1`}, -5},
@@ -227,5 +227,41 @@ func TestSeedMismatch(t *testing.T) {
 	other := bytes.Repeat([]byte{7}, 32)
 	if _, err := Open(Config{DataDir: dir, Seed: other, Params: chaincfg.SimNetParams()}, offlineNode{}); !errors.Is(err, ErrSeedMismatch) {
 		t.Fatalf("other seed: %v, want ErrSeedMismatch", err)
+	}
+}
+
+func TestVoteChoices(t *testing.T) {
+	_, o := startTestWallet(t, nil)
+	var vc rpcjson.GetVoteChoicesResult
+	res, err := call(t, o, "getvotechoices")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(res, &vc)
+	if vc.Version != 12 || len(vc.Choices) != 1 || vc.Choices[0].AgendaID != "maxtreasuryspend" || vc.Choices[0].ChoiceID != "abstain" {
+		t.Fatalf("getvotechoices %+v", vc)
+	}
+	tests := []struct {
+		agenda, choice string
+		code           int
+		bits           uint16
+	}{
+		{"maxtreasuryspend", "yes", 0, 0x0005},
+		{"maxtreasuryspend", "no", 0, 0x0003},
+		{"maxtreasuryspend", "maybe", -8, 0x0003},
+		{"nosuchagenda", "yes", -8, 0x0003},
+		{"maxtreasuryspend", "abstain", 0, 0x0001},
+	}
+	for _, tc := range tests {
+		_, err := call(t, o, "setvotechoice", `"`+tc.agenda+`"`, `"`+tc.choice+`"`)
+		if tc.code != 0 && !ctl.IsCode(err, tc.code) || tc.code == 0 && err != nil {
+			t.Errorf("setvotechoice %s %s: %v, want code %d", tc.agenda, tc.choice, err, tc.code)
+		}
+		var info rpcjson.WalletInfoResult
+		res, _ := call(t, o, "walletinfo")
+		json.Unmarshal(res, &info)
+		if info.VoteBits != tc.bits || info.VoteBitsExtended != "0c000000" || info.VoteVersion != 12 {
+			t.Errorf("after %s=%s: walletinfo %+v, want votebits %#x", tc.agenda, tc.choice, info, tc.bits)
+		}
 	}
 }

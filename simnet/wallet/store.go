@@ -61,6 +61,9 @@ type state struct {
 	// it can vote, tickets added with addticket), by ticket hash.
 	Tickets map[string]*ticket `json:"tickets"`
 
+	// VoteChoices are the wallet's own agenda choices (agenda -> choice).
+	VoteChoices map[string]string `json:"votechoices,omitempty"`
+
 	// PoolUsers are the stake-pool mode records, keyed by the hex hash160
 	// of a user's voting address (the P2SH script hash).
 	PoolUsers map[string]*poolUser `json:"poolusers"`

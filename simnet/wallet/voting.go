@@ -20,6 +20,9 @@ func (w *Wallet) WinningTickets(ctx context.Context, blockHash string, height in
 		return
 	}
 	ext := w.voteBitsExt()
+	w.mu.Lock()
+	bits := w.voteBitsLocked()
+	w.mu.Unlock()
 	for _, t := range winners {
 		w.mu.Lock()
 		tk := w.st.Tickets[t]
@@ -28,7 +31,7 @@ func (w *Wallet) WinningTickets(ctx context.Context, blockHash string, height in
 		if !ours {
 			continue
 		}
-		vote, err := w.buildVote(bh, height, t, w.cfg.VoteBits, ext)
+		vote, err := w.buildVote(bh, height, t, bits, ext)
 		if err != nil {
 			w.log.Warn("cannot vote", "ticket", t, "err", err)
 			continue
