@@ -1,10 +1,9 @@
 package wallet
 
-import "github.com/eacred/dcrstakepool/eacred/subsidy"
-
 // voteSubsidy is the stakebase value of a vote mined in a block at height
-// h. The simulated node pays the original work/stake/tax split (it has no
-// treasury and no DCP0010/DCP0012 split), so votes must claim exactly that.
+// h: the per-vote subsidy of the variant in force at h on the network
+// (subsidy.VariantAt), the one rule the node pays and validates with and
+// the pool's fee formula uses.
 func (w *Wallet) voteSubsidy(h int64) int64 {
-	return w.subsidy.VoteSubsidy(h, subsidy.Original)
+	return w.subsidy.VoteSubsidyAt(h)
 }
