@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
 	"github.com/eacred/dcrstakepool/eacred/wire"
@@ -395,6 +396,19 @@ func spendTx(prev chainhash.Hash, tree int8) *wire.MsgTx {
 	return tx
 }
 
+// derSig encodes r and s as a DER signature without normalising S.
+func derSig(r, s []byte) []byte {
+	intBytes := func(b []byte) []byte {
+		b = bytes.TrimLeft(b, "\x00")
+		if len(b) == 0 || b[0]&0x80 != 0 {
+			b = append([]byte{0}, b...)
+		}
+		return append([]byte{0x02, byte(len(b))}, b...)
+	}
+	body := append(intBytes(r), intBytes(s)...)
+	return append([]byte{0x30, byte(len(body))}, body...)
+}
+
 func TestSignVerifyP2PKH(t *testing.T) {
 	priv := privKey(7)
 	pkh := txscript.Hash160(priv.PubKey().SerializeCompressed())
@@ -419,6 +433,29 @@ func TestSignVerifyP2PKH(t *testing.T) {
 		if err := txscript.VerifyInput(tx, 0, prev); !errors.Is(err, txscript.ErrBadSignature) {
 			t.Fatalf("swapped: %v", err)
 		}
+	}
+	// The high-S twin of a valid signature is refused.
+	tx := spendTx(chainhash.HashH(plain), wire.TxTreeRegular)
+	good, err := txscript.SignP2PKH(tx, 0, plain, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushes, _ := txscript.PushedData(good)
+	der := pushes[0][:len(pushes[0])-1]
+	sig, err := ecdsa.ParseDERSignature(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, s := sig.R(), sig.S()
+	rb, sb := r.Bytes(), s.Negate().Bytes()
+	highS := append(derSig(rb[:], sb[:]), byte(txscript.SigHashAll))
+	tx.TxIn[0].SignatureScript, _ = txscript.NewBuilder().AddData(highS).AddData(pushes[1]).Script()
+	if err := txscript.VerifyInput(tx, 0, plain); !errors.Is(err, txscript.ErrInvalidSignature) {
+		t.Fatalf("high S: %v", err)
+	}
+	tx.TxIn[0].SignatureScript = good
+	if err := txscript.VerifyInput(tx, 0, plain); err != nil {
+		t.Fatalf("low S: %v", err)
 	}
 	if _, err := txscript.SignP2PKH(spendTx(chainhash.Hash{}, 0), 0, plain, privKey(8)); !errors.Is(err, txscript.ErrKeyMismatch) {
 		t.Fatalf("wrong key: %v", err)

@@ -105,6 +105,11 @@ func parseSig(raw []byte) (*ecdsa.Signature, error) {
 	if err != nil {
 		return nil, scriptErr(ErrInvalidSignature, "%v", err)
 	}
+	// Like the network's script engine, refuse the high-S twin of a
+	// signature (a source of malleability).
+	if s := sig.S(); s.IsOverHalfOrder() {
+		return nil, scriptErr(ErrInvalidSignature, "S value above half the group order")
+	}
 	return sig, nil
 }
 
