@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/decred/slog"
@@ -100,6 +101,7 @@ type VSP struct {
 	metrics   *vspMetrics
 	jwt       *apiTokens
 	adminNets []*net.IPNet
+	lastView  atomic.Pointer[statsView]
 }
 
 // NewVSP builds the VSP feature.

@@ -94,7 +94,18 @@ type statsView struct {
 	Charts           []template.HTML
 }
 
+// statsView returns the view of ps, reusing the last one built when ps is
+// the same snapshot (the charts are drawn once per refresh, not per visit).
 func (v *VSP) statsView(ps poolStats) statsView {
+	if last := v.lastView.Load(); last != nil && last.At.Equal(ps.At) {
+		return *last
+	}
+	sv := v.buildStatsView(ps)
+	v.lastView.Store(&sv)
+	return sv
+}
+
+func (v *VSP) buildStatsView(ps poolStats) statsView {
 	s := ps.Stake
 	sv := statsView{poolStats: ps, PoolFees: v.Config.PoolFees, Network: v.Config.Params.Name,
 		Open:             !v.app.Config.ClosePool,
