@@ -131,6 +131,14 @@ func TestLowFeeTicketAddedAndRemoved(t *testing.T) {
 	if l := h.pool.LiveTickets(); len(l) != 1 || len(h.pool.IgnoredTickets()) != 0 {
 		t.Fatalf("after add: live %v ignored %v", l, h.pool.IgnoredTickets())
 	}
+	// The ticket was fetched from the node and given to the wallet (the
+	// fake node does not know it, so that failed and was only logged).
+	h.node.Raw[hash(1)] = pool.WalletTx{Hex: "tickethex"}
+	h.pool.SetAddedTickets(ctx, nil)
+	h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScU"}})
+	if len(h.wallet.Added) != 1 || h.wallet.Added[0] != "tickethex" {
+		t.Fatalf("wallet addticket calls: %v", h.wallet.Added)
+	}
 	if _, got := h.vote(t, 202, hash(1)); got[hash(1)] != 5 {
 		t.Fatalf("added ticket not voted with the user's bits: %v", got)
 	}
@@ -407,5 +415,27 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestWinnerMaturedInSameBlock: a winner the pool has not heard of yet (it
+// matured in this block and newtickets is not handled yet) is looked up in
+// the wallet and voted if it is a pool ticket with a good fee.
+func TestWinnerMaturedInSameBlock(t *testing.T) {
+	h := newHarness(t, pool.State{})
+	ctx := context.Background()
+	h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}})
+	h.pool.LoadTickets(ctx)
+	h.wallet.AddTicketTx(hash(1), "ScA", true, "b100")
+	h.wallet.AddTicketTx(hash(2), "ScA", false, "b100")
+	bv, got := h.vote(t, 201, hash(1), hash(2), hash(3))
+	if got[hash(1)] != 5 || len(got) != 1 || bv.Cast != 1 {
+		t.Fatalf("votes %v, summary %+v", got, bv)
+	}
+	if l := h.pool.LiveTickets(); len(l) != 1 || l[0].Hash != hash(1) {
+		t.Fatalf("live %v", l)
+	}
+	if ig := h.pool.IgnoredTickets(); len(ig) != 1 || ig[0].Hash != hash(2) {
+		t.Fatalf("ignored %v", ig)
 	}
 }

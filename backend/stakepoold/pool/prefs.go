@@ -88,8 +88,25 @@ func (p *Pool) SetAddedTickets(ctx context.Context, tickets []PoolTicketID) erro
 		}
 		next[t.Hash] = t.MultisigAddress
 	}
+	var fresh []string
+	for h := range next {
+		if _, ok := p.added[h]; !ok {
+			fresh = append(fresh, h)
+		}
+	}
 	p.mu.RUnlock()
-	return p.commit(func() { p.added = next })
+	if err := p.commit(func() { p.added = next }); err != nil {
+		return err
+	}
+	// The wallet refused these tickets (low fee), so it may not be able to
+	// vote them until they are added to it; failures are logged, not
+	// returned: the list is stored and voting is attempted regardless.
+	for _, h := range fresh {
+		if err := p.AddMissingTicket(ctx, h); err != nil {
+			p.log.Warnf("Added low-fee ticket %s: could not add it to the wallet: %v", h, err)
+		}
+	}
+	return nil
 }
 
 // commit applies change to a copy of the state, stores it, and then applies

@@ -51,37 +51,46 @@ type voteJob struct {
 }
 
 // plan picks the pool's tickets among the winners and the bits to vote
-// each with. It holds the read lock only for map lookups.
-func (p *Pool) plan(winners []string, buf []voteJob) ([]voteJob, string) {
+// each with. It holds the read lock only for map lookups. Winners the pool
+// does not know are returned in unknown: they may have matured in this very
+// block, before the newtickets notification was handled.
+func (p *Pool) plan(winners []string, buf []voteJob) (jobs []voteJob, unknown []string, ext string) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if !p.walletOK {
 		// The wallet's settings are unknown or it votes by itself: voting
 		// now could double vote or use unknown defaults.
-		return buf, ""
+		return buf, nil, ""
 	}
-	ext := p.defaults.VoteBitsExtended
 	for _, t := range winners {
 		msa, ok := p.live[t]
 		if !ok {
 			msa, ok = p.added[t]
 		}
 		if !ok {
+			if _, low := p.ignored[t]; !low {
+				unknown = append(unknown, t)
+			}
 			continue
 		}
-		j := voteJob{ticket: t, multisig: msa}
-		u, ok := p.users[msa]
-		switch {
-		case !ok:
-			j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user has no voting preferences"
-		case u.VoteBitsVersion != p.defaults.VoteVersion:
-			j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user's preferences are for another vote version"
-		default:
-			j.bits = u.VoteBits
-		}
-		buf = append(buf, j)
+		buf = append(buf, p.jobLocked(t, msa))
 	}
-	return buf, ext
+	return buf, unknown, p.defaults.VoteBitsExtended
+}
+
+// jobLocked chooses the bits for one ticket; p.mu must be held.
+func (p *Pool) jobLocked(ticket, msa string) voteJob {
+	j := voteJob{ticket: ticket, multisig: msa}
+	u, ok := p.users[msa]
+	switch {
+	case !ok:
+		j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user has no voting preferences"
+	case u.VoteBitsVersion != p.defaults.VoteVersion:
+		j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user's preferences are for another vote version"
+	default:
+		j.bits = u.VoteBits
+	}
+	return j
 }
 
 // ProcessWinningTickets votes every pool ticket among a block's winners,
@@ -90,19 +99,35 @@ func (p *Pool) plan(winners []string, buf []voteJob) ([]voteJob, string) {
 // latencies are measured from it.
 func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winners []string, received time.Time) BlockVotes {
 	var jobsBuf [8]voteJob
-	jobs, ext := p.plan(winners, jobsBuf[:0])
-	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs))}
-	if len(jobs) > 0 {
-		var wg sync.WaitGroup
-		wg.Add(len(jobs))
-		for i := range jobs {
-			go func(i int) {
-				defer wg.Done()
-				bv.Results[i] = p.vote(ctx, block, jobs[i], ext, received)
-			}(i)
-		}
-		wg.Wait()
+	jobs, unknown, ext := p.plan(winners, jobsBuf[:0])
+	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs), len(jobs)+len(unknown))}
+	var wg sync.WaitGroup
+	wg.Add(len(jobs))
+	for i := range jobs {
+		go func(i int) {
+			defer wg.Done()
+			bv.Results[i] = p.vote(ctx, block, jobs[i], ext, received)
+		}(i)
 	}
+	if len(unknown) > 0 {
+		var mu sync.Mutex
+		wg.Add(len(unknown))
+		for _, t := range unknown {
+			go func(t string) {
+				defer wg.Done()
+				j, ok := p.adopt(ctx, t)
+				if !ok {
+					return
+				}
+				r := p.vote(ctx, block, j, ext, received)
+				mu.Lock()
+				jobs = append(jobs, j)
+				bv.Results = append(bv.Results, r)
+				mu.Unlock()
+			}(t)
+		}
+	}
+	wg.Wait()
 	for _, r := range bv.Results {
 		switch r.Outcome {
 		case VoteCast:
@@ -119,6 +144,26 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 	go p.revoke(ctx, block)
 	go p.logVotes(bv, jobs)
 	return bv
+}
+
+// adopt examines a winner the pool did not know; a wallet ticket that
+// passes the fee check joins the live set and is voted at once.
+func (p *Pool) adopt(ctx context.Context, ticket string) (voteJob, bool) {
+	v := p.examineOne(ctx, ticket)
+	if v.err != nil || v.skip {
+		return voteJob{}, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !v.feeOK {
+		p.ignored[v.hash] = v.multisig
+		if _, added := p.added[v.hash]; !added {
+			return voteJob{}, false
+		}
+	} else {
+		p.live[v.hash] = v.multisig
+	}
+	return p.jobLocked(v.hash, v.multisig), true
 }
 
 func (p *Pool) storeProcessed(h int64) {
