@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"sync/atomic"
 	"time"
 
@@ -28,10 +27,8 @@ type VSPConfig struct {
 	ExplorerURL string
 	// StatsTTL is how long stake statistics are cached (default 30s).
 	StatsTTL time.Duration
-	// Metrics serves Prometheus /metrics to clients in AdminIPs
-	// (addresses or CIDR ranges, as adminips).
-	Metrics  bool
-	AdminIPs []string
+	// Metrics serves Prometheus /metrics to clients in adminips.
+	Metrics bool
 	// RepairEvery is how often backends are checked and repaired (default 10s).
 	RepairEvery time.Duration
 }
@@ -95,13 +92,12 @@ type VSPDeps struct {
 // API pages on top of the web core. Install registers its routes.
 type VSP struct {
 	VSPDeps
-	app       *Application
-	stats     *statsCache
-	agendas   *agendaCache
-	metrics   *vspMetrics
-	jwt       *apiTokens
-	adminNets []*net.IPNet
-	lastView  atomic.Pointer[statsView]
+	app      *Application
+	stats    *statsCache
+	agendas  *agendaCache
+	metrics  *vspMetrics
+	jwt      *apiTokens
+	lastView atomic.Pointer[statsView]
 }
 
 // NewVSP builds the VSP feature.
@@ -131,11 +127,7 @@ func NewVSP(app *Application, d VSPDeps) (*VSP, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	nets, err := system.ParseIPNets(d.Config.AdminIPs)
-	if err != nil {
-		return nil, fmt.Errorf("vsp: adminips: %w", err)
-	}
-	v := &VSP{VSPDeps: d, app: app, adminNets: nets}
+	v := &VSP{VSPDeps: d, app: app}
 	v.stats = newStatsCache(v.loadStats, d.Config.StatsTTL, d.Now)
 	v.agendas = newAgendaCache(d.Backends, time.Minute, d.Now)
 	v.metrics = newVSPMetrics(d.Backends)

@@ -110,7 +110,7 @@ func newVSPEnv(t testing.TB, o vspOptions) *vspEnv {
 				t.Fatal(err)
 			}
 			cfg := controllers.VSPConfig{Params: params, PoolFees: 7.5, BaseURL: app.Config.BaseURL,
-				APISecret: testAPISecret, Metrics: true, AdminIPs: []string{"127.0.0.1/32", "10.9.9.9"},
+				APISecret: testAPISecret, Metrics: true,
 				RepairEvery: 1 << 40} // the tests repair explicitly
 			if o.VSP != nil {
 				o.VSP(&cfg)

@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -144,19 +143,12 @@ func (bc backendCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(haltedDesc, prometheus.GaugeValue, halted)
 }
 
-// metricsHandler serves /metrics to clients in adminips only.
+// metricsHandler serves /metrics to clients in adminips only (Prometheus
+// scrapes without logging in).
 func (v *VSP) metricsHandler() web.HandlerFunc {
 	h := promhttp.HandlerFor(v.metrics.reg, promhttp.HandlerOpts{})
 	return func(c web.C, w http.ResponseWriter, r *http.Request) {
-		ip := net.ParseIP(system.ClientIP(c))
-		allowed := false
-		for _, n := range v.adminNets {
-			if ip != nil && n.Contains(ip) {
-				allowed = true
-				break
-			}
-		}
-		if !allowed {
+		if v.app.Admins == nil || !v.app.Admins.AllowsIP(system.ClientIP(c)) {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
