@@ -144,7 +144,7 @@ func (f *flags) config() (Config, error) {
 	cfg := Config{DataDir: f.DataDir, Seed: seed, Params: p, GapLimit: uint32(f.gapLimit), PoolFees: f.poolFees,
 		PoolAddress: f.poolAddress, EnableVoting: f.enableVoting, Passphrase: f.pass, VoteBits: uint16(f.voteBits),
 		VoteVersion: uint32(f.voteVersion)}
-	if f.voteBits > 0xffff || f.gapLimit == 0 || f.gapLimit >= 1<<31 {
+	if f.voteBits > 0xffff || f.gapLimit == 0 || f.gapLimit > 10000 {
 		return Config{}, errors.New("--votebits or --gaplimit out of range")
 	}
 	if cfg.VoteVersion == 0 {

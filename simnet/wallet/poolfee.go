@@ -12,6 +12,10 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
+// maxColdAddresses bounds N in --stakepoolcoldextkey (the reference pools
+// used 10000); every address is derived at start.
+const maxColdAddresses = 1000000
+
 // ParseColdExtKey splits --stakepoolcoldextkey=<xpub>:<N>.
 func ParseColdExtKey(s string) (xpub string, n uint32, err error) {
 	i := strings.LastIndexByte(s, ':')
@@ -19,8 +23,8 @@ func ParseColdExtKey(s string) (xpub string, n uint32, err error) {
 		return "", 0, errors.New("stakepoolcoldextkey must be <extended public key>:<number of addresses>")
 	}
 	v, err := strconv.ParseUint(s[i+1:], 10, 32)
-	if err != nil || v >= 1<<31 {
-		return "", 0, fmt.Errorf("stakepoolcoldextkey: bad address count %q", s[i+1:])
+	if err != nil || v > maxColdAddresses {
+		return "", 0, fmt.Errorf("stakepoolcoldextkey: address count %q must be a number up to %d", s[i+1:], maxColdAddresses)
 	}
 	return s[:i], uint32(v), nil
 }

@@ -26,6 +26,10 @@ func (w *Wallet) addrMethods() []rpcserver.Method {
 	}
 }
 
+// maxSyncAhead bounds how far accountsyncaddressindex may move a branch
+// cursor in one call.
+const maxSyncAhead = 100000
+
 // checkAccount maps an account name to default (false) or imported (true).
 func checkAccount(name string) (imported bool, err error) {
 	switch name {
@@ -117,6 +121,11 @@ func (w *Wallet) accountSyncAddressIndex(_ context.Context, c *rpcserver.Call) (
 	cursor := &w.st.NextExternal
 	if branch == branchInternal {
 		cursor = &w.st.NextInternal
+	}
+	if index >= *cursor+maxSyncAhead {
+		// Every skipped address is derived and watched; refuse a jump
+		// that would take minutes rather than hang.
+		return nil, invalidParam("index %d is more than %d addresses past the current one (%d)", index, maxSyncAhead, *cursor)
 	}
 	if index+1 > *cursor {
 		*cursor = index + 1

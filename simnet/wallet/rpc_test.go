@@ -99,6 +99,7 @@ func TestBadInput(t *testing.T) {
 		{"accountsyncaddressindex", []string{`"default"`, `2`, `0`}, -8},
 		{"accountsyncaddressindex", []string{`"default"`, `0`, `2147483648`}, -8},
 		{"accountsyncaddressindex", []string{`"nosuch"`, `0`, `1`}, -11},
+		{"accountsyncaddressindex", []string{`"default"`, `0`, `2000000000`}, -8},
 		{"createmultisig", []string{`0`, `["` + first + `"]`}, -8},
 		{"createmultisig", []string{`1`, `["nonsense"]`}, -5},
 		{"createmultisig", []string{`1`, `["` + foreign + `"]`}, -4},
@@ -122,6 +123,7 @@ func TestBadInput(t *testing.T) {
 		{"purchaseticket", []string{`"default"`, `1`, `1`, `""`, `1`, `"` + first + `"`, `0`}, -8},
 		{"purchaseticket", []string{`"default"`, `1`, `1`, `"garbage"`}, -5},
 		{"purchaseticket", []string{`"default"`, `1`, `1`, `""`, `0`}, -8},
+		{"purchaseticket", []string{`"default"`, `1`, `1`, `""`, `1000000000`}, -8},
 		{"purchaseticket", []string{`"default"`, `0.0001`}, -4}, // below the ticket price
 		{"walletpassphrase", []string{`"wrong"`, `0`}, -14},
 		{"nosuchmethod", nil, -32601}, // passed through to the node

@@ -69,6 +69,10 @@ func (w *Wallet) sendToAddress(ctx context.Context, c *rpcserver.Call) (any, err
 	return h.String(), nil
 }
 
+// maxTicketsPerCall bounds purchaseticket's numtickets (one split
+// transaction funds them all).
+const maxTicketsPerCall = 1000
+
 // ticketRequest is a parsed purchaseticket call.
 type ticketRequest struct {
 	spendLimit int64
@@ -111,8 +115,8 @@ func (w *Wallet) parseTicketRequest(c *rpcserver.Call) (*ticketRequest, error) {
 	if minconf < 0 {
 		return nil, invalidParam("negative minconf")
 	}
-	if num < 1 {
-		return nil, invalidParam("numtickets must be at least 1")
+	if num < 1 || num > maxTicketsPerCall {
+		return nil, invalidParam("numtickets must be 1 to %d", maxTicketsPerCall)
 	}
 	if expiry < 0 || int64(expiry) >= math.MaxUint32 {
 		return nil, invalidParam("expiry %d out of range", expiry)
