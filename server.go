@@ -179,6 +179,7 @@ func (s *server) serve(ctx context.Context, ln net.Listener, log interface{ Info
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go s.sessions.RunCleanup(ctx, 10*time.Minute)
+	go s.cleanTokens(ctx, time.Hour)
 
 	usr1 := make(chan os.Signal, 1)
 	signal.Notify(usr1, syscall.SIGUSR1)
@@ -220,6 +221,25 @@ func (s *server) serve(ctx context.Context, ln net.Listener, log interface{ Info
 		return err
 	}
 	return nil
+}
+
+// cleanTokens deletes expired email-link tokens every interval until ctx ends.
+func (s *server) cleanTokens(ctx context.Context, every time.Duration) {
+	log := s.logs.Logger(subModels)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.store.DeleteExpiredTokens(ctx, time.Now().Unix()); err != nil && ctx.Err() == nil {
+			log.Errorf("token cleanup: %v", err)
+		} else if n > 0 {
+			log.Debugf("removed %d expired tokens", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // close releases everything newServer acquired, newest first.
