@@ -51,6 +51,9 @@ type Dialect struct {
 	// Batches allows a JSON array of requests (the node only; the wallet
 	// answers -32600).
 	Batches bool
+	// DropPOSTAuthenticate answers "authenticate" sent over POST with an
+	// empty 200 reply (the wallet); otherwise it is an unknown method.
+	DropPOSTAuthenticate bool
 }
 
 // NodeDialect is the ecrd flavour.
@@ -60,7 +63,7 @@ var NodeDialect = Dialect{Realm: "ecrd RPC", ParamErrorCode: ErrCodeInvalidParam
 // WalletDialect is the eacrwallet flavour: parameters of a known method
 // that fail to parse (count or type) are -32600 Invalid request.
 var WalletDialect = Dialect{Realm: "eacrwallet RPC", ParamErrorCode: ErrCodeInvalidRequest,
-	ParamErrorPrefix: ""}
+	ParamErrorPrefix: "", DropPOSTAuthenticate: true}
 
 // Params gives typed access to positional parameters. Each accessor records
 // the first failure; handlers read everything they need and then check Err.

@@ -273,6 +273,9 @@ func (s *Server) serveOne(ctx context.Context, body []byte, c *Client) []byte {
 	if !req.hasID() {
 		return nil // a JSON-RPC notification: never answered
 	}
+	if c == nil && req.Method == "authenticate" && s.cfg.Dialect.DropPOSTAuthenticate {
+		return nil
+	}
 	result, err := s.dispatch(ctx, &req, c)
 	var rerr *Error
 	if err != nil {

@@ -279,3 +279,47 @@ func TestCertificate(t *testing.T) {
 		t.Fatal("bad curve accepted")
 	}
 }
+
+func TestWalletDialect(t *testing.T) {
+	dir := t.TempDir()
+	s := New(Config{Listen: "127.0.0.1:0", User: "u", Pass: "p", CertFile: filepath.Join(dir, "c"), KeyFile: filepath.Join(dir, "k"),
+		Curve: "P-256", Dialect: WalletDialect})
+	s.Register(Method{Name: "getnewaddress", Params: []string{"account"}, Handler: func(ctx context.Context, c *Call) (any, error) {
+		acct := c.Params.OptString(0, "default")
+		if acct == "bad" {
+			c.Params.Fail("bad account %q", acct)
+		}
+		return acct, c.Params.Err()
+	}})
+	s.SetFallback(func(ctx context.Context, c *Call) (any, error) {
+		return json.RawMessage(fmt.Sprintf(`{"passed":%q,"n":%d}`, c.Method, c.Params.Len())), nil
+	})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(context.Background())
+	pem, _ := os.ReadFile(filepath.Join(dir, "c"))
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	ts := &testServer{srv: s, addr: s.Addr(), pool: pool}
+	tests := []struct{ body, want string }{
+		{`{"jsonrpc":"1.0","id":1,"method":"getnewaddress","params":[5]}`,
+			`{"jsonrpc":"1.0","result":null,"error":{"code":-32600,"message":"parameter #1 'account' must be type string (got number)"},"id":1}`},
+		{`{"jsonrpc":"1.0","id":2,"method":"getnewaddress","params":["bad"]}`,
+			`{"jsonrpc":"1.0","result":null,"error":{"code":-8,"message":"bad account \"bad\""},"id":2}`},
+		{`{"jsonrpc":"1.0","id":3,"method":"getrawtransaction","params":["x",1]}`,
+			`{"jsonrpc":"1.0","result":{"passed":"getrawtransaction","n":2},"error":null,"id":3}`},
+		{`[{"jsonrpc":"1.0","id":4,"method":"getnewaddress","params":[]}]`,
+			`{"jsonrpc":"1.0","result":null,"error":{"code":-32600,"message":"Invalid request"},"id":null}`},
+		{`{"jsonrpc":"1.0","id":5,"method":"authenticate","params":["u","p"]}`, ``},
+	}
+	for _, tc := range tests {
+		code, _, body := ts.post(t, tc.body, "u", "p")
+		if code != 200 || body != tc.want {
+			t.Errorf("%s:\n got  %d %s\n want %s", tc.body, code, body, tc.want)
+		}
+	}
+	if code, hdr, _ := ts.post(t, `{}`, "u", "x"); code != 401 || hdr.Get("WWW-Authenticate") != `Basic realm="eacrwallet RPC"` {
+		t.Fatalf("auth: %d %v", code, hdr)
+	}
+}
