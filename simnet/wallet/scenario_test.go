@@ -241,6 +241,8 @@ func TestStakePoolScenario(t *testing.T) {
 			t.Fatalf("added ticket: %+v, want valid with height 0", got)
 		}
 	}
+	var lowVote rpcjson.GenerateVoteResult
+	v1.must("generatevote", &lowVote, tipHash, mined, low[0], 1, "0c000000") // now signable
 
 	win := watchWinners(t, node)
 	tip := generate(t, node, 4, wallets...) // the tickets join the live pool
