@@ -29,6 +29,10 @@ var (
 	ErrBadPoint = errors.New("address: public key is not on the curve")
 )
 
+// maxEncodedLen bounds the length of an address string (pubkey addresses
+// are 53 characters, the longest kind).
+const maxEncodedLen = 64
+
 // Kind is the kind of an address.
 type Kind int
 
@@ -102,6 +106,10 @@ func Hash160(b []byte) []byte {
 // ErrInvalidFormat, ErrChecksum, ErrWrongNetwork, ErrUnknownKind, ErrLength
 // or ErrBadPoint.
 func Decode(s string, p *chaincfg.Params) (Address, error) {
+	// Base58 decoding is quadratic: refuse long input before decoding.
+	if len(s) > maxEncodedLen {
+		return nil, fmt.Errorf("decode: %w: %d characters, at most %d", ErrLength, len(s), maxEncodedLen)
+	}
 	payload, id, err := base58.CheckDecode(s)
 	switch {
 	case errors.Is(err, base58.ErrChecksum):

@@ -91,7 +91,9 @@ func Encode(b []byte) string {
 	return string(out)
 }
 
-// Decode returns the bytes that s encodes, or an *InvalidCharError.
+// Decode returns the bytes that s encodes, or an *InvalidCharError. Its
+// time grows with the square of len(s): callers decoding untrusted input
+// should bound the length first (the address, key and WIF decoders do).
 func Decode(s string) ([]byte, error) {
 	zeros := 0
 	for zeros < len(s) && s[zeros] == alphabet[0] {

@@ -38,6 +38,10 @@ const (
 	MaxSeedBytes       = 64
 	RecommendedSeedLen = 32
 
+	// maxEncodedLen bounds the string length Parse accepts (keys are 111
+	// characters).
+	maxEncodedLen = 120
+
 	// serializedKeyLen is the length of a serialized key without checksum.
 	serializedKeyLen = 4 + 1 + 4 + 4 + 32 + 33
 )
@@ -76,6 +80,10 @@ func newKey(p *chaincfg.Params, priv []byte, pub *secp256k1.PublicKey, chainCode
 
 // Parse decodes a serialized extended key (dprv/dpub/tprv/...) of network p.
 func Parse(s string, p *chaincfg.Params) (*ExtendedKey, error) {
+	// Base58 decoding is quadratic: refuse long input before decoding.
+	if len(s) > maxEncodedLen {
+		return nil, fmt.Errorf("%w: %d characters, want 111", ErrLength, len(s))
+	}
 	b, err := base58.Decode(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidFormat, err)

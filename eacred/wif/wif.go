@@ -87,6 +87,10 @@ func checksum(b []byte) [4]byte {
 
 // Decode parses a WIF string of network p.
 func Decode(s string, p *chaincfg.Params) (*WIF, error) {
+	// Base58 decoding is quadratic: refuse long input before decoding.
+	if len(s) > 64 {
+		return nil, fmt.Errorf("%w: %d characters", ErrLength, len(s))
+	}
 	b, err := base58.Decode(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidFormat, err)
