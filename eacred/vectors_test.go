@@ -43,24 +43,6 @@ func register(file, section string, fn func(t *testing.T, raw json.RawMessage)) 
 	handlers[file][section] = fn
 }
 
-// pendingSections lists sections whose handlers have not landed yet: they
-// are reported (t.Log) instead of failing. A registered handler always runs,
-// pending or not. This list must only shrink and is empty once every section
-// of the published vectors is tested.
-var pendingSections = map[string]bool{
-	"multisig_p2sh.json/published_1_of_1":             true,
-	"multisig_p2sh.json/published_1_of_2_keys":        true,
-	"multisig_p2sh.json/computed_1_of_2":              true,
-	"stakepool_fee.json/vectors":                      true,
-	"stakepool_fee.json/computed_examples":            true,
-	"subsidy.json/vectors":                            true,
-	"transactions.json/wire_txhash":                   true,
-	"transactions.json/simnet_ticket_signed":          true,
-	"transactions.json/createrawsstx_unsigned_ticket": true,
-	"transactions.json/calculate_rewards":             true,
-	"transactions.json/genesis":                       true,
-}
-
 // vectorsDir returns the directory to walk.
 func vectorsDir() string {
 	if d := os.Getenv("EACRED_VECTORS"); d != "" {
@@ -121,10 +103,6 @@ func TestVectors(t *testing.T) {
 			key := file + "/" + section
 			fn := handlers[file][section]
 			if fn == nil {
-				if pendingSections[key] {
-					t.Logf("PENDING (no handler yet): %s", key)
-					continue
-				}
 				t.Errorf("unknown vector section %s: no handler registered", key)
 				continue
 			}
@@ -132,19 +110,6 @@ func TestVectors(t *testing.T) {
 			t.Run(strings.TrimSuffix(file, ".json")+"/"+section, func(t *testing.T) {
 				fn(t, raw)
 			})
-		}
-	}
-}
-
-// TestPendingSectionsHaveNoHandler reports sections that are still listed
-// as pending although a handler has been registered (the handler runs
-// anyway; the entry is only stale and should be deleted). It logs rather
-// than fails so that registering a handler never breaks the build.
-func TestPendingSectionsHaveNoHandler(t *testing.T) {
-	for key := range pendingSections {
-		file, section, _ := strings.Cut(key, "/")
-		if handlers[file][section] != nil {
-			t.Logf("stale pending entry %s: it has a handler now, delete it", key)
 		}
 	}
 }
