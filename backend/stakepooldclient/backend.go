@@ -31,6 +31,10 @@ type Backend interface {
 	// ImportedAddresses lists the P2SH addresses of the scripts the wallet
 	// has imported.
 	ImportedAddresses(ctx context.Context) ([]string, error)
+	// WalletTickets lists the tickets the wallet tracks (immature included).
+	WalletTickets(ctx context.Context) ([]string, error)
+	// AddMissingTicket gives the wallet a ticket another wallet knows.
+	AddMissingTicket(ctx context.Context, hash string) error
 	// SetVotingPrefs replaces every user's voting preferences.
 	SetVotingPrefs(ctx context.Context, prefs []VotingPrefs) error
 	// SetUserVotingPrefs sets one user's voting preferences.

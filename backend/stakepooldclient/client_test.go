@@ -353,3 +353,49 @@ func TestNew(t *testing.T) {
 		t.Fatal("New with no backends succeeded")
 	}
 }
+
+func TestTicketSync(t *testing.T) {
+	fs := newFakes(3)
+	fs[0].WalletTix = []string{"t1", "t2", "gone1"}
+	fs[1].WalletTix = []string{"t2", "t3"}
+	fs[2].SetDown(true)
+	c := newClient(t, fs)
+	ctx := context.Background()
+	if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"t1": true, "t2": true, "t3": true}
+	check := func(f *fakebackend.Backend) {
+		t.Helper()
+		got := map[string]bool{}
+		f.Do(func(b *fakebackend.Backend) {
+			for _, h := range b.WalletTix {
+				got[h] = true
+			}
+		})
+		for h := range want {
+			if !got[h] {
+				t.Errorf("%s lacks ticket %s (has %v)", f.Name(), h, got)
+			}
+		}
+		if got["gone1"] {
+			t.Errorf("%s accepted a refused ticket", f.Name())
+		}
+	}
+	check(fs[1])
+	fs[0].Do(func(b *fakebackend.Backend) {
+		if len(b.WalletTix) != 4 { // t1 t2 gone1 + t3
+			t.Errorf("a: %v", b.WalletTix)
+		}
+	})
+	// The backend that was down gets everything when it returns, and a
+	// refused ticket does not keep it from becoming healthy.
+	fs[2].SetDown(false)
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check(fs[2])
+	if ok, why := c.Health(); !ok {
+		t.Fatalf("Health: %s", why)
+	}
+}

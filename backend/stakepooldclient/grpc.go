@@ -228,6 +228,19 @@ func (g *grpcBackend) ImportedAddresses(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
+func (g *grpcBackend) WalletTickets(ctx context.Context) ([]string, error) {
+	r, err := g.c.GetWalletTickets(ctx, &pb.GetWalletTicketsRequest{IncludeImmature: true})
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return r.GetHashes(), nil
+}
+
+func (g *grpcBackend) AddMissingTicket(ctx context.Context, hash string) error {
+	_, err := g.c.AddMissingTicket(ctx, &pb.AddMissingTicketRequest{Hash: hash})
+	return grpcErr(err)
+}
+
 func toPBPrefs(p VotingPrefs) *pb.UserVotingPrefs {
 	return &pb.UserVotingPrefs{UserId: p.UserID, MultisigAddress: p.MultisigAddress,
 		VoteBits: uint32(p.VoteBits), VoteBitsVersion: p.VoteBitsVersion}

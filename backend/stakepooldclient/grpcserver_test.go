@@ -122,6 +122,18 @@ func (s *pbServer) ListScripts(ctx context.Context, _ *pb.ListScriptsRequest) (*
 	return out, nil
 }
 
+func (s *pbServer) GetWalletTickets(ctx context.Context, _ *pb.GetWalletTicketsRequest) (*pb.GetWalletTicketsResponse, error) {
+	hs, err := s.f.WalletTickets(ctx)
+	if err != nil {
+		return nil, code(err)
+	}
+	return &pb.GetWalletTicketsResponse{Hashes: hs}, nil
+}
+
+func (s *pbServer) AddMissingTicket(ctx context.Context, r *pb.AddMissingTicketRequest) (*pb.AddMissingTicketResponse, error) {
+	return &pb.AddMissingTicketResponse{}, code(s.f.AddMissingTicket(ctx, r.GetHash()))
+}
+
 func fromPB(u *pb.UserVotingPrefs) spc.VotingPrefs {
 	return spc.VotingPrefs{UserID: u.GetUserId(), MultisigAddress: u.GetMultisigAddress(),
 		VoteBits: uint16(u.GetVoteBits()), VoteBitsVersion: u.GetVoteBitsVersion()}

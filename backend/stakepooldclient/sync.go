@@ -297,6 +297,9 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 			return err
 		}
 	}
+	if err := c.syncTickets(ctx, m); err != nil {
+		return err
+	}
 	prefs := make([]VotingPrefs, len(users))
 	for i, u := range users {
 		prefs[i] = u.Prefs
@@ -309,6 +312,58 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 	return call(c.opts.CallTimeout, func(ctx context.Context) error {
 		return m.b.SetAddedLowFeeTickets(ctx, tickets)
 	})
+}
+
+// syncTickets gives m every ticket another reachable backend's wallet
+// tracks and m's does not (a wallet that was down missed them). Scripts
+// must be imported first so the wallet can follow the tickets. A ticket the
+// backend refuses (e.g. no longer on chain) is logged and skipped.
+func (c *Client) syncTickets(ctx context.Context, m *member) error {
+	var others []*member
+	for _, o := range c.members {
+		if o != m && o.usable() {
+			others = append(others, o)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	all := append([]*member{m}, others...)
+	rs := fanout(ctx, c, all, c.opts.CallTimeout, "wallet tickets",
+		func(ctx context.Context, b Backend) ([]string, error) { return b.WalletTickets(ctx) })
+	if rs[0].err != nil {
+		return rs[0].err
+	}
+	have := make(map[string]bool, len(rs[0].v))
+	for _, h := range rs[0].v {
+		have[h] = true
+	}
+	var missing []string
+	for _, r := range rs[1:] {
+		for _, h := range r.v {
+			if !have[h] {
+				have[h] = true
+				missing = append(missing, h)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	c.log.Infof("%s: adding %d ticket(s) its wallet missed", m.name(), len(missing))
+	for _, h := range missing {
+		cctx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
+		err := m.b.AddMissingTicket(cctx, h)
+		cancel()
+		switch {
+		case err == nil:
+		case isDown(err):
+			return fmt.Errorf("add missing ticket %s: %w", h, err)
+		default:
+			c.log.Warnf("%s: ticket %s not added: %v", m.name(), h, err)
+		}
+	}
+	return nil
 }
 
 // Probe is a known user's address used by Recheck to prove the wallets

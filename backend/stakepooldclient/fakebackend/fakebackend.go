@@ -46,6 +46,8 @@ type Backend struct {
 	// Stake is returned by StakeInfo; AgendaSet by Agendas.
 	Stake     stakepooldclient.StakeInfo
 	AgendaSet stakepooldclient.Agendas
+	// WalletTix are the tickets the fake wallet tracks.
+	WalletTix []string
 	// Calls counts calls by method name.
 	Calls map[string]int
 	// RescanFrom is the last ImportScripts rescan height.
@@ -230,6 +232,28 @@ func (b *Backend) ImportedAddresses(context.Context) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// WalletTickets implements stakepooldclient.Backend.
+func (b *Backend) WalletTickets(context.Context) ([]string, error) {
+	if err := b.enter("WalletTickets"); err != nil {
+		return nil, err
+	}
+	defer b.mu.Unlock()
+	return append([]string(nil), b.WalletTix...), nil
+}
+
+// AddMissingTicket implements stakepooldclient.Backend.
+func (b *Backend) AddMissingTicket(_ context.Context, hash string) error {
+	if err := b.enter("AddMissingTicket"); err != nil {
+		return err
+	}
+	defer b.mu.Unlock()
+	if strings.HasPrefix(hash, "gone") {
+		return fmt.Errorf("%w: no such transaction", stakepooldclient.ErrBackendRejected)
+	}
+	b.WalletTix = append(b.WalletTix, hash)
+	return nil
 }
 
 // SetVotingPrefs implements stakepooldclient.Backend.
