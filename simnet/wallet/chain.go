@@ -59,10 +59,12 @@ func (w *Wallet) processTxLocked(tx *wire.MsgTx, bi blockInfo) bool {
 			continue
 		}
 		relevant, ownInputs = true, true
-		delete(w.st.Credits, k)
 		if bi.height > 0 {
+			delete(w.st.Credits, k)
 			delete(w.st.Spent, k)
 		} else {
+			// Kept until the spend is mined, so that abandoning the
+			// transaction gives the credit back.
 			w.st.Spent[k] = id
 		}
 	}
@@ -94,9 +96,6 @@ func (w *Wallet) processTxLocked(tx *wire.MsgTx, bi blockInfo) bool {
 		}
 		relevant = true
 		k := outpointKey(id, uint32(i))
-		if _, spent := w.st.Spent[k]; spent {
-			continue
-		}
 		c := &credit{TxID: id, Index: uint32(i), Amount: out.Value, PkScript: hex.EncodeToString(out.PkScript),
 			Height: bi.height, Branch: loc.Branch, AddrIndex: loc.Index}
 		switch {

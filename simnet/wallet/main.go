@@ -244,6 +244,7 @@ func Main(ctx context.Context, args []string) error {
 	log.Info("wallet RPC server listening", "addr", srv.Addr(), "stakepool", w.stakePoolMode(),
 		"voting", cfg.EnableVoting, "xpub", w.keys.accountXpub())
 	go w.subscribe(ctx, n)
+	go w.watchConnection(ctx, n.c)
 	err = w.Run(ctx)
 	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

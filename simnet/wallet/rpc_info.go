@@ -39,7 +39,10 @@ func (w *Wallet) infoMethods() []rpcserver.Method {
 // spendable, immature coinbase, immature stake payouts, locked by tickets,
 // unconfirmed, voting authority.
 func (w *Wallet) balancesLocked(minconf int64) (spend, immCB, immStake, locked, unconf, voting int64) {
-	for _, c := range w.st.Credits {
+	for k, c := range w.st.Credits {
+		if _, spent := w.st.Spent[k]; spent {
+			continue
+		}
 		switch {
 		case w.isMature(c, minconf):
 			spend += c.Amount

@@ -46,8 +46,8 @@ func (w *Wallet) isMature(c *credit, minconf int64) bool {
 // the chosen credits, their total and the fee. Caller holds mu.
 func (w *Wallet) selectCreditsLocked(target int64, minconf int64, outSizes int) ([]*credit, int64, int64, error) {
 	var cands []*credit
-	for _, c := range w.st.Credits {
-		if c.Amount > 0 && w.isMature(c, minconf) {
+	for k, c := range w.st.Credits {
+		if _, spent := w.st.Spent[k]; !spent && c.Amount > 0 && w.isMature(c, minconf) {
 			cands = append(cands, c)
 		}
 	}
@@ -143,6 +143,11 @@ func (w *Wallet) publish(ctx context.Context, tx *wire.MsgTx) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.processTxLocked(tx, blockInfo{})
+	h := tx.TxHash()
+	if rec := w.st.Txs[h.String()]; rec != nil && rec.BlockHeight == 0 && !rec.Own {
+		w.st.NextSeq++
+		rec.Own, rec.Seq = true, w.st.NextSeq
+	}
 	return w.saveLocked()
 }
 

@@ -53,13 +53,17 @@ type state struct {
 	// Credits are the wallet's unspent outputs, by outpoint key (txid:index).
 	Credits map[string]*credit `json:"credits"`
 
-	// Spent maps outpoints spent by the wallet's unmined transactions to
-	// the spending txid, so a credit is not offered twice.
+	// Spent maps credits spent by the wallet's unmined transactions to the
+	// spending txid: they are not offered again, and come back if that
+	// transaction is abandoned.
 	Spent map[string]string `json:"spent"`
 
 	// Tickets are the tickets the wallet tracks (its own purchases, tickets
 	// it can vote, tickets added with addticket), by ticket hash.
 	Tickets map[string]*ticket `json:"tickets"`
+
+	// NextSeq numbers the wallet's own transactions in sending order.
+	NextSeq int64 `json:"nextseq"`
 
 	// VoteChoices are the wallet's own agenda choices (agenda -> choice).
 	VoteChoices map[string]string `json:"votechoices,omitempty"`
@@ -77,6 +81,9 @@ type txRecord struct {
 	BlockIndex  uint32 `json:"blockindex"`
 	BlockTime   int64  `json:"blocktime,omitempty"`
 	Received    int64  `json:"received"` // unix time first seen
+	// Own is true for transactions the wallet sent; Seq orders them.
+	Own bool  `json:"own,omitempty"`
+	Seq int64 `json:"seq,omitempty"`
 }
 
 // credit is an unspent output the wallet can sign for.

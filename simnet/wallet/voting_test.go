@@ -2,7 +2,9 @@ package wallet_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
@@ -88,6 +90,30 @@ func TestAutoVotingAndSend(t *testing.T) {
 	}
 	if si.TotalSubsidy <= 0 {
 		t.Fatalf("getstakeinfo %+v: votes earned no subsidy", si)
+	}
+
+	// The node forgets its mempool when it restarts: the wallet sends its
+	// unmined transaction again once it is reconnected.
+	var pendingTx string
+	solo.must("sendtoaddress", &pendingTx, dest, 1.25)
+	node.kill()
+	node.restart()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var mempool []string
+		node.must("getrawmempool", &mempool)
+		if slices.Contains(mempool, pendingTx) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("unmined transaction %s not sent again after the node restarted", pendingTx)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	generate(t, node, 1, solo, other)
+	other.must("getbalance", &bal, "default", 1)
+	if bal.Balances[0].Spendable != 12.5+1.25 {
+		t.Fatalf("other wallet balance %+v, want 13.75 spendable", bal.Balances[0])
 	}
 
 	// Restarting keeps the address cursor: the next address is new.
