@@ -397,3 +397,19 @@ func TestMalformedStakeTxs(t *testing.T) {
 		t.Errorf("underfunded ticket: %v", err)
 	}
 }
+
+func TestExtendedVoteBits(t *testing.T) {
+	ticket := mustTx(t, loadVectors(t).Ticket.Hex)
+	vote, err := stake.NewVote(stake.VoteSpec{Ticket: ticket, VoteBits: 0x0003, Subsidy: 5,
+		ExtendedVoteBits: []byte{8, 0, 0, 0, 0xaa}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := stake.ParseVote(vote)
+	if err != nil || v.VoteBits != 3 || v.VoteVersion != 8 || len(vote.TxOut[1].PkScript) != 2+7 {
+		t.Fatalf("vote %+v %v", v, err)
+	}
+	if _, err := stake.NewVote(stake.VoteSpec{Ticket: ticket, ExtendedVoteBits: make([]byte, 74)}); !errors.Is(err, txscript.ErrInvalidVoteScript) {
+		t.Fatalf("long extension: %v", err)
+	}
+}

@@ -114,6 +114,10 @@ type VoteSpec struct {
 	BlockHeight uint32
 	VoteBits    uint16
 	VoteVersion uint32
+	// ExtendedVoteBits, when not nil, is written after the vote bits
+	// verbatim instead of VoteVersion (JSON-RPC "votebitsextended";
+	// its first 4 bytes are the vote version, little-endian).
+	ExtendedVoteBits []byte
 	// Subsidy is the per-vote subsidy at the including block's height.
 	Subsidy int64
 	// StakeBaseSigScript is the network's stakebase signature script
@@ -139,7 +143,13 @@ func NewVote(spec VoteSpec) (*wire.MsgTx, error) {
 	ticketOut := wire.OutPoint{Hash: t.Hash, Index: 0, Tree: wire.TxTreeStake}
 	tx.AddTxIn(wire.NewTxIn(&ticketOut, t.Price, nil))
 	tx.AddTxOut(wire.NewTxOut(0, txscript.VoteBlockRefScript(&spec.BlockHash, spec.BlockHeight)))
-	tx.AddTxOut(wire.NewTxOut(0, txscript.VoteBitsScript(spec.VoteBits, spec.VoteVersion)))
+	bitsScript := txscript.VoteBitsScript(spec.VoteBits, spec.VoteVersion)
+	if spec.ExtendedVoteBits != nil {
+		if bitsScript, err = txscript.VoteBitsScriptExt(spec.VoteBits, spec.ExtendedVoteBits); err != nil {
+			return nil, stakeErr(ErrBadContribution, err, "extended vote bits")
+		}
+	}
+	tx.AddTxOut(wire.NewTxOut(0, bitsScript))
 	addPayouts(tx, t, spec.Subsidy, txscript.OP_SSGEN)
 	return tx, nil
 }

@@ -152,6 +152,19 @@ func VoteBitsScript(bits uint16, version uint32) []byte {
 	return binary.LittleEndian.AppendUint32(s, version)
 }
 
+// VoteBitsScriptExt returns a vote-bits script with arbitrary extended
+// bytes after the bits (the "votebitsextended" of JSON-RPC); wallets pass
+// the vote version as 4 little-endian bytes. At most 73 extended bytes.
+func VoteBitsScriptExt(bits uint16, ext []byte) ([]byte, error) {
+	if len(ext) > OP_DATA_75-2 {
+		return nil, scriptErr(ErrInvalidVoteScript, "%d extended vote bytes, at most %d", len(ext), OP_DATA_75-2)
+	}
+	s := make([]byte, 0, 4+len(ext))
+	s = append(s, OP_RETURN, byte(2+len(ext)))
+	s = binary.LittleEndian.AppendUint16(s, bits)
+	return append(s, ext...), nil
+}
+
 // ParseVoteBitsScript decodes a vote-bits output: OP_RETURN and a direct
 // push of 2..75 bytes starting with the bits; the next four bytes, when
 // present, are the vote version (0 otherwise).

@@ -297,6 +297,13 @@ func TestCommitmentAndVoteScripts(t *testing.T) {
 	if got := hex.EncodeToString(txscript.VoteBitsScript(1, 7)); got != "6a060100070000"+"00" {
 		t.Fatalf("vote bits script %s", got)
 	}
+	ext, err := txscript.VoteBitsScriptExt(1, []byte{7, 0, 0, 0})
+	if err != nil || !bytes.Equal(ext, txscript.VoteBitsScript(1, 7)) {
+		t.Fatalf("extended vote bits %x %v", ext, err)
+	}
+	if _, err := txscript.VoteBitsScriptExt(1, make([]byte, 74)); !errors.Is(err, txscript.ErrInvalidVoteScript) {
+		t.Fatalf("long extension: %v", err)
+	}
 	tests := []struct {
 		hex     string
 		bits    uint16
