@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"math/big"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
@@ -265,25 +265,15 @@ func checkRevocationForm(tx *wire.MsgTx) (*revocationForm, error) {
 	return f, nil
 }
 
-// stakePayouts splits total between the commitments in proportion to their
-// amounts: floor((c_k * total << 32) / sum(c)) >> 32.
+// stakePayouts splits total (price + vote subsidy, or the price for a
+// revocation) between the commitments in proportion to their amounts, with
+// eacred/stake's rule: floor(c_k * total / sum(c)).
 func stakePayouts(cs []commitment, total int64) []int64 {
-	sum := new(big.Int)
-	for _, c := range cs {
-		sum.Add(sum, big.NewInt(c.amount))
-	}
-	out := make([]int64, len(cs))
-	if sum.Sign() == 0 {
-		return out
-	}
+	amounts := make([]int64, len(cs))
 	for i, c := range cs {
-		v := new(big.Int).Mul(big.NewInt(c.amount), big.NewInt(total))
-		v.Lsh(v, 32)
-		v.Quo(v, sum)
-		v.Rsh(v, 32)
-		out[i] = v.Int64()
+		amounts[i] = c.amount
 	}
-	return out
+	return stake.CalculateRewards(amounts, total, 0)
 }
 
 // checkPayouts verifies stake payouts go to the commitments' addresses with

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
@@ -167,7 +168,10 @@ func TestBlockStoreCorruptRecord(t *testing.T) {
 
 func TestStakeFormRejections(t *testing.T) {
 	k := newTestKey("k")
-	good := buildTicket(t, coin{op: wire.OutPoint{Hash: hashN(1)}, value: 1e8, script: k.p2pkh(), key: k}, voting{key: k}, 20000, 1000)
+	// Zero change, as wallets build tickets (from a split output): the
+	// node (commitment = input - change, protocol notes §3.4) and
+	// eacred/stake (outputs <= commitments) only agree on such tickets.
+	good := buildTicket(t, coin{op: wire.OutPoint{Hash: hashN(1)}, value: 21000, script: k.p2pkh(), key: k}, voting{key: k}, 20000, 1000)
 	if _, err := checkTicketForm(good); err != nil {
 		t.Fatalf("good ticket: %v", err)
 	}
@@ -177,23 +181,33 @@ func TestStakeFormRejections(t *testing.T) {
 		return tx
 	}
 	tests := []struct {
-		name string
-		tx   *wire.MsgTx
+		name     string
+		tx       *wire.MsgTx
+		nodeOnly bool // a stricter node rule that eacred/stake does not check
 	}{
-		{"missing change", mutate(func(tx *wire.MsgTx) { tx.TxOut = tx.TxOut[:2] })},
-		{"voting output untagged", mutate(func(tx *wire.MsgTx) { tx.TxOut[0].PkScript = k.p2pkh() })},
-		{"commitment not OP_RETURN", mutate(func(tx *wire.MsgTx) { tx.TxOut[1].PkScript = k.p2pkh() })},
-		{"commitment with value", mutate(func(tx *wire.MsgTx) { tx.TxOut[1].Value = 1 })},
-		{"script version", mutate(func(tx *wire.MsgTx) { tx.TxOut[2].Version = 1 })},
+		{"missing change", mutate(func(tx *wire.MsgTx) { tx.TxOut = tx.TxOut[:2] }), false},
+		{"voting output untagged", mutate(func(tx *wire.MsgTx) { tx.TxOut[0].PkScript = k.p2pkh() }), false},
+		{"commitment not OP_RETURN", mutate(func(tx *wire.MsgTx) { tx.TxOut[1].PkScript = k.p2pkh() }), false},
+		{"commitment with value", mutate(func(tx *wire.MsgTx) { tx.TxOut[1].Value = 1 }), true},
+		{"script version", mutate(func(tx *wire.MsgTx) { tx.TxOut[2].Version = 1 }), false},
+	}
+	if !stake.IsSStx(good) {
+		t.Fatalf("eacred/stake disagrees on the good ticket: %v", stake.CheckSStx(good))
 	}
 	for _, tc := range tests {
 		if _, err := checkTicketForm(tc.tx); err == nil {
 			t.Errorf("%s: accepted", tc.name)
 		}
+		if !tc.nodeOnly && stake.IsSStx(tc.tx) {
+			t.Errorf("%s: eacred/stake accepts what the node rejects", tc.name)
+		}
 	}
 	vote := buildVote(t, good, voting{key: k}, hashN(5), 200, 1)
-	if _, err := checkVoteForm(vote); err != nil {
-		t.Fatalf("good vote: %v", err)
+	if _, err := checkVoteForm(vote); err != nil || !stake.IsSSGen(vote) {
+		t.Fatalf("good vote: %v / %v", err, stake.CheckSSGen(vote))
+	}
+	if rev := buildRevocation(t, good, voting{key: k}); !stake.IsSSRtx(rev) {
+		t.Fatalf("good revocation: %v", stake.CheckSSRtx(rev))
 	}
 	badRef := vote.Copy()
 	badRef.TxOut[0].PkScript = badRef.TxOut[0].PkScript[:10]
