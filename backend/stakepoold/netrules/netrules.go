@@ -13,6 +13,7 @@ package netrules
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
 	"github.com/eacred/dcrstakepool/eacred/address"
@@ -75,11 +76,14 @@ type Inspector struct {
 	FeeAddrs *stakepool.FeeAddressSet
 	PoolFees float64 // percent
 	Subsidy  *subsidy.Cache
+	// names caches encoded voting addresses: a user owns many tickets, and
+	// base58 encoding dominates the cost of a start-up ticket load.
+	names *sync.Map // [21]byte (hash, P2SH flag) -> string
 }
 
 // NewInspector returns an inspector for the network.
 func NewInspector(p *chaincfg.Params, feeAddrs *stakepool.FeeAddressSet, poolFees float64) Inspector {
-	return Inspector{Params: p, FeeAddrs: feeAddrs, PoolFees: poolFees, Subsidy: subsidy.NewCache(p)}
+	return Inspector{Params: p, FeeAddrs: feeAddrs, PoolFees: poolFees, Subsidy: subsidy.NewCache(p), names: new(sync.Map)}
 }
 
 // Inspect decodes a ticket, returns its voting address and checks its pool
@@ -95,18 +99,8 @@ func (in Inspector) Inspect(txHex string, minedHeight int64) (pool.TicketCheck, 
 		return pool.TicketCheck{}, err
 	}
 	var chk pool.TicketCheck
-	if t.Voting.ScriptHash {
-		a, err := address.FromScriptHash(t.Voting.Hash[:], in.Params)
-		if err != nil {
-			return chk, err
-		}
-		chk.VotingAddress = a.String()
-	} else {
-		a, err := address.NewPubKeyHashAddress(t.Voting.Hash[:], in.Params)
-		if err != nil {
-			return chk, err
-		}
-		chk.VotingAddress = a.String()
+	if chk.VotingAddress, err = in.votingAddress(t.Voting.Hash, t.Voting.ScriptHash); err != nil {
+		return chk, err
 	}
 	_, err = stakepool.CheckParsedTicketFee(t, minedHeight, in.PoolFees, in.FeeAddrs, in.Subsidy)
 	var fe *stakepool.FeeError
@@ -119,4 +113,33 @@ func (in Inspector) Inspect(txHex string, minedHeight int64) (pool.TicketCheck, 
 		return chk, err
 	}
 	return chk, nil
+}
+
+// votingAddress encodes a ticket's voting address, cached.
+func (in Inspector) votingAddress(hash [20]byte, p2sh bool) (string, error) {
+	var key [21]byte
+	copy(key[:], hash[:])
+	if p2sh {
+		key[20] = 1
+	}
+	if in.names != nil {
+		if s, ok := in.names.Load(key); ok {
+			return s.(string), nil
+		}
+	}
+	var a interface{ String() string }
+	var err error
+	if p2sh {
+		a, err = address.FromScriptHash(hash[:], in.Params)
+	} else {
+		a, err = address.NewPubKeyHashAddress(hash[:], in.Params)
+	}
+	if err != nil {
+		return "", err
+	}
+	s := a.String()
+	if in.names != nil {
+		in.names.Store(key, s)
+	}
+	return s, nil
 }
