@@ -205,7 +205,7 @@ func Main(ctx context.Context, args []string) error {
 	var wp atomic.Pointer[Wallet] // set once the wallet is open
 	n, err := dialNode(rpcclient.Config{Host: f.rpcConnect, User: nodeUser, Pass: nodePass, CertFile: f.caFile,
 		DisableTLS: f.noClientTLS, MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second,
-		CallTimeout: 30 * time.Second,
+		CallTimeout: 30 * time.Second, Log: clientLog{log},
 		Handlers: rpcclient.NotificationHandlers{
 			OnBlockConnected: func([]byte, [][]byte) {
 				if w := wp.Load(); w != nil {
