@@ -36,12 +36,12 @@ func TestValidateVoteBits(t *testing.T) {
 		{0x000b, ag, ""},
 		{0x0000, ag, "bit 0"},
 		{0x0004, ag, "bit 0"},
-		{0x0007, ag, "not a choice of agenda \"a\""},
-		{0x0019, ag, "not a choice of agenda \"b\""},
-		{0x0021, ag, "belong to no agenda"},
-		{0x8001, ag, "belong to no agenda"},
+		{0x0007, ag, "not a choice of the agenda (bits 0x0006): agenda a"},
+		{0x0019, ag, "agenda b"},
+		{0x0021, ag, "no agenda uses"},
+		{0x8001, ag, "no agenda uses"},
 		{0xffff, ag, "not a choice"},
-		{0x0003, nil, "belong to no agenda"},
+		{0x0003, nil, "no agenda uses"},
 	}
 	for _, tc := range tests {
 		err := validateVoteBits(tc.bits, tc.agendas)

@@ -2,12 +2,13 @@ package controllers
 
 import (
 	"context"
-	"fmt"
-	"net/http"
+		"net/http"
 	"sync"
 	"time"
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 	"github.com/eacred/dcrstakepool/system"
 	"github.com/zenazn/goji/web"
 )
@@ -15,36 +16,31 @@ import (
 // defaultVoteBits votes "previous block valid" and abstains on every agenda.
 const defaultVoteBits uint16 = 1
 
-// validateVoteBits checks bits against the agendas of a vote version: bit 0
-// (previous block valid) must be set, each agenda's masked bits must be one
-// of its choices, and no bit outside bit 0 and the agendas' masks may be
-// set. The error says what is wrong.
-func validateVoteBits(bits uint16, agendas []stakepooldclient.Agenda) error {
-	if bits&1 == 0 {
-		return fmt.Errorf("vote bits %#04x: bit 0 (previous block valid) must be set", bits)
-	}
-	used := uint16(1)
-	for _, a := range agendas {
-		used |= a.Mask
-		got := bits & a.Mask
-		ok := got == 0 // abstain
+// chainAgendas converts the backends' agendas to eacred's type.
+func chainAgendas(agendas []stakepooldclient.Agenda) []chaincfg.Agenda {
+	out := make([]chaincfg.Agenda, len(agendas))
+	for i, a := range agendas {
+		ca := chaincfg.Agenda{ID: a.ID, Description: a.Description, Mask: a.Mask}
+		hasAbstain := false
 		for _, c := range a.Choices {
-			if c.Bits&^a.Mask != 0 {
-				continue // a malformed choice never matches
-			}
-			if c.Bits == got {
-				ok = true
-				break
-			}
+			ca.Choices = append(ca.Choices, chaincfg.Choice{ID: c.ID, Description: c.Description, Bits: c.Bits,
+				IsAbstain: c.IsAbstain, IsNo: c.IsNo})
+			hasAbstain = hasAbstain || c.Bits == 0
 		}
-		if !ok {
-			return fmt.Errorf("vote bits %#04x: %#04x is not a choice of agenda %q", bits, got, a.ID)
+		if !hasAbstain { // abstaining is always allowed
+			ca.Choices = append(ca.Choices, chaincfg.Choice{ID: "abstain", Bits: 0, IsAbstain: true})
 		}
+		out[i] = ca
 	}
-	if extra := bits &^ used; extra != 0 {
-		return fmt.Errorf("vote bits %#04x: bits %#04x belong to no agenda", bits, extra)
-	}
-	return nil
+	return out
+}
+
+// validateVoteBits checks bits against the agendas of a vote version with
+// eacred/votebits: bit 0 (previous block valid) must be set, each agenda's
+// masked bits must be one of its choices, and no other bit may be set. The
+// error says what is wrong.
+func validateVoteBits(bits uint16, agendas []stakepooldclient.Agenda) error {
+	return votebits.Validate(bits, chainAgendas(agendas))
 }
 
 // choiceOf returns the id of the choice bits select for agenda a ("" for

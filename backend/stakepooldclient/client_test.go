@@ -399,3 +399,34 @@ func TestTicketSync(t *testing.T) {
 		t.Fatalf("Health: %s", why)
 	}
 }
+
+func TestVoteVersionChange(t *testing.T) {
+	fs := newFakes(2)
+	c := newClient(t, fs)
+	ctx := context.Background()
+	if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	// The network moves to vote version 9: both wallets follow.
+	for _, f := range fs {
+		f.Do(func(b *fakebackend.Backend) { b.HealthValue.VoteVersion = 9 })
+	}
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c.VoteVersion() != 9 {
+		t.Fatalf("vote version %d, want 9", c.VoteVersion())
+	}
+	if ok, why := c.Health(); !ok {
+		t.Fatalf("Health after the upgrade: %s", why)
+	}
+	// One wallet alone on another version is reported, not adopted.
+	fs[1].Do(func(b *fakebackend.Backend) { b.HealthValue.VoteVersion = 10 })
+	c.RepairAll(ctx)
+	if c.VoteVersion() != 9 {
+		t.Fatalf("vote version %d, want 9", c.VoteVersion())
+	}
+	if ok, why := c.Health(); ok || !strings.Contains(why, "vote version 10") {
+		t.Fatalf("Health = %v %q", ok, why)
+	}
+}

@@ -143,6 +143,8 @@ func (c *Client) RepairAll(ctx context.Context) error {
 	defer c.repairMu.Unlock()
 	hs := fanout(ctx, c, c.members, c.opts.CallTimeout, "health",
 		func(ctx context.Context, b Backend) (Health, error) { return b.Health(ctx) })
+	c.adoptVoteVersion(hs)
+	vv := c.VoteVersion()
 	var todo []*member
 	for _, r := range hs {
 		if r.err != nil {
@@ -152,6 +154,12 @@ func (c *Client) RepairAll(ctx context.Context) error {
 		r.m.setHealth(r.v, now)
 		if !r.v.Ready() {
 			r.m.fail(fmt.Errorf("%s: %w: %s", r.m.name(), ErrBackendDown, r.v.Problem()), now)
+			continue
+		}
+		if vv != 0 && r.v.VoteVersion != vv {
+			r.m.fail(fmt.Errorf("%s: %w: vote version %d, the other backends' is %d",
+				r.m.name(), ErrMismatch, r.v.VoteVersion, vv), now)
+			r.m.missedWrite()
 			continue
 		}
 		r.m.mu.Lock()
@@ -175,6 +183,32 @@ func (c *Client) RepairAll(ctx context.Context) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// adoptVoteVersion follows a network vote version change: when every ready
+// backend that answered reports the same version and it differs from the
+// pool's, the pool moves to it (users' older preferences no longer apply;
+// stakepoold votes them with the wallet defaults until users choose again).
+func (c *Client) adoptVoteVersion(hs []result[Health]) {
+	var v uint32
+	for _, r := range hs {
+		if r.err != nil || !r.v.Ready() {
+			continue
+		}
+		if v == 0 {
+			v = r.v.VoteVersion
+		} else if r.v.VoteVersion != v {
+			return // they disagree: nothing to adopt
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v != 0 && v != c.voteVersion {
+		if c.voteVersion != 0 {
+			c.log.Infof("vote version changed from %d to %d", c.voteVersion, v)
+		}
+		c.voteVersion = v
+	}
 }
 
 // repair brings one ready backend up to date. It re-runs when a write
