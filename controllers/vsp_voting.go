@@ -2,7 +2,7 @@ package controllers
 
 import (
 	"context"
-		"net/http"
+	"net/http"
 	"sync"
 	"time"
 
