@@ -88,12 +88,16 @@ func minedHashes(ts []ticket) []string {
 	return hs
 }
 
+// getTickets lists the wallet's live tickets (and immature ones when
+// asked). Like eacrwallet, which walks its transaction store, it includes
+// pool tickets that failed the fee check: the wallet has their
+// transactions, it just will not vote them.
 func (w *Wallet) getTickets(ctx context.Context, c *rpcserver.Call) (any, error) {
 	immature := c.Params.Bool(0)
 	if err := c.Params.Err(); err != nil {
 		return nil, err
 	}
-	ts := w.unspentTickets(true)
+	ts := append(w.unspentTickets(true), w.invalidPoolTickets()...)
 	live, err := w.liveSet(ctx, minedHashes(ts))
 	if err != nil {
 		return nil, err
@@ -111,6 +115,24 @@ func (w *Wallet) getTickets(ctx context.Context, c *rpcserver.Call) (any, error)
 		}
 	}
 	return res, nil
+}
+
+// invalidPoolTickets returns the mined pool tickets that failed the fee
+// check and were not added, as ticket records (not votable).
+func (w *Wallet) invalidPoolTickets() []ticket {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var ts []ticket
+	for _, k := range w.st.sortedPoolUsers() {
+		for _, h := range w.st.PoolUsers[k].Invalid {
+			rec := w.st.Txs[h]
+			if rec == nil || rec.BlockHeight == 0 || w.st.Tickets[h] != nil {
+				continue
+			}
+			ts = append(ts, ticket{Hash: h, Height: rec.BlockHeight, State: ticketMined})
+		}
+	}
+	return ts
 }
 
 func (w *Wallet) ticketsForAddress(_ context.Context, c *rpcserver.Call) (any, error) {
