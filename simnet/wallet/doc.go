@@ -28,7 +28,18 @@
 // close them. The whole state (sync height, address cursors, imported
 // scripts, transactions, credits, tickets, stake pool records) is saved in
 // the data directory after each change, so a killed wallet restarts where it
-// stopped.
+// stopped. Transactions the wallet sent stay "unmined" until a block holds
+// them; after every reconnection they are sent again (the node forgets its
+// mempool when it restarts), and one the node refuses for good is abandoned,
+// giving its inputs back.
+//
+// # JSON-RPC
+//
+// The wallet serves eacrwallet's methods over HTTPS POST and websocket
+// with basic auth and its own self-signed certificate (package
+// simnet/internal/rpcserver). Methods it does not implement are passed to
+// the node and the node's answer is returned verbatim, as eacrwallet does;
+// that is how getrawtransaction or getvoteinfo work on a wallet connection.
 //
 // # Stake pool mode
 //
