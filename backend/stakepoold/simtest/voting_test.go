@@ -1,0 +1,458 @@
+package simtest
+
+import (
+	"context"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
+	"github.com/eacred/dcrstakepool/eacred/rpcclient"
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/eacred/stake"
+	"github.com/eacred/dcrstakepool/eacred/wire"
+)
+
+const (
+	userSeed = "4444444444444444444444444444444444444444444444444444444444444444"
+	poolSeed = "5555555555555555555555555555555555555555555555555555555555555555"
+	coldSeed = "6666666666666666666666666666666666666666666666666666666666666666"
+)
+
+// Smaller maturities than simnet's, the same for node and wallets. The
+// stake validation height and the ticket pool size stay simnet's: the pool
+// fee formula depends on them and stakepoold uses the network's parameters.
+var chainArgs = []string{"--ticketmaturity", "4", "--coinbasematurity", "4", "--ticketexpiry", "80"}
+
+func accountXpub(t *testing.T, seedHex string) *hdkeychain.ExtendedKey {
+	t.Helper()
+	seed, _ := hex.DecodeString(seedHex)
+	p := chaincfg.SimNetParams()
+	m, err := hdkeychain.NewMaster(seed, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := m.DerivePath(hdkeychain.HardenedKeyStart+44, hdkeychain.HardenedKeyStart+p.SLIP0044CoinType, hdkeychain.HardenedKeyStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acct.Neuter()
+}
+
+func addrAt(t *testing.T, xpub *hdkeychain.ExtendedKey, index uint32) string {
+	t.Helper()
+	a, err := hdkeychain.AddressAt(xpub, 0, index, chaincfg.SimNetParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.String()
+}
+
+// world is the running simulator plus stakepoold.
+type world struct {
+	t      *testing.T
+	node   *proc
+	user   *proc
+	voting *proc
+	sp     *proc
+	spArgs []string
+	spDir  string
+	spAddr string
+	c      pb.StakepooldClient
+	wins   chan rpcjson.WinningTicketsNtfn
+	// tickets: hash -> owner user id; low marks low-fee tickets.
+	owner map[string]int64
+	low   map[string]bool
+	added map[string]bool
+	bits  map[int64]uint16
+	done  map[string]bool // tickets that have been winners
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func (w *world) waitSynced() int64 {
+	t := w.t
+	t.Helper()
+	var best rpcjson.GetBestBlockResult
+	w.node.must("getbestblock", &best)
+	for _, p := range []*proc{w.user, w.voting} {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var wb rpcjson.GetBestBlockResult
+			if err := p.call("getbestblock", &wb); err == nil && wb.Hash == best.Hash {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("wallet %s did not sync to %d", p.dir, best.Height)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return best.Height
+}
+
+func (w *world) generate(n int) int64 {
+	w.t.Helper()
+	var hashes []string
+	w.node.must("generate", &hashes, n)
+	return w.waitSynced()
+}
+
+// waitReady waits until stakepoold reports itself ready at the node's tip.
+func (w *world) waitReady() *pb.HealthResponse {
+	t := w.t
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var last *pb.HealthResponse
+	for time.Now().Before(deadline) {
+		h, err := w.c.Health(ctx(t), &pb.HealthRequest{})
+		if err == nil && h.Ready {
+			return h
+		}
+		last = h
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("stakepoold not ready: %v", last)
+	return nil
+}
+
+func (w *world) startStakepoold() {
+	w.sp = startStakepoold(w.t, w.spDir, w.spArgs...)
+	w.c = dialStakepoold(w.t, filepath.Join(w.spDir, "rpc.cert"), w.spAddr)
+	w.waitReady()
+}
+
+func (w *world) watchWinners() {
+	t := w.t
+	w.wins = make(chan rpcjson.WinningTicketsNtfn, 256)
+	c, err := rpcclient.Dial(ctx(t), rpcclient.Config{Host: w.node.addr, User: "user", Pass: "pass",
+		CertFile: filepath.Join(w.node.dir, "rpc.cert"),
+		Handlers: rpcclient.NotificationHandlers{OnWinningTickets: func(b chainhash.Hash, h int64, ts []chainhash.Hash) {
+			n := rpcjson.WinningTicketsNtfn{BlockHash: b.String(), BlockHeight: h}
+			for _, x := range ts {
+				n.Tickets = append(n.Tickets, x.String())
+			}
+			w.wins <- n
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	if err := c.NotifyWinningTickets(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) winners(height int64) rpcjson.WinningTicketsNtfn {
+	w.t.Helper()
+	for {
+		select {
+		case n := <-w.wins:
+			if n.BlockHeight == height {
+				return n
+			}
+		case <-time.After(15 * time.Second):
+			w.t.Fatalf("no winningtickets for height %d", height)
+		}
+	}
+}
+
+// mempoolVotes returns ticket -> vote bits of the mempool votes on block.
+func (w *world) mempoolVotes(block string) map[string]uint16 {
+	t := w.t
+	var hashes []string
+	w.node.must("getrawmempool", &hashes, false, "votes")
+	out := map[string]uint16{}
+	for _, h := range hashes {
+		var txHex string
+		if err := w.node.call("getrawtransaction", &txHex, h, 0); err != nil {
+			continue // mined meanwhile
+		}
+		tx, err := wire.NewTxFromHex(txHex)
+		if err != nil {
+			t.Fatalf("vote %s: %v", h, err)
+		}
+		v, err := stake.ParseVote(tx)
+		if err != nil {
+			t.Fatalf("vote %s: %v", h, err)
+		}
+		if v.BlockHash.String() == block {
+			out[v.TicketHash.String()] = v.VoteBits
+		}
+	}
+	return out
+}
+
+// step mines one block and checks stakepoold's votes on its winners: every
+// votable pool winner is voted with its owner's bits, and a low-fee winner
+// that is not added is not voted. It returns the pool winners.
+func (w *world) step() (voted, skipped []string) {
+	t := w.t
+	t.Helper()
+	tip := w.generate(1)
+	n := w.winners(tip)
+	var want, not []string
+	for _, h := range n.Tickets {
+		if _, ok := w.owner[h]; !ok {
+			continue
+		}
+		w.done[h] = true
+		if w.low[h] && !w.added[h] {
+			not = append(not, h)
+		} else {
+			want = append(want, h)
+		}
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	var got map[string]uint16
+	for {
+		got = w.mempoolVotes(n.BlockHash)
+		missing := 0
+		for _, h := range want {
+			if _, ok := got[h]; !ok {
+				missing++
+			}
+		}
+		if missing == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("height %d: pool winners %v not all voted; mempool votes %v", tip, want, got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, h := range want {
+		if bits := w.bits[w.owner[h]]; got[h] != bits {
+			t.Fatalf("ticket %s of user %d voted with bits %#04x, want %#04x", h, w.owner[h], got[h], bits)
+		}
+	}
+	if len(not) > 0 {
+		time.Sleep(500 * time.Millisecond)
+		got = w.mempoolVotes(n.BlockHash)
+		for _, h := range not {
+			if _, ok := got[h]; ok {
+				t.Fatalf("low-fee ticket %s voted without being added", h)
+			}
+		}
+	}
+	return want, not
+}
+
+func (w *world) remainingLows() []string {
+	var out []string
+	for h := range w.low {
+		if !w.done[h] {
+			out = append(out, h)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestVotingWithSimulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test with simulator processes; run without -short")
+	}
+	root := t.TempDir()
+	if d := os.Getenv("SIMTEST_KEEP"); d != "" {
+		root = d // keep the processes' logs for a post-mortem
+	}
+	w := &world{t: t, owner: map[string]int64{}, low: map[string]bool{}, added: map[string]bool{},
+		bits: map[int64]uint16{}, done: map[string]bool{}}
+	miningAddr := addrAt(t, accountXpub(t, userSeed), 0)
+	w.node = startSim(t, "node", filepath.Join(root, "node"),
+		append([]string{"--miningaddr", miningAddr, "--stakeenabledheight", "8"}, chainArgs...)...)
+	walletArgs := func(extra ...string) []string {
+		a := []string{"--rpcconnect", w.node.addr, "--cafile", filepath.Join(w.node.dir, "rpc.cert")}
+		return append(append(a, chainArgs...), extra...)
+	}
+	w.user = startSim(t, "wallet", filepath.Join(root, "user"), walletArgs("--seed", userSeed)...)
+	cold := accountXpub(t, coldSeed)
+	w.voting = startSim(t, "wallet", filepath.Join(root, "voting"),
+		walletArgs("--seed", poolSeed, "--stakepoolcoldextkey="+cold.String()+":100", "--poolfees", "5")...)
+	w.generate(150) // past simnet's stake validation height (144)
+	w.watchWinners()
+
+	w.spDir = filepath.Join(root, "stakepoold")
+	w.spAddr = freePort(t)
+	w.spArgs = []string{"--simnet", "--appdata", w.spDir, "--coldwalletextpub", cold.String(), "--poolfees", "5",
+		"--feeaddresses", "100", "-d", "debug",
+		"--ecrdhost", w.node.addr, "--ecrduser", "user", "--ecrdpassword", "pass", "--ecrdcert", filepath.Join(w.node.dir, "rpc.cert"),
+		"--wallethost", w.voting.addr, "--walletuser", "user", "--walletpassword", "pass", "--walletcert", filepath.Join(w.voting.dir, "rpc.cert"),
+		"--rpclisten", w.spAddr}
+	w.startStakepoold()
+	c := w.c
+
+	// The front end's address flow for two users.
+	ags, err := c.GetAgendas(ctx(t), &pb.GetAgendasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes, no := uint16(0), uint16(0)
+	if len(ags.Agendas) > 0 {
+		for _, ch := range ags.Agendas[0].Choices {
+			switch {
+			case ch.IsNo:
+				no = uint16(ch.Bits)
+			case !ch.IsAbstain:
+				yes = uint16(ch.Bits)
+			}
+		}
+	}
+	w.bits[1], w.bits[2] = 1|yes, 1|no
+	if w.bits[1] == w.bits[2] {
+		t.Fatalf("agendas %v give no way to tell users apart", ags)
+	}
+	poolXpub := accountXpub(t, poolSeed)
+	ms := map[int64]*pb.CreateMultisigResponse{}
+	var prefs []*pb.UserVotingPrefs
+	health, _ := c.Health(ctx(t), &pb.HealthRequest{})
+	for _, id := range []int64{1, 2} {
+		if _, err := c.AccountSyncAddressIndex(ctx(t), &pb.AccountSyncAddressIndexRequest{Account: "default", Index: uint32(id)}); err != nil {
+			t.Fatal(err)
+		}
+		va, err := c.ValidateAddress(ctx(t), &pb.ValidateAddressRequest{Address: addrAt(t, poolXpub, uint32(id))})
+		if err != nil || !va.IsMine {
+			t.Fatalf("pool key of user %d: %v %v", id, va, err)
+		}
+		var ua string
+		var uva rpcjson.ValidateAddressWalletResult
+		w.user.must("getnewaddress", &ua)
+		w.user.must("validateaddress", &uva, ua)
+		m, err := c.CreateMultisig(ctx(t), &pb.CreateMultisigRequest{Addresses: []string{va.PubkeyAddr, uva.PubKeyAddr}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ImportScript(ctx(t), &pb.ImportScriptRequest{Script: m.RedeemScript}); err != nil {
+			t.Fatal(err)
+		}
+		ms[id] = m
+		prefs = append(prefs, &pb.UserVotingPrefs{UserId: id, MultisigAddress: m.Address, VoteBits: uint32(w.bits[id]),
+			VoteBitsVersion: health.VoteVersion})
+	}
+	if _, err := c.SetUserVotingPrefs(ctx(t), &pb.SetUserVotingPrefsRequest{Users: prefs}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Tickets: good ones for both users, and low-fee ones for user 1.
+	buy := func(id int64, n int, fees float64, low bool) {
+		var hs []string
+		w.user.must("purchaseticket", &hs, "default", 10, 1, ms[id].Address, n, addrAt(t, cold, uint32(id)), fees)
+		for _, h := range hs {
+			w.owner[h] = id
+			if low {
+				w.low[h] = true
+			}
+		}
+	}
+	// Three rounds (at most 20 new tickets fit in a block) so that the
+	// small pool lasts for the whole scenario.
+	for round := 0; round < 3; round++ {
+		buy(1, 8, 5, false)
+		buy(2, 6, 5, false)
+		buy(1, 6, 0.5, true)
+		w.step()
+	}
+
+	// Until all tickets are live, good tickets are voted with their
+	// owner's bits, low-fee ones are not.
+	for i := 0; i < 4; i++ {
+		w.step()
+	}
+	lows := w.remainingLows()
+	if len(lows) < 3 {
+		t.Fatalf("only %d low-fee tickets left to test adding and removing", len(lows))
+	}
+	ign, err := c.GetIgnoredLowFeeTickets(ctx(t), &pb.GetIgnoredLowFeeTicketsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored := map[string]bool{}
+	for _, tk := range ign.Tickets {
+		ignored[tk.Hash] = true
+		if tk.MultisigAddress != ms[1].Address {
+			t.Errorf("ignored ticket %s owned by %s, want %s", tk.Hash, tk.MultisigAddress, ms[1].Address)
+		}
+	}
+	for _, h := range lows {
+		if !ignored[h] {
+			t.Fatalf("low-fee ticket %s is not in the ignored list %v", h, ign.Tickets)
+		}
+	}
+
+	// A wallet restart: stakepoold reconnects and keeps voting.
+	w.voting.kill()
+	w.voting.start()
+	w.waitSynced()
+	w.waitReady()
+	w.step()
+
+	// A stakepoold restart with no front end: it votes with the stored
+	// preferences.
+	w.sp.stop()
+	w.startStakepoold()
+	c = w.c
+	w.step()
+
+	// The admin adds the remaining low-fee tickets: they are voted.
+	lows = w.remainingLows()
+	if len(lows) < 2 {
+		t.Fatalf("only %d low-fee tickets left to test adding and removing", len(lows))
+	}
+	var add []*pb.Ticket
+	for _, h := range lows {
+		add = append(add, &pb.Ticket{Hash: h, MultisigAddress: ms[1].Address})
+		w.added[h] = true
+	}
+	if _, err := c.SetAddedLowFeeTickets(ctx(t), &pb.SetAddedLowFeeTicketsRequest{Tickets: add}); err != nil {
+		t.Fatal(err)
+	}
+	addedVoted := 0
+	for i := 0; i < 10 && addedVoted == 0; i++ {
+		voted, _ := w.step()
+		for _, h := range voted {
+			if w.low[h] {
+				addedVoted++
+			}
+		}
+	}
+	if addedVoted == 0 {
+		t.Fatal("no added low-fee ticket won in 10 blocks")
+	}
+	// Removing them stops voting at once.
+	if _, err := c.SetAddedLowFeeTickets(ctx(t), &pb.SetAddedLowFeeTicketsRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	for h := range w.added {
+		delete(w.added, h)
+	}
+	removedSkipped := 0
+	for i := 0; i < 10 && removedSkipped == 0 && len(w.remainingLows()) > 0; i++ {
+		_, skipped := w.step()
+		removedSkipped += len(skipped)
+	}
+	if removedSkipped == 0 {
+		t.Logf("no removed low-fee ticket won after the removal (lottery); removal checked by unit tests only")
+	}
+	live, _ := c.GetLiveTickets(ctx(t), &pb.GetLiveTicketsRequest{})
+	for _, tk := range live.Tickets {
+		if w.low[tk.Hash] {
+			t.Fatalf("removed low-fee ticket %s still live", tk.Hash)
+		}
+	}
+	if h := w.waitReady(); !strings.Contains(h.Network, "simnet") {
+		t.Fatalf("health network %q", h.Network)
+	}
+	w.sp.stop()
+}
