@@ -57,6 +57,9 @@ const (
 // seeded from the previous block header; left-over atoms (at most one per
 // contributor) are left as fee.
 func NewRevocation(ticket *wire.MsgTx, fee int64, version uint16) (*wire.MsgTx, error) {
+	if ticket == nil {
+		return nil, stakeErr(ErrNotTicket, nil, "no ticket given")
+	}
 	t, err := ParseTicket(ticket)
 	if err != nil {
 		return nil, err

@@ -130,6 +130,9 @@ type VoteSpec struct {
 // committed address its share of price + subsidy. Sign input 1 with
 // SignTicketSpend.
 func NewVote(spec VoteSpec) (*wire.MsgTx, error) {
+	if spec.Ticket == nil {
+		return nil, stakeErr(ErrNotTicket, nil, "no ticket given")
+	}
 	t, err := ParseTicket(spec.Ticket)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,18 @@
 // outpoint therefore names the tree of the output it spends as well as the
 // transaction hash and index.
 //
+// # Blocks
+//
+// A block is a 180-byte header followed by the regular and then the stake
+// transactions, each list preceded by its count. The block hash is the
+// BLAKE-256 hash of the header alone; it is what "blockconnected"
+// notifications and getblockhash carry. The header commits to the
+// transactions through its MerkleRoot field: since DCP0005 (always on
+// simnet) that is BLAKE-256(regular tree root || stake tree root), each
+// root a merkle tree over the transactions' full hashes (CombinedMerkleRoot).
+// The header also records the stake state: ticket price (SBits), number of
+// votes, new tickets and revocations, and the live ticket pool size.
+//
 // # Untrusted input
 //
 // Decoders never panic and never allocate more than the input could
