@@ -66,11 +66,14 @@
 // # Notifications
 //
 // For each connected block, subscribed websocket clients get, in order:
-// blockconnected [header hex, null] (no loadtxfilter support, so the
-// second parameter is always null), spentandmissedtickets and newtickets
+// blockconnected [header hex, subscribedTxs] (the block's transactions
+// matching the client's loadtxfilter, stake tree first, or null),
+// spentandmissedtickets and newtickets
 // (from StakeEnabledHeight; stake difficulty of the next block, atoms),
 // stakedifficulty at a new window, and winningtickets [hash, height,
-// {"0":..}] when votes on the block are due.
+// {"0":..}] when votes on the block are due. A client with a loadtxfilter
+// also gets relevanttxaccepted [tx hex] for matching mempool transactions,
+// and rescan answers from the same filter.
 //
 // # Persistence
 //

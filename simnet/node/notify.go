@@ -53,10 +53,8 @@ func (n *Node) notifyConnected(ev *connectEvents) {
 	hash, height := b.hash.String(), b.height
 	header := b.msg.Header.Hex()
 	if n.srv.HasSubscribers(topicBlocks) {
-		// subscribedTxs is null: the simulator does not implement
-		// loadtxfilter, so no client has a filter.
-		n.srv.NotifyEach(topicBlocks, rpcjson.NtfnBlockConnected, func(*rpcserver.Client) []any {
-			return []any{header, nil}
+		n.srv.NotifyEach(topicBlocks, rpcjson.NtfnBlockConnected, func(c *rpcserver.Client) []any {
+			return []any{header, subscribedTxs(c, b.msg)}
 		})
 	}
 	if height >= n.params.StakeEnabledHeight {

@@ -47,6 +47,10 @@ func (n *Node) registerMethods() {
 	}
 	n.srv.Register(
 		m("version", nil, 0, n.rpcVersion),
+		m("ping", nil, 0, func(context.Context, *rpcserver.Call) (any, error) { return nil, nil }),
+		m("ticketsforaddress", []string{"address"}, 1, n.rpcTicketsForAddress),
+		ws("loadtxfilter", []string{"reload", "addresses", "outpoints"}, 3, n.rpcLoadTxFilter),
+		ws("rescan", []string{"blockhashes"}, 1, n.rpcRescan),
 		m("getcurrentnet", nil, 0, func(context.Context, *rpcserver.Call) (any, error) { return n.params.Net, nil }),
 		m("getbestblock", nil, 0, n.rpcGetBestBlock),
 		m("getbestblockhash", nil, 0, func(context.Context, *rpcserver.Call) (any, error) { return n.chain.tip().hash.String(), nil }),

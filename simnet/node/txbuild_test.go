@@ -170,3 +170,7 @@ func corruptSig(tx *wire.MsgTx, idx int) {
 	sigLen := int(s[0])
 	s[sigLen-1] ^= 0x01
 }
+
+func outPointOf(tx *wire.MsgTx, idx uint32) wire.OutPoint {
+	return wire.OutPoint{Hash: tx.TxHash(), Index: idx}
+}

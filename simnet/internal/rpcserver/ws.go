@@ -146,10 +146,14 @@ func (s *Server) Notify(topic, method string, params ...any) error {
 
 // NotifyEach builds a per-client notification (e.g. blockconnected, whose
 // second parameter depends on the client's filter); build returns the
-// params for that client.
+// params for that client, or nil to send that client nothing.
 func (s *Server) NotifyEach(topic, method string, build func(c *Client) []any) error {
 	for _, c := range s.subscribers(topic) {
-		msg, err := MarshalNotification(method, build(c)...)
+		params := build(c)
+		if params == nil {
+			continue
+		}
+		msg, err := MarshalNotification(method, params...)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,77 @@
+package node
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+)
+
+// TestTxFilter checks loadtxfilter, the subscribedTxs of blockconnected,
+// relevanttxaccepted, rescan, ticketsforaddress and ping.
+func TestTxFilter(t *testing.T) {
+	miner := newTestKey("miner")
+	watched := newTestKey("watched")
+	p := startNode(t, "", "--miningaddr", miner.addr())
+	p.generate(31)
+	p.must(nil, "ping")
+	ws := p.dialWS()
+	ws.request("notifyblocks")
+	if r := ws.request("loadtxfilter", false, []string{watched.addr()}, []rpcjson.OutPoint{}); r.Error != nil {
+		t.Fatal(r.Error)
+	}
+	if r := ws.request("loadtxfilter", false, []string{"notanaddress"}, []rpcjson.OutPoint{}); r.Error == nil || r.Error.Code != -5 {
+		t.Fatalf("bad address: %+v", r.Error)
+	}
+	pay := buildSpend(t, coinbaseCoin(p.block(2), miner), watched.p2pkh(), 1e8, 1e4, miner)
+	unrelated := buildSpend(t, coinbaseCoin(p.block(3), miner), miner.p2pkh(), 1e8, 1e4, miner)
+	if _, err := p.send(unrelated); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.send(pay); err != nil {
+		t.Fatal(err)
+	}
+	m := ws.next()
+	if m.Method != "relevanttxaccepted" || string(m.Params[0]) != `"`+pay.Hex()+`"` {
+		t.Fatalf("relevanttxaccepted: %s %s", m.Method, paramsString(m.Params))
+	}
+	// The filter now also holds pay's output, so its spend matches.
+	ticket := buildTicket(t, coin{op: outPointOf(pay, 0), value: 1e8, script: watched.p2pkh(), key: watched}, voting{key: watched},
+		simParams.MinimumStakeDiff, 1e4)
+	if _, err := p.send(ticket); err != nil {
+		t.Fatal(err)
+	}
+	if m := ws.next(); m.Method != "relevanttxaccepted" {
+		t.Fatalf("ticket spending a watched output: %s", m.Method)
+	}
+	hashes := p.generate(1)
+	bc, err := rpcjson.ParseBlockConnected(ws.next().Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bc.SubscribedTxs) != 2 || !bytes.Equal(bc.SubscribedTxs[0], ticket.Bytes()) || !bytes.Equal(bc.SubscribedTxs[1], pay.Bytes()) {
+		t.Fatalf("subscribedTxs (stake tree first) = %d txs", len(bc.SubscribedTxs))
+	}
+	r := ws.request("rescan", hashes)
+	var res struct {
+		DiscoveredData []struct {
+			Hash         string   `json:"hash"`
+			Transactions []string `json:"transactions"`
+		} `json:"discovereddata"`
+	}
+	if r.Error != nil || json.Unmarshal(r.Result, &res) != nil || len(res.DiscoveredData) != 1 || len(res.DiscoveredData[0].Transactions) != 2 {
+		t.Fatalf("rescan: %s %v", r.Result, r.Error)
+	}
+	// ticketsforaddress: live tickets voting to the address.
+	p.generate(int(simParams.TicketMaturity))
+	var tfa rpcjson.TicketsResult
+	p.must(&tfa, "ticketsforaddress", watched.addr())
+	if len(tfa.Tickets) != 1 || tfa.Tickets[0] != ticket.TxHash().String() {
+		t.Fatalf("ticketsforaddress %v", tfa.Tickets)
+	}
+	p.must(&tfa, "ticketsforaddress", miner.addr())
+	if len(tfa.Tickets) != 0 {
+		t.Fatalf("ticketsforaddress (none) %v", tfa.Tickets)
+	}
+}
