@@ -22,6 +22,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -220,4 +222,27 @@ func ForEachEngine(t *testing.T, fn func(t *testing.T, s *models.Store)) {
 	for _, e := range Engines {
 		t.Run(string(e), func(t *testing.T) { fn(t, Open(t, e)) })
 	}
+}
+
+// CPUTime is the CPU time (user+system) the MariaDB server has used so far,
+// read from /proc (Linux); 0 when unknown. Benchmarks use it to count the
+// database's share of the work.
+func (s *Server) CPUTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the parenthesised command name; utime and stime are the
+	// 14th and 15th fields of the whole line, in clock ticks (100 Hz).
+	rest := string(b)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
