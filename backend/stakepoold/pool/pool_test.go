@@ -426,13 +426,15 @@ func TestWinnerMaturedInSameBlock(t *testing.T) {
 	ctx := context.Background()
 	h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}})
 	h.pool.LoadTickets(ctx)
+	h.wallet.AddTicketTx(hash(9), "ScA", true, "b100")
+	h.pool.LoadTickets(ctx) // hash(9) is known, the others are not
 	h.wallet.AddTicketTx(hash(1), "ScA", true, "b100")
 	h.wallet.AddTicketTx(hash(2), "ScA", false, "b100")
-	bv, got := h.vote(t, 201, hash(1), hash(2), hash(3))
-	if got[hash(1)] != 5 || len(got) != 1 || bv.Cast != 1 {
+	bv, got := h.vote(t, 201, hash(9), hash(1), hash(2), hash(3))
+	if got[hash(1)] != 5 || got[hash(9)] != 5 || len(got) != 2 || bv.Cast != 2 {
 		t.Fatalf("votes %v, summary %+v", got, bv)
 	}
-	if l := h.pool.LiveTickets(); len(l) != 1 || l[0].Hash != hash(1) {
+	if l := h.pool.LiveTickets(); len(l) != 2 || l[0].Hash != hash(1) {
 		t.Fatalf("live %v", l)
 	}
 	if ig := h.pool.IgnoredTickets(); len(ig) != 1 || ig[0].Hash != hash(2) {

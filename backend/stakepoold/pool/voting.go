@@ -100,7 +100,7 @@ func (p *Pool) jobLocked(ticket, msa string) voteJob {
 func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winners []string, received time.Time) BlockVotes {
 	var jobsBuf [8]voteJob
 	jobs, unknown, ext := p.plan(winners, jobsBuf[:0])
-	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs), len(jobs)+len(unknown))}
+	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs))}
 	var wg sync.WaitGroup
 	wg.Add(len(jobs))
 	for i := range jobs {
@@ -109,25 +109,28 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 			bv.Results[i] = p.vote(ctx, block, jobs[i], ext, received)
 		}(i)
 	}
-	if len(unknown) > 0 {
-		var mu sync.Mutex
-		wg.Add(len(unknown))
-		for _, t := range unknown {
-			go func(t string) {
-				defer wg.Done()
-				j, ok := p.adopt(ctx, t)
-				if !ok {
-					return
-				}
-				r := p.vote(ctx, block, j, ext, received)
-				mu.Lock()
-				jobs = append(jobs, j)
-				bv.Results = append(bv.Results, r)
-				mu.Unlock()
-			}(t)
-		}
+	// Winners the pool did not know are looked up concurrently; their
+	// results are collected apart so the slices above are never resized
+	// while the votes write into them.
+	var mu sync.Mutex
+	var extraJobs []voteJob
+	var extra []VoteResult
+	wg.Add(len(unknown))
+	for _, t := range unknown {
+		go func(t string) {
+			defer wg.Done()
+			j, ok := p.adopt(ctx, t)
+			if !ok {
+				return
+			}
+			r := p.vote(ctx, block, j, ext, received)
+			mu.Lock()
+			extraJobs, extra = append(extraJobs, j), append(extra, r)
+			mu.Unlock()
+		}(t)
 	}
 	wg.Wait()
+	jobs, bv.Results = append(jobs, extraJobs...), append(bv.Results, extra...)
 	for _, r := range bv.Results {
 		switch r.Outcome {
 		case VoteCast:
