@@ -1,7 +1,9 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -113,6 +115,11 @@ func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*m
 	if err != nil {
 		return nil, backendError(err)
 	}
+	if err := verifyMultisig(res, userAddr, v.Config.Params); err != nil {
+		v.Backends.Halt(fmt.Sprintf("user %d: %v", u.ID, err))
+		v.metrics.addressResult(stakepooldclient.ErrInconsistent)
+		return nil, backendError(fmt.Errorf("%w: %v", stakepooldclient.ErrInconsistent, err))
+	}
 	if len(res.Missed) > 0 {
 		v.Log.Infof("user %d: script not yet on %v (down); it is imported when they return", u.ID, res.Missed)
 	}
@@ -136,6 +143,53 @@ func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*m
 	}
 	v.Log.Infof("user %d: voting address %s created (height %d)", u.ID, info.MultiSigAddress, info.HeightRegistered)
 	return nu, nil
+}
+
+// verifyMultisig checks what the backends agreed on is really the 1-of-2
+// multisig of the pool key and the user's key, in that order, and that the
+// P2SH address is the script's: a wallet must not be able to slip in a
+// script the user's key cannot spend.
+func verifyMultisig(res stakepooldclient.AddressResult, userAddr string, p *chaincfg.Params) error {
+	keyOf := func(s string) ([]byte, error) {
+		a, err := address.Decode(s, p)
+		if err != nil {
+			return nil, err
+		}
+		pk, ok := a.(*address.PubKeyAddress)
+		if !ok || a.Kind() != address.KindPubKey {
+			return nil, fmt.Errorf("%s is not a secp256k1 pubkey address", s)
+		}
+		return pk.PubKey(), nil
+	}
+	poolKey, err := keyOf(res.PoolPubKeyAddr)
+	if err != nil {
+		return fmt.Errorf("pool pubkey address from the wallets: %w", err)
+	}
+	userKey, err := keyOf(userAddr)
+	if err != nil {
+		return err
+	}
+	script, err := hex.DecodeString(res.Multisig.RedeemScript)
+	if err != nil {
+		return fmt.Errorf("redeem script is not hex: %w", err)
+	}
+	want := make([]byte, 0, 71)
+	want = append(want, 0x51, byte(len(poolKey)))
+	want = append(want, poolKey...)
+	want = append(want, byte(len(userKey)))
+	want = append(want, userKey...)
+	want = append(want, 0x52, 0xae)
+	if !bytes.Equal(script, want) {
+		return fmt.Errorf("redeem script %s is not the 1-of-2 multisig of the pool key and the user key", res.Multisig.RedeemScript)
+	}
+	sh, err := address.NewScriptHashAddress(script, p)
+	if err != nil {
+		return err
+	}
+	if sh.String() != res.Multisig.Address {
+		return fmt.Errorf("P2SH address %s does not match the redeem script (%s)", res.Multisig.Address, sh)
+	}
+	return nil
 }
 
 // backendError turns a stakepooldclient error into a page error.

@@ -390,3 +390,22 @@ func TestMetricsEndpoint(t *testing.T) {
 		t.Errorf("/metrics from another IP = %d", p.Status)
 	}
 }
+
+func TestAddressWrongScriptHalts(t *testing.T) {
+	ve := newVSPEnv(t, vspOptions{Prepare: func(fs []*fakebackend.Backend) {
+		for _, f := range fs {
+			f.SwapKeys = true // every wallet agrees on the keys in the wrong order
+		}
+	}})
+	u, c := ve.user(t, "swap@example.com")
+	p := submit(c, pubKeyAddr(t, 21, chaincfg.SimNetParams()))
+	if p.Status != http.StatusServiceUnavailable {
+		t.Fatalf("submit = %d\n%s", p.Status, p.Body)
+	}
+	if r, _ := ve.Client.Halted(); !strings.Contains(r, "not the 1-of-2 multisig") {
+		t.Fatalf("halt reason %q", r)
+	}
+	if nu, _ := ve.Store.UserByID(vbg, u.ID); nu.HasMultiSig() {
+		t.Fatal("a wrong script was stored")
+	}
+}

@@ -14,7 +14,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/eacred/address"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 )
 
 // Backend is a fake stakepoold. Zero values are not usable; use New.
@@ -46,6 +50,9 @@ type Backend struct {
 	// Stake is returned by StakeInfo; AgendaSet by Agendas.
 	Stake     stakepooldclient.StakeInfo
 	AgendaSet stakepooldclient.Agendas
+	// SwapKeys makes CreateMultisig put the keys in the wrong order (a
+	// wallet that misbehaves consistently).
+	SwapKeys bool
 	// WalletTix are the tickets the fake wallet tracks.
 	WalletTix []string
 	// Calls counts calls by method name.
@@ -98,20 +105,52 @@ func (b *Backend) Do(f func(b *Backend)) {
 	f(b)
 }
 
-// PoolPubKey is the pubkey address a fake with seed gives for addr.
+// PoolPubKey is the pubkey address a fake with seed gives for addr: a real
+// simnet secp256k1 pubkey address of a key derived from seed and addr.
 func PoolPubKey(seed, addr string) string {
 	h := sha256.Sum256([]byte(seed + "/" + addr))
-	return "Sk" + hex.EncodeToString(h[:16])
+	priv := secp256k1.PrivKeyFromBytes(h[:])
+	a, err := address.NewPubKeyAddress(priv.PubKey().SerializeCompressed(), chaincfg.SimNetParams())
+	if err != nil {
+		panic(err) // a valid private key always has a valid public key
+	}
+	return a.String()
 }
 
-// Script is the redeem script the fake builds for addrs.
+// Script is the redeem script (hex) the fake builds for addrs. Two simnet
+// pubkey addresses give the real 1-of-2 multisig script
+// (OP_1 <key1> <key2> OP_2 OP_CHECKMULTISIG); anything else a placeholder.
 func Script(addrs []string) string {
+	if len(addrs) == 2 {
+		var keys [][]byte
+		for _, s := range addrs {
+			if a, err := address.Decode(s, chaincfg.SimNetParams()); err == nil {
+				if pk, ok := a.(*address.PubKeyAddress); ok && len(pk.PubKey()) == 33 {
+					keys = append(keys, pk.PubKey())
+				}
+			}
+		}
+		if len(keys) == 2 {
+			b := []byte{0x51, 0x21}
+			b = append(b, keys[0]...)
+			b = append(b, 0x21)
+			b = append(b, keys[1]...)
+			b = append(b, 0x52, 0xae)
+			return hex.EncodeToString(b)
+		}
+	}
 	h := sha256.Sum256([]byte(strings.Join(addrs, ",")))
 	return "5121" + hex.EncodeToString(h[:]) + "52ae"
 }
 
-// ScriptAddress is the P2SH address the fake gives for a script.
+// ScriptAddress is the P2SH address the fake gives for a script: the real
+// simnet P2SH address of a real script, a placeholder otherwise.
 func ScriptAddress(script string) string {
+	if b, err := hex.DecodeString(script); err == nil && len(b) == 71 {
+		if a, err := address.NewScriptHashAddress(b, chaincfg.SimNetParams()); err == nil {
+			return a.String()
+		}
+	}
 	h := sha256.Sum256([]byte(script))
 	return "Sc" + hex.EncodeToString(h[:12])
 }
@@ -192,6 +231,9 @@ func (b *Backend) CreateMultisig(_ context.Context, addrs []string) (stakepooldc
 	defer b.mu.Unlock()
 	if len(addrs) != 2 {
 		return stakepooldclient.Multisig{}, fmt.Errorf("%w: want 2 addresses", stakepooldclient.ErrBackendRejected)
+	}
+	if b.SwapKeys {
+		addrs = []string{addrs[1], addrs[0]}
 	}
 	s := Script(addrs)
 	return stakepooldclient.Multisig{Address: ScriptAddress(s), RedeemScript: s}, nil
