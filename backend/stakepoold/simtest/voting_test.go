@@ -403,6 +403,20 @@ func TestVotingWithSimulator(t *testing.T) {
 	w.sp.stop()
 	w.startStakepoold()
 	c = w.c
+	// The restarted daemon rebuilt its ignored list from the wallet.
+	ign, err = c.GetIgnoredLowFeeTickets(ctx(t), &pb.GetIgnoredLowFeeTicketsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored = map[string]bool{}
+	for _, tk := range ign.Tickets {
+		ignored[tk.Hash] = true
+	}
+	for _, h := range w.remainingLows() {
+		if !ignored[h] {
+			t.Fatalf("after restart, low-fee ticket %s is not in the ignored list %v", h, ign.Tickets)
+		}
+	}
 	w.step()
 
 	// The admin adds the remaining low-fee tickets: they are voted.
