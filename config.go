@@ -96,9 +96,13 @@ type config struct {
 	SMTPSkipVerify bool   `long:"smtpskipverify" description:"Do not verify the mail server's certificate (testing only)"`
 	SMTPCert       string `long:"smtpcert" description:"PEM certificate to trust for the mail server (self-signed servers)"`
 
+	NoCaptcha         bool          `long:"nocaptcha" description:"Show no captcha on register, password reset and email change (private pools and tests only)"`
 	MinPasswordLength int           `long:"minpasswordlength" description:"Shortest password accepted (8-72)"`
 	SessionMaxAge     time.Duration `long:"sessionmaxage" description:"How long a login lasts"`
 	MaxBodyBytes      int64         `long:"maxbodybytes" description:"Largest request body accepted, in bytes"`
+
+	CreateUser         string `long:"createuser" description:"Create (or reset the password of) a verified account with this email, print its id and exit" no-ini:"true"`
+	CreateUserPassword string `long:"createuserpassword" description:"Password for --createuser; '-' reads it from the first line of standard input" no-ini:"true"`
 
 	homeDir   string
 	network   string // mainnet, testnet3 or simnet
@@ -338,6 +342,9 @@ func (c *config) validate() error {
 		c.SMTPCert = expandHome(c.SMTPCert)
 	}
 
+	if c.CreateUser != "" && c.CreateUserPassword == "" {
+		bad("createuser needs createuserpassword (or createuserpassword=- to read it from standard input)")
+	}
 	if c.MinPasswordLength < 8 || c.MinPasswordLength > 72 {
 		bad("minpasswordlength %d: want 8 to 72", c.MinPasswordLength)
 	}

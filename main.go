@@ -56,6 +56,20 @@ func realMain(args []string) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.CreateUser != "" {
+		id, created, err := createUser(ctx, cfg, os.Stdin)
+		if err != nil {
+			log.Criticalf("%v", err)
+			return 1
+		}
+		what := "created"
+		if !created {
+			what = "already existed: password reset, address marked verified"
+		}
+		log.Infof("user %d (%s) %s", id, cfg.CreateUser, what)
+		fmt.Println(id)
+		return 0
+	}
 	s, err := newServer(ctx, cfg, logs, stakepooldclient.Dial)
 	if err != nil {
 		log.Criticalf("start-up failed: %v", err)

@@ -103,13 +103,16 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 		return nil, err
 	}
 	captcha := system.NewCaptcha()
+	if cfg.NoCaptcha {
+		log.Warnf("nocaptcha is set: forms have no captcha (do not run a public pool like this)")
+	}
 
 	s.app, err = controllers.New(controllers.Deps{
 		Config: controllers.Config{
 			BaseURL: cfg.BaseURL, Network: cfg.network, Designation: cfg.Designation,
 			Description: cfg.Description, PoolEmail: cfg.PoolEmail, PoolLink: cfg.PoolLink,
 			PoolFees: cfg.PoolFees, ClosePool: cfg.ClosePool, ClosePoolMsg: cfg.ClosePoolMsg,
-			MinPasswordLength: cfg.MinPasswordLength, VerifyTokenTTL: 48 * time.Hour,
+			MinPasswordLength: cfg.MinPasswordLength, NoCaptcha: cfg.NoCaptcha, VerifyTokenTTL: 48 * time.Hour,
 			ResetTokenTTL: time.Hour, Version: version,
 		},
 		Store: s.store, Templates: s.templates, Sessions: s.sessions, Mailer: s.mailer,

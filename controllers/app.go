@@ -28,6 +28,7 @@ type Config struct {
 	ClosePool         bool
 	ClosePoolMsg      string
 	MinPasswordLength int
+	NoCaptcha         bool          // no captcha on forms (private pools, browser tests)
 	BcryptCost        int           // bcrypt.DefaultCost in production
 	VerifyTokenTTL    time.Duration // email verification links
 	ResetTokenTTL     time.Duration // password reset and email change links

@@ -235,3 +235,16 @@ func TestLoginErrorsAndRateLimit(t *testing.T) {
 	other.IP = "192.0.2.99"
 	other.Login("r@example.com", "password123")
 }
+
+func TestNoCaptcha(t *testing.T) {
+	env := webtest.New(t, webtest.Options{Config: func(c *controllersConfig) { c.NoCaptcha = true }})
+	c := env.Client()
+	for _, path := range []string{"/register", "/passwordreset"} {
+		if p := c.Get(path); strings.Contains(p.Body, "captcha") {
+			t.Errorf("%s shows a captcha with nocaptcha set", path)
+		}
+	}
+	p := c.Submit("/register", "/register", url.Values{"email": {"nc@example.com"}, "password": {"password123"}, "passwordrepeat": {"password123"}})
+	wantStatus(t, "register without captcha", p, 200)
+	env.Mail.Link(t, "nc@example.com", "Verify your email")
+}

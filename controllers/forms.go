@@ -77,15 +77,29 @@ func password(r *http.Request, name, label string) (string, error) {
 	return v, nil
 }
 
+// CheckNewPassword applies the password policy: valid UTF-8, at least min
+// characters, at most 72 bytes (what bcrypt uses).
+func CheckNewPassword(pw string, min int) error {
+	if !utf8.ValidString(pw) {
+		return system.E(system.KindInvalid, "The password is not valid text (invalid UTF-8).")
+	}
+	if len(pw) > maxPasswordLen {
+		return system.Ef(system.KindInvalid, "The password is too long: at most %d bytes.", maxPasswordLen)
+	}
+	if n := utf8.RuneCountInString(pw); n < min {
+		return system.Ef(system.KindInvalid, "The password is too short: %d characters, at least %d.", n, min)
+	}
+	return nil
+}
+
 // newPassword checks a new password and its repetition against the policy.
 func (a *Application) newPassword(r *http.Request, name, repeatName string) (string, error) {
 	pw, err := password(r, name, "The new password")
 	if err != nil {
 		return "", err
 	}
-	if n := utf8.RuneCountInString(pw); n < a.Config.MinPasswordLength {
-		return "", system.Ef(system.KindInvalid, "The password is too short: %d characters, at least %d.",
-			n, a.Config.MinPasswordLength)
+	if err := CheckNewPassword(pw, a.Config.MinPasswordLength); err != nil {
+		return "", err
 	}
 	if r.PostForm.Get(repeatName) != pw {
 		return "", system.E(system.KindInvalid, "The two passwords do not match.")
@@ -98,6 +112,14 @@ func email(r *http.Request, name string) (string, error) {
 	v, err := field(r, name, "Email", maxEmailLen, true)
 	if err != nil {
 		return "", err
+	}
+	return ValidEmail(v)
+}
+
+// ValidEmail checks a bare address (name@example.com) and lower-cases it.
+func ValidEmail(v string) (string, error) {
+	if !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxEmailLen {
+		return "", system.E(system.KindInvalid, "That does not look like an email address (name@example.com).")
 	}
 	addr, err := mail.ParseAddress(v)
 	if err != nil || addr.Address != v || addr.Name != "" || strings.Count(v, "@") != 1 ||

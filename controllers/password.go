@@ -17,7 +17,7 @@ const resetSent = "If an account uses that address, we have sent it a link to ch
 // GET /passwordreset
 func (a *Application) resetPage(c web.C, w http.ResponseWriter, r *http.Request) error {
 	return a.renderForm(w, "auth/passwordreset",
-		&formPage{Base: a.Base(c, r, "Reset password"), CaptchaID: a.Captcha.New()}, nil)
+		&formPage{Base: a.Base(c, r, "Reset password"), CaptchaID: a.newCaptcha()}, nil)
 }
 
 // POST /passwordreset. The answer does not say whether the address has an
@@ -29,7 +29,7 @@ func (a *Application) reset(c web.C, w http.ResponseWriter, r *http.Request) err
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	p := &formPage{Base: a.Base(c, r, "Reset password"), CaptchaID: a.Captcha.New()}
+	p := &formPage{Base: a.Base(c, r, "Reset password"), CaptchaID: a.newCaptcha()}
 	if err := a.checkCaptcha(r); err != nil {
 		return a.renderForm(w, "auth/passwordreset", p, err)
 	}

@@ -23,7 +23,7 @@ type settingsPage struct {
 }
 
 func (a *Application) settingsData(c web.C, r *http.Request) *settingsPage {
-	return &settingsPage{Base: a.Base(c, r, "Settings"), CaptchaID: a.Captcha.New()}
+	return &settingsPage{Base: a.Base(c, r, "Settings"), CaptchaID: a.newCaptcha()}
 }
 
 // renderSettings shows the settings page, with err (a client error) in the
