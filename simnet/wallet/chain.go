@@ -159,8 +159,8 @@ func (w *Wallet) processTicketLocked(tx *wire.MsgTx, id string, bi blockInfo, ow
 	votable, poolUser := false, ""
 	switch kind {
 	case payP2SH:
-		if script, ok := w.scripts[h]; ok {
-			votable = w.canSignScript(script)
+		if _, ok := w.scripts[h]; ok {
+			votable = w.canSignScript(h)
 			poolUser = hex.EncodeToString(h[:])
 		}
 	case payP2PKH:

@@ -251,7 +251,7 @@ func (w *Wallet) importScript(_ context.Context, c *rpcserver.Call) (any, error)
 	defer w.mu.Unlock()
 	hash := hash160(script)
 	if _, dup := w.scripts[hash]; !dup {
-		w.scripts[hash] = script
+		w.addScriptBytesLocked(script)
 		w.st.Scripts = append(w.st.Scripts, hex.EncodeToString(script))
 		if err := w.saveLocked(); err != nil {
 			return nil, err
@@ -273,19 +273,30 @@ func (w *Wallet) addScriptLocked(h string) error {
 	if err != nil || len(script) == 0 {
 		return invalidParam("bad saved script")
 	}
-	w.scripts[hash160(script)] = script
+	w.addScriptBytesLocked(script)
 	return nil
 }
 
-// canSignScript reports whether the wallet holds a key of a multisig
-// redeem script.
-func (w *Wallet) canSignScript(script []byte) bool {
-	_, pubs, ok := parseMultisig(script)
-	if !ok {
-		return false
+// addScriptBytesLocked registers an imported redeem script and, for a
+// multisig script, the hash160s of its keys (parsed once: checking the
+// keys' points is costly and every ticket paying the script needs them).
+func (w *Wallet) addScriptBytesLocked(script []byte) {
+	h := hash160(script)
+	w.scripts[h] = script
+	if _, pubs, ok := parseMultisig(script); ok {
+		hs := make([][20]byte, len(pubs))
+		for i, p := range pubs {
+			hs[i] = hash160(p)
+		}
+		w.scriptKeys[h] = hs
 	}
-	for _, p := range pubs {
-		if _, ok := w.keys.lookup(hash160(p)); ok {
+}
+
+// canSignScript reports whether the wallet holds a key of the imported
+// multisig script with hash h.
+func (w *Wallet) canSignScript(h [20]byte) bool {
+	for _, kh := range w.scriptKeys[h] {
+		if _, ok := w.keys.lookup(kh); ok {
 			return true
 		}
 	}

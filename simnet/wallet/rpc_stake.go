@@ -205,8 +205,8 @@ func (w *Wallet) addTicket(_ context.Context, c *rpcserver.Call) (any, error) {
 	votable := false
 	switch kind {
 	case payP2SH:
-		if script, ok := w.scripts[sh]; ok {
-			votable = w.canSignScript(script)
+		if _, ok := w.scripts[sh]; ok {
+			votable = w.canSignScript(sh)
 			if w.stakePoolMode() {
 				w.st.poolUserFor(hex.EncodeToString(sh[:])).addValid(id, 0)
 			}

@@ -79,11 +79,13 @@ type Wallet struct {
 
 	node node
 
-	mu       sync.Mutex
-	st       *state
-	scripts  map[[20]byte][]byte // imported redeem scripts by hash160
-	locked   bool
-	lockTime *time.Timer
+	mu      sync.Mutex
+	st      *state
+	scripts map[[20]byte][]byte // imported redeem scripts by hash160
+	// scriptKeys are the hash160s of each imported multisig script's keys.
+	scriptKeys map[[20]byte][][20]byte
+	locked     bool
+	lockTime   *time.Timer
 	// rescanFrom is the lowest height a pending rescan must start from
 	// (-1 none). The sync loop performs it.
 	rescanFrom int64
@@ -130,6 +132,7 @@ func Open(cfg Config, n node) (*Wallet, error) {
 		node:       n,
 		st:         st,
 		scripts:    make(map[[20]byte][]byte),
+		scriptKeys: make(map[[20]byte][][20]byte),
 		rescanFrom: -1,
 		wake:       make(chan struct{}, 1),
 		subsidy:    subsidy.NewCache(cfg.Params),
