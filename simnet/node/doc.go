@@ -44,6 +44,12 @@
 // same way. Mempool votes that no longer vote on the tip are dropped when a
 // block arrives. There is no fee minimum.
 //
+// Simplifications: a ticket may spend a regular output of the same block
+// (a wallet's split transaction and its ticket are mined together); a
+// majority of votes disapproving the parent sets the header's vote bit to
+// 0 but does not undo the parent's regular transactions; there are no
+// reorganizations, so blockdisconnected is never sent.
+//
 // # Tickets
 //
 // A ticket mined at height H joins the live pool when block H +
