@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/wire"
@@ -192,11 +193,12 @@ func (w *Wallet) processTicketLocked(tx *wire.MsgTx, id string, bi blockInfo, ow
 	return true
 }
 
-// trackTicketLocked adds or updates a tracked ticket.
+// trackTicketLocked adds or updates a tracked ticket. The caller records
+// the ticket's transaction in Txs.
 func (w *Wallet) trackTicketLocked(tx *wire.MsgTx, id string, height int64, votable, own bool) *ticket {
 	t := w.st.Tickets[id]
 	if t == nil {
-		t = &ticket{Hash: id, Hex: hex.EncodeToString(tx.Bytes()), State: ticketUnmined}
+		t = &ticket{Hash: id, State: ticketUnmined}
 		w.st.Tickets[id] = t
 	}
 	t.Votable = t.Votable || votable
@@ -230,4 +232,13 @@ func (w *Wallet) spendTicketLocked(ticketHash, spender string, height int64, vot
 		}
 	}
 	return known
+}
+
+// ticketTxLocked returns a tracked ticket's transaction.
+func (w *Wallet) ticketTxLocked(id string) (*wire.MsgTx, error) {
+	rec := w.st.Txs[id]
+	if rec == nil {
+		return nil, fmt.Errorf("no transaction recorded for ticket %s", id)
+	}
+	return wire.NewTxFromHex(rec.Hex)
 }

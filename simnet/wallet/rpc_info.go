@@ -58,7 +58,7 @@ func (w *Wallet) balancesLocked(minconf int64) (spend, immCB, immStake, locked, 
 		if t.State != ticketUnmined && t.State != ticketMined {
 			continue
 		}
-		tx, err := wire.NewTxFromHex(t.Hex)
+		tx, err := w.ticketTxLocked(t.Hash)
 		if err != nil {
 			continue
 		}

@@ -151,7 +151,7 @@ func (w *Wallet) ticketsForAddress(_ context.Context, c *rpcserver.Call) (any, e
 		Tickets []string `json:"tickets"`
 	}{Tickets: []string{}}
 	for _, t := range w.st.Tickets {
-		tx, err := wire.NewTxFromHex(t.Hex)
+		tx, err := w.ticketTxLocked(t.Hash)
 		if err != nil {
 			continue
 		}

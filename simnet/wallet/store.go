@@ -112,10 +112,9 @@ const (
 	ticketRevoked ticketState = "revoked"
 )
 
-// ticket is a ticket the wallet tracks.
+// ticket is a ticket the wallet tracks. Its transaction is in Txs.
 type ticket struct {
 	Hash        string      `json:"hash"`
-	Hex         string      `json:"hex"`
 	Height      int64       `json:"height"` // mined height, 0 unknown/unmined
 	State       ticketState `json:"state"`
 	SpentBy     string      `json:"spentby,omitempty"`

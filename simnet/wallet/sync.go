@@ -161,7 +161,10 @@ func (w *Wallet) resetChainLocked() {
 	st.Scripts = old.Scripts
 	for id, t := range old.Tickets {
 		if t.Added {
-			st.Tickets[id] = &ticket{Hash: t.Hash, Hex: t.Hex, State: ticketMined, Votable: t.Votable, Added: true}
+			st.Tickets[id] = &ticket{Hash: t.Hash, State: ticketMined, Votable: t.Votable, Added: true}
+			if rec := old.Txs[id]; rec != nil {
+				st.Txs[id] = &txRecord{Hex: rec.Hex, Received: rec.Received}
+			}
 		}
 	}
 	for k, u := range old.PoolUsers {

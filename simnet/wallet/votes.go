@@ -36,7 +36,7 @@ func (w *Wallet) loadTicket(hash string) (*spendableTicket, error) {
 	if t.State == ticketVoted || t.State == ticketRevoked {
 		return nil, walletErr("ticket %s is already spent by %s", hash, t.SpentBy)
 	}
-	tx, err := wire.NewTxFromHex(t.Hex)
+	tx, err := w.ticketTxLocked(hash)
 	if err != nil {
 		return nil, walletErr("stored ticket %s is corrupt: %v", hash, err)
 	}
