@@ -3,9 +3,12 @@ package simtest
 import (
 	"context"
 	"encoding/hex"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +69,13 @@ type world struct {
 	spDir  string
 	spAddr string
 	c      pb.StakepooldClient
-	wins   chan rpcjson.WinningTicketsNtfn
+	// A second back end (wallet with the same seed + stakepoold) runs in
+	// the first phase: both vote every ticket, one vote wins.
+	voting2 *proc
+	sp2     *proc
+	c2      pb.StakepooldClient
+	metrics [2]string
+	wins    chan rpcjson.WinningTicketsNtfn
 	// tickets: hash -> owner user id; low marks low-fee tickets.
 	owner map[string]int64
 	low   map[string]bool
@@ -86,7 +95,10 @@ func (w *world) waitSynced() int64 {
 	t.Helper()
 	var best rpcjson.GetBestBlockResult
 	w.node.must("getbestblock", &best)
-	for _, p := range []*proc{w.user, w.voting} {
+	for _, p := range []*proc{w.user, w.voting, w.voting2} {
+		if p == nil {
+			continue
+		}
 		deadline := time.Now().Add(30 * time.Second)
 		for {
 			var wb rpcjson.GetBestBlockResult
@@ -281,18 +293,27 @@ func TestVotingWithSimulator(t *testing.T) {
 	cold := accountXpub(t, coldSeed)
 	w.voting = startSim(t, "wallet", filepath.Join(root, "voting"),
 		walletArgs("--seed", poolSeed, "--stakepoolcoldextkey="+cold.String()+":100", "--poolfees", "5")...)
+	w.voting2 = startSim(t, "wallet", filepath.Join(root, "voting2"),
+		walletArgs("--seed", poolSeed, "--stakepoolcoldextkey="+cold.String()+":100", "--poolfees", "5")...)
 	w.generate(150) // past simnet's stake validation height (144)
 	w.watchWinners()
 
+	spArgs := func(dir, listen, metrics string, wallet *proc) []string {
+		return []string{"--simnet", "--appdata", dir, "--coldwalletextpub", cold.String(), "--poolfees", "5",
+			"--feeaddresses", "100", "-d", "debug",
+			"--ecrdhost", w.node.addr, "--ecrduser", "user", "--ecrdpassword", "pass", "--ecrdcert", filepath.Join(w.node.dir, "rpc.cert"),
+			"--wallethost", wallet.addr, "--walletuser", "user", "--walletpassword", "pass", "--walletcert", filepath.Join(wallet.dir, "rpc.cert"),
+			"--rpclisten", listen, "--metricslisten", metrics}
+	}
+	w.metrics = [2]string{freePort(t), freePort(t)}
 	w.spDir = filepath.Join(root, "stakepoold")
 	w.spAddr = freePort(t)
-	w.spArgs = []string{"--simnet", "--appdata", w.spDir, "--coldwalletextpub", cold.String(), "--poolfees", "5",
-		"--feeaddresses", "100", "-d", "debug",
-		"--ecrdhost", w.node.addr, "--ecrduser", "user", "--ecrdpassword", "pass", "--ecrdcert", filepath.Join(w.node.dir, "rpc.cert"),
-		"--wallethost", w.voting.addr, "--walletuser", "user", "--walletpassword", "pass", "--walletcert", filepath.Join(w.voting.dir, "rpc.cert"),
-		"--rpclisten", w.spAddr}
+	w.spArgs = spArgs(w.spDir, w.spAddr, w.metrics[0], w.voting)
 	w.startStakepoold()
 	c := w.c
+	sp2Dir, sp2Addr := filepath.Join(root, "stakepoold2"), freePort(t)
+	w.sp2 = startStakepoold(t, sp2Dir, spArgs(sp2Dir, sp2Addr, w.metrics[1], w.voting2)...)
+	w.c2 = dialStakepoold(t, filepath.Join(sp2Dir, "rpc.cert"), sp2Addr)
 
 	// The front end's address flow for two users.
 	ags, err := c.GetAgendas(ctx(t), &pb.GetAgendasRequest{})
@@ -319,30 +340,39 @@ func TestVotingWithSimulator(t *testing.T) {
 	var prefs []*pb.UserVotingPrefs
 	health, _ := c.Health(ctx(t), &pb.HealthRequest{})
 	for _, id := range []int64{1, 2} {
-		if _, err := c.AccountSyncAddressIndex(ctx(t), &pb.AccountSyncAddressIndexRequest{Account: "default", Index: uint32(id)}); err != nil {
-			t.Fatal(err)
-		}
-		va, err := c.ValidateAddress(ctx(t), &pb.ValidateAddressRequest{Address: addrAt(t, poolXpub, uint32(id))})
-		if err != nil || !va.IsMine {
-			t.Fatalf("pool key of user %d: %v %v", id, va, err)
-		}
 		var ua string
 		var uva rpcjson.ValidateAddressWalletResult
 		w.user.must("getnewaddress", &ua)
 		w.user.must("validateaddress", &uva, ua)
-		m, err := c.CreateMultisig(ctx(t), &pb.CreateMultisigRequest{Addresses: []string{va.PubkeyAddr, uva.PubKeyAddr}})
-		if err != nil {
-			t.Fatal(err)
+		// Every back end derives the same pool key and builds the same
+		// script, as the front end checks.
+		for _, cl := range []pb.StakepooldClient{c, w.c2} {
+			if _, err := cl.AccountSyncAddressIndex(ctx(t), &pb.AccountSyncAddressIndexRequest{Account: "default", Index: uint32(id)}); err != nil {
+				t.Fatal(err)
+			}
+			va, err := cl.ValidateAddress(ctx(t), &pb.ValidateAddressRequest{Address: addrAt(t, poolXpub, uint32(id))})
+			if err != nil || !va.IsMine {
+				t.Fatalf("pool key of user %d: %v %v", id, va, err)
+			}
+			m, err := cl.CreateMultisig(ctx(t), &pb.CreateMultisigRequest{Addresses: []string{va.PubkeyAddr, uva.PubKeyAddr}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prev := ms[id]; prev != nil && (prev.Address != m.Address || string(prev.RedeemScript) != string(m.RedeemScript)) {
+				t.Fatalf("back ends disagree on user %d's multisig: %v vs %v", id, prev, m)
+			}
+			if _, err := cl.ImportScript(ctx(t), &pb.ImportScriptRequest{Script: m.RedeemScript}); err != nil {
+				t.Fatal(err)
+			}
+			ms[id] = m
 		}
-		if _, err := c.ImportScript(ctx(t), &pb.ImportScriptRequest{Script: m.RedeemScript}); err != nil {
-			t.Fatal(err)
-		}
-		ms[id] = m
-		prefs = append(prefs, &pb.UserVotingPrefs{UserId: id, MultisigAddress: m.Address, VoteBits: uint32(w.bits[id]),
+		prefs = append(prefs, &pb.UserVotingPrefs{UserId: id, MultisigAddress: ms[id].Address, VoteBits: uint32(w.bits[id]),
 			VoteBitsVersion: health.VoteVersion})
 	}
-	if _, err := c.SetUserVotingPrefs(ctx(t), &pb.SetUserVotingPrefsRequest{Users: prefs}); err != nil {
-		t.Fatal(err)
+	for _, cl := range []pb.StakepooldClient{c, w.c2} {
+		if _, err := cl.SetUserVotingPrefs(ctx(t), &pb.SetUserVotingPrefsRequest{Users: prefs}); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// Tickets: good ones for both users, and low-fee ones for user 1.
@@ -370,6 +400,21 @@ func TestVotingWithSimulator(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		w.step()
 	}
+	// Both back ends voted every pool winner; the node kept one vote each
+	// and answered the other "already have transaction": a duplicate.
+	cast, dups, errs := 0.0, 0.0, 0.0
+	for _, m := range w.metrics {
+		cast += scrape(t, m, "stakepoold_votes_cast_total")
+		dups += scrape(t, m, "stakepoold_votes_duplicate_total")
+		errs += scrape(t, m, "stakepoold_vote_errors_total")
+	}
+	if cast == 0 || dups == 0 || errs != 0 || cast != dups {
+		t.Fatalf("two back ends: %v votes cast, %v duplicates, %v errors; want as many duplicates as votes and no errors", cast, dups, errs)
+	}
+	w.sp2.stop()
+	w.voting2.stop()
+	w.voting2 = nil
+
 	lows := w.remainingLows()
 	if len(lows) < 3 {
 		t.Fatalf("only %d low-fee tickets left to test adding and removing", len(lows))
@@ -469,4 +514,26 @@ func TestVotingWithSimulator(t *testing.T) {
 		t.Fatalf("health network %q", h.Network)
 	}
 	w.sp.stop()
+}
+
+// scrape reads one counter from a stakepoold metrics endpoint.
+func scrape(t *testing.T, addr, name string) float64 {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("%s not in the metrics of %s", name, addr)
+	return 0
 }
