@@ -136,7 +136,7 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 	csrfKey := sha256.Sum256([]byte("dcrstakepool csrf key\x00" + cfg.APISecret))
 	rt := system.NewRouter(system.RouterConfig{
 		Log: sysLog, IP: ipres, MaxBodyBytes: cfg.MaxBodyBytes, CSRFKey: csrfKey[:],
-		Secure: cfg.CookieSecure, Sessions: s.sessions, Captcha: captcha,
+		Secure: cfg.CookieSecure, BaseURL: cfg.BaseURL, Sessions: s.sessions, Captcha: captcha,
 		StaticDir: cfg.PublicPath, StaticFS: public.FS, OnError: s.app.RenderError,
 	})
 	s.app.Install(rt, features...)

@@ -248,3 +248,51 @@ func TestNoCaptcha(t *testing.T) {
 	wantStatus(t, "register without captcha", p, 200)
 	env.Mail.Link(t, "nc@example.com", "Verify your email")
 }
+
+// TestCSRFOrigin checks the Origin/Referer rules for a plain-http site
+// (development, harness) and an https site behind a TLS proxy.
+func TestCSRFOrigin(t *testing.T) {
+	post := func(env *webtest.Env, headers map[string]string) int {
+		c := env.Client()
+		tok := regexpCSRF.FindStringSubmatch(c.Get("/login").Body)[1]
+		form := url.Values{"email": {"o@example.com"}, "password": {"password123"},
+			system.CSRFFieldName: {strings.ReplaceAll(tok, "&#43;", "+")}}
+		req, _ := http.NewRequest("POST", env.Server.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		return c.Do(req).Status
+	}
+	plain := webtest.New(t, webtest.Options{})
+	plain.CreateUser("o@example.com", "password123", true)
+	for name, tc := range map[string]struct {
+		h    map[string]string
+		want int
+	}{
+		"no origin":          {nil, 303},
+		"same origin":        {map[string]string{"Origin": plain.Server.URL}, 303},
+		"cross-site origin":  {map[string]string{"Origin": "http://evil.example"}, 403},
+		"https origin spoof": {map[string]string{"Origin": strings.Replace(plain.Server.URL, "http:", "https:", 1) + "0"}, 403},
+	} {
+		if got := post(plain, tc.h); got != tc.want {
+			t.Errorf("plain site, %s: %d, want %d", name, got, tc.want)
+		}
+	}
+	proxied := webtest.New(t, webtest.Options{PublicURL: "https://vsp.example.com"})
+	proxied.CreateUser("o@example.com", "password123", true)
+	for name, tc := range map[string]struct {
+		h    map[string]string
+		want int
+	}{
+		"public origin":      {map[string]string{"Origin": "https://vsp.example.com"}, 303},
+		"public referer":     {map[string]string{"Referer": "https://vsp.example.com/login"}, 303},
+		"neither":            {nil, 403},
+		"cross-site origin":  {map[string]string{"Origin": "https://evil.example"}, 403},
+		"cross-site referer": {map[string]string{"Referer": "https://evil.example/x"}, 403},
+	} {
+		if got := post(proxied, tc.h); got != tc.want {
+			t.Errorf("https site behind proxy, %s: %d, want %d", name, got, tc.want)
+		}
+	}
+}

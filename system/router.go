@@ -3,6 +3,7 @@ package system
 import (
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
@@ -20,7 +21,11 @@ type RouterConfig struct {
 	IP           *IPResolver
 	MaxBodyBytes int64
 	CSRFKey      []byte // 32 bytes
-	Secure       bool   // cookies only over HTTPS; otherwise CSRF runs in plain-HTTP mode
+	Secure       bool   // CSRF cookie only over HTTPS
+	// BaseURL is the site's public URL as browsers see it. Its scheme tells
+	// whether requests arrive over HTTPS (possibly through a TLS proxy) and
+	// its host is trusted as an Origin even if the proxy rewrites Host.
+	BaseURL string
 	Sessions     *Sessions
 	Captcha      *Captcha
 	StaticDir    string // public/ on disk
@@ -59,7 +64,7 @@ func NewRouter(cfg RouterConfig) *Router {
 	rt.Root.Get("/captchas/*", http.StripPrefix("/captchas/", cfg.Captcha.Handler()))
 	rt.Root.Handle("/api/*", rt.API)
 
-	rt.HTML.Use(csrfMiddleware(cfg.CSRFKey, cfg.Secure, cfg.OnError))
+	rt.HTML.Use(csrfMiddleware(cfg.CSRFKey, cfg.Secure, cfg.BaseURL, cfg.OnError))
 	rt.HTML.Use(cfg.Sessions.Middleware)
 	notFound := func(c web.C, w http.ResponseWriter, r *http.Request) {
 		cfg.OnError(c, w, r, E(KindNotFound, "There is no page at this address."))
@@ -77,10 +82,18 @@ func (rt *Router) Handler() http.Handler {
 	return rt.Root
 }
 
-// csrfMiddleware checks the token on every unsafe request. Over plain HTTP
-// (no TLS and cookies not marked Secure, e.g. loopback during development)
-// gorilla/csrf's HTTPS-only Referer check must be switched off per request.
-func csrfMiddleware(key []byte, secure bool, onError ErrorFunc) web.MiddlewareType {
+// csrfMiddleware checks the token on every unsafe request, and the Origin
+// (or, over HTTPS, the Referer) against the site. When the public URL is
+// plain http (loopback during development, the harness) and the request
+// did not come over TLS, gorilla/csrf must be told the request is plain
+// HTTP, or it expects an https Origin and refuses every form.
+func csrfMiddleware(key []byte, secure bool, baseURL string, onError ErrorFunc) web.MiddlewareType {
+	plainSite := true
+	var trusted []string
+	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+		plainSite = u.Scheme != "https"
+		trusted = append(trusted, u.Host)
+	}
 	return func(c *web.C, h http.Handler) http.Handler {
 		fail := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			onError(*c, w, r, Wrap(KindPermission,
@@ -90,9 +103,9 @@ func csrfMiddleware(key []byte, secure bool, onError ErrorFunc) web.MiddlewareTy
 		protected := csrf.Protect(key,
 			csrf.Secure(secure), csrf.HttpOnly(true), csrf.Path("/"),
 			csrf.SameSite(csrf.SameSiteLaxMode), csrf.FieldName(CSRFFieldName),
-			csrf.CookieName("csrf"), csrf.ErrorHandler(fail))(h)
+			csrf.CookieName("csrf"), csrf.TrustedOrigins(trusted), csrf.ErrorHandler(fail))(h)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !secure && r.TLS == nil {
+			if plainSite && r.TLS == nil {
 				r = csrf.PlaintextHTTPRequest(r)
 			}
 			protected.ServeHTTP(w, r)

@@ -46,6 +46,9 @@ type Options struct {
 	Features func(app *controllers.Application, store *models.Store) []controllers.Feature
 	// LogLevel for the test loggers (default: off, unless -v... kept quiet).
 	LogLevel slog.Level
+	// PublicURL overrides the site URL given to the router (default: the
+	// test server's http URL), e.g. to test an https site behind a proxy.
+	PublicURL string
 	// LoginLimit overrides the login rate limiter.
 	LoginLimit *system.RateLimiter
 }
@@ -141,6 +144,10 @@ func New(tb testing.TB, o Options) *Env {
 	}))
 	tb.Cleanup(e.Server.Close)
 	deps.Config.BaseURL = e.Server.URL
+	publicURL := e.Server.URL
+	if o.PublicURL != "" {
+		publicURL = o.PublicURL
+	}
 	e.App, err = controllers.New(deps)
 	if err != nil {
 		tb.Fatal(err)
@@ -151,7 +158,7 @@ func New(tb testing.TB, o Options) *Env {
 	}
 	rt := system.NewRouter(system.RouterConfig{
 		Log: log, IP: ipres, MaxBodyBytes: o.MaxBodyBytes, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
-		Sessions: sessions, Captcha: captcha, StaticDir: "/nonexistent-use-embedded", StaticFS: public.FS,
+		BaseURL: publicURL, Sessions: sessions, Captcha: captcha, StaticDir: "/nonexistent-use-embedded", StaticFS: public.FS,
 		OnError: e.App.RenderError,
 	})
 	e.App.Install(rt, features...)
