@@ -25,12 +25,12 @@ type RouterConfig struct {
 	// BaseURL is the site's public URL as browsers see it. Its scheme tells
 	// whether requests arrive over HTTPS (possibly through a TLS proxy) and
 	// its host is trusted as an Origin even if the proxy rewrites Host.
-	BaseURL string
-	Sessions     *Sessions
-	Captcha      *Captcha
-	StaticDir    string // public/ on disk
-	StaticFS     fs.FS  // embedded fallback for StaticDir
-	OnError      ErrorFunc
+	BaseURL   string
+	Sessions  *Sessions
+	Captcha   *Captcha
+	StaticDir string // public/ on disk
+	StaticFS  fs.FS  // embedded fallback for StaticDir
+	OnError   ErrorFunc
 }
 
 // Router is the mux tree. Register routes on the sub-mux that fits:
