@@ -200,3 +200,21 @@ func (n *Node) rpcTicketsForAddress(_ context.Context, c *rpcserver.Call) (any, 
 	}
 	return rpcjson.TicketsResult{Tickets: out}, nil
 }
+
+// rpcValidateAddress is the node's own validateaddress: whether the
+// address decodes for this network (P2PKH or P2SH), re-encoded.
+func (n *Node) rpcValidateAddress(_ context.Context, c *rpcserver.Call) (any, error) {
+	a := c.Params.String(0)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	type result struct {
+		IsValid bool   `json:"isvalid"`
+		Address string `json:"address,omitempty"`
+	}
+	pt, err := decodePayAddress(a, n.params)
+	if err != nil {
+		return result{}, nil
+	}
+	return result{IsValid: true, Address: pt.encode(n.params)}, nil
+}

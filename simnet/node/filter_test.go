@@ -24,6 +24,22 @@ func TestTxFilter(t *testing.T) {
 	if r := ws.request("loadtxfilter", false, []string{"notanaddress"}, []rpcjson.OutPoint{}); r.Error == nil || r.Error.Code != -5 {
 		t.Fatalf("bad address: %+v", r.Error)
 	}
+	var va struct {
+		IsValid bool   `json:"isvalid"`
+		Address string `json:"address"`
+	}
+	p.must(&va, "validateaddress", watched.addr())
+	if !va.IsValid || va.Address != watched.addr() {
+		t.Fatalf("validateaddress %+v", va)
+	}
+	p.must(&va, "validateaddress", "Dsnotanaddress")
+	if va.IsValid {
+		t.Fatal("invalid address validated")
+	}
+	txws := p.dialWS()
+	txws.request("notifynewtransactions")
+	txwsV := p.dialWS()
+	txwsV.request("notifynewtransactions", true)
 	pay := buildSpend(t, coinbaseCoin(p.block(2), miner), watched.p2pkh(), 1e8, 1e4, miner)
 	unrelated := buildSpend(t, coinbaseCoin(p.block(3), miner), miner.p2pkh(), 1e8, 1e4, miner)
 	if _, err := p.send(unrelated); err != nil {
@@ -31,6 +47,17 @@ func TestTxFilter(t *testing.T) {
 	}
 	if _, err := p.send(pay); err != nil {
 		t.Fatal(err)
+	}
+	for i, want := range []string{unrelated.TxHash().String(), pay.TxHash().String()} {
+		m := txws.next()
+		if m.Method != "txaccepted" || string(m.Params[0]) != `"`+want+`"` {
+			t.Fatalf("txaccepted %d: %s %s", i, m.Method, paramsString(m.Params))
+		}
+		mv := txwsV.next()
+		var raw rpcjson.TxRawResult
+		if mv.Method != "txacceptedverbose" || json.Unmarshal(mv.Params[0], &raw) != nil || raw.Txid != want {
+			t.Fatalf("txacceptedverbose %d: %s", i, paramsString(mv.Params))
+		}
 	}
 	m := ws.next()
 	if m.Method != "relevanttxaccepted" || string(m.Params[0]) != `"`+pay.Hex()+`"` {

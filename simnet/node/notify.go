@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
@@ -10,11 +11,13 @@ import (
 
 // Notification topics (one per notify* registration method).
 const (
-	topicBlocks          = "blocks"
-	topicWinningTickets  = "winningtickets"
-	topicSpentAndMissed  = "spentandmissedtickets"
-	topicNewTickets      = "newtickets"
-	topicStakeDifficulty = "stakedifficulty"
+	topicBlocks            = "blocks"
+	topicWinningTickets    = "winningtickets"
+	topicSpentAndMissed    = "spentandmissedtickets"
+	topicNewTickets        = "newtickets"
+	topicStakeDifficulty   = "stakedifficulty"
+	topicTxAccepted        = "txaccepted"
+	topicTxAcceptedVerbose = "txacceptedverbose"
 )
 
 func hashStrings(hs []chainhash.Hash) []string {
@@ -85,4 +88,33 @@ func (n *Node) notifyWinners() {
 	}
 	wt := &rpcjson.WinningTicketsNtfn{BlockHash: tip.hash.String(), BlockHeight: tip.height, Tickets: hashStrings(n.chain.winners)}
 	n.notify(topicWinningTickets, rpcjson.NtfnWinningTickets, wt.Params)
+}
+
+// rpcNotifyNewTransactions subscribes to txaccepted (verbose=false) or
+// txacceptedverbose.
+func (n *Node) rpcNotifyNewTransactions(_ context.Context, c *rpcserver.Call) (any, error) {
+	verbose := c.Params.OptBool(0, false)
+	if err := c.Params.Err(); err != nil {
+		return nil, err
+	}
+	if verbose {
+		c.Client.Subscribe(topicTxAcceptedVerbose)
+	} else {
+		c.Client.Subscribe(topicTxAccepted)
+	}
+	return nil, nil
+}
+
+// notifyAccepted announces a transaction accepted to the mempool.
+func (n *Node) notifyAccepted(e *mempoolTx) {
+	if n.srv.HasSubscribers(topicTxAccepted) {
+		var total int64
+		for _, out := range e.tx.TxOut {
+			total += out.Value
+		}
+		n.srv.Notify(topicTxAccepted, rpcjson.NtfnTxAccepted, e.hash.String(), coins(total))
+	}
+	if n.srv.HasSubscribers(topicTxAcceptedVerbose) {
+		n.srv.Notify(topicTxAcceptedVerbose, rpcjson.NtfnTxAcceptedVerbose, n.txRaw(e.tx, nil))
+	}
 }

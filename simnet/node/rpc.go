@@ -20,10 +20,10 @@ var (
 
 // walletMethods are wallet commands the node refuses with -1.
 var walletMethods = []string{"getbalance", "gettickets", "importscript", "getnewaddress", "getmasterpubkey",
-	"validateaddress_wallet", "createmultisig", "listscripts", "stakepooluserinfo", "addticket", "generatevote",
+	"createmultisig", "listscripts", "stakepooluserinfo", "addticket", "generatevote",
 	"purchaseticket", "sendtoaddress", "revoketickets", "walletinfo", "getstakeinfo", "accountsyncaddressindex",
 	"getaddressesbyaccount", "gettransaction", "walletpassphrase", "walletlock", "rescanwallet", "listunspent",
-	"getvotechoices", "setvotechoice", "addtransaction"}
+	"getvotechoices", "setvotechoice", "addtransaction", "walletislocked"}
 
 type handlerFunc = func(ctx context.Context, c *rpcserver.Call) (any, error)
 
@@ -51,6 +51,13 @@ func (n *Node) registerMethods() {
 		m("ticketsforaddress", []string{"address"}, 1, n.rpcTicketsForAddress),
 		ws("loadtxfilter", []string{"reload", "addresses", "outpoints"}, 3, n.rpcLoadTxFilter),
 		ws("rescan", []string{"blockhashes"}, 1, n.rpcRescan),
+		m("validateaddress", []string{"address"}, 1, n.rpcValidateAddress),
+		ws("notifynewtransactions", []string{"verbose"}, 0, n.rpcNotifyNewTransactions),
+		ws("stopnotifynewtransactions", nil, 0, func(_ context.Context, c *rpcserver.Call) (any, error) {
+			c.Client.Unsubscribe(topicTxAccepted)
+			c.Client.Unsubscribe(topicTxAcceptedVerbose)
+			return nil, nil
+		}),
 		m("getcurrentnet", nil, 0, func(context.Context, *rpcserver.Call) (any, error) { return n.params.Net, nil }),
 		m("getbestblock", nil, 0, n.rpcGetBestBlock),
 		m("getbestblockhash", nil, 0, func(context.Context, *rpcserver.Call) (any, error) { return n.chain.tip().hash.String(), nil }),

@@ -45,6 +45,7 @@ func (n *Node) rpcSendRawTransaction(_ context.Context, c *rpcserver.Call) (any,
 		return nil, err
 	}
 	n.log.Debug("accepted transaction", "tx", e.hash, "kind", e.kind)
+	n.notifyAccepted(e)
 	n.notifyRelevant(tx)
 	return e.hash.String(), nil
 }
