@@ -172,7 +172,9 @@ func Main(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("wallet", flag.ContinueOnError)
 	var f flags
 	f.add(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil // -h: the usage was printed
+	} else if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
