@@ -346,6 +346,7 @@ func TestMalformedStakeTxs(t *testing.T) {
 		{"change not tagged", mutate(func(tx *wire.MsgTx) { tx.TxOut[2].PkScript[0] = txscript.OP_SSGEN })},
 		{"negative fee", mutate(func(tx *wire.MsgTx) { tx.TxOut[0].Value = 1e9 })},
 		{"negative value", mutate(func(tx *wire.MsgTx) { tx.TxOut[2].Value = -1 })},
+		{"valued commitment", mutate(func(tx *wire.MsgTx) { tx.TxOut[1].Value = 1 })},
 	}
 	for _, tc := range tickets {
 		if _, err := stake.ParseTicket(tc.tx); !errors.Is(err, stake.ErrNotTicket) {
@@ -395,6 +396,36 @@ func TestMalformedStakeTxs(t *testing.T) {
 	}
 	if _, err := stake.NewTicket(stake.TicketSpec{Price: 100, Inputs: []stake.TicketInput{{Value: 50}}}); !errors.Is(err, stake.ErrBadAmount) {
 		t.Errorf("underfunded ticket: %v", err)
+	}
+}
+
+// A ticket whose contributor takes change: the commitment is the input
+// less the change and the fee is inputs minus outputs.
+func TestTicketWithChange(t *testing.T) {
+	prev := chainhash.HashH([]byte("funding"))
+	change := pkh(key(9))
+	tx, err := stake.NewTicket(stake.TicketSpec{
+		Price: 45, Voting: pkh(key(8)),
+		Inputs: []stake.TicketInput{{PrevOut: wire.OutPoint{Hash: prev}, Value: 100,
+			Reward: pkh(key(7)), ChangeValue: 50, Change: &change}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := stake.ParseTicket(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tk.Contributions[0]
+	if c.Amount != 50 || c.ChangeValue != 50 || tk.Fee != 5 || c.Change.Hash != change.Hash {
+		t.Fatalf("ticket %+v", tk)
+	}
+	var in, out int64 = 100, 0
+	for _, o := range tx.TxOut {
+		out += o.Value
+	}
+	if tk.Fee != in-out {
+		t.Fatalf("fee %d, inputs-outputs %d", tk.Fee, in-out)
 	}
 }
 

@@ -30,7 +30,11 @@ type Ticket struct {
 	// Contributions in input order; Contributions[0] is the first
 	// commitment (the pool fee in a stake pool ticket).
 	Contributions []Contribution
-	// Fee is the sum of committed amounts minus the sum of output values.
+	// Fee is the transaction fee: the sum of committed amounts minus the
+	// ticket price. (Each commitment is its input's value less its
+	// change, so this is inputs minus outputs.) For tickets without
+	// change, as wallets make them, it equals the stake pool's "sum of
+	// commitments minus sum of all output values".
 	Fee int64
 	// Expiry is the transaction's expiry height (0 = none).
 	Expiry uint32
@@ -73,7 +77,7 @@ func ParseTicket(tx *wire.MsgTx) (*Ticket, error) {
 		Contributions: make([]Contribution, nIn),
 		Expiry:        tx.Expiry,
 	}
-	var committed, outputs int64 = 0, t.Price
+	var committed int64
 	for k := range nIn {
 		c := &t.Contributions[k]
 		co, ch := tx.TxOut[2*k+1], tx.TxOut[2*k+2]
@@ -86,13 +90,15 @@ func ParseTicket(tx *wire.MsgTx) (*Ticket, error) {
 		if c.Change, err = txscript.ParsePayScript(ch.PkScript); err != nil || c.Change.Tag != txscript.OP_SSTXCHANGE {
 			return nil, stakeErr(ErrNotTicket, err, "output %d is not an OP_SSTXCHANGE script", 2*k+2)
 		}
+		if co.Value != 0 {
+			return nil, stakeErr(ErrNotTicket, nil, "commitment output %d has value %d, want 0", 2*k+1, co.Value)
+		}
 		c.ChangeValue = ch.Value
-		committed += c.Amount + co.Value
-		outputs += ch.Value + co.Value
+		committed += c.Amount
 	}
-	t.Fee = committed - outputs
+	t.Fee = committed - t.Price
 	if t.Fee < 0 {
-		return nil, stakeErr(ErrNotTicket, nil, "outputs exceed commitments by %d atoms", -t.Fee)
+		return nil, stakeErr(ErrNotTicket, nil, "commitments %d below the ticket price %d", committed, t.Price)
 	}
 	t.Hash = tx.TxHash()
 	return t, nil
