@@ -8,7 +8,9 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
 
-// Error codes used by the daemons (see the project's rpc reference §1.5).
+// Error codes used by the daemons (see the project's rpc reference §1.5),
+// the values of eacred/rpcjson's ErrCode* kept untyped so they compare
+// with an *Error's Code and convert to int alike.
 const (
 	ErrCodeParse          = -32700
 	ErrCodeInvalidRequest = -32600
@@ -42,9 +44,9 @@ func NewError(code int, format string, args ...any) *Error {
 
 // Standard errors with the daemons' exact messages.
 var (
-	errParse          = &Error{Code: ErrCodeParse, Message: "Parse error"}
-	errInvalidRequest = &Error{Code: ErrCodeInvalidRequest, Message: "Invalid request"}
-	errMethodNotFound = &Error{Code: ErrCodeMethodNotFound, Message: "Method not found"}
+	errParse          = rpcjson.ErrParse()
+	errInvalidRequest = rpcjson.ErrInvalidRequest()
+	errMethodNotFound = rpcjson.ErrMethodNotFound()
 )
 
 // asRPCError converts any handler error into the error object sent.

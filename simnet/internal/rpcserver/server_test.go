@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 	"github.com/gorilla/websocket"
 )
 
@@ -321,5 +322,26 @@ func TestWalletDialect(t *testing.T) {
 	}
 	if code, hdr, _ := ts.post(t, `{}`, "u", "x"); code != 401 || hdr.Get("WWW-Authenticate") != `Basic realm="eacrwallet RPC"` {
 		t.Fatalf("auth: %d %v", code, hdr)
+	}
+}
+
+// TestCodesMatchRPCJSON pins the untyped code constants to eacred/rpcjson.
+func TestCodesMatchRPCJSON(t *testing.T) {
+	pairs := []struct {
+		ours   int
+		theirs rpcjson.ErrorCode
+	}{
+		{ErrCodeParse, rpcjson.ErrCodeParse}, {ErrCodeInvalidRequest, rpcjson.ErrCodeInvalidRequest},
+		{ErrCodeMethodNotFound, rpcjson.ErrCodeMethodNotFound}, {ErrCodeInvalidParams, rpcjson.ErrCodeInvalidParams},
+		{ErrCodeInternal, rpcjson.ErrCodeInternal}, {ErrCodeMisc, rpcjson.ErrCodeMisc}, {ErrCodeType, rpcjson.ErrCodeType},
+		{ErrCodeWallet, rpcjson.ErrCodeWallet}, {ErrCodeInvalidAddress, rpcjson.ErrCodeInvalidAddrOrKey},
+		{ErrCodeInsufficient, rpcjson.ErrCodeInsufficientFunds}, {ErrCodeInvalidParam, rpcjson.ErrCodeInvalidParameter},
+		{ErrCodeClientNotConn, rpcjson.ErrCodeClientNotConnected}, {ErrCodeDeserialize, rpcjson.ErrCodeDeserialization},
+		{ErrCodeVerify, rpcjson.ErrCodeVerify}, {ErrCodeDuplicateTx, rpcjson.ErrCodeDuplicateTx},
+	}
+	for _, p := range pairs {
+		if p.ours != int(p.theirs) {
+			t.Errorf("code %d != rpcjson %d", p.ours, p.theirs)
+		}
 	}
 }
