@@ -25,6 +25,9 @@ import (
 
 var simnetBin, stakepooldBin string
 
+// raceBuild is set by race_test.go under -race.
+var raceBuild bool
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "stakepoold-simtest")
 	if err != nil {
@@ -35,7 +38,11 @@ func TestMain(m *testing.M) {
 	stakepooldBin = filepath.Join(dir, "stakepoold")
 	for bin, pkg := range map[string]string{simnetBin: "github.com/eacred/dcrstakepool/simnet",
 		stakepooldBin: "github.com/eacred/dcrstakepool/backend/stakepoold"} {
-		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		args := []string{"build", "-o", bin}
+		if raceBuild && bin == stakepooldBin {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, pkg)...).CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", pkg, err, out)
 			os.Exit(1)
 		}
