@@ -3,46 +3,35 @@ package node
 import (
 	"fmt"
 
-	"github.com/eacred/dcrstakepool/eacred/base58"
+	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/txscript"
 )
 
-// decodePayAddress decodes a P2PKH or P2SH address of the network.
+// decodePayAddress decodes a P2PKH (secp256k1 ECDSA) or P2SH address of
+// the network into the hash the node's rules work with.
 func decodePayAddress(s string, p *chaincfg.Params) (payTo, error) {
-	payload, id, err := base58.CheckDecode(s)
+	a, err := address.Decode(s, p)
 	if err != nil {
 		return payTo{}, fmt.Errorf("address %q: %w", s, err)
 	}
-	if len(payload) != 20 {
-		return payTo{}, fmt.Errorf("address %q has a %d-byte payload, want 20", s, len(payload))
+	ha, ok := a.(address.HashAddress)
+	if !ok || (a.Kind() != address.KindP2PKH && a.Kind() != address.KindP2SH) {
+		return payTo{}, fmt.Errorf("address %q is not a P2PKH or P2SH address", s)
 	}
-	var pt payTo
-	copy(pt.hash160[:], payload)
-	switch id {
-	case p.PubKeyHashAddrID:
-	case p.ScriptHashAddrID:
-		pt.p2sh = true
-	default:
-		return payTo{}, fmt.Errorf("address %q is not a %s P2PKH or P2SH address", s, p.Name)
-	}
-	return pt, nil
+	return payTo{hash160: *ha.Hash160(), p2sh: a.Kind() == address.KindP2SH}, nil
 }
 
 // encode renders a pay-to hash as an address of the network.
 func (pt payTo) encode(p *chaincfg.Params) string {
-	id := p.PubKeyHashAddrID
-	if pt.p2sh {
-		id = p.ScriptHashAddrID
+	a, err := txscript.PayScriptAddress(txscript.PayScript{ScriptHash: pt.p2sh, Hash: pt.hash160}, p)
+	if err != nil {
+		return "" // cannot happen for a 20-byte hash
 	}
-	return base58.CheckEncode(pt.hash160[:], id)
+	return a.String()
 }
 
 // script is the ordinary output script paying to the hash.
 func (pt payTo) script() []byte {
-	if pt.p2sh {
-		s := append([]byte{opHash160, 0x14}, pt.hash160[:]...)
-		return append(s, opEqual)
-	}
-	s := append([]byte{opDup, opHash160, 0x14}, pt.hash160[:]...)
-	return append(s, opEqualVerify, opCheckSig)
+	return txscript.PayScript{ScriptHash: pt.p2sh, Hash: pt.hash160}.Script()
 }

@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
@@ -72,7 +73,23 @@ func TestTxFilter(t *testing.T) {
 	if m := ws.next(); m.Method != "relevanttxaccepted" {
 		t.Fatalf("ticket spending a watched output: %s", m.Method)
 	}
+	// Verbose shapes of a ticket: voting output, commitment, change.
+	var raw rpcjson.TxRawResult
+	p.must(&raw, "getrawtransaction", ticket.TxHash().String(), 1)
+	spk := func(i int) rpcjson.ScriptPubKeyResult { return raw.Vout[i].ScriptPubKey }
+	if spk(0).Type != "stakesubmission" || spk(0).Addresses[0] != watched.addr() || spk(0).ReqSigs != 1 ||
+		spk(1).Type != "sstxcommitment" || spk(1).CommitAmt == nil || *spk(1).CommitAmt != float64(simParams.MinimumStakeDiff+1e4)/1e8 ||
+		spk(2).Type != "sstxchange" || raw.Vin[0].Txid != pay.TxHash().String() || raw.Vin[0].ScriptSig == nil ||
+		!strings.HasPrefix(spk(0).Asm, "OP_SSTX OP_DUP OP_HASH160 ") {
+		t.Fatalf("verbose ticket %+v", raw)
+	}
 	hashes := p.generate(1)
+	var cb rpcjson.TxRawResult
+	p.must(&cb, "getrawtransaction", p.block(32).Transactions[0].TxHash().String(), 1)
+	if !cb.Vin[0].IsCoinbase() || cb.Vout[0].ScriptPubKey.Type != "nulldata" || cb.Vout[1].ScriptPubKey.Type != "pubkeyhash" ||
+		cb.BlockHeight != 32 || cb.Confirmations != 1 {
+		t.Fatalf("verbose coinbase %+v", cb)
+	}
 	bc, err := rpcjson.ParseBlockConnected(ws.next().Params)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,6 @@ func FuzzStakeForms(f *testing.F) {
 		checkRevocationForm(tx)
 		for _, out := range tx.TxOut {
 			outputPays(out.PkScript)
-			disasm(out.PkScript)
 		}
 	})
 }

@@ -91,7 +91,7 @@ func (n *Node) txRaw(tx *wire.MsgTx, loc *txLoc) rpcjson.TxRawResult {
 			v.Txid = in.PreviousOutPoint.Hash.String()
 			v.Vout = in.PreviousOutPoint.Index
 			v.Tree = in.PreviousOutPoint.Tree
-			v.ScriptSig = &rpcjson.ScriptSig{Asm: disasm(in.SignatureScript), Hex: hex.EncodeToString(in.SignatureScript)}
+			v.ScriptSig = &rpcjson.ScriptSig{Asm: txscript.DisasmString(in.SignatureScript), Hex: hex.EncodeToString(in.SignatureScript)}
 		}
 		r.Vin = append(r.Vin, v)
 	}
@@ -113,7 +113,7 @@ func (n *Node) txRaw(tx *wire.MsgTx, loc *txLoc) rpcjson.TxRawResult {
 
 // scriptPubKey describes an output script for verbose results.
 func (n *Node) scriptPubKey(s []byte, isCommitment bool) rpcjson.ScriptPubKeyResult {
-	r := rpcjson.ScriptPubKeyResult{Asm: disasm(s), Hex: hex.EncodeToString(s), Type: rpcjson.ScriptNonStandard}
+	r := rpcjson.ScriptPubKeyResult{Asm: txscript.DisasmString(s), Hex: hex.EncodeToString(s)}
 	if isCommitment {
 		if c, err := parseCommitment(s); err == nil {
 			amt := coins(c.amount)
@@ -121,19 +121,10 @@ func (n *Node) scriptPubKey(s []byte, isCommitment bool) rpcjson.ScriptPubKeyRes
 			return r
 		}
 	}
-	if len(s) > 0 && s[0] == opReturn {
-		r.Type = rpcjson.ScriptNullData
-		return r
-	}
-	class := txscript.GetScriptClass(0, s)
-	r.Type = class.String()
-	pt, ok := parsePayTo(s)
-	if !ok && len(s) > 0 && s[0] >= opSSTX && s[0] <= opSSTXChange {
-		pt, ok = parsePayTo(s[1:])
-	}
-	if ok {
-		r.ReqSigs = 1
-		r.Addresses = []string{pt.encode(n.params)}
+	class, addrs, reqSigs := txscript.ExtractPkScriptAddrs(0, s, n.params)
+	r.Type, r.ReqSigs = class.String(), int32(reqSigs)
+	for _, a := range addrs {
+		r.Addresses = append(r.Addresses, a.String())
 	}
 	return r
 }
