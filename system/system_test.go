@@ -336,3 +336,21 @@ func TestAsyncMailer(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// FuzzIPResolver: whatever the header holds, the answer is the peer or a
+// parseable IP, and nothing panics.
+func FuzzIPResolver(f *testing.F) {
+	for _, s := range []string{"1.2.3.4", "1.2.3.4, 10.0.0.1", "", ",,,", "::1", "garbage, 1.1.1.1", "[::1]:80"} {
+		f.Add(s)
+	}
+	res, _ := NewIPResolver("X-Forwarded-For", []string{"10.0.0.0/8", "127.0.0.1"})
+	f.Fuzz(func(t *testing.T, h string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "127.0.0.1:9"
+		r.Header.Set("X-Forwarded-For", h)
+		got := res.Resolve(r)
+		if got != "127.0.0.1" && net.ParseIP(got) == nil {
+			t.Fatalf("Resolve with %q = %q", h, got)
+		}
+	})
+}
