@@ -13,6 +13,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,11 +31,15 @@ type role func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // daemonRole adapts a daemon's Main (which blocks until ctx ends) to role.
 func daemonRole(main func(ctx context.Context, args []string) error) role {
 	return func(ctx context.Context, args []string, _, stderr io.Writer) int {
-		if err := main(ctx, args); err != nil {
-			fmt.Fprintln(stderr, "simnet:", err)
-			return 1
+		err := main(ctx, args)
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0 // -h: the flag set already printed the usage
 		}
-		return 0
+		fmt.Fprintln(stderr, "simnet:", err)
+		return 1
 	}
 }
 
