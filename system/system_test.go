@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -23,8 +24,10 @@ import (
 	"time"
 
 	"github.com/decred/slog"
+	"github.com/eacred/dcrstakepool/models"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/zenazn/goji/web"
 )
 
 func TestIPResolver(t *testing.T) {
@@ -353,4 +356,73 @@ func FuzzIPResolver(f *testing.F) {
 			t.Fatalf("Resolve with %q = %q", h, got)
 		}
 	})
+}
+
+type memSessions struct {
+	mu   sync.Mutex
+	rows map[string]*models.Session
+}
+
+func (m *memSessions) CreateSession(_ context.Context, s *models.Session) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rows[s.ID] = s
+	return nil
+}
+func (m *memSessions) SessionUser(_ context.Context, id string, now int64) (*models.Session, *models.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.rows[id]
+	if !ok || s.ExpiresAt <= now {
+		return nil, nil, models.ErrNotFound
+	}
+	return s, &models.User{ID: s.UserID}, nil
+}
+func (m *memSessions) DeleteSession(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.rows, id)
+	return nil
+}
+func (m *memSessions) DeleteUserSessions(context.Context, int64, string) error { return nil }
+func (m *memSessions) SetFlash(context.Context, string, string) error          { return nil }
+func (m *memSessions) DeleteExpiredSessions(context.Context, int64) (int64, error) {
+	return 0, nil
+}
+
+func TestSessionCookies(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		store := &memSessions{rows: map[string]*models.Session{}}
+		s := NewSessions(store, "secret", time.Hour, secure, slog.Disabled)
+		w := httptest.NewRecorder()
+		c := web.C{Env: map[any]any{}}
+		if err := s.Start(context.Background(), &c, w, 42); err != nil {
+			t.Fatal(err)
+		}
+		ck := w.Result().Cookies()[0]
+		if ck.Name != SessionCookie || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure != secure || ck.MaxAge != 3600 {
+			t.Errorf("secure=%v: cookie %+v", secure, ck)
+		}
+		// The row is keyed by a hash, never by the cookie value itself.
+		if _, ok := store.rows[ck.Value]; ok || len(store.rows) != 1 {
+			t.Error("session row keyed by the raw cookie value")
+		}
+		// The middleware loads it back; an unknown cookie is cleared.
+		r := httptest.NewRequest("GET", "/", nil)
+		r.AddCookie(ck)
+		var got *models.User
+		h := s.Middleware(&c, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { got = CurrentUser(c) }))
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if got == nil || got.ID != 42 {
+			t.Errorf("middleware user = %+v", got)
+		}
+		c2 := web.C{Env: map[any]any{}}
+		r = httptest.NewRequest("GET", "/", nil)
+		r.AddCookie(&http.Cookie{Name: SessionCookie, Value: "forged"})
+		w = httptest.NewRecorder()
+		s.Middleware(&c2, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(w, r)
+		if CurrentUser(c2) != nil || !strings.Contains(w.Header().Get("Set-Cookie"), "Max-Age=0") {
+			t.Errorf("forged cookie: user %v, Set-Cookie %q", CurrentUser(c2), w.Header().Get("Set-Cookie"))
+		}
+	}
 }
