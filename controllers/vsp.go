@@ -74,6 +74,7 @@ type Backends interface {
 	Halt(reason string)
 	Recheck(ctx context.Context, p *stakepooldclient.Probe) error
 	VoteVersion() uint32
+	FeeAddressLimit() uint32
 }
 
 // VSPDeps are the VSP feature's dependencies.
@@ -154,6 +155,12 @@ func (v *VSP) Start(ctx context.Context) error {
 			if err := v.pushAllPrefs(ctx); err != nil {
 				v.Log.Warnf("push reset preferences: %v", err)
 			}
+		}
+	}
+	if lim := v.Backends.FeeAddressLimit(); lim > 0 {
+		if u, err := v.Store.LastPoolUser(ctx); err == nil && u.ID >= int64(lim)-int64(lim)/10 {
+			v.Log.Warnf("user ids reach %d of the %d fee addresses the stakepoolds derive: raise feeaddresses "+
+				"on every stakepoold before new users run out", u.ID, lim)
 		}
 	}
 	go v.Backends.Watch(ctx, v.Config.RepairEvery)

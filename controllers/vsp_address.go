@@ -101,6 +101,12 @@ func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*m
 		return nil, fmt.Errorf("user id %d cannot index a pool key", u.ID)
 	}
 	idx := uint32(u.ID)
+	if lim := v.Backends.FeeAddressLimit(); lim > 0 && idx >= lim {
+		v.Log.Errorf("user %d cannot get a voting address: the stakepoolds only recognize fee addresses 0..%d; "+
+			"raise feeaddresses on every stakepoold", u.ID, lim-1)
+		return nil, system.E(system.KindUnavailable, "The pool cannot take new voting addresses until the "+
+			"operator enlarges it; the operator has been alerted. Please try again later.")
+	}
 	poolAddr, err := v.PoolKeys.Address(idx)
 	if err != nil {
 		return nil, fmt.Errorf("derive pool key %d: %w", idx, err)

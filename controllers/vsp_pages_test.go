@@ -409,3 +409,17 @@ func TestAddressWrongScriptHalts(t *testing.T) {
 		t.Fatal("a wrong script was stored")
 	}
 }
+
+func TestAddressBeyondFeeAddresses(t *testing.T) {
+	ve := newVSPEnv(t, vspOptions{Prepare: func(fs []*fakebackend.Backend) {
+		for _, f := range fs {
+			f.FeeAddrs = 2 // fee addresses 0 and 1 only
+		}
+	}})
+	ve.withAddress(t, "one@example.com", 30) // user 1: fine
+	_, c := ve.user(t, "two@example.com")    // user 2: beyond
+	p := submit(c, pubKeyAddr(t, 31, chaincfg.SimNetParams()))
+	if p.Status != http.StatusServiceUnavailable || !strings.Contains(p.Body, "enlarges") {
+		t.Fatalf("submit = %d\n%s", p.Status, p.Body)
+	}
+}

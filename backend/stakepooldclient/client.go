@@ -41,6 +41,7 @@ type Client struct {
 	haltReason  string
 	haltAt      time.Time
 	voteVersion uint32 // the pool's vote version, 0 until known
+	feeAddrs    uint32 // smallest fee address count reported, 0 until known
 
 	repairMu sync.Mutex // one repair pass at a time
 	src      Source
@@ -350,6 +351,23 @@ func (c *Client) halt(reason string) {
 		c.haltAt = c.opts.Now()
 	}
 	c.log.Criticalf("address creation halted: %s", reason)
+}
+
+// FeeAddressLimit returns the smallest number of fee addresses any backend
+// derives (0 until a backend reported): a user id at or above it would get
+// a fee address the backends do not recognize.
+func (c *Client) FeeAddressLimit() uint32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.feeAddrs
+}
+
+func (c *Client) noteFeeAddrs(n uint32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n > 0 && (c.feeAddrs == 0 || n < c.feeAddrs) {
+		c.feeAddrs = n
+	}
 }
 
 // VoteVersion returns the pool's vote version (0 until a backend reported).

@@ -99,6 +99,9 @@ func TestStartSyncsEveryBackend(t *testing.T) {
 	if c.VoteVersion() != 8 {
 		t.Errorf("vote version %d", c.VoteVersion())
 	}
+	if c.FeeAddressLimit() != 10000 {
+		t.Errorf("fee address limit %d", c.FeeAddressLimit())
+	}
 }
 
 func TestStartMismatches(t *testing.T) {

@@ -91,6 +91,7 @@ func (c *Client) Start(ctx context.Context, src Source, require Version) error {
 
 // checkConfig compares a backend's pool configuration with the front end's.
 func (c *Client) checkConfig(pc PoolConfig) error {
+	c.noteFeeAddrs(pc.FeeAddressCount)
 	if pc.ColdWalletExtPub != c.opts.ColdWalletExtPub {
 		return fmt.Errorf("%w: cold wallet xpub %q differs from coldwalletextpub %q",
 			ErrMismatch, pc.ColdWalletExtPub, c.opts.ColdWalletExtPub)

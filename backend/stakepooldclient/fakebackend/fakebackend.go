@@ -36,6 +36,8 @@ type Backend struct {
 	ColdXpub string
 	Network  string
 	PoolFees float64
+	// FeeAddrs is the fee address count PoolConfig reports (default 10000).
+	FeeAddrs uint32
 	// VersionValue is returned by Version.
 	VersionValue stakepooldclient.Version
 	// Imported maps P2SH address to script.
@@ -75,6 +77,7 @@ func New(name, seed, coldXpub string) *Backend {
 		ColdXpub:     coldXpub,
 		Network:      "simnet",
 		PoolFees:     7.5,
+		FeeAddrs:     10000,
 		VersionValue: stakepooldclient.Version{Major: 1, Text: "1.0.0"},
 		Imported:     map[string]string{},
 		Prefs:        map[string]stakepooldclient.VotingPrefs{},
@@ -203,7 +206,7 @@ func (b *Backend) PoolConfig(context.Context) (stakepooldclient.PoolConfig, erro
 	}
 	defer b.mu.Unlock()
 	return stakepooldclient.PoolConfig{ColdWalletExtPub: b.ColdXpub, Network: b.Network,
-		PoolFees: b.PoolFees, FeeAddressCount: 10000}, nil
+		PoolFees: b.PoolFees, FeeAddressCount: b.FeeAddrs}, nil
 }
 
 // ValidateAddress implements stakepooldclient.Backend: addresses starting
