@@ -79,3 +79,47 @@ func TestBlockSizeLimit(t *testing.T) {
 		t.Fatalf("%d txs left in the mempool", len(n.pool.txs))
 	}
 }
+
+// TestExpiredParentDropsChild: a mempool transaction that expires before it
+// fits in a block takes its mempool children with it.
+func TestExpiredParentDropsChild(t *testing.T) {
+	miner := newTestKey("miner")
+	var cfg Config
+	cfg.Common = daemon.Common{DataDir: t.TempDir(), Listen: "127.0.0.1:0"}
+	cfg.MiningAddr = miner.addr()
+	n, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), defaultVerify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.store.close()
+	if _, err := n.generate(20); err != nil {
+		t.Fatal(err)
+	}
+	cb := func(h int64) coin { return coinbaseCoin(n.chain.blocks[h].msg, miner) }
+	big := fanOut(t, cb(2), 20000, miner)
+	parent := fanOut(t, cb(3), 10000, miner)
+	parent.Expiry = uint32(n.chain.height() + 2) // valid for the next block only
+	sig, err := txscript.SignP2PKH(parent, 0, cb(3).script, miner.priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent.TxIn[0].SignatureScript = sig
+	child := buildSpend(t, coin{op: outPointOf(parent, 0), value: parent.TxOut[0].Value, script: miner.p2pkh(), key: miner}, miner.p2pkh(), 1000, 1000, miner)
+	n.mu.Lock()
+	for _, tx := range []*wire.MsgTx{big, parent, child} {
+		if _, err := n.acceptTx(tx); err != nil {
+			n.mu.Unlock()
+			t.Fatal(err)
+		}
+	}
+	n.mu.Unlock()
+	if _, err := n.generate(1); err != nil {
+		t.Fatal(err)
+	}
+	if len(n.chain.tip().msg.Transactions) != 2 {
+		t.Fatalf("block has %d regular txs, want the big one only", len(n.chain.tip().msg.Transactions)-1)
+	}
+	if len(n.pool.txs) != 0 {
+		t.Fatalf("expired parent or its child still in the mempool (%d txs)", len(n.pool.txs))
+	}
+}

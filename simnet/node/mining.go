@@ -254,4 +254,28 @@ func (n *Node) cleanMempool(b *wire.MsgBlock) {
 			n.pool.remove(h)
 		}
 	}
+	n.dropOrphans()
+}
+
+// dropOrphans removes mempool transactions left spending outputs that no
+// longer exist (their mempool parent was dropped), repeatedly, so a child
+// never outlives its parent.
+func (n *Node) dropOrphans() {
+	for changed := true; changed; {
+		changed = false
+		for h, e := range n.pool.txs {
+			for _, k := range spentKeys(e.tx, e.kind) {
+				if _, ok := n.chain.utxos[k]; ok {
+					continue
+				}
+				if _, ok := n.pool.txs[k.hash]; ok {
+					continue
+				}
+				n.log.Info("dropping mempool transaction whose input disappeared", "tx", h)
+				n.pool.remove(h)
+				changed = true
+				break
+			}
+		}
+	}
 }
