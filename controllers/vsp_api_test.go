@@ -2,6 +2,8 @@ package controllers_test
 
 import (
 	"encoding/json"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/models/dbtest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,128 +51,130 @@ func apiCall(t *testing.T, c *webtest.Client, base, method, path, token string, 
 }
 
 func TestAPI(t *testing.T) {
-	ve := newVSPEnv(t, vspOptions{})
-	u, c := ve.user(t, "api@example.com")
-	c.Get("/address") // creates the token
-	nu, _ := ve.Store.UserByID(vbg, u.ID)
-	tok := nu.APIToken
-	anon := ve.Env.Client()
+	dbtest.ForEachEngine(t, func(t *testing.T, _ *models.Store) {
+		ve := newVSPEnv(t, vspOptions{Engine: engineOf(t)})
+		u, c := ve.user(t, "api@example.com")
+		c.Get("/address") // creates the token
+		nu, _ := ve.Store.UserByID(vbg, u.ID)
+		tok := nu.APIToken
+		anon := ve.Env.Client()
 
-	// Stats: public, original fields.
-	st, r := apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v2/stats", "", nil)
-	if st != 200 || r.Status != "success" || r.Code != 0 {
-		t.Fatalf("stats = %d %+v", st, r)
-	}
-	var stats map[string]any
-	json.Unmarshal(r.Data, &stats)
-	for _, k := range []string{"AllMempoolTix", "APIVersionsSupported", "BlockHeight", "Difficulty", "Expired",
-		"Immature", "Live", "Missed", "OwnMempoolTix", "PoolSize", "ProportionLive", "ProportionMissed", "Revoked",
-		"TotalSubsidy", "Voted", "Network", "PoolEmail", "PoolFees", "PoolStatus", "UserCount", "UserCountActive", "Version"} {
-		if _, ok := stats[k]; !ok {
-			t.Errorf("stats lacks %s", k)
+		// Stats: public, original fields.
+		st, r := apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v2/stats", "", nil)
+		if st != 200 || r.Status != "success" || r.Code != 0 {
+			t.Fatalf("stats = %d %+v", st, r)
 		}
-	}
-	if stats["Network"] != "simnet" || stats["PoolStatus"] != "Open" || stats["Difficulty"] != 1.23456789 {
-		t.Errorf("stats %v", stats)
-	}
+		var stats map[string]any
+		json.Unmarshal(r.Data, &stats)
+		for _, k := range []string{"AllMempoolTix", "APIVersionsSupported", "BlockHeight", "Difficulty", "Expired",
+			"Immature", "Live", "Missed", "OwnMempoolTix", "PoolSize", "ProportionLive", "ProportionMissed", "Revoked",
+			"TotalSubsidy", "Voted", "Network", "PoolEmail", "PoolFees", "PoolStatus", "UserCount", "UserCountActive", "Version"} {
+			if _, ok := stats[k]; !ok {
+				t.Errorf("stats lacks %s", k)
+			}
+		}
+		if stats["Network"] != "simnet" || stats["PoolStatus"] != "Open" || stats["Difficulty"] != 1.23456789 {
+			t.Errorf("stats %v", stats)
+		}
 
-	tests := []struct {
-		name, method, path, token string
-		form                      url.Values
-		status, code              int
-		msg                       string
-	}{
-		{"v3 is not ours", "GET", "/api/v3/stats", "", nil, 404, 3, "invalid API command or version"},
-		{"unknown command", "GET", "/api/v1/nope", "", nil, 404, 3, "invalid API command or version"},
-		{"wrong method", "POST", "/api/v1/stats", "", url.Values{}, 405, 12, "not allowed"},
-		{"wrong method 2", "DELETE", "/api/v1/address", tok, nil, 405, 12, "not allowed"},
-		{"no token", "GET", "/api/v1/getpurchaseinfo", "", nil, 200, 16, "purchaseinfo error"},
-		{"garbage token", "GET", "/api/v1/getpurchaseinfo", "x.y.z", nil, 200, 16, "invalid API token"},
-		{"no address yet", "GET", "/api/v2/getpurchaseinfo", tok, nil, 200, 9, "purchaseinfo error - no address submitted"},
-		{"voting before address", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"1"}}, 200, 9, "no address submitted"},
-		{"bad address", "POST", "/api/v1/address", tok, url.Values{"UserPubKeyAddr": {"Ssnope"}}, 200, 3, "address error - "},
-		{"address", "POST", "/api/v1/address", tok, url.Values{"UserPubKeyAddr": {pubKeyAddr(t, 11, chaincfg.SimNetParams())}}, 200, 0, "address successfully imported"},
-		{"address again", "POST", "/api/v1/address", tok, url.Values{"UserPubKeyAddr": {pubKeyAddr(t, 12, chaincfg.SimNetParams())}}, 200, 6, "address error - address already submitted"},
-		{"purchaseinfo", "GET", "/api/v1/getpurchaseinfo", tok, nil, 200, 0, ""},
-		{"voting not a number", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"abc"}}, 200, 3, "voting error"},
-		{"voting too big", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"70000"}}, 200, 3, "voting error"},
-		{"voting bit 0 clear", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"4"}}, 200, 3, "bit 0"},
-		{"voting unknown bits", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"257"}}, 200, 3, "no agenda"},
-		{"voting mask both", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"7"}}, 200, 3, "not a choice"},
-		{"voting", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"5"}}, 200, 0, "successfully updated voting preferences"},
-	}
-	for _, tc := range tests {
-		st, r := apiCall(t, anon, ve.Env.Server.URL, tc.method, tc.path, tc.token, tc.form)
-		if st != tc.status || r.Code != tc.code || !strings.Contains(r.Message, tc.msg) {
-			t.Errorf("%s: %d %+v, want HTTP %d code %d %q", tc.name, st, r, tc.status, tc.code, tc.msg)
+		tests := []struct {
+			name, method, path, token string
+			form                      url.Values
+			status, code              int
+			msg                       string
+		}{
+			{"v3 is not ours", "GET", "/api/v3/stats", "", nil, 404, 3, "invalid API command or version"},
+			{"unknown command", "GET", "/api/v1/nope", "", nil, 404, 3, "invalid API command or version"},
+			{"wrong method", "POST", "/api/v1/stats", "", url.Values{}, 405, 12, "not allowed"},
+			{"wrong method 2", "DELETE", "/api/v1/address", tok, nil, 405, 12, "not allowed"},
+			{"no token", "GET", "/api/v1/getpurchaseinfo", "", nil, 200, 16, "purchaseinfo error"},
+			{"garbage token", "GET", "/api/v1/getpurchaseinfo", "x.y.z", nil, 200, 16, "invalid API token"},
+			{"no address yet", "GET", "/api/v2/getpurchaseinfo", tok, nil, 200, 9, "purchaseinfo error - no address submitted"},
+			{"voting before address", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"1"}}, 200, 9, "no address submitted"},
+			{"bad address", "POST", "/api/v1/address", tok, url.Values{"UserPubKeyAddr": {"Ssnope"}}, 200, 3, "address error - "},
+			{"address", "POST", "/api/v1/address", tok, url.Values{"UserPubKeyAddr": {pubKeyAddr(t, 11, chaincfg.SimNetParams())}}, 200, 0, "address successfully imported"},
+			{"address again", "POST", "/api/v1/address", tok, url.Values{"UserPubKeyAddr": {pubKeyAddr(t, 12, chaincfg.SimNetParams())}}, 200, 6, "address error - address already submitted"},
+			{"purchaseinfo", "GET", "/api/v1/getpurchaseinfo", tok, nil, 200, 0, ""},
+			{"voting not a number", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"abc"}}, 200, 3, "voting error"},
+			{"voting too big", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"70000"}}, 200, 3, "voting error"},
+			{"voting bit 0 clear", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"4"}}, 200, 3, "bit 0"},
+			{"voting unknown bits", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"257"}}, 200, 3, "no agenda"},
+			{"voting mask both", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"7"}}, 200, 3, "not a choice"},
+			{"voting", "POST", "/api/v2/voting", tok, url.Values{"VoteBits": {"5"}}, 200, 0, "successfully updated voting preferences"},
 		}
-		if (r.Code == 0) != (r.Status == "success") {
-			t.Errorf("%s: status %q with code %d", tc.name, r.Status, r.Code)
+		for _, tc := range tests {
+			st, r := apiCall(t, anon, ve.Env.Server.URL, tc.method, tc.path, tc.token, tc.form)
+			if st != tc.status || r.Code != tc.code || !strings.Contains(r.Message, tc.msg) {
+				t.Errorf("%s: %d %+v, want HTTP %d code %d %q", tc.name, st, r, tc.status, tc.code, tc.msg)
+			}
+			if (r.Code == 0) != (r.Status == "success") {
+				t.Errorf("%s: status %q with code %d", tc.name, r.Status, r.Code)
+			}
 		}
-	}
-	_, r = apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", tok, nil)
-	var pi map[string]any
-	json.Unmarshal(r.Data, &pi)
-	nu, _ = ve.Store.UserByID(vbg, u.ID)
-	if pi["TicketAddress"] != nu.MultiSigAddress || pi["PoolAddress"] != nu.UserFeeAddr || pi["Script"] != nu.MultiSigScript ||
-		pi["PoolFees"] != 7.5 || pi["VoteBits"] != 5.0 || pi["VoteBitsVersion"] != 8.0 {
-		t.Errorf("purchaseinfo %v (user %+v)", pi, nu)
-	}
-	for _, f := range ve.Fakes {
-		if f.Prefs[nu.MultiSigAddress].VoteBits != 5 {
-			t.Errorf("%s: API vote bits not pushed", f.Name())
+		_, r = apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", tok, nil)
+		var pi map[string]any
+		json.Unmarshal(r.Data, &pi)
+		nu, _ = ve.Store.UserByID(vbg, u.ID)
+		if pi["TicketAddress"] != nu.MultiSigAddress || pi["PoolAddress"] != nu.UserFeeAddr || pi["Script"] != nu.MultiSigScript ||
+			pi["PoolFees"] != 7.5 || pi["VoteBits"] != 5.0 || pi["VoteBitsVersion"] != 8.0 {
+			t.Errorf("purchaseinfo %v (user %+v)", pi, nu)
 		}
-	}
+		for _, f := range ve.Fakes {
+			if f.Prefs[nu.MultiSigAddress].VoteBits != 5 {
+				t.Errorf("%s: API vote bits not pushed", f.Name())
+			}
+		}
 
-	// Regenerating the token on the address page revokes the old one.
-	if p := c.Submit("/address", "/address/token", nil); p.Status != http.StatusSeeOther {
-		t.Fatalf("regenerate = %d", p.Status)
-	}
-	_, r = apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", tok, nil)
-	if r.Code != 16 || !strings.Contains(r.Message, "revoked") {
-		t.Errorf("old token after regeneration: %+v", r)
-	}
-	nu, _ = ve.Store.UserByID(vbg, u.ID)
-	if nu.APIToken == tok {
-		t.Fatal("token not regenerated")
-	}
-	if _, r = apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", nu.APIToken, nil); r.Code != 0 {
-		t.Errorf("new token: %+v", r)
-	}
+		// Regenerating the token on the address page revokes the old one.
+		if p := c.Submit("/address", "/address/token", nil); p.Status != http.StatusSeeOther {
+			t.Fatalf("regenerate = %d", p.Status)
+		}
+		_, r = apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", tok, nil)
+		if r.Code != 16 || !strings.Contains(r.Message, "revoked") {
+			t.Errorf("old token after regeneration: %+v", r)
+		}
+		nu, _ = ve.Store.UserByID(vbg, u.ID)
+		if nu.APIToken == tok {
+			t.Fatal("token not regenerated")
+		}
+		if _, r = apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", nu.APIToken, nil); r.Code != 0 {
+			t.Errorf("new token: %+v", r)
+		}
 
-	// Forged tokens: other secret, other issuer, alg none, bad claim.
-	sign := func(claims jwt.MapClaims, key string) string {
-		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(key))
-		if err != nil {
-			t.Fatal(err)
+		// Forged tokens: other secret, other issuer, alg none, bad claim.
+		sign := func(claims jwt.MapClaims, key string) string {
+			s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(key))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
 		}
-		return s
-	}
-	now := time.Now().Unix()
-	none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL,
-		"loggedInAs": u.ID}).SignedString(jwt.UnsafeAllowNoneSignatureType)
-	for name, forged := range map[string]string{
-		"other secret":         sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, "wrong"),
-		"other issuer":         sign(jwt.MapClaims{"iat": now, "iss": "https://evil.example", "loggedInAs": u.ID}, testAPISecret),
-		"no user":              sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL}, testAPISecret),
-		"string user":          sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": "1"}, testAPISecret),
-		"future iat":           sign(jwt.MapClaims{"iat": now + 3600, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, testAPISecret),
-		"unknown user":         sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": 999}, testAPISecret),
-		"valid but not stored": sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, testAPISecret),
-		"alg none":             none,
-		"huge":                 strings.Repeat("a", 5000),
-	} {
-		st, r := apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", forged, nil)
-		if st != 200 || r.Code != 16 {
-			t.Errorf("%s: %d %+v, want code 16", name, st, r)
+		now := time.Now().Unix()
+		none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL,
+			"loggedInAs": u.ID}).SignedString(jwt.UnsafeAllowNoneSignatureType)
+		for name, forged := range map[string]string{
+			"other secret":         sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, "wrong"),
+			"other issuer":         sign(jwt.MapClaims{"iat": now, "iss": "https://evil.example", "loggedInAs": u.ID}, testAPISecret),
+			"no user":              sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL}, testAPISecret),
+			"string user":          sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": "1"}, testAPISecret),
+			"future iat":           sign(jwt.MapClaims{"iat": now + 3600, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, testAPISecret),
+			"unknown user":         sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": 999}, testAPISecret),
+			"valid but not stored": sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, testAPISecret),
+			"alg none":             none,
+			"huge":                 strings.Repeat("a", 5000),
+		} {
+			st, r := apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", forged, nil)
+			if st != 200 || r.Code != 16 {
+				t.Errorf("%s: %d %+v, want code 16", name, st, r)
+			}
 		}
-	}
-	// Malformed Authorization header.
-	req, _ := http.NewRequest("GET", ve.Env.Server.URL+"/api/v1/getpurchaseinfo", nil)
-	req.Header.Set("Authorization", "Basic abc")
-	if p := anon.Do(req); !strings.Contains(p.Body, `"code":16`) {
-		t.Errorf("Basic auth header: %s", p.Body)
-	}
+		// Malformed Authorization header.
+		req, _ := http.NewRequest("GET", ve.Env.Server.URL+"/api/v1/getpurchaseinfo", nil)
+		req.Header.Set("Authorization", "Basic abc")
+		if p := anon.Do(req); !strings.Contains(p.Body, `"code":16`) {
+			t.Errorf("Basic auth header: %s", p.Body)
+		}
+	})
 }
 
 func TestAPIBackendsDown(t *testing.T) {
