@@ -1,0 +1,34 @@
+package node
+
+import (
+	"testing"
+	"time"
+)
+
+// TestMineInterval: the node mines on its timer and stops cleanly on
+// SIGTERM with a websocket client still connected.
+func TestMineInterval(t *testing.T) {
+	p := startNode(t, "", "--miningaddr", newTestKey("m").addr(), "--mineinterval", "100ms")
+	ws := p.dialWS()
+	ws.request("notifyblocks")
+	for i := 0; i < 3; i++ {
+		if m := ws.next(); m.Method != "blockconnected" {
+			t.Fatalf("got %s", m.Method)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, h := p.tip(); h >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("timer did not mine")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.stop() // fails the test unless the process exits 0
+	p.start()
+	if _, h := p.tip(); h < 3 {
+		t.Fatalf("height %d after restart", h)
+	}
+}
