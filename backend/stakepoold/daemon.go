@@ -78,7 +78,18 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 		return err
 	}
 
-	// Safety first: a wallet that votes by itself would double vote.
+	servers, err := d.startGRPC()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, s := range servers {
+			s.GracefulStop()
+		}
+	}()
+	// Safety first: a wallet that votes by itself would double vote. The
+	// pool does not vote before this check passes; the gRPC server is
+	// already up so that Health can say what stakepoold is waiting for.
 	log.Infof("Waiting for the wallet at %s", cfg.WalletHost)
 	if err := d.wallet.WaitConnected(ctx); err != nil {
 		return fmt.Errorf("wallet: %w", err)
@@ -89,15 +100,6 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 	}
 	log.Infof("Wallet: vote version %d, default vote bits %#04x, unlocked %v", wi.VoteVersion, wi.VoteBits, wi.Unlocked)
 
-	servers, err := d.startGRPC()
-	if err != nil {
-		return err
-	}
-	defer func() {
-		for _, s := range servers {
-			s.GracefulStop()
-		}
-	}()
 	if cfg.MetricsListen != "" {
 		srv := &http.Server{Addr: cfg.MetricsListen, Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		lis, err := net.Listen("tcp", cfg.MetricsListen)

@@ -76,6 +76,7 @@ type world struct {
 	c2      pb.StakepooldClient
 	metrics [2]string
 	wins    chan rpcjson.WinningTicketsNtfn
+	watch   *rpcclient.Client // the test's own winningtickets subscription
 	// tickets: hash -> owner user id; low marks low-fee tickets.
 	owner map[string]int64
 	low   map[string]bool
@@ -161,6 +162,7 @@ func (w *world) watchWinners() {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
+	w.watch = c
 	if err := c.NotifyWinningTickets(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -443,6 +445,23 @@ func TestVotingWithSimulator(t *testing.T) {
 	w.waitReady()
 	w.step()
 
+	// An ecrd restart: stakepoold reconnects, re-subscribes and re-syncs.
+	reconnects := w.logCount("Reconnected to ecrd")
+	w.node.stop()
+	w.node.start()
+	if err := w.watch.WaitConnected(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); w.logCount("Reconnected to ecrd") == reconnects; {
+		if time.Now().After(deadline) {
+			t.Fatal("stakepoold did not reconnect to ecrd")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	w.waitSynced()
+	w.waitReady()
+	w.step()
+
 	// A stakepoold restart with no front end: it votes with the stored
 	// preferences.
 	w.sp.stop()
@@ -514,6 +533,12 @@ func TestVotingWithSimulator(t *testing.T) {
 		t.Fatalf("health network %q", h.Network)
 	}
 	w.sp.stop()
+}
+
+// logCount counts the lines of stakepoold's output that contain s.
+func (w *world) logCount(s string) int {
+	b, _ := os.ReadFile(filepath.Join(w.spDir, "stdout.txt"))
+	return strings.Count(string(b), s)
 }
 
 // scrape reads one counter from a stakepoold metrics endpoint.
