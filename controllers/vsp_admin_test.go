@@ -1,8 +1,6 @@
 package controllers_test
 
 import (
-	"github.com/eacred/dcrstakepool/models"
-	"github.com/eacred/dcrstakepool/models/dbtest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +8,9 @@ import (
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
+
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/models/dbtest"
 )
 
 func TestAdminLowFeeTickets(t *testing.T) {

@@ -2,8 +2,6 @@ package controllers_test
 
 import (
 	"encoding/json"
-	"github.com/eacred/dcrstakepool/models"
-	"github.com/eacred/dcrstakepool/models/dbtest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +11,8 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
 	"github.com/eacred/dcrstakepool/controllers/webtest"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/models/dbtest"
 	"github.com/golang-jwt/jwt/v5"
 )
 
