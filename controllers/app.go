@@ -117,6 +117,8 @@ type Base struct {
 	Network     string
 	ClosePool   bool
 	Version     string
+	// MinPasswordLength is the password policy, for form hints.
+	MinPasswordLength int
 }
 
 // Base fills the common page data for this request and takes the flash.
@@ -128,6 +130,7 @@ func (a *Application) Base(c web.C, r *http.Request, title string) Base {
 		Designation: a.Config.Designation, Description: a.Config.Description,
 		PoolEmail: a.Config.PoolEmail, PoolLink: a.Config.PoolLink,
 		Network: a.Config.Network, ClosePool: a.Config.ClosePool, Version: a.Config.Version,
+		MinPasswordLength: a.Config.MinPasswordLength,
 	}
 	if u != nil {
 		b.IsAdmin = a.IsAdmin(c)
