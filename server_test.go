@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,10 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
+	"github.com/eacred/dcrstakepool/models"
+	"github.com/eacred/dcrstakepool/models/dbtest"
 	"github.com/eacred/dcrstakepool/views"
+	"github.com/go-sql-driver/mysql"
 )
 
 // TestMain points HOME at an empty folder so no real ~/.dcrstakepool is read.
@@ -26,7 +30,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("HOME", home)
-	code := m.Run()
+	code := dbtest.Main(m)
 	os.RemoveAll(home)
 	os.Exit(code)
 }
@@ -155,6 +159,46 @@ func testXpubs(t *testing.T) (cold, vote string) {
 func simnetArgs(cold, vote string, extra ...string) []string {
 	return append([]string{"--simnet", "--coldwalletextpub=" + cold, "--votingwalletextpub=" + vote,
 		"--stakepooldhosts=127.0.0.1:1,127.0.0.1:2", "--stakepooldcerts=/a.cert,/b.cert", secrets[0], secrets[1]}, extra...)
+}
+
+// TestServerOnMariaDB runs the program's MySQL configuration path
+// (dbtype=mysql, dbhost = a unix socket) against a throwaway MariaDB.
+func TestServerOnMariaDB(t *testing.T) {
+	mc, err := mysql.ParseDSN(dbtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cold, vote := testXpubs(t)
+	cfg, err := loadConfig(simnetArgs(cold, vote, "--dbtype=mysql", "--dbhost="+mc.Addr, "--dbuser="+mc.User,
+		"--dbname="+mc.DBName, "--logdir="+filepath.Join(dir, "logs"), "--templatepath="+filepath.Join(dir, "none")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs, err := newLogging(io.Discard, "", "info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := newServer(ctx, cfg, logs, func(dc stakepooldclient.DialConfig) (stakepooldclient.Backend, error) {
+		return fakebackend.New(dc.Host, "seed", cold), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if s.store.Engine() != models.MySQL {
+		t.Fatalf("engine %s", s.store.Engine())
+	}
+	if v, err := s.store.SchemaVersion(ctx); err != nil || v < 1 {
+		t.Fatalf("schema version %d, %v", v, err)
+	}
+	srv := httptest.NewServer(s.handler)
+	defer srv.Close()
+	if code, body := get(t, srv.URL+"/login"); code != 200 || !strings.Contains(body, "Log in") {
+		t.Fatalf("login page on MariaDB: %d", code)
+	}
 }
 
 func TestRealMainExitCodes(t *testing.T) {
