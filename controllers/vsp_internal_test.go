@@ -1,9 +1,12 @@
 package controllers
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
@@ -185,3 +188,51 @@ func TestBackendErrorKinds(t *testing.T) {
 }
 
 func kindStatus(err error) int { return system.KindOf(err).Status() }
+
+func TestStatsCache(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var mu sync.Mutex
+	calls := 0
+	release := make(chan struct{})
+	load := func(context.Context) (poolStats, error) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n == 2 {
+			<-release // the background refresh is slow
+		}
+		return poolStats{Users: int64(n), At: now}, nil
+	}
+	sc := newStatsCache(load, time.Minute, func() time.Time { return now })
+	ctx := context.Background()
+	if ps, err := sc.Get(ctx); err != nil || ps.Users != 1 {
+		t.Fatalf("first Get = %+v %v", ps, err)
+	}
+	if ps, _ := sc.Get(ctx); ps.Users != 1 {
+		t.Fatal("fresh value reloaded")
+	}
+	now = now.Add(2 * time.Minute)
+	// Stale: served at once while one refresh runs in the background.
+	for i := 0; i < 5; i++ {
+		if ps, _ := sc.Get(ctx); ps.Users != 1 {
+			t.Fatalf("stale Get = %d", ps.Users)
+		}
+	}
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if ps, _ := sc.Get(ctx); ps.Users == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("background refresh never stored")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 2 {
+		t.Errorf("%d loads, want 2 (one refresh for many stale readers)", calls)
+	}
+}

@@ -39,21 +39,30 @@ func newStatsCache(load func(context.Context) (poolStats, error), ttl time.Durat
 	return &statsCache{load: load, ttl: ttl, now: now}
 }
 
-// Get returns fresh-enough stats.
+// Get returns fresh-enough stats. A stale value is returned at once while
+// one background refresh runs; only an empty cache makes callers wait.
 func (sc *statsCache) Get(ctx context.Context) (poolStats, error) {
-	if p := sc.val.Load(); p != nil && sc.now().Sub(p.At) < sc.ttl {
+	p := sc.val.Load()
+	if p != nil {
+		if sc.now().Sub(p.At) >= sc.ttl && sc.mu.TryLock() {
+			go func() {
+				defer sc.mu.Unlock()
+				rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				if ps, err := sc.load(rctx); err == nil {
+					sc.val.Store(&ps)
+				}
+			}()
+		}
 		return *p, nil
 	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if p := sc.val.Load(); p != nil && sc.now().Sub(p.At) < sc.ttl {
+	if p := sc.val.Load(); p != nil {
 		return *p, nil
 	}
 	ps, err := sc.load(ctx)
 	if err != nil {
-		if p := sc.val.Load(); p != nil {
-			return *p, nil // stale beats nothing
-		}
 		return ps, err
 	}
 	sc.val.Store(&ps)
