@@ -529,10 +529,77 @@ func TestVotingWithSimulator(t *testing.T) {
 			t.Fatalf("removed low-fee ticket %s still live", tk.Hash)
 		}
 	}
+	w.checkReads(ms)
 	if h := w.waitReady(); !strings.Contains(h.Network, "simnet") {
 		t.Fatalf("health network %q", h.Network)
 	}
 	w.sp.stop()
+}
+
+// checkReads exercises the read RPCs the front end's pages use against the
+// simulated wallet.
+func (w *world) checkReads(ms map[int64]*pb.CreateMultisigResponse) {
+	t, c := w.t, w.c
+	t.Helper()
+	ls, err := c.ListScripts(ctx(t), &pb.ListScriptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, s := range ls.Scripts {
+		have[s.Address] = true
+	}
+	for id, m := range ms {
+		if !have[m.Address] {
+			t.Fatalf("listscripts lacks user %d's script %s", id, m.Address)
+		}
+	}
+	scripts := [][]byte{ms[1].RedeemScript, ms[2].RedeemScript}
+	if _, err := c.ImportScripts(ctx(t), &pb.ImportScriptsRequest{Scripts: scripts, RescanHeight: 150}); err != nil {
+		t.Fatalf("re-importing known scripts: %v", err)
+	}
+	voted := 0
+	for id, m := range ms {
+		ui, err := c.StakePoolUserInfo(ctx(t), &pb.StakePoolUserInfoRequest{MultisigAddress: m.Address})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range ui.Tickets {
+			if w.owner[tk.Hash] != id {
+				t.Fatalf("user %d: ticket %s is not theirs", id, tk.Hash)
+			}
+			switch tk.Status {
+			case "voted":
+				voted++
+				if tk.SpentBy == "" || tk.SpentByHeight == 0 {
+					t.Fatalf("voted ticket without its vote: %v", tk)
+				}
+			case "live", "immature":
+				if tk.SpentBy != "" {
+					t.Fatalf("unspent ticket with spent_by: %v", tk)
+				}
+			}
+		}
+		if id == 1 && len(ui.InvalidTickets) == 0 {
+			t.Fatalf("user 1 has low-fee tickets but no invalid ones: %v", ui)
+		}
+	}
+	if voted == 0 {
+		t.Fatal("stakepooluserinfo shows no voted ticket")
+	}
+	si, err := c.GetStakeInfo(ctx(t), &pb.GetStakeInfoRequest{})
+	if err != nil || si.BlockHeight < 150 || si.DifficultyAtoms <= 0 {
+		t.Fatalf("stake info %v %v", si, err)
+	}
+	wt, err := c.GetWalletTickets(ctx(t), &pb.GetWalletTicketsRequest{IncludeImmature: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range wt.Hashes {
+		if _, ok := w.owner[h]; !ok {
+			t.Fatalf("wallet ticket %s was never bought", h)
+		}
+	}
 }
 
 // logCount counts the lines of stakepoold's output that contain s.
