@@ -56,14 +56,16 @@ type config struct {
 	CookieSecure bool   `long:"cookiesecure" description:"Send cookies only over HTTPS (set when TLS is in place)"`
 	BaseURL      string `long:"baseurl" description:"Public URL of the site, used in email links and as the API token issuer (no trailing slash)"`
 
-	ColdWalletExtPub   string   `long:"coldwalletextpub" description:"Extended public key of the cold wallet account receiving pool fees (REQUIRED)"`
-	VotingWalletExtPub string   `long:"votingwalletextpub" description:"Extended public key of the voting wallets' default account (REQUIRED)"`
-	StakepooldHosts    []string `long:"stakepooldhosts" description:"stakepoold hosts, comma separated or repeated; the network's default port is added when missing (REQUIRED)"`
-	StakepooldCerts    []string `long:"stakepooldcerts" description:"TLS certificates of the stakepoolds, in the same order; relative paths are under the home folder (REQUIRED)"`
-	PoolFees           float64  `long:"poolfees" description:"Pool fee in percent (0.01-100, two decimals); must match the voting wallets and stakepoold"`
-	MaxVotedTickets    int      `long:"maxvotedtickets" description:"Newest voted tickets shown on the tickets page"`
-	ExplorerURL        string   `long:"explorerurl" description:"Block explorer base URL for ticket links (/tx/<hash> is appended); empty shows no links"`
-	Metrics            bool     `long:"metrics" description:"Serve Prometheus metrics at /metrics to adminips"`
+	ColdWalletExtPub     string   `long:"coldwalletextpub" description:"Extended public key of the cold wallet account receiving pool fees (REQUIRED)"`
+	VotingWalletExtPub   string   `long:"votingwalletextpub" description:"Extended public key of the voting wallets' default account (REQUIRED)"`
+	StakepooldHosts      []string `long:"stakepooldhosts" description:"stakepoold hosts, comma separated or repeated; the network's default port is added when missing (REQUIRED)"`
+	StakepooldCerts      []string `long:"stakepooldcerts" description:"TLS certificates of the stakepoolds, in the same order; relative paths are under the home folder (REQUIRED)"`
+	StakepooldClientCert string   `long:"stakepooldclientcert" description:"Client certificate (PEM) presented to every stakepoold that requires one (its clientcafile)"`
+	StakepooldClientKey  string   `long:"stakepooldclientkey" description:"Private key (PEM) of stakepooldclientcert"`
+	PoolFees             float64  `long:"poolfees" description:"Pool fee in percent (0.01-100, two decimals); must match the voting wallets and stakepoold"`
+	MaxVotedTickets      int      `long:"maxvotedtickets" description:"Newest voted tickets shown on the tickets page"`
+	ExplorerURL          string   `long:"explorerurl" description:"Block explorer base URL for ticket links (/tx/<hash> is appended); empty shows no links"`
+	Metrics              bool     `long:"metrics" description:"Serve Prometheus metrics at /metrics to adminips"`
 
 	ClosePool    bool   `long:"closepool" description:"Close the pool to new sign-ups and new voting addresses"`
 	ClosePoolMsg string `long:"closepoolmsg" description:"Message shown while the pool is closed"`
@@ -285,6 +287,17 @@ func (c *config) validate() error {
 		c.StakepooldCerts[i] = p
 	}
 
+	if (c.StakepooldClientCert == "") != (c.StakepooldClientKey == "") {
+		bad("stakepooldclientcert and stakepooldclientkey go together: set both or neither")
+	}
+	for _, p := range []*string{&c.StakepooldClientCert, &c.StakepooldClientKey} {
+		if *p != "" {
+			*p = expandHome(*p)
+			if !filepath.IsAbs(*p) {
+				*p = filepath.Join(c.homeDir, *p)
+			}
+		}
+	}
 	if c.PoolFees < 0.01 || c.PoolFees > 100 || math.Abs(c.PoolFees*100-math.Round(c.PoolFees*100)) > 1e-9 {
 		bad("poolfees %v: want a percentage from 0.01 to 100 with at most two decimals", c.PoolFees)
 	}

@@ -77,6 +77,8 @@ func TestConfigValidation(t *testing.T) {
 		{"removed option", []string{"--wallethosts=x"}, "no longer exists"},
 		{"unknown option", []string{"--nosuchoption=1"}, "unknown flag"},
 		{"explorer", []string{"--explorerurl=javascript:alert(1)"}, "explorerurl"},
+		{"client cert alone", []string{"--stakepooldclientcert=c.pem"}, "go together"},
+		{"client cert pair", []string{"--stakepooldclientcert=c.pem", "--stakepooldclientkey=k.pem"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -53,7 +53,8 @@ func vspFeatures(ctx context.Context, cfg *config, app *controllers.Application,
 		}
 	}
 	for i, host := range cfg.StakepooldHosts {
-		b, err := dial(stakepooldclient.DialConfig{Host: host, CertFile: cfg.StakepooldCerts[i]})
+		b, err := dial(stakepooldclient.DialConfig{Host: host, CertFile: cfg.StakepooldCerts[i],
+			ClientCertFile: cfg.StakepooldClientCert, ClientKeyFile: cfg.StakepooldClientKey})
 		if err != nil {
 			closeAll()
 			return nil, nil, fmt.Errorf("stakepooldhosts/stakepooldcerts: %w", err)

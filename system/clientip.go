@@ -10,7 +10,7 @@ import (
 // IPResolver finds the client's address for a request. With no header
 // configured it is the connection's peer. With a header (realipheader, e.g.
 // X-Real-IP or X-Forwarded-For) the header is believed only when the peer is
-// a trusted proxy; for X-Forwarded-For-style lists the rightmost address not
+// a trusted proxy (or a unix socket client); for X-Forwarded-For-style lists the rightmost address not
 // belonging to a trusted proxy is the client.
 type IPResolver struct {
 	header  string
@@ -83,8 +83,10 @@ func (res *IPResolver) Resolve(r *http.Request) string {
 	if res.header == "" {
 		return peer
 	}
+	// A peer that is not an IP address is a unix socket client: a local
+	// process (the reverse proxy), trusted like a loopback proxy.
 	pip := net.ParseIP(peer)
-	if pip == nil || !containsIP(res.trusted, pip) {
+	if pip != nil && !containsIP(res.trusted, pip) {
 		return peer
 	}
 	values := r.Header.Values(res.header)

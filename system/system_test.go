@@ -45,6 +45,9 @@ func TestIPResolver(t *testing.T) {
 			[]string{"6.6.6.6, 198.51.100.7, 10.0.0.9"}, "198.51.100.7"},
 		{"garbage header falls back", "X-Real-IP", nil, "127.0.0.1:1", []string{"not-an-ip"}, "127.0.0.1"},
 		{"missing header", "X-Real-IP", nil, "[::1]:5", nil, "::1"},
+		{"unix socket proxy", "X-Real-IP", nil, "@", []string{"198.51.100.8"}, "198.51.100.8"},
+		{"unix socket, empty peer", "X-Real-IP", nil, "", []string{"198.51.100.9"}, "198.51.100.9"},
+		{"unix socket, no header configured", "", nil, "@", []string{"1.2.3.4"}, "@"},
 		{"ipv6 client", "X-Real-IP", []string{"::1"}, "[::1]:5", []string{"2001:db8::1"}, "2001:db8::1"},
 	}
 	for _, tc := range tests {
