@@ -10,7 +10,9 @@
 // coinbase paying --miningaddr, every valid mempool transaction in the
 // regular tree, and in the stake tree up to TicketsPerBlock votes on the
 // parent, up to MaxFreshStakePerBlock tickets priced at or above the stake
-// difficulty, and the revocations. Headers are real 180-byte headers (the
+// difficulty, and the revocations, all within 1,000,000 bytes (what does
+// not fit, with its mempool children, waits for the next block). Headers
+// are real 180-byte headers (the
 // merkle root field holds the combined regular/stake root, as on simnet),
 // Bits is the simnet proof-of-work limit and the nonce a counter. The
 // genesis block is the simulator's own, so its hash is not the real simnet
@@ -85,7 +87,9 @@
 //
 // Blocks are appended to blocks.dat in the data directory and fsynced after
 // each generate call or timed block; at start the node replays them to
-// rebuild its state, cutting off a torn last record. The mempool is not
+// rebuild its state, cutting off a torn last record (a complete record that
+// does not decode stops the start instead: corruption is never silently
+// dropped). The mempool is not
 // kept across restarts, like ecrd's.
 //
 // Parameter overrides (--ticketpoolsize, --ticketmaturity, ...) change the
