@@ -125,19 +125,18 @@ func TestLowFeeTicketAddedAndRemoved(t *testing.T) {
 	if _, got := h.vote(t, 201, hash(1)); len(got) != 0 {
 		t.Fatalf("low-fee ticket voted: %v", got)
 	}
+	h.node.SetRaw(hash(1), pool.WalletTx{Hex: "tickethex"})
 	if err := h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{Hash: strings.ToUpper(hash(1)), MultisigAddress: "ScU"}}); err != nil {
 		t.Fatal(err)
 	}
 	if l := h.pool.LiveTickets(); len(l) != 1 || len(h.pool.IgnoredTickets()) != 0 {
 		t.Fatalf("after add: live %v ignored %v", l, h.pool.IgnoredTickets())
 	}
-	// The ticket was fetched from the node and given to the wallet (the
-	// fake node does not know it, so that failed and was only logged).
-	h.node.Raw[hash(1)] = pool.WalletTx{Hex: "tickethex"}
-	h.pool.SetAddedTickets(ctx, nil)
-	h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScU"}})
-	if len(h.wallet.Added) != 1 || h.wallet.Added[0] != "tickethex" {
-		t.Fatalf("wallet addticket calls: %v", h.wallet.Added)
+	// The ticket was fetched from the node and given to the wallet so that
+	// the wallet can vote it.
+	waitFor(t, func() bool { return len(h.wallet.AddedTxs()) == 1 }, "addticket on the wallet")
+	if a := h.wallet.AddedTxs(); a[0] != "tickethex" {
+		t.Fatalf("wallet addticket calls: %v", a)
 	}
 	if _, got := h.vote(t, 202, hash(1)); got[hash(1)] != 5 {
 		t.Fatalf("added ticket not voted with the user's bits: %v", got)

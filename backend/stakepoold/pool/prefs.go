@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // MaxUsers bounds one SetUserPrefs call (far above any real pool, low
@@ -99,14 +100,28 @@ func (p *Pool) SetAddedTickets(ctx context.Context, tickets []PoolTicketID) erro
 		return err
 	}
 	// The wallet refused these tickets (low fee), so it may not be able to
-	// vote them until they are added to it; failures are logged, not
-	// returned: the list is stored and voting is attempted regardless.
-	for _, h := range fresh {
-		if err := p.AddMissingTicket(ctx, h); err != nil {
-			p.log.Warnf("Added low-fee ticket %s: could not add it to the wallet: %v", h, err)
-		}
+	// vote them until they are added to it. That happens in the background
+	// (a long list must not hold up the caller); failures are logged: the
+	// list is stored and voting is attempted regardless.
+	if len(fresh) > 0 {
+		go p.giveToWallet(fresh)
 	}
 	return nil
+}
+
+// addToWalletTimeout bounds giving admin-added tickets to the wallet.
+const addToWalletTimeout = 5 * time.Minute
+
+func (p *Pool) giveToWallet(tickets []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), addToWalletTimeout)
+	defer cancel()
+	for _, h := range tickets {
+		if err := p.AddMissingTicket(ctx, h); err != nil {
+			p.log.Warnf("Added low-fee ticket %s: could not add it to the wallet: %v", h, err)
+		} else {
+			p.log.Infof("Added low-fee ticket %s given to the wallet", h)
+		}
+	}
 }
 
 // commit applies change to a copy of the state, stores it, and then applies

@@ -156,8 +156,8 @@ func TestRPCs(t *testing.T) {
 	if err != nil || len(wt.Hashes) != 2 {
 		t.Fatalf("gettickets: %v %v", wt, err)
 	}
-	e.node.Raw[hash(9)] = pool.WalletTx{Hex: "rawticket"}
-	if _, err := c.AddMissingTicket(ctx, &pb.AddMissingTicketRequest{Hash: hash(9)}); err != nil || e.wallet.Added[0] != "rawticket" {
+	e.node.SetRaw(hash(9), pool.WalletTx{Hex: "rawticket"})
+	if _, err := c.AddMissingTicket(ctx, &pb.AddMissingTicketRequest{Hash: hash(9)}); err != nil || e.wallet.AddedTxs()[0] != "rawticket" {
 		t.Fatalf("addmissingticket: %v", err)
 	}
 	if _, err := c.AddMissingTicket(ctx, &pb.AddMissingTicketRequest{Hash: hash(8)}); status.Code(err) != codes.NotFound {

@@ -496,6 +496,14 @@ func TestVotingWithSimulator(t *testing.T) {
 	if _, err := c.SetAddedLowFeeTickets(ctx(t), &pb.SetAddedLowFeeTicketsRequest{Tickets: add}); err != nil {
 		t.Fatal(err)
 	}
+	// stakepoold gives the tickets to the wallet (addticket) in the
+	// background; wait for that before mining.
+	for deadline := time.Now().Add(30 * time.Second); w.logCount("given to the wallet") < len(add); {
+		if time.Now().After(deadline) {
+			t.Fatal("stakepoold did not give the added tickets to the wallet")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	addedVoted := 0
 	for i := 0; i < 10 && addedVoted == 0; i++ {
 		voted, _ := w.step()

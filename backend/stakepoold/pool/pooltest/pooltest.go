@@ -172,6 +172,13 @@ func (n *Node) Connected() bool {
 	return !n.Down
 }
 
+// SetRaw makes the node know a transaction.
+func (n *Node) SetRaw(txid string, tx pool.WalletTx) {
+	n.mu.Lock()
+	n.Raw[txid] = tx
+	n.mu.Unlock()
+}
+
 // SetDown connects or disconnects the fake.
 func (n *Node) SetDown(down bool) {
 	n.mu.Lock()
@@ -231,6 +238,13 @@ func (w *Wallet) VotesCast() []Vote {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return append([]Vote(nil), w.Votes...)
+}
+
+// AddedTxs returns a copy of the addticket arguments.
+func (w *Wallet) AddedTxs() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.Added...)
 }
 
 // RevokeCount returns how often revoketickets was called.
