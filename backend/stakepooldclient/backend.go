@@ -85,17 +85,21 @@ func (m *member) healthy() bool {
 }
 
 // fail records err; a "down" error also marks the member down and in need
-// of a repair.
-func (m *member) fail(err error, now time.Time) {
+// of a repair. It reports whether this is news (a new error text or a
+// change of state), so callers log a failing backend once, not every poll.
+func (m *member) fail(err error, now time.Time) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	news := m.lastErr != err.Error()
 	m.lastErr = err.Error()
 	m.lastErrAt = now
 	if isDown(err) {
+		news = news || m.state != StateDown
 		m.state = StateDown
 		m.needsSync = true
 		m.dirty = true
 	}
+	return news
 }
 
 // missedWrite marks that the member did not receive a write.

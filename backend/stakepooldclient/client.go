@@ -107,8 +107,11 @@ func fanout[T any](ctx context.Context, c *Client, ms []*member, timeout time.Du
 			v, err := fn(cctx, m.b)
 			if err != nil {
 				err = backendErr(m.name(), op, err)
-				m.fail(err, c.opts.Now())
-				c.log.Warnf("%v", err)
+				if m.fail(err, c.opts.Now()) {
+					c.log.Warnf("%v", err)
+				} else {
+					c.log.Debugf("%v", err)
+				}
 			}
 			res[i] = result[T]{m: m, v: v, err: err}
 		}()
@@ -184,11 +187,13 @@ func firstAnswer[T any](ctx context.Context, c *Client, op string,
 				return v, nil
 			}
 			err = backendErr(m.name(), op, err)
-			m.fail(err, c.opts.Now())
+			news := m.fail(err, c.opts.Now())
 			if !isDown(err) {
 				return zero, fmt.Errorf("%w: %w", ErrRejected, err)
 			}
-			c.log.Warnf("%v", err)
+			if news {
+				c.log.Warnf("%v", err)
+			}
 			lastErr = err
 		}
 	}
