@@ -3,6 +3,8 @@ package node
 import (
 	"testing"
 	"time"
+
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
 
 // TestMineInterval: the node mines on its timer and stops cleanly on
@@ -30,5 +32,25 @@ func TestMineInterval(t *testing.T) {
 	p.start()
 	if _, h := p.tip(); h < 3 {
 		t.Fatalf("height %d after restart", h)
+	}
+}
+
+// TestStakeDifficultyNotification: one stakedifficulty per window, for the
+// block after which the new price applies.
+func TestStakeDifficultyNotification(t *testing.T) {
+	p := startNode(t, "", "--miningaddr", newTestKey("m").addr())
+	ws := p.dialWS()
+	ws.request("notifystakedifficulty")
+	p.generate(17)
+	for _, want := range []int64{7, 15} {
+		sd, err := rpcjson.ParseStakeDifficulty(ws.next().Params)
+		if err != nil || sd.BlockHeight != want || sd.StakeDiff != simParams.MinimumStakeDiff {
+			t.Fatalf("stakedifficulty %+v %v, want height %d", sd, err, want)
+		}
+	}
+	var sd rpcjson.GetStakeDifficultyResult
+	p.must(&sd, "getstakedifficulty")
+	if sd.CurrentStakeDifficulty != 0.0002 || sd.NextStakeDifficulty != 0.0002 {
+		t.Fatalf("getstakedifficulty %+v", sd)
 	}
 }
