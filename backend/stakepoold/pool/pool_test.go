@@ -85,6 +85,7 @@ func TestVotesCarryEachUsersBits(t *testing.T) {
 			t.Errorf("ticket %s: default=%v, want %v", r.Ticket, r.Default, wantDef)
 		}
 	}
+	waitFor(t, func() bool { return h.wallet.RevokeCount() >= 1 }, "revoketickets after the block")
 	// A second back end voting the same block sees duplicates, not errors.
 	bv, _ = h.vote(t, 201, hash(1), hash(2))
 	if bv.Duplicates != 2 || bv.Errors != 0 || bv.Cast != 0 {

@@ -73,6 +73,7 @@ type Pool struct {
 	synced   bool                 // ticket sets built at least once
 
 	processedHeight atomic.Int64
+	revoking        atomic.Bool // a revoketickets call is running
 	heightCache     sync.Map // block hash -> int64
 }
 

@@ -208,6 +208,12 @@ func (p *Pool) vote(ctx context.Context, block BlockRef, j voteJob, ext string, 
 }
 
 func (p *Pool) revoke(ctx context.Context, block BlockRef) {
+	// One revoketickets at a time: on a big wallet it can outlast a block.
+	if !p.revoking.CompareAndSwap(false, true) {
+		p.log.Debugf("Block %d: revoketickets still running from an earlier block", block.Height)
+		return
+	}
+	defer p.revoking.Store(false)
 	if err := p.wallet.RevokeTickets(ctx); err != nil {
 		p.log.Warnf("Block %d: wallet revoketickets: %v", block.Height, err)
 	}
