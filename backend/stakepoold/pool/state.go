@@ -74,7 +74,7 @@ type Pool struct {
 
 	processedHeight atomic.Int64
 	revoking        atomic.Bool // a revoketickets call is running
-	heightCache     sync.Map // block hash -> int64
+	heightCache     sync.Map    // block hash -> int64
 }
 
 // New builds a Pool and loads the stored preferences and added tickets.
