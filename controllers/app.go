@@ -89,8 +89,9 @@ func New(d Deps) (*Application, error) {
 }
 
 // HandlerFunc is a page handler: it writes the response or returns an
-// error for the error page. It may take c by pointer-free value: anything it
-// stores for later middleware goes through the Env map, which is shared.
+// error for the one error path (Application.H). c carries the per-request
+// values (c.Env is shared with the middleware, so writes through it are
+// seen by later code in the same request).
 type HandlerFunc func(c web.C, w http.ResponseWriter, r *http.Request) error
 
 // H adapts a HandlerFunc to Goji, sending errors to RenderError.

@@ -44,7 +44,8 @@ type Options struct {
 	Config       func(*controllers.Config)
 	// Features builds extra features (VSP pages) once the Application exists.
 	Features func(app *controllers.Application, store *models.Store) []controllers.Feature
-	// LogLevel for the test loggers (default: off, unless -v... kept quiet).
+	// LogLevel for the test loggers, written with t.Log. The zero value
+	// (slog.LevelTrace) is taken as "off"; use LevelDebug to see requests.
 	LogLevel slog.Level
 	// PublicURL overrides the site URL given to the router (default: the
 	// test server's http URL), e.g. to test an https site behind a proxy.
