@@ -128,24 +128,62 @@ func (w *Wallet) getTransaction(_ context.Context, c *rpcserver.Call) (any, erro
 		res.Confirmations = w.tipHeight() - rec.BlockHeight + 1
 		res.BlockIndex, res.BlockTime, res.Time = int64(rec.BlockIndex), rec.BlockTime, rec.BlockTime
 	}
-	var received int64
-	for i, out := range tx.TxOut {
-		_, kind, h := payTo(out.PkScript)
-		if kind != payP2PKH {
-			continue
+	kind := classify(tx)
+	// The wallet's own regular transactions: their inputs were the
+	// wallet's, so outputs to others are sends and the difference is the
+	// fee; change (internal branch) is not listed.
+	own := rec.Own && kind == txRegular
+	var debit, credit, sent int64
+	if own {
+		for _, in := range tx.TxIn {
+			debit += in.ValueIn
 		}
-		if _, mine := w.keys.lookup(h); !mine {
-			continue
-		}
-		received += out.Value
-		cat := "receive"
-		if classify(tx) == txCoinbase {
-			cat = "generate"
-		}
-		res.Details = append(res.Details, rpcjson.GetTransactionDetailsResult{Account: defaultAccountName, Address: w.p2pkhAddr(h),
-			Amount: toCoin(out.Value), Category: cat, Vout: uint32(i)})
 	}
-	res.Amount = toCoin(received)
+	var details []rpcjson.GetTransactionDetailsResult
+	for i, out := range tx.TxOut {
+		_, pk, h := payTo(out.PkScript)
+		loc, mine := w.keys.lookup(h)
+		mine = mine && pk == payP2PKH
+		switch {
+		case mine && own && loc.Branch == branchInternal:
+			credit += out.Value
+		case mine:
+			credit += out.Value
+			cat := "receive"
+			if kind == txCoinbase {
+				cat = "generate"
+			}
+			details = append(details, rpcjson.GetTransactionDetailsResult{Account: defaultAccountName,
+				Address: w.p2pkhAddr(h), Amount: toCoin(out.Value), Category: cat, Vout: uint32(i)})
+		case own && out.Value > 0:
+			sent += out.Value
+			d := rpcjson.GetTransactionDetailsResult{Account: defaultAccountName, Amount: -toCoin(out.Value),
+				Category: "send", Vout: uint32(i)}
+			if pk == payP2PKH {
+				d.Address = w.p2pkhAddr(h)
+			} else if pk == payP2SH {
+				d.Address = w.p2shAddr(h)
+			}
+			details = append(details, d)
+		}
+	}
+	res.Amount = toCoin(credit)
+	if own {
+		var out int64
+		for _, o := range tx.TxOut {
+			out += o.Value
+		}
+		fee := -toCoin(debit - out)
+		res.Fee, res.Amount = fee, -toCoin(sent)
+		for i := range details {
+			if details[i].Category == "send" {
+				details[i].Fee = &fee
+			}
+		}
+	}
+	if details != nil {
+		res.Details = details
+	}
 	return res, nil
 }
 

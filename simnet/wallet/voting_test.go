@@ -46,8 +46,15 @@ func TestAutoVotingAndSend(t *testing.T) {
 	}
 	var tx rpcjson.GetTransactionResult
 	other.must("gettransaction", &tx, txid)
-	if tx.Confirmations != 1 || len(tx.Details) != 1 || tx.Details[0].Address != dest || tx.Amount != 12.5 {
-		t.Fatalf("gettransaction %+v", tx)
+	if tx.Confirmations != 1 || len(tx.Details) != 1 || tx.Details[0].Address != dest || tx.Amount != 12.5 ||
+		tx.Details[0].Category != "receive" || tx.Fee != 0 {
+		t.Fatalf("receiver's gettransaction %+v", tx)
+	}
+	var sent rpcjson.GetTransactionResult
+	solo.must("gettransaction", &sent, txid)
+	if sent.Amount != -12.5 || sent.Fee >= 0 || len(sent.Details) != 1 || sent.Details[0].Category != "send" ||
+		sent.Details[0].Address != dest || sent.Details[0].Amount != -12.5 || sent.Details[0].Fee == nil {
+		t.Fatalf("sender's gettransaction %+v", sent)
 	}
 
 	// addtransaction records a transaction of a block in the history.
