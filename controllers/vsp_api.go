@@ -89,6 +89,10 @@ var apiCommands = map[string]apiCommand{
 
 func (v *VSP) installAPI(api *web.Mux) {
 	api.Handle("/api/:version/:command", v.api)
+	api.Handle("/api/*", func(w http.ResponseWriter, r *http.Request) {
+		writeAPI(w, http.StatusNotFound, apiResponse{Status: "error", Code: apiInvalidArgument,
+			Message: "invalid API command or version"})
+	})
 }
 
 func apiFail(code int, context, msg string) apiResponse {

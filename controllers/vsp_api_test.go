@@ -85,6 +85,8 @@ func TestAPI(t *testing.T) {
 		}{
 			{"v3 is not ours", "GET", "/api/v3/stats", "", nil, 404, 3, "invalid API command or version"},
 			{"unknown command", "GET", "/api/v1/nope", "", nil, 404, 3, "invalid API command or version"},
+			{"no command", "GET", "/api/v1", "", nil, 404, 3, "invalid API command or version"},
+			{"too deep", "GET", "/api/v1/stats/x", "", nil, 404, 3, "invalid API command or version"},
 			{"wrong method", "POST", "/api/v1/stats", "", url.Values{}, 405, 12, "not allowed"},
 			{"wrong method 2", "DELETE", "/api/v1/address", tok, nil, 405, 12, "not allowed"},
 			{"no token", "GET", "/api/v1/getpurchaseinfo", "", nil, 200, 16, "purchaseinfo error"},
