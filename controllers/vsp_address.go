@@ -117,14 +117,15 @@ func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*m
 	}
 	res, err := v.Backends.CreateAddress(ctx, stakepooldclient.AddressRequest{
 		Index: idx, PoolAddress: poolAddr, UserPubKeyAddr: userAddr})
+	if err == nil {
+		if verr := verifyMultisig(res, userAddr, v.Config.Params); verr != nil {
+			v.Backends.Halt(fmt.Sprintf("user %d: %v", u.ID, verr))
+			err = fmt.Errorf("%w: %v", stakepooldclient.ErrInconsistent, verr)
+		}
+	}
 	v.metrics.addressResult(err)
 	if err != nil {
 		return nil, backendError(err)
-	}
-	if err := verifyMultisig(res, userAddr, v.Config.Params); err != nil {
-		v.Backends.Halt(fmt.Sprintf("user %d: %v", u.ID, err))
-		v.metrics.addressResult(stakepooldclient.ErrInconsistent)
-		return nil, backendError(fmt.Errorf("%w: %v", stakepooldclient.ErrInconsistent, err))
 	}
 	if len(res.Missed) > 0 {
 		v.Log.Infof("user %d: script not yet on %v (down); it is imported when they return", u.ID, res.Missed)
