@@ -236,3 +236,12 @@ func TestStatsCache(t *testing.T) {
 		t.Errorf("%d loads, want 2 (one refresh for many stale readers)", calls)
 	}
 }
+
+func TestFormatCoins(t *testing.T) {
+	for in, want := range map[int64]string{0: "0.00", 20000: "0.0002", 150000000: "1.50", 123456789: "1.23456789",
+		5e8: "5.00", 1: "0.00000001", -150000000: "-1.50", 10000000000: "100.00"} {
+		if got := formatCoins(in); got != want {
+			t.Errorf("formatCoins(%d) = %q, want %q", in, got, want)
+		}
+	}
+}

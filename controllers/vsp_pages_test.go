@@ -23,7 +23,7 @@ func TestPublicPages(t *testing.T) {
 	if p.Status != http.StatusOK {
 		t.Fatalf("GET / = %d\n%s", p.Status, p.Body)
 	}
-	mustContain(t, "home", p.Body, "7.50%", "simnet", "1.23 EACR", "10.00%", "Open")
+	mustContain(t, "home", p.Body, "7.50%", "simnet", "1.23456789 EACR", "10.00%", "Open")
 	p = c.Get("/stats")
 	if p.Status != http.StatusOK {
 		t.Fatalf("GET /stats = %d", p.Status)

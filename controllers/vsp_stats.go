@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -90,14 +91,32 @@ func (v *VSP) loadStats(ctx context.Context) (poolStats, error) {
 // atomsToCoins converts atoms to whole coins.
 func atomsToCoins(a int64) float64 { return float64(a) / 1e8 }
 
+// formatCoins prints atoms as coins exactly, with at least two decimals
+// (20000 atoms -> "0.0002", 1.5e8 -> "1.50").
+func formatCoins(a int64) string {
+	neg := a < 0
+	if neg {
+		a = -a
+	}
+	s := fmt.Sprintf("%d.%08d", a/1e8, a%1e8)
+	s = strings.TrimRight(s, "0")
+	if i := strings.IndexByte(s, '.'); len(s)-i-1 < 2 {
+		s += strings.Repeat("0", 2-(len(s)-i-1))
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
 // statsView is poolStats ready for the templates.
 type statsView struct {
 	poolStats
 	PoolFees         float64
 	Network          string
 	Open             bool
-	TicketPrice      string // coins, 2 decimals
-	TotalSubsidy     string // coins, 2 decimals
+	TicketPrice      string // coins, exact, at least 2 decimals
+	TotalSubsidy     string // coins, exact, at least 2 decimals
 	ProportionLive   string // percent, 2 decimals
 	ProportionMissed string
 	Charts           []template.HTML
@@ -118,8 +137,8 @@ func (v *VSP) buildStatsView(ps poolStats) statsView {
 	s := ps.Stake
 	sv := statsView{poolStats: ps, PoolFees: v.Config.PoolFees, Network: v.Config.Params.Name,
 		Open:             !v.app.Config.ClosePool,
-		TicketPrice:      fmt.Sprintf("%.2f", atomsToCoins(s.DifficultyAtoms)),
-		TotalSubsidy:     fmt.Sprintf("%.2f", atomsToCoins(s.TotalSubsidyAtoms)),
+		TicketPrice:      formatCoins(s.DifficultyAtoms),
+		TotalSubsidy:     formatCoins(s.TotalSubsidyAtoms),
 		ProportionLive:   fmt.Sprintf("%.2f", s.ProportionLive*100),
 		ProportionMissed: fmt.Sprintf("%.2f", s.ProportionMissed*100),
 	}
