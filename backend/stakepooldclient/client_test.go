@@ -3,6 +3,7 @@ package stakepooldclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -431,5 +432,28 @@ func TestVoteVersionChange(t *testing.T) {
 	}
 	if ok, why := c.Health(); ok || !strings.Contains(why, "vote version 10") {
 		t.Fatalf("Health = %v %q", ok, why)
+	}
+}
+
+// failingImports is a fake whose ImportScripts fails (wallet busy).
+type failingImports struct{ *fakebackend.Backend }
+
+func (f failingImports) ImportScripts(context.Context, []string, int64) error {
+	return fmt.Errorf("%w: wallet busy", spc.ErrBackendDown)
+}
+
+func TestStartSurvivesFailedSync(t *testing.T) {
+	fs := newFakes(2)
+	c, err := spc.New([]spc.Backend{fs[0], failingImports{fs[1]}}, spc.Options{ColdWalletExtPub: coldXpub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &memSource{users: []spc.PoolUser{userFor(1, "Ss1", "Sk1", "seed", 10)}}
+	if err := c.Start(context.Background(), src, spc.Version{}); err != nil {
+		t.Fatalf("Start failed because one backend's sync failed: %v", err)
+	}
+	st := c.Statuses()
+	if st[0].State != spc.StateHealthy || st[1].State != spc.StateDown || !strings.Contains(st[1].LastError, "wallet busy") {
+		t.Fatalf("statuses %+v", st)
 	}
 }

@@ -86,7 +86,12 @@ func (c *Client) Start(ctx context.Context, src Source, require Version) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return c.RepairAll(ctx)
+	// A backend whose sync fails now stays down and is retried by Watch;
+	// that must not keep the front end from starting.
+	if err := c.RepairAll(ctx); err != nil {
+		c.log.Errorf("start-up sync: %v", err)
+	}
+	return nil
 }
 
 // checkConfig compares a backend's pool configuration with the front end's.
