@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	spc "github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
@@ -455,5 +456,29 @@ func TestStartSurvivesFailedSync(t *testing.T) {
 	st := c.Statuses()
 	if st[0].State != spc.StateHealthy || st[1].State != spc.StateDown || !strings.Contains(st[1].LastError, "wallet busy") {
 		t.Fatalf("statuses %+v", st)
+	}
+}
+
+func TestWatchRepairs(t *testing.T) {
+	fs := newFakes(2)
+	fs[1].SetDown(true)
+	c := newClient(t, fs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	go c.Watch(ctx, 5*time.Millisecond)
+	fs[1].SetDown(false)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if ok, _ := c.Health(); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			_, why := c.Health()
+			t.Fatalf("Watch did not repair the returning backend: %s", why)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
