@@ -155,5 +155,5 @@ func (v *VSP) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) error
 	groups, invalid := buildTicketGroups(ut, v.Config.MaxVotedTickets, strings.TrimRight(v.Config.ExplorerURL, "/"))
 	w.Header().Set("Cache-Control", "no-store")
 	return v.app.Render(w, "vsp/tickets", ticketsPageData{Base: v.app.Base(c, r, "Tickets"),
-		Groups: groups, Invalid: invalid, Total: len(ut.Tickets)})
+		Groups: groups, Invalid: invalid, Total: len(ut.Tickets) + len(ut.Invalid)})
 }
