@@ -92,6 +92,16 @@ type VSPDeps struct {
 
 // VSP is the stake pool feature: address, tickets, voting, stats, admin and
 // API pages on top of the web core. Install registers its routes.
+//
+// The database is the source of truth for what the backends must hold:
+// every user's multisig script and vote bits, and the admin-added low-fee
+// tickets. Pages write the database first, then push to every stakepoold
+// through Backends; a backend that misses a push is repaired from the
+// database (Source) when it is reachable again. A user's voting address is
+// the 1-of-2 multisig of the pool key votingwalletextpub/0/userID and the
+// user's pubkey address; the fee address is coldwalletextpub/0/userID. When
+// the backends disagree, or agree on a script that is not that multisig,
+// address creation halts (see stakepooldclient) and /status answers 500.
 type VSP struct {
 	VSPDeps
 	app      *Application
