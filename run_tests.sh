@@ -55,7 +55,13 @@ fi
 
 # --- tests -------------------------------------------------------------------
 short=""; [ -n "${TEST_SHORT:-}" ] && short="-short"
-step "go test" go test $short -count=1 -timeout 25m ./...
+# Concurrent code runs under the race detector; everything else runs plain
+# (the race build costs minutes on two cores).
+race_pkgs=$(go list ./eacred/rpcclient/... ./backend/... ./system/... ./simnet/internal/...)
+plain_pkgs=$(go list ./... | grep -v -x -F "$race_pkgs")
+step "go test -race (concurrent packages)" go test $short -race -count=1 -timeout 20m $race_pkgs
+step "go test (all other packages, incl. simulator and browser end-to-end)" go test $short -count=1 -timeout 25m $plain_pkgs
+[ -d e2e-screenshots ] && echo "end-to-end screenshots: $(pwd)/e2e-screenshots"
 
 total=$(( $(date +%s) - start ))
 if [ ${#failed[@]} -eq 0 ]; then
