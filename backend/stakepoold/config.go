@@ -18,9 +18,6 @@ import (
 
 const (
 	defaultConfigName   = "stakepoold.conf"
-	defaultLogLevel     = "info"
-	defaultPoolFees     = 5.0
-	defaultFeeAddrCount = 10_000
 	defaultRPCCertName  = "rpc.cert"
 	defaultRPCKeyName   = "rpc.key"
 	defaultStateDirName = "data"
@@ -39,11 +36,11 @@ type config struct {
 	LogDir      string `long:"logdir" description:"Directory for log files (default <appdata>/logs; the network name is appended)"`
 	TestNet     bool   `long:"testnet" description:"Use the test network"`
 	SimNet      bool   `long:"simnet" description:"Use the simulation test network"`
-	DebugLevel  string `short:"d" long:"debuglevel" description:"Logging level for all subsystems {trace, debug, info, warn, error, critical} -- or SUBSYS=level,SUBSYS2=level (subsystems: STPK POOL GRPC ECRD WLLT)"`
+	DebugLevel  string `short:"d" long:"debuglevel" default:"info" description:"Logging level for all subsystems {trace, debug, info, warn, error, critical} -- or SUBSYS=level,SUBSYS2=level (subsystems: STPK POOL GRPC ECRD WLLT)"`
 
 	ColdWalletExtPub string  `long:"coldwalletextpub" description:"Extended public key of the cold wallet account that receives pool fees (required)"`
-	PoolFees         float64 `long:"poolfees" description:"Pool fee in percent (0.01 to 100); must match the front end and the wallets"`
-	FeeAddresses     uint32  `long:"feeaddresses" description:"Number of fee addresses to derive from coldwalletextpub (external branch, indexes 0..n-1)"`
+	PoolFees         float64 `long:"poolfees" default:"7.5" description:"Pool fee in percent (0.01 to 100); must match the front end and the wallets (the front end's default is 7.5 too)"`
+	FeeAddresses     uint32  `long:"feeaddresses" default:"10000" description:"Number of fee addresses to derive from coldwalletextpub (external branch, indexes 0..n-1)"`
 
 	EcrdHost     string `long:"ecrdhost" description:"ecrd RPC host[:port] (default port per network: 9109, 19109, 19556)"`
 	EcrdUser     string `long:"ecrduser" description:"ecrd RPC user name"`
@@ -99,7 +96,8 @@ func loadConfig(args []string) (*config, error) {
 
 	// Pass 2: defaults, then the file, then the command line again so it
 	// wins over the file.
-	cfg := config{DebugLevel: defaultLogLevel, PoolFees: defaultPoolFees, FeeAddresses: defaultFeeAddrCount}
+	// Defaults come from the `default:` tags (shown by --help).
+	cfg := config{}
 	parser := flags.NewParser(&cfg, flags.HelpFlag|flags.PassDoubleDash)
 	if err := flags.NewIniParser(parser).ParseFile(cfgFile); err != nil {
 		var pe *os.PathError

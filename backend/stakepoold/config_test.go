@@ -58,7 +58,7 @@ func TestSampleConfig(t *testing.T) {
 	if err := flags.NewIniParser(p).Parse(strings.NewReader(strings.Join(lines, "\n"))); err != nil {
 		t.Fatalf("sample with options uncommented: %v", err)
 	}
-	if cfg.PoolFees != 5 || cfg.FeeAddresses != 10000 || len(cfg.RPCListen) != 2 {
+	if cfg.PoolFees != 7.5 || cfg.FeeAddresses != 10000 || len(cfg.RPCListen) != 2 {
 		t.Fatalf("sample values: %+v", cfg)
 	}
 	// The sample as shipped (all commented) parses as a config file.
@@ -90,8 +90,8 @@ func TestConfigDefaults(t *testing.T) {
 			t.Errorf("%s: got %s, want %s", name, c[0], c[1])
 		}
 	}
-	if cfg.PoolFees != 5 || cfg.FeeAddresses != 10000 {
-		t.Errorf("poolfees %v feeaddresses %d", cfg.PoolFees, cfg.FeeAddresses)
+	if cfg.PoolFees != 7.5 || cfg.FeeAddresses != 10000 || cfg.DebugLevel != "info" {
+		t.Errorf("poolfees %v feeaddresses %d debuglevel %s", cfg.PoolFees, cfg.FeeAddresses, cfg.DebugLevel)
 	}
 }
 
@@ -101,14 +101,29 @@ func TestAppDataInConfigFile(t *testing.T) {
 	dir := t.TempDir()
 	app := filepath.Join(dir, "elsewhere")
 	conf := filepath.Join(dir, "sp.conf")
-	os.WriteFile(conf, []byte("appdata="+app+"\nfeeaddresses=20000\n"), 0o600)
+	os.WriteFile(conf, []byte("appdata="+app+"\nfeeaddresses=20000\npoolfees=3\n"), 0o600)
 	cfg, err := loadConfig(append([]string{"-C", conf, "--simnet"}, required(testXpub(t, chaincfg.SimNetParams()))...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.DataDir != filepath.Join(app, "data", "simnet") || cfg.RPCKey != filepath.Join(app, "rpc.key") ||
-		cfg.FeeAddresses != 20000 || cfg.EcrdHost != "127.0.0.1:19556" {
+		cfg.FeeAddresses != 20000 || cfg.PoolFees != 3 || cfg.EcrdHost != "127.0.0.1:19556" {
 		t.Fatalf("got %+v", cfg)
+	}
+}
+
+// TestCommandLineWinsOverFile checks the precedence: defaults < file <
+// command line.
+func TestCommandLineWinsOverFile(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "sp.conf")
+	os.WriteFile(conf, []byte("poolfees=3\nfeeaddresses=500\n"), 0o600)
+	cfg, err := loadConfig(append([]string{"-A", dir, "-C", conf, "--simnet", "--poolfees=4"}, required(testXpub(t, chaincfg.SimNetParams()))...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PoolFees != 4 || cfg.FeeAddresses != 500 || cfg.DebugLevel != "info" {
+		t.Fatalf("poolfees %v feeaddresses %d debuglevel %s", cfg.PoolFees, cfg.FeeAddresses, cfg.DebugLevel)
 	}
 }
 
