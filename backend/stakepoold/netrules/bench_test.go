@@ -2,6 +2,7 @@ package netrules
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"runtime"
@@ -33,7 +34,7 @@ func BenchmarkLoadTicketsReal(b *testing.B) {
 		b.Fatal(err)
 	}
 	node := pooltest.NewNode(pool.BlockRef{Hash: "tip", Height: 5000})
-	wallet := pooltest.NewWallet()
+	wallet := &rawWallet{Wallet: pooltest.NewWallet(), raw: map[string][]byte{}}
 	for i := 0; i < 256; i++ {
 		node.Heights[fmt.Sprintf("%064x", 1_000_000+i)] = int64(2000 + i)
 	}
@@ -62,7 +63,7 @@ func BenchmarkLoadTicketsReal(b *testing.B) {
 		}
 		h := fmt.Sprintf("%064x", i)
 		wallet.TicketList = append(wallet.TicketList, h)
-		wallet.Txs[h] = pool.WalletTx{Hex: tx.Hex(), BlockHash: fmt.Sprintf("%064x", 1_000_000+i%256)}
+		wallet.raw[h] = tx.Bytes()
 	}
 	p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: in, Addresses: Addresses{Params: sim}})
 	if err != nil {
@@ -87,6 +88,23 @@ func BenchmarkLoadTicketsReal(b *testing.B) {
 		b.ReportMetric(rss, "peakRSS-MB")
 		b.ReportMetric(base, "baseRSS-MB") // fake wallet's 40,960 ticket hex strings etc.
 	}
+}
+
+// rawWallet keeps tickets as bytes and hex-encodes them per gettransaction,
+// as a JSON-RPC answer would arrive: the hex is garbage after the call, so
+// the process's memory is the daemon's, not a store of hex strings.
+type rawWallet struct {
+	*pooltest.Wallet
+	raw map[string][]byte
+}
+
+func (w *rawWallet) Transaction(ctx context.Context, txid string) (pool.WalletTx, error) {
+	b, ok := w.raw[txid]
+	if !ok {
+		return pool.WalletTx{}, pool.Errorf(pool.KindNotFound, "no information for transaction %s", txid)
+	}
+	// All test tickets were mined in one of 256 blocks.
+	return pool.WalletTx{Hex: hex.EncodeToString(b), BlockHash: fmt.Sprintf("%064x", 1_000_000+int(b[len(b)-1])%256)}, nil
 }
 
 // requiredFee is the pool fee a test ticket must pay.
