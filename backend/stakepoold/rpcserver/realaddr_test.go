@@ -1,0 +1,72 @@
+package rpcserver
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/test/bufconn"
+
+	"github.com/eacred/dcrstakepool/backend/stakepoold/netrules"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/pool/pooltest"
+	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
+	"github.com/eacred/dcrstakepool/eacred/address"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+)
+
+// TestRealAddressRules runs the server with the daemon's real address rules
+// (simnet) and checks that addresses of another network, of the wrong kind
+// or malformed are refused with InvalidArgument before the wallet is asked.
+func TestRealAddressRules(t *testing.T) {
+	sim, main := chaincfg.SimNetParams(), chaincfg.MainNetParams()
+	wallet := pooltest.NewWallet()
+	p, err := pool.New(pool.Config{Node: pooltest.NewNode(pool.BlockRef{}), Wallet: wallet,
+		Inspector: pooltest.Inspector{}, Addresses: netrules.Addresses{Params: sim}, Store: &pooltest.MemStore{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lis := bufconn.Listen(1 << 20)
+	g := NewGRPCServer(New(Config{Pool: p}))
+	go g.Serve(lis)
+	defer g.Stop()
+	conn, err := grpc.NewClient("passthrough:///bufnet",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := pb.NewStakepooldClient(conn)
+	ctx := context.Background()
+
+	simP2SH, _ := address.NewScriptHashAddress([]byte{0x51}, sim)
+	mainP2SH, _ := address.NewScriptHashAddress([]byte{0x51}, main)
+	simPKH, _ := address.NewPubKeyHashAddress(make([]byte, 20), sim)
+	tests := []struct {
+		name, addr, want string
+	}{
+		{"mainnet multisig", mainP2SH.String(), "not an address of simnet"},
+		{"p2pkh as multisig", simPKH.String(), "not a P2SH"},
+		{"garbage", "Sc0OIl", "not a valid address"},
+		{"empty", "", "empty"},
+	}
+	for _, tc := range tests {
+		_, err := c.StakePoolUserInfo(ctx, &pb.StakePoolUserInfoRequest{MultisigAddress: tc.addr})
+		if status.Code(err) != codes.InvalidArgument || !strings.Contains(status.Convert(err).Message(), tc.want) {
+			t.Errorf("%s: got %v, want InvalidArgument containing %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := c.ValidateAddress(ctx, &pb.ValidateAddressRequest{Address: mainP2SH.String()}); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("validateaddress of a mainnet address: %v", err)
+	}
+	if _, err := c.SetUserVotingPrefs(ctx, &pb.SetUserVotingPrefsRequest{Users: []*pb.UserVotingPrefs{
+		{UserId: 1, MultisigAddress: simP2SH.String(), VoteBits: 1, VoteBitsVersion: 8}}}); err != nil {
+		t.Fatalf("valid simnet multisig refused: %v", err)
+	}
+}
