@@ -85,11 +85,13 @@ window() { # window NAME COMMAND... — run a command in its own tmux window
 	local cmd
 	printf -v cmd '%q ' "$@"
 	if ! tm has-session -t $SESSION 2>/dev/null; then
-		tm new-session -d -s $SESSION -n "$name" -x 200 -y 50 "$cmd"
-		tm set-option -t $SESSION remain-on-exit on >/dev/null
-	else
-		tm new-window -d -t $SESSION -n "$name" "$cmd"
+		# A placeholder first window lets remain-on-exit apply to every
+		# daemon window, so a stopped daemon can be restarted in place
+		# with: tmux -L dcrstakepool-harness respawn-pane -t harness:NAME
+		tm new-session -d -s $SESSION -n harness -x 200 -y 50
+		tm set-option -g remain-on-exit on >/dev/null
 	fi
+	tm new-window -d -t "$SESSION:" -n "$name" "$cmd"
 }
 
 # ---------------------------------------------------------------------------
@@ -230,7 +232,6 @@ start_all() {
 	window dcrstakepool "$BIN/dcrstakepool" --configfile "$DIR/web/dcrstakepool.conf"
 	wait_for "dcrstakepool" 60 curl -fsS "http://127.0.0.1:$WEB_PORT/status"
 
-	local uw="$BIN/simnet ctl --wallet --rpcserver 127.0.0.1:$USER_WALLET_PORT --rpccert $DIR/userwallet/rpc.cert"
 	cat <<EOF
 
 The pool is running on the simulated network: http://127.0.0.1:$WEB_PORT
@@ -239,23 +240,27 @@ The pool is running on the simulated network: http://127.0.0.1:$WEB_PORT
   logs and data:  $DIR
   stop:           ./harness.sh stop
 
-Next steps:
+Next steps (first define two short commands for the user wallet and the node):
+  alias uw='$BIN/simnet ctl --wallet --rpcserver 127.0.0.1:$USER_WALLET_PORT --rpccert $DIR/userwallet/rpc.cert'
+  alias node='$BIN/simnet ctl --rpcserver 127.0.0.1:$NODE_PORT --rpccert $DIR/node/rpc.cert'
+
   1. Register at http://127.0.0.1:$WEB_PORT/register. No mail server is set, so the
-     verification link is written to the log: grep -h 'http' $DIR/web/logs/simnet/*.log
-  2. Log in, open "Address", and submit the user wallet's pubkey address:
-       $uw getnewaddress          # a P2PKH address Ss...
-       $uw validateaddress Ss...  # "pubkeyaddr": "Sk..." is what the page wants
+     verification link is written to the log:
+       grep -ho 'http[^ ]*emailverify[^ ]*' $DIR/web/logs/simnet/*.log
+  2. Log in, open "Connect to wallet" (/address), and submit the user wallet's pubkey address:
+       uw getnewaddress              # a P2PKH address Ss...
+       uw validateaddress Ss...      # its "pubkeyaddr" (Sk...) is what the page wants
   3. Buy tickets with the ticket address, fee address and fee the page shows:
-       $uw purchaseticket default 100 1 <ticket address> 2 <fee address> $POOL_FEES
+       uw purchaseticket default 100 1 <ticket address> 2 <fee address> $POOL_FEES
   4. Watch them on the Tickets page: immature, live after 16 blocks, then voted when
      selected (a block every $MINE_INTERVAL). Choose how they vote on the Voting page.
-  Node RPC: $BIN/simnet ctl --rpcserver 127.0.0.1:$NODE_PORT --rpccert $DIR/node/rpc.cert getbestblock
+       node getbestblock             # the chain moves on by itself
 EOF
 }
 
 status() {
 	if tm has-session -t $SESSION 2>/dev/null; then
-		tm list-windows -t $SESSION -F '#{window_name}: #{?pane_dead,stopped,running}'
+		tm list-windows -t $SESSION -F '#{window_name}: #{?pane_dead,stopped,running}' | grep -v '^harness:'
 	else
 		echo "harness is not running"
 	fi
