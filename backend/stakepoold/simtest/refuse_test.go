@@ -27,11 +27,9 @@ func TestRefusesVotingWallet(t *testing.T) {
 		"--ecrdhost", node.addr, "--ecrduser", "user", "--ecrdpassword", "pass", "--ecrdcert", filepath.Join(node.dir, "rpc.cert"),
 		"--wallethost", wallet.addr, "--walletuser", "user", "--walletpassword", "pass", "--walletcert", filepath.Join(wallet.dir, "rpc.cert"),
 		"--rpclisten", freePort(t))
-	done := make(chan error, 1)
-	go func() { done <- sp.cmd.Wait() }()
 	select {
-	case err := <-done:
-		if err == nil {
+	case <-sp.p.Exited():
+		if sp.p.ExitErr() == nil {
 			t.Fatal("stakepoold exited with status 0")
 		}
 	case <-time.After(60 * time.Second):
