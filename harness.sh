@@ -105,7 +105,13 @@ stop_all() {
 		tm kill-server 2>/dev/null || true
 	fi
 	if [ -f "$DIR/mysql/mysqld.pid" ]; then
-		kill -TERM "$(cat "$DIR/mysql/mysqld.pid")" 2>/dev/null || true
+		local pid i
+		pid=$(cat "$DIR/mysql/mysqld.pid")
+		kill -TERM "$pid" 2>/dev/null || true
+		for i in $(seq 50); do # a clean InnoDB shutdown takes a moment
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
 		rm -f "$DIR/mysql/mysqld.pid"
 	fi
 }
