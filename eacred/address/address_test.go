@@ -199,3 +199,45 @@ func TestDecodeLongInput(t *testing.T) {
 		t.Fatalf("long input: %v", err)
 	}
 }
+
+func TestNewPubKeyAddressEd25519Point(t *testing.T) {
+	p := chaincfg.MainNetParams()
+	// y = 2 (little-endian) has no x on the curve: (y²-1)/(d·y²+1) is not a
+	// square mod 2^255-19.
+	noX := make([]byte, 32)
+	noX[0] = 2
+	tests := []struct {
+		name string
+		key  []byte
+		want error
+	}{
+		{"vector key", h("cecc1507dc1ddd7295951c290888f095adb9044d1b73d696e6df065d683bd4fc"), nil},
+		{"identity point", append([]byte{1}, make([]byte, 31)...), nil},
+		{"y=2 not on curve", noX, ErrBadPoint},
+		{"31 bytes", make([]byte, 31), ErrLength},
+		{"33 bytes", make([]byte, 33), ErrLength},
+	}
+	for _, tc := range tests {
+		a, err := NewPubKeyAddressEd25519(tc.key, p)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+			continue
+		}
+		if tc.want != nil {
+			if a != nil {
+				t.Errorf("%s: got address %v with error", tc.name, a)
+			}
+			// The same key inside a "Dk" address must be refused by Decode.
+			if len(tc.key) == 32 {
+				s := base58.CheckEncode(append([]byte{byte(Ed25519)}, tc.key...), p.PubKeyAddrID)
+				if _, err := Decode(s, p); !errors.Is(err, tc.want) {
+					t.Errorf("%s: Decode err = %v, want %v", tc.name, err, tc.want)
+				}
+			}
+			continue
+		}
+		if !bytes.Equal(a.PubKey(), tc.key) || a.SigType() != Ed25519 {
+			t.Errorf("%s: PubKey/SigType = %x/%v", tc.name, a.PubKey(), a.SigType())
+		}
+	}
+}

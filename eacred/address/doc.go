@@ -22,6 +22,10 @@
 //     pool users submit this kind so the pool can build a multisig script with
 //     their key.
 //
+// Public keys are checked to be points on their curve (secp256k1, or the
+// edwards25519 curve for ed25519 keys); a key that is not is refused with
+// ErrBadPoint.
+//
 // Compared with Bitcoin: IDs are 2 bytes, the checksum and hash160 use
 // BLAKE-256 instead of SHA-256, and the alternative signature algorithms pay
 // with OP_CHECKSIGALT.

@@ -3,6 +3,7 @@ package address
 import (
 	"fmt"
 
+	"filippo.io/edwards25519"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/eacred/dcrstakepool/eacred/base58"
@@ -49,10 +50,15 @@ func NewPubKeyAddressSchnorr(pubKey []byte, p *chaincfg.Params) (*PubKeyAddress,
 }
 
 // NewPubKeyAddressEd25519 returns the pubkey address of a 32-byte ed25519
-// public key. Ed25519 keys are not checked for being on the curve.
+// public key (the standard compressed encoding: little-endian Y with the sign
+// of X in the top bit). The key must decode to a point on the curve
+// (ErrBadPoint otherwise).
 func NewPubKeyAddressEd25519(pubKey []byte, p *chaincfg.Params) (*PubKeyAddress, error) {
 	if len(pubKey) != 32 {
 		return nil, fmt.Errorf("%w: ed25519 key is %d bytes, want 32", ErrLength, len(pubKey))
+	}
+	if _, err := new(edwards25519.Point).SetBytes(pubKey); err != nil {
+		return nil, fmt.Errorf("%w: ed25519 key %x: %w", ErrBadPoint, pubKey, err)
 	}
 	return &PubKeyAddress{sigType: Ed25519, key: append([]byte(nil), pubKey...), params: p}, nil
 }
