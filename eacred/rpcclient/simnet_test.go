@@ -9,9 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,6 +22,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 var (
@@ -42,10 +41,7 @@ func simnetBinary(t testing.TB) string {
 			return
 		}
 		simnetBin = filepath.Join(dir, "simnet")
-		out, err := exec.Command("go", "build", "-o", simnetBin, "github.com/eacred/dcrstakepool/simnet").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build simnet: %v\n%s", err, out)
-		}
+		buildErr = proctest.Build(simnetBin, false, "github.com/eacred/dcrstakepool/simnet")
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -68,24 +64,14 @@ type proc struct {
 	args []string
 	dir  string
 	addr string
-	cmd  *exec.Cmd
-	out  *bytes.Buffer
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	proc proctest.Proc
 }
 
 // newProc prepares a process (data directory, address) without starting
 // it; startProc also starts it.
 func newProc(t testing.TB, role string) *proc {
-	return &proc{t: t, dir: t.TempDir(), addr: freeAddr(t), args: []string{role}}
+	dir := t.TempDir()
+	return &proc{t: t, dir: dir, addr: proctest.FreeAddr(t), args: []string{role}, proc: proctest.Proc{Name: role, Dir: dir}}
 }
 
 func (p *proc) run(extra ...string) {
@@ -103,53 +89,33 @@ func startProc(t testing.TB, role string, extra ...string) *proc {
 
 func (p *proc) start() {
 	p.t.Helper()
-	p.cmd = exec.Command(simnetBinary(p.t), p.args...)
-	p.out = &bytes.Buffer{}
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	if err := p.cmd.Start(); err != nil {
+	p.proc.Bin, p.proc.Args = simnetBinary(p.t), p.args
+	if err := p.proc.Start(); err != nil {
 		p.t.Fatal(err)
 	}
 }
 
 // stop ends the process with SIGTERM (clean shutdown).
 func (p *proc) stop() {
-	if p.cmd == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-done
+	if err := p.proc.Stop(syscall.SIGTERM, 15*time.Second); err == proctest.ErrNoExit {
 		p.t.Errorf("%s did not stop on SIGTERM", p.args[0])
 	}
-	p.cmd = nil
 }
 
 // kill ends the process with SIGKILL (a crash).
-func (p *proc) kill() {
-	_ = p.cmd.Process.Kill()
-	_ = p.cmd.Wait()
-	p.cmd = nil
-}
+func (p *proc) kill() { p.proc.Kill() }
 
 func (p *proc) cert() string { return filepath.Join(p.dir, "rpc.cert") }
 
 // config waits for the process's certificate and returns a client config.
 func (p *proc) config(h rpcclient.NotificationHandlers) rpcclient.Config {
 	p.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := os.Stat(p.cert()); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("%s wrote no rpc.cert: %s", p.args[0], p.out)
-		}
-		time.Sleep(20 * time.Millisecond)
+	err := proctest.Wait(30*time.Second, 20*time.Millisecond, func() error {
+		_, err := os.Stat(p.cert())
+		return err
+	})
+	if err != nil {
+		p.t.Fatalf("%s wrote no rpc.cert: %s", p.args[0], p.proc.Output())
 	}
 	return rpcclient.Config{Host: p.addr, User: "u", Pass: "p", CertFile: p.cert(), Handlers: h,
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}
@@ -167,7 +133,7 @@ func (p *proc) client(h rpcclient.NotificationHandlers) *rpcclient.Client {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := c.WaitConnected(ctx); err != nil {
-		p.t.Fatalf("%v; output: %s", err, p.out)
+		p.t.Fatalf("%v; output: %s", err, p.proc.Output())
 	}
 	return c
 }
@@ -324,7 +290,7 @@ func TestSimnetNode(t *testing.T) {
 	}
 	node.start()
 	if err := c.WaitConnected(ctxT(t, 30*time.Second)); err != nil {
-		t.Fatalf("reconnect: %v; node output: %s", err, node.out)
+		t.Fatalf("reconnect: %v; node output: %s", err, node.proc.Output())
 	}
 	if _, h, err := c.GetBestBlock(ctx); err != nil || h != 3 {
 		t.Fatalf("restarted node lost its chain: %v %d", err, h)

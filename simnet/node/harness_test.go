@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -9,10 +8,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -28,6 +25,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/txscript"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 	"github.com/eacred/dcrstakepool/simnet/ctl"
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 	"github.com/gorilla/websocket"
 )
 
@@ -41,13 +39,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	simnetBin = filepath.Join(dir, "simnet")
-	args := []string{"build", "-o", simnetBin}
-	if os.Getenv("SIMNET_TEST_RACE") != "" {
-		args = append(args, "-race") // a race makes the node exit 66, failing stop()
-	}
-	build := exec.Command("go", append(args, "github.com/eacred/dcrstakepool/simnet")...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	race := os.Getenv("SIMNET_TEST_RACE") != "" // a race makes the node exit 66, failing stop()
+	if err := proctest.Build(simnetBin, race, "github.com/eacred/dcrstakepool/simnet"); err != nil {
 		fmt.Fprintln(os.Stderr, "building simnet:", err)
 		os.RemoveAll(dir)
 		os.Exit(1)
@@ -82,18 +75,7 @@ type nodeProc struct {
 	dir  string
 	addr string
 	args []string
-	cmd  *exec.Cmd
-}
-
-func freePort(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	proc proctest.Proc
 }
 
 // startNode runs a node in dir (a fresh temp dir when empty).
@@ -102,7 +84,8 @@ func startNode(t testing.TB, dir string, args ...string) *nodeProc {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	p := &nodeProc{t: t, dir: dir, addr: freePort(t), args: args}
+	p := &nodeProc{t: t, dir: dir, addr: proctest.FreeAddr(t), args: args}
+	p.proc = proctest.Proc{Name: "node", Bin: simnetBin, Dir: dir}
 	p.start()
 	t.Cleanup(p.stop)
 	return p
@@ -110,53 +93,32 @@ func startNode(t testing.TB, dir string, args ...string) *nodeProc {
 
 func (p *nodeProc) start() {
 	p.t.Helper()
-	args := append([]string{"node", "--datadir", p.dir, "--rpclisten", p.addr, "--rpcuser", "u", "--rpcpass", "p"}, p.args...)
-	p.cmd = exec.Command(simnetBin, args...)
-	var stderr bytes.Buffer
-	p.cmd.Stderr = &stderr
-	if err := p.cmd.Start(); err != nil {
+	p.proc.Args = append([]string{"node", "--datadir", p.dir, "--rpclisten", p.addr, "--rpcuser", "u", "--rpcpass", "p"}, p.args...)
+	if err := p.proc.Start(); err != nil {
 		p.t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if _, err := p.call("getblockcount"); err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			p.cmd.Process.Kill()
-			p.t.Fatalf("node did not start: %s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
+	err := proctest.Wait(20*time.Second, 50*time.Millisecond, func() error {
+		_, err := p.call("getblockcount")
+		return err
+	})
+	if err != nil {
+		p.proc.Kill()
+		p.t.Fatalf("node did not start: %v\n%s", err, p.proc.Output())
 	}
 }
 
 // stop ends the process with SIGTERM (clean shutdown).
 func (p *nodeProc) stop() {
-	if p.cmd == nil || p.cmd.Process == nil {
-		return
-	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- p.cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			p.t.Errorf("node exited uncleanly after SIGTERM: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		p.cmd.Process.Kill()
-		<-done
+	switch err := p.proc.Stop(syscall.SIGTERM, 15*time.Second); {
+	case err == proctest.ErrNoExit:
 		p.t.Errorf("node did not stop on SIGTERM")
+	case err != nil:
+		p.t.Errorf("node exited uncleanly after SIGTERM: %v", err)
 	}
-	p.cmd = nil
 }
 
 // kill ends the process with SIGKILL (a crash).
-func (p *nodeProc) kill() {
-	p.cmd.Process.Kill()
-	p.cmd.Wait()
-	p.cmd = nil
-}
+func (p *nodeProc) kill() { p.proc.Kill() }
 
 func (p *nodeProc) opts() ctl.Options {
 	return ctl.Options{Server: p.addr, User: "u", Pass: "p", Cert: filepath.Join(p.dir, "rpc.cert"), Timeout: time.Minute}
@@ -164,15 +126,9 @@ func (p *nodeProc) opts() ctl.Options {
 
 // call sends one request; each param is marshaled to JSON.
 func (p *nodeProc) call(method string, params ...any) (json.RawMessage, error) {
-	raw := make([]json.RawMessage, len(params))
-	for i, v := range params {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		raw[i] = b
-	}
-	return ctl.Call(context.Background(), p.opts(), method, raw)
+	var res json.RawMessage
+	err := proctest.Call(context.Background(), p.opts(), method, &res, params...)
+	return res, err
 }
 
 // must calls and decodes the result into dst (may be nil).

@@ -237,7 +237,7 @@ func (d *loadDriver) sendAll(txs []*wire.MsgTx) {
 
 // measure runs b.N blocks of 5 votes + 20 tickets.
 func (d *loadDriver) measure(b *testing.B, timed bool) {
-	pid := d.p.cmd.Process.Pid
+	pid := d.p.proc.Pid()
 	if timed && !d.timed {
 		d.timed = true
 		// Restart the node with the 1 s mining timer.
@@ -248,7 +248,7 @@ func (d *loadDriver) measure(b *testing.B, timed bool) {
 		d.ws.request("notifyblocks")
 		d.ws.request("notifywinningtickets")
 		d.follow() // the first timed block sets the tip and winners
-		pid = d.p.cmd.Process.Pid
+		pid = d.p.proc.Pid()
 	}
 	cpu0 := procCPU(b, pid)
 	full := 0

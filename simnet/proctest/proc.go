@@ -85,6 +85,14 @@ func (p *Proc) Running() bool {
 	}
 }
 
+// Pid is the process id of the last started run, 0 before Start.
+func (p *Proc) Pid() int {
+	if p.cmd == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
 // Exited is closed when the last started run of the process has ended.
 func (p *Proc) Exited() <-chan struct{} { return p.exited }
 
