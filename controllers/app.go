@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/decred/slog"
@@ -163,12 +164,15 @@ func (a *Application) RenderError(c web.C, w http.ResponseWriter, r *http.Reques
 	switch {
 	case system.IsLogged(err):
 	case status >= 500:
-		a.Log.Errorf("%s %s (id=%s ip=%s): %v", r.Method, r.URL.Path, system.RequestID(c), system.ClientIP(c), err)
+		a.Log.Errorf("%s %s (id=%s ip=%s): %v", system.SafeForLog(r.Method), system.SafeForLog(r.URL.Path), system.RequestID(c), system.ClientIP(c), err)
 	default:
-		a.Log.Debugf("%s %s -> %d (ip=%s): %v", r.Method, r.URL.Path, status, system.ClientIP(c), err)
+		a.Log.Debugf("%s %s -> %d (ip=%s): %v", system.SafeForLog(r.Method), system.SafeForLog(r.URL.Path), status, system.ClientIP(c), err)
 	}
 	if kind == system.KindRateLimited {
 		w.Header().Set("Retry-After", "60")
+	}
+	if allowed := system.AllowedMethods(err); allowed != nil {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	page := errorPage{Base: a.Base(c, r, http.StatusText(status)), Status: status,

@@ -245,9 +245,9 @@ func (v *VSP) Install(rt *system.Router) {
 	h.Get("/admintickets", a.H(a.RequireAdmin(v.adminTickets)))
 	h.Post("/admintickets", a.H(a.RequireAdmin(v.adminTicketsPost)))
 
-	rt.Root.Get("/status", v.status)
+	rt.RootGet("/status", v.status)
 	if v.Config.Metrics {
-		rt.Root.Get("/metrics", v.metricsHandler())
+		rt.RootGet("/metrics", v.metricsHandler())
 	}
 	rt.Root.Use(v.metrics.middleware)
 	v.installAPI(rt.API)

@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/decred/slog"
 	"github.com/zenazn/goji/web"
@@ -51,21 +54,55 @@ func clientIPMiddleware(res *IPResolver) web.MiddlewareType {
 	}
 }
 
-// loggerMiddleware logs each request at debug level with its status and time.
+// loggerMiddleware logs one line per request at info level once it is
+// answered: method, path, status, duration, client IP and request id. The
+// query string is left out (email and reset links carry tokens in it) and
+// bodies are never logged. The path is cleaned of control characters and
+// cut, so a crafted URL cannot forge or flood log lines.
 func loggerMiddleware(log slog.Logger) web.MiddlewareType {
 	return func(c *web.C, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if log.Level() > slog.LevelDebug {
+			if log.Level() > slog.LevelInfo {
 				h.ServeHTTP(w, r)
 				return
 			}
 			start := time.Now()
 			ww := mutil.WrapWriter(w)
 			h.ServeHTTP(ww, r)
-			log.Debugf("%s %s %d %s ip=%s id=%s", r.Method, r.URL.Path, ww.Status(),
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK // nothing written: net/http sends 200
+			}
+			log.Infof("%s %s %d %s ip=%s id=%s", logSafe(r.Method, 16), logSafe(r.URL.Path, maxLoggedPath), status,
 				time.Since(start).Round(time.Microsecond), ClientIP(*c), RequestID(*c))
 		})
 	}
+}
+
+// SafeForLog is s (a request path or other client-chosen text) made safe
+// for one log line, cut to 200 characters.
+func SafeForLog(s string) string { return logSafe(s, maxLoggedPath) }
+
+// maxLoggedPath is the longest path logged in full.
+const maxLoggedPath = 200
+
+// logSafe replaces control characters, spaces and invalid UTF-8 in s with
+// '?' and cuts it to max runes (marking the cut with "...").
+func logSafe(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == max {
+			b.WriteString("...")
+			break
+		}
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
 
 // recoverMiddleware turns a panic into a logged 500 page.
@@ -81,7 +118,7 @@ func recoverMiddleware(log slog.Logger, onError ErrorFunc) web.MiddlewareType {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Errorf("panic serving %s %s (id=%s): %v\n%s", r.Method, r.URL.Path, RequestID(*c), v, debug.Stack())
+				log.Errorf("panic serving %s %s (id=%s): %v\n%s", SafeForLog(r.Method), SafeForLog(r.URL.Path), RequestID(*c), v, debug.Stack())
 				if ww.Status() == 0 {
 					// Already logged: render with a kind that is not re-logged.
 					onError(*c, w, r, &Error{Kind: KindInternal, Err: errPanicLogged})

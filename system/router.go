@@ -1,6 +1,8 @@
 package system
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -38,7 +40,11 @@ type RouterConfig struct {
 //	HTML  /*        pages and forms: CSRF-checked, session and user loaded
 //	API   /api/*    JSON API: no CSRF, no cookie session (bearer tokens)
 //	Root            anything else that must bypass CSRF and sessions
-//	                (e.g. /status, /metrics); register before Compile
+//	                (e.g. /status, /metrics); register before Compile,
+//	                GET-only routes with RootGet (405 for other methods)
+//
+// A known HTML or Root path asked with a method it does not accept gets
+// 405 with an Allow header through the error path (the API answers its own).
 //
 // Every request passes request-id, client-IP, logging, panic recovery,
 // security-header and body-limit middleware.
@@ -46,11 +52,13 @@ type Router struct {
 	Root *web.Mux
 	HTML *web.Mux
 	API  *web.Mux
+
+	onError ErrorFunc
 }
 
 // NewRouter builds the mux tree and its middleware.
 func NewRouter(cfg RouterConfig) *Router {
-	rt := &Router{Root: web.New(), HTML: web.New(), API: web.New()}
+	rt := &Router{Root: web.New(), HTML: web.New(), API: web.New(), onError: cfg.OnError}
 
 	ids := newRequestIDs()
 	rt.Root.Use(ids.middleware)
@@ -60,10 +68,15 @@ func NewRouter(cfg RouterConfig) *Router {
 	rt.Root.Use(securityHeaders)
 	rt.Root.Use(bodyLimitMiddleware(cfg.MaxBodyBytes, cfg.OnError))
 
-	rt.Root.Get("/assets/*", http.StripPrefix("/assets/", staticHandler(cfg.StaticDir, cfg.StaticFS, cfg.Log)))
-	rt.Root.Get("/captchas/*", http.StripPrefix("/captchas/", cfg.Captcha.Handler()))
+	rt.RootGet("/assets/*", http.StripPrefix("/assets/", staticHandler(cfg.StaticDir, cfg.StaticFS, cfg.Log)))
+	rt.RootGet("/captchas/*", http.StripPrefix("/captchas/", cfg.Captcha.Handler()))
 	rt.Root.Handle("/api/*", rt.API)
 
+	// Route first, so a known path asked with the wrong method gets 405
+	// before the CSRF check (which would otherwise refuse e.g. a DELETE
+	// with 403, hiding what is wrong).
+	rt.HTML.Use(rt.HTML.Router)
+	rt.HTML.Use(methodCheck(cfg.OnError))
 	rt.HTML.Use(csrfMiddleware(cfg.CSRFKey, cfg.Secure, cfg.BaseURL, cfg.OnError))
 	rt.HTML.Use(cfg.Sessions.Middleware)
 	notFound := func(c web.C, w http.ResponseWriter, r *http.Request) {
@@ -72,6 +85,76 @@ func NewRouter(cfg RouterConfig) *Router {
 	rt.HTML.NotFound(notFound)
 	rt.API.NotFound(notFound)
 	return rt
+}
+
+// RootGet registers a GET (and HEAD) route on Root that answers 405 with
+// an Allow header through the error path to any other method. (A plain
+// Root.Get would let other methods fall through to the HTML mux, which
+// does not know the path and would answer 404.)
+func (rt *Router) RootGet(pattern string, h web.HandlerType) {
+	next := toHandler(h)
+	rt.Root.Handle(pattern, web.HandlerFunc(func(c web.C, w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			rt.onError(c, w, r, MethodError([]string{http.MethodGet, http.MethodHead}))
+			return
+		}
+		next.ServeHTTPC(c, w, r)
+	}))
+}
+
+// toHandler accepts the handler types Goji accepts.
+func toHandler(h web.HandlerType) web.Handler {
+	switch h := h.(type) {
+	case web.Handler:
+		return h
+	case http.Handler:
+		return web.HandlerFunc(func(_ web.C, w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) })
+	case func(web.C, http.ResponseWriter, *http.Request):
+		return web.HandlerFunc(h)
+	case func(http.ResponseWriter, *http.Request):
+		return web.HandlerFunc(func(_ web.C, w http.ResponseWriter, r *http.Request) { h(w, r) })
+	}
+	panic(fmt.Sprintf("system: unsupported handler type %T", h))
+}
+
+// MethodAllowedError is a KindMethod error listing the methods the path
+// accepts; the error path puts them in the Allow header.
+type MethodAllowedError struct{ Allowed []string }
+
+func (e *MethodAllowedError) Error() string {
+	return "method not allowed; use " + strings.Join(e.Allowed, ", ")
+}
+
+// MethodError builds the 405 error for a path that accepts only allowed.
+func MethodError(allowed []string) error {
+	return &Error{Kind: KindMethod, Message: "This address does not accept that kind of request (HTTP method); use " +
+		strings.Join(allowed, " or ") + ".", Err: &MethodAllowedError{Allowed: allowed}}
+}
+
+// AllowedMethods returns the methods to put in an Allow header for err, or
+// nil when err is not a 405 error.
+func AllowedMethods(err error) []string {
+	var e *MethodAllowedError
+	if errors.As(err, &e) {
+		return e.Allowed
+	}
+	return nil
+}
+
+// methodCheck answers 405 when the HTML mux's router (run just before)
+// found the path but not for this method.
+func methodCheck(onError ErrorFunc) web.MiddlewareType {
+	return func(c *web.C, h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if web.GetMatch(*c).Pattern == nil {
+				if methods, ok := c.Env[web.ValidMethodsKey].([]string); ok && len(methods) > 0 {
+					onError(*c, w, r, MethodError(methods))
+					return
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
 }
 
 // Handler finishes the tree (the catch-all HTML mux is attached last, so
