@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/eacred/dcrstakepool/controllers/webtest"
 	"github.com/eacred/dcrstakepool/simnet/ctl"
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 // Public, simulated-network-only identities, the same as harness.sh's.
@@ -42,77 +41,35 @@ var binDir string
 // proc is one daemon process. It can be stopped, killed and started again
 // with the same arguments, data directory and port.
 type proc struct {
-	name    string
-	bin     string
-	args    []string
-	dir     string // data directory (also holds proc.log)
-	addr    string // RPC or HTTP listen address
-	cmd     *exec.Cmd
-	logFile *os.File
-	exited  chan struct{}
+	name string
+	bin  string
+	args []string
+	dir  string // data directory (also holds proc.log)
+	addr string // RPC or HTTP listen address
+	proc proctest.Proc
 }
 
 func (p *proc) start(t *testing.T) {
 	t.Helper()
-	if err := os.MkdirAll(p.dir, 0o700); err != nil {
+	p.proc = proctest.Proc{Name: p.name, Bin: filepath.Join(binDir, p.bin), Args: p.args, Dir: p.dir, OutFile: "proc.log",
+		Env: []string{"HOME=" + p.dir}} // never read the operator's ~/.dcrstakepool etc.
+	if err := p.proc.Start(); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(filepath.Join(p.dir, "proc.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(filepath.Join(binDir, p.bin), p.args...)
-	cmd.Stdout, cmd.Stderr = f, f
-	cmd.Env = append(os.Environ(), "HOME="+p.dir) // never read the operator's ~/.dcrstakepool etc.
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", p.name, err)
-	}
-	p.cmd, p.logFile, p.exited = cmd, f, make(chan struct{})
-	go func(done chan struct{}) { cmd.Wait(); close(done) }(p.exited)
 }
 
 // running reports whether the process was started and has not exited.
-func (p *proc) running() bool {
-	if p.cmd == nil {
-		return false
-	}
-	select {
-	case <-p.exited:
-		return false
-	default:
-		return true
-	}
-}
+func (p *proc) running() bool { return p.proc.Running() }
 
 // stop asks the process to shut down cleanly (SIGINT) and kills it if it has
 // not gone after ten seconds.
-func (p *proc) stop() { p.signal(syscall.SIGINT, 10*time.Second) }
+func (p *proc) stop() { p.proc.Stop(syscall.SIGINT, 10*time.Second) }
 
 // kill ends the process at once, as a crash or power loss would.
-func (p *proc) kill() { p.signal(syscall.SIGKILL, 10*time.Second) }
-
-func (p *proc) signal(sig syscall.Signal, grace time.Duration) {
-	if !p.running() {
-		return
-	}
-	p.cmd.Process.Signal(sig)
-	select {
-	case <-p.exited:
-	case <-time.After(grace):
-		p.cmd.Process.Kill()
-		<-p.exited
-	}
-	p.logFile.Close()
-}
+func (p *proc) kill() { p.proc.Kill() }
 
 // logTail returns the end of the process's log, for failure messages.
-func (p *proc) logTail() string {
-	b, _ := os.ReadFile(filepath.Join(p.dir, "proc.log"))
-	if len(b) > 3000 {
-		b = b[len(b)-3000:]
-	}
-	return string(b)
-}
+func (p *proc) logTail() string { return p.proc.Tail(3000) }
 
 // clusterOptions choose the variations the scenarios need.
 type clusterOptions struct {
@@ -133,15 +90,7 @@ type cluster struct {
 	watcher    *chainWatcher
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func freeAddr(t *testing.T) string { return proctest.FreeAddr(t) }
 
 // newCluster starts every process, mines past stake validation height and
 // waits until the web front end reports itself healthy.
@@ -288,24 +237,9 @@ func (c *cluster) call(p *proc, res any, method string, params ...any) {
 }
 
 func (c *cluster) tryCall(p *proc, res any, method string, params ...any) error {
-	raw := make([]json.RawMessage, len(params))
-	for i, v := range params {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		raw[i] = b
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := ctl.Call(ctx, rpcOptions(p, p.bin == "simnet" && p != c.node), method, raw)
-	if err != nil {
-		return err
-	}
-	if res == nil {
-		return nil
-	}
-	return json.Unmarshal(out, res)
+	return proctest.Call(ctx, rpcOptions(p, p.bin == "simnet" && p != c.node), method, res, params...)
 }
 
 // waitRPC waits until p answers a harmless call.
@@ -370,15 +304,7 @@ func (c *cluster) waitStatus(code int, timeout time.Duration) string {
 // error after timeout.
 func waitFor(t *testing.T, timeout time.Duration, what string, f func() error) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s: %v", what, err)
-		}
-		time.Sleep(200 * time.Millisecond)
+	if err := proctest.Wait(timeout, 200*time.Millisecond, f); err != nil {
+		t.Fatalf("timed out waiting for %s: %v", what, err)
 	}
 }

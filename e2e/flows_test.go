@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 func TestMain(m *testing.M) {
@@ -22,10 +23,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	build := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "./simnet", "./backend/stakepoold", ".")
-	build.Dir = ".."
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	err = proctest.Build(dir+string(os.PathSeparator), false, "github.com/eacred/dcrstakepool/simnet",
+		"github.com/eacred/dcrstakepool/backend/stakepoold", "github.com/eacred/dcrstakepool")
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: build the binaries:", err)
 		os.Exit(1)
 	}
