@@ -207,6 +207,9 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 			}
 		}
 		for i, out := range tx.TxOut {
+			if height == 0 {
+				break // the genesis coinbase is not spendable
+			}
 			if kind == kindTicket && i%2 == 1 {
 				continue // commitments are not spendable
 			}

@@ -15,8 +15,9 @@
 // are real 180-byte headers (the
 // merkle root field holds the combined regular/stake root, as on simnet),
 // Bits is the simnet proof-of-work limit and the nonce a counter. The
-// genesis block is the simulator's own, so its hash is not the real simnet
-// genesis hash. Subsidy (eacred/subsidy, split in force per
+// chain starts from the real simnet genesis block (so getblockhash 0 is
+// chaincfg's SimNetParams().GenesisHash); as on the real network its
+// coinbase creates no spendable output. Subsidy (eacred/subsidy, split in force per
 // subsidy.VariantAt: DCP0012 on simnet): the miner gets the work share,
 // scaled by voters/5 from stake validation height and zero without a
 // majority of votes, plus all fees; each vote gets the per-vote stake

@@ -38,22 +38,6 @@ func (n *Node) parentsIncluded(e *mempoolTx, included map[chainhash.Hash]bool) b
 // errNoMiningAddr is ecrd's answer to generate without --miningaddr.
 var errNoMiningAddr = fmt.Errorf("no payment addresses specified via --miningaddr")
 
-// genesisBlock is the simulator's own genesis block. It is not the real
-// simnet genesis block (whose full bytes we do not have), so its hash
-// differs from chaincfg's GenesisHash; every later block is built by the
-// rules described in the package documentation.
-func genesisBlock(ts time.Time) *wire.MsgBlock {
-	cb := wire.NewMsgTx(wire.TxVersion)
-	cb.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&chainhash.Hash{}, wire.MaxPrevOutIndex, wire.TxTreeRegular), 0, []byte{0x04, 's', 'i', 'm', '0'}))
-	cb.AddTxOut(wire.NewTxOut(0, []byte{opReturn, 0x07, 'g', 'e', 'n', 'e', 's', 'i', 's'}))
-	b := &wire.MsgBlock{Transactions: []*wire.MsgTx{cb}}
-	b.Header = wire.BlockHeader{Version: 1, Bits: powLimitBits, Timestamp: uint32(ts.Unix()), VoteBits: 1}
-	b.Header.MerkleRoot = b.CombinedMerkleRoot()
-	b.Header.StakeRoot = wire.TxTreeMerkleRoot(nil)
-	b.Header.Size = uint32(b.SerializeSize())
-	return b
-}
-
 // buildBlock assembles the next block from the mempool.
 func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 	if n.miningScript == nil {

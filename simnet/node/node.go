@@ -136,14 +136,17 @@ func New(cfg Config, log *slog.Logger, verify VerifyFunc) (*Node, error) {
 		}
 		n.miningScript = pt.script()
 	}
+	genesis, err := genesisBlock(p)
+	if err != nil {
+		return nil, err
+	}
 	store, blocks, err := openBlockStore(filepath.Join(cfg.DataDir, "blocks.dat"))
 	if err != nil {
 		return nil, err
 	}
 	n.store = store
 	if len(blocks) == 0 {
-		g := genesisBlock(time.Now())
-		if err := store.append(g); err != nil {
+		if err := store.append(genesis); err != nil {
 			store.close()
 			return nil, err
 		}
@@ -151,7 +154,14 @@ func New(cfg Config, log *slog.Logger, verify VerifyFunc) (*Node, error) {
 			store.close()
 			return nil, err
 		}
-		blocks = append(blocks, g)
+		blocks = append(blocks, genesis)
+	}
+	if h := blocks[0].BlockHash(); h != p.GenesisHash {
+		// Data directories made before the node used the real genesis
+		// block start from the simulator's own; they still replay, but
+		// getblockhash 0 is not simnet's.
+		log.Warn("data directory starts from an old simulator genesis block, not simnet's; delete it for a faithful chain",
+			"genesis", h, "want", p.GenesisHash, "datadir", cfg.DataDir)
 	}
 	for _, b := range blocks {
 		if _, err := n.chain.connect(b); err != nil {

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/stake"
@@ -120,7 +119,10 @@ func TestBlockStoreTornTail(t *testing.T) {
 	if err != nil || len(blocks) != 0 {
 		t.Fatal(err, len(blocks))
 	}
-	g := genesisBlock(time.Unix(1700000000, 0))
+	g, err := genesisBlock(simParams)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 3; i++ {
 		if err := s.append(g); err != nil {
 			t.Fatal(err)
@@ -149,7 +151,11 @@ func TestBlockStoreTornTail(t *testing.T) {
 
 func TestBlockStoreCorruptRecord(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "blocks.dat")
-	g := genesisBlock(time.Unix(1700000000, 0)).Bytes()
+	gb, err := genesisBlock(simParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := gb.Bytes()
 	var data []byte
 	data = append(data, 10, 0, 0, 0)
 	data = append(data, make([]byte, 10)...) // complete but undecodable
