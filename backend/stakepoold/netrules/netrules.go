@@ -90,7 +90,10 @@ func NewInspector(p *chaincfg.Params, feeAddrs *stakepool.FeeAddressSet, poolFee
 // fee at minedHeight. A transaction that is not a ticket is an error; a
 // failed fee check is not.
 func (in Inspector) Inspect(txHex string, minedHeight int64) (pool.TicketCheck, error) {
-	tx, err := wire.NewTxFromHex(txHex)
+	tx, buf, err := decodeTx(txHex)
+	if buf != nil {
+		defer txBufs.Put(buf)
+	}
 	if err != nil {
 		return pool.TicketCheck{}, fmt.Errorf("decode transaction: %w", err)
 	}
@@ -113,6 +116,66 @@ func (in Inspector) Inspect(txHex string, minedHeight int64) (pool.TicketCheck, 
 		return chk, err
 	}
 	return chk, nil
+}
+
+// maxPooledTx is the largest decode buffer kept for reuse (in bytes);
+// pool tickets are a few hundred bytes, anything larger is decoded into a
+// fresh buffer.
+const maxPooledTx = 4096
+
+// txBufs holds hex-decode buffers: a start-up load decodes tens of
+// thousands of tickets, and their raw bytes are garbage once inspected.
+var txBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// decodeTx decodes a hex transaction into a buffer from txBufs; the caller
+// puts *buf back once it no longer uses the transaction (wire copies
+// scripts out of its input, but the buffer is held anyway so that nothing
+// can alias a reused buffer).
+func decodeTx(txHex string) (tx *wire.MsgTx, buf *[]byte, err error) {
+	n := len(txHex) / 2
+	if len(txHex)%2 != 0 || n > maxPooledTx {
+		tx, err = wire.NewTxFromHex(txHex) // wire reports odd lengths
+		return tx, nil, err
+	}
+	buf = txBufs.Get().(*[]byte)
+	if cap(*buf) < n {
+		*buf = make([]byte, n, max(n, 512))
+	}
+	b := (*buf)[:n]
+	if !decodeHex(b, txHex) {
+		txBufs.Put(buf)
+		tx, err = wire.NewTxFromHex(txHex) // same error text as wire's
+		return tx, nil, err
+	}
+	tx, err = wire.NewTxFromBytes(b)
+	return tx, buf, err
+}
+
+// decodeHex decodes the even-length hex string s into dst (len(s)/2 bytes)
+// without converting s to a byte slice; it reports false on a non-hex
+// character.
+func decodeHex(dst []byte, s string) bool {
+	for i := range dst {
+		hi, ok1 := fromHexChar(s[2*i])
+		lo, ok2 := fromHexChar(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func fromHexChar(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // votingAddress encodes a ticket's voting address, cached.
