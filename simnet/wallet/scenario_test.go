@@ -2,7 +2,6 @@ package wallet_test
 
 import (
 	"context"
-	"encoding/hex"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,11 +11,11 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
-	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
 	"github.com/eacred/dcrstakepool/eacred/wire"
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 const (
@@ -26,38 +25,18 @@ const (
 	userID   = 7 // the pool user's id: index of the pool key and fee address
 )
 
+// accountXpub and addrAt derive the simulator wallets' keys from a seed.
+var (
+	accountXpub = proctest.AccountXpub
+	addrAt      = proctest.AddrAt
+)
+
 // Small chain parameters so the scenario runs in seconds; node and wallets
 // get the same overrides.
 var chainArgs = []string{"--ticketmaturity", "4", "--coinbasematurity", "4", "--stakevalidationheight", "24",
 	"--ticketexpiry", "40"}
 
 var nodeOnlyArgs = []string{"--stakeenabledheight", "8"}
-
-// accountXpub derives the account-0 extended public key of a seed, as the
-// wallet's getmasterpubkey reports it.
-func accountXpub(t *testing.T, seedHex string) *hdkeychain.ExtendedKey {
-	t.Helper()
-	seed, _ := hex.DecodeString(seedHex)
-	p := chaincfg.SimNetParams()
-	m, err := hdkeychain.NewMaster(seed, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := m.DerivePath(hdkeychain.HardenedKeyStart+44, hdkeychain.HardenedKeyStart+p.SLIP0044CoinType, hdkeychain.HardenedKeyStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return acct.Neuter()
-}
-
-func addrAt(t *testing.T, xpub *hdkeychain.ExtendedKey, index uint32) string {
-	t.Helper()
-	a, err := hdkeychain.AddressAt(xpub, 0, index, chaincfg.SimNetParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a.String()
-}
 
 // waitSynced waits until each wallet has processed the node's tip.
 func waitSynced(t *testing.T, node *proc, wallets ...*proc) int64 {

@@ -2,7 +2,6 @@ package simtest
 
 import (
 	"context"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"os"
@@ -14,13 +13,12 @@ import (
 	"time"
 
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
-	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
-	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/wire"
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 const (
@@ -29,34 +27,16 @@ const (
 	coldSeed = "6666666666666666666666666666666666666666666666666666666666666666"
 )
 
+// accountXpub and addrAt derive the simulator wallets' keys from a seed.
+var (
+	accountXpub = proctest.AccountXpub
+	addrAt      = proctest.AddrAt
+)
+
 // Smaller maturities than simnet's, the same for node and wallets. The
 // stake validation height and the ticket pool size stay simnet's: the pool
 // fee formula depends on them and stakepoold uses the network's parameters.
 var chainArgs = []string{"--ticketmaturity", "4", "--coinbasematurity", "4", "--ticketexpiry", "80"}
-
-func accountXpub(t *testing.T, seedHex string) *hdkeychain.ExtendedKey {
-	t.Helper()
-	seed, _ := hex.DecodeString(seedHex)
-	p := chaincfg.SimNetParams()
-	m, err := hdkeychain.NewMaster(seed, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := m.DerivePath(hdkeychain.HardenedKeyStart+44, hdkeychain.HardenedKeyStart+p.SLIP0044CoinType, hdkeychain.HardenedKeyStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return acct.Neuter()
-}
-
-func addrAt(t *testing.T, xpub *hdkeychain.ExtendedKey, index uint32) string {
-	t.Helper()
-	a, err := hdkeychain.AddressAt(xpub, 0, index, chaincfg.SimNetParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a.String()
-}
 
 // world is the running simulator plus stakepoold.
 type world struct {
