@@ -152,6 +152,24 @@ type GetTxOutResult struct {
 	Coinbase      bool               `json:"coinbase"`
 }
 
+// GetRawMempoolVerboseResult is one entry of getrawmempool's verbose
+// answer, a JSON object mapping each mempool txid to its entry (the
+// non-verbose answer is a plain array of txids). Size is the serialized
+// size in bytes, Fee the fee in coins, Time the Unix time the transaction
+// entered the pool and Height the best block height at that moment.
+// StartingPriority and CurrentPriority are the coin-age priority at entry
+// and now. Depends lists the mempool transactions it spends from, one entry
+// per input that spends one (never null).
+type GetRawMempoolVerboseResult struct {
+	Size             int32    `json:"size"`
+	Fee              float64  `json:"fee"`
+	Time             int64    `json:"time"`
+	Height           int64    `json:"height"`
+	StartingPriority float64  `json:"startingpriority"`
+	CurrentPriority  float64  `json:"currentpriority"`
+	Depends          []string `json:"depends"`
+}
+
 // SessionResult is the result of session: a random id per websocket
 // connection, which changes when the client reconnects.
 type SessionResult struct {

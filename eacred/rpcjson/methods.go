@@ -23,6 +23,7 @@ const (
 	MethodTicketsForAddress    = "ticketsforaddress"    // (address string) → TicketsResult
 	MethodGetVoteInfo          = "getvoteinfo"          // (version uint32) → GetVoteInfoResult
 	MethodGetCurrentNet        = "getcurrentnet"        // () → uint32 network magic
+	MethodGetRawMempool        = "getrawmempool"        // (verbose? bool=false, txtype? string="all": regular|tickets|votes|revocations) → []string | map[txid]GetRawMempoolVerboseResult
 	MethodGetTxOut             = "gettxout"             // (txid string, vout uint32, includemempool? bool=true) → *GetTxOutResult (null if spent)
 	MethodGenerate             = "generate"             // (numblocks uint32) → []string block hashes (simnet/regnet)
 	MethodPing                 = "ping"                 // () → null
