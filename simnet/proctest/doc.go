@@ -14,6 +14,8 @@
 //     server came up; Wait retries any readiness check until a deadline.
 //   - Call makes one typed JSON-RPC call to a node or wallet through
 //     simnet/ctl, the simulator's own command-line client.
+//   - AccountXpub and AddrAt derive the keys a simulator wallet started with
+//     --seed uses, so a test can name its addresses before it starts.
 //
 // What each test asserts stays in the test; nothing here fails a test on
 // its own except the helpers that take a testing.TB.
