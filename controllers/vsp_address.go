@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/address"
@@ -52,6 +53,8 @@ func validateUserAddress(s string, p *chaincfg.Params) (string, error) {
 		return "", system.Ef(system.KindInvalid, "Enter the pubkey address (it starts with %q).", pk)
 	case len(s) > 100:
 		return "", system.Ef(system.KindInvalid, "That is too long to be an address: a pubkey address has 53 characters.")
+	case !utf8.ValidString(s):
+		return "", system.E(system.KindInvalid, "That is not an address: it is not valid text (invalid UTF-8).")
 	}
 	a, err := address.Decode(s, p)
 	switch {
@@ -300,9 +303,20 @@ func (v *VSP) addressPost(c web.C, w http.ResponseWriter, r *http.Request) error
 		v.Log.Errorf("user %d: address submission: %v", u.ID, err)
 	}
 	d := v.addressData(c, r, u)
-	d.Input, d.Error = strings.TrimSpace(raw), system.PublicMessage(err)
+	d.Input, d.Error = echoInput(raw, 100), system.PublicMessage(err)
 	w.Header().Set("Cache-Control", "no-store")
 	return v.app.Templates.Render(w, kind.Status(), "vsp/address", d)
+}
+
+// echoInput is a rejected form value made fit to show back in the form:
+// trimmed, invalid UTF-8 replaced (pages must stay valid UTF-8) and cut to
+// max characters.
+func echoInput(raw string, max int) string {
+	s := strings.ToValidUTF8(strings.TrimSpace(raw), "\uFFFD")
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max])
+	}
+	return s
 }
 
 // POST /address/token — a new API token; the old one stops working.

@@ -160,8 +160,8 @@ func parseTicketHashes(vals []string) ([]string, error) {
 // POST /admintickets: action=add|remove, tickets=<hash>...
 func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if err := r.ParseForm(); err != nil {
-		return system.Wrap(system.KindInvalid, "The form could not be read.", err)
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	hashes, err := parseTicketHashes(r.PostForm["tickets"])
 	if err != nil {

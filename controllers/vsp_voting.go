@@ -154,8 +154,8 @@ func (v *VSP) votingPost(c web.C, w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "The agendas cannot be loaded right now. Please try again later.", err)
 	}
-	if err := r.ParseForm(); err != nil {
-		return system.Wrap(system.KindInvalid, "The form could not be read.", err)
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	bits := defaultVoteBits
 	for _, a := range ag.Agendas {
@@ -172,7 +172,7 @@ func (v *VSP) votingPost(c web.C, w http.ResponseWriter, r *http.Request) error 
 			}
 		}
 		if !found {
-			return system.Ef(system.KindInvalid, "%q is not a choice of agenda %q.", id, a.ID)
+			return system.Ef(system.KindInvalid, "%q is not a choice of agenda %q.", echoInput(id, 40), a.ID)
 		}
 	}
 	if err := validateVoteBits(bits, ag.Agendas); err != nil {
