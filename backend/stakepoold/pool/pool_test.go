@@ -249,21 +249,32 @@ func TestSetUserPrefAndAddedValidation(t *testing.T) {
 	if err := h.pool.SetUserPref(ctx, pool.UserPrefs{UserID: 1, MultisigAddress: "ScB", VoteBits: 1, VoteBitsVersion: 8}); pool.KindOf(err) != pool.KindInvalid {
 		t.Fatalf("id with a second address: %v", err)
 	}
+	if err := h.pool.SetUserPref(ctx, pool.UserPrefs{UserID: 2, MultisigAddress: "ScB", VoteBits: 1, VoteBitsVersion: 8}); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
-		t    pool.PoolTicketID
+		ts   []pool.PoolTicketID
 		want string
 	}{
-		{"short hash", pool.PoolTicketID{"abc", "ScA"}, "want 64 hex"},
-		{"non-hex", pool.PoolTicketID{strings.Repeat("z", 64), "ScA"}, "not hexadecimal"},
-		{"unknown user", pool.PoolTicketID{hash(1), "ScZ"}, "unknown user"},
-		{"bad address", pool.PoolTicketID{hash(1), "x"}, "multisig address"},
+		{"short hash", []pool.PoolTicketID{{"abc", "ScA"}}, "want 64 hex"},
+		{"non-hex", []pool.PoolTicketID{{strings.Repeat("z", 64), "ScA"}}, "not hexadecimal"},
+		{"unknown user", []pool.PoolTicketID{{hash(1), "ScZ"}}, "unknown user"},
+		{"bad address", []pool.PoolTicketID{{hash(1), "x"}}, "multisig address"},
+		{"one ticket for two users", []pool.PoolTicketID{{hash(1), "ScA"}, {strings.ToUpper(hash(1)), "ScB"}}, "listed twice"},
 	}
 	for _, tc := range tests {
-		err := h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{tc.t})
+		err := h.pool.SetAddedTickets(ctx, tc.ts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || pool.KindOf(err) != pool.KindInvalid {
 			t.Errorf("%s: got %v, want invalid containing %q", tc.name, err, tc.want)
 		}
+	}
+	if got := h.pool.AddedTickets(); len(got) != 0 {
+		t.Errorf("refused lists changed the added tickets: %v", got)
+	}
+	// The same ticket twice for the same user is harmless.
+	if err := h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{hash(1), "ScA"}, {hash(1), "ScA"}}); err != nil {
+		t.Errorf("repeated identical entry: %v", err)
 	}
 }
 

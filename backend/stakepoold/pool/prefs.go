@@ -63,7 +63,8 @@ func (p *Pool) SetUserPref(ctx context.Context, u UserPrefs) error {
 }
 
 // SetAddedTickets replaces the admin-added low-fee tickets. Each must name
-// a well-formed hash and the multisig address of a known user. Added
+// a well-formed hash and the multisig address of a known user; a ticket
+// listed twice must name the same address both times. Added
 // tickets are votable as soon as this returns; removed ones are not.
 func (p *Pool) SetAddedTickets(ctx context.Context, tickets []PoolTicketID) error {
 	if len(tickets) > MaxAddedTickets {
@@ -86,6 +87,11 @@ func (p *Pool) SetAddedTickets(ctx context.Context, tickets []PoolTicketID) erro
 			p.mu.RUnlock()
 			return Errorf(KindInvalid, "ticket %d (%s): unknown user multisig address %s "+
 				"(push the users' voting preferences first)", i, t.Hash, t.MultisigAddress)
+		}
+		if other, dup := next[t.Hash]; dup && other != t.MultisigAddress {
+			p.mu.RUnlock()
+			return Errorf(KindInvalid, "ticket %d (%s): listed twice, for %s and for %s",
+				i, t.Hash, other, t.MultisigAddress)
 		}
 		next[t.Hash] = t.MultisigAddress
 	}

@@ -196,7 +196,8 @@ func TestInvalidArguments(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	c := e.client
-	c.SetUserVotingPrefs(ctx, &pb.SetUserVotingPrefsRequest{Users: []*pb.UserVotingPrefs{{UserId: 1, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8}}})
+	c.SetUserVotingPrefs(ctx, &pb.SetUserVotingPrefsRequest{Users: []*pb.UserVotingPrefs{{UserId: 1, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8},
+		{UserId: 2, MultisigAddress: "ScB", VoteBits: 1, VoteBitsVersion: 8}}})
 	tests := []struct {
 		name string
 		call func() error
@@ -241,6 +242,32 @@ func TestInvalidArguments(t *testing.T) {
 			_, err := c.AccountSyncAddressIndex(ctx, &pb.AccountSyncAddressIndexRequest{Account: "default", Branch: 7})
 			return err
 		}, "branch"},
+		{"negative rescan height", func() error {
+			_, err := c.ImportScript(ctx, &pb.ImportScriptRequest{Script: []byte{0x51}, RescanHeight: -1})
+			return err
+		}, "negative"},
+		{"no scripts", func() error { _, err := c.ImportScripts(ctx, &pb.ImportScriptsRequest{}); return err }, "no scripts"},
+		{"empty script in a batch", func() error {
+			_, err := c.ImportScripts(ctx, &pb.ImportScriptsRequest{Scripts: [][]byte{{0x51}, {}}})
+			return err
+		}, "script 1 is empty"},
+		{"user id zero", func() error {
+			_, err := c.SetUserVotingPref(ctx, &pb.SetUserVotingPrefRequest{User: &pb.UserVotingPrefs{MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8}})
+			return err
+		}, "user id"},
+		{"one ticket for two users", func() error {
+			_, err := c.SetAddedLowFeeTickets(ctx, &pb.SetAddedLowFeeTicketsRequest{Tickets: []*pb.Ticket{
+				{Hash: hash(1), MultisigAddress: "ScA"}, {Hash: hash(1), MultisigAddress: "ScB"}}})
+			return err
+		}, "listed twice"},
+		{"empty account", func() error {
+			_, err := c.AccountSyncAddressIndex(ctx, &pb.AccountSyncAddressIndexRequest{})
+			return err
+		}, "account"},
+		{"hardened index", func() error {
+			_, err := c.AccountSyncAddressIndex(ctx, &pb.AccountSyncAddressIndexRequest{Account: "default", Index: 1 << 31})
+			return err
+		}, "index"},
 		{"bad missing ticket hash", func() error {
 			_, err := c.AddMissingTicket(ctx, &pb.AddMissingTicketRequest{Hash: strings.Repeat("g", 64)})
 			return err
