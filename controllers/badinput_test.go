@@ -167,3 +167,60 @@ func TestAPIBadParameters(t *testing.T) {
 		t.Errorf("vote bits changed to %d by bad input", nu.VoteBits)
 	}
 }
+
+// TestMissingAndOverlongFields: every form with a required field left out,
+// or a field far over its limit, answers 400 naming the problem, and
+// injection strings in the settings email field are refused and never
+// echoed raw.
+func TestMissingAndOverlongFields(t *testing.T) {
+	ve := newVSPEnv(t, vspOptions{})
+	_, ac := ve.withAddress(t, "admin@example.com", 3)
+	ac.IP = "10.9.9.9"
+	user := func() *webtest.Client { return ac }
+	anon := func() *webtest.Client { return ve.Env.Client() }
+	long := strings.Repeat("x", 300)
+	tests := []struct {
+		name       string
+		client     func() *webtest.Client
+		page, path string
+		form       url.Values
+		msg        string
+	}{
+		{"reset no email", anon, "/passwordreset", "/passwordreset", url.Values{}, "Email is required"},
+		{"password update no token", anon, "/login", "/passwordupdate", url.Values{"password": {"password123"}, "passwordrepeat": {"password123"}}, "link is incomplete"},
+		{"password update overlong token", anon, "/login", "/passwordupdate", url.Values{"t": {long}, "password": {"password123"}, "passwordrepeat": {"password123"}}, "link is incomplete"},
+		{"settings email missing", user, "/settings", "/settings/email", url.Values{"password": {"password123"}}, "Email is required"},
+		{"settings email overlong", user, "/settings", "/settings/email", url.Values{"email": {long + "@x.co"}, "password": {"password123"}}, "too long"},
+		{"settings email no password", user, "/settings", "/settings/email", url.Values{"email": {"n@x.co"}}, "is required"},
+		{"settings email html", user, "/settings", "/settings/email", url.Values{"email": {`"><script>alert(1)</script>@x.co`}, "password": {"password123"}}, "email address"},
+		{"settings email sql", user, "/settings", "/settings/email", url.Values{"email": {`x@x.co' OR '1'='1`}, "password": {"password123"}}, "email address"},
+		{"settings password nothing", user, "/settings", "/settings/password", url.Values{}, "is required"},
+		{"settings password no new", user, "/settings", "/settings/password", url.Values{"password": {"password123"}}, "is required"},
+		{"settings password overlong new", user, "/settings", "/settings/password", url.Values{"password": {"password123"}, "newpassword": {long}, "newpasswordrepeat": {long}}, "too long"},
+		{"settings password too short", user, "/settings", "/settings/password", url.Values{"password": {"password123"}, "newpassword": {"short"}, "newpasswordrepeat": {"short"}}, "too short"},
+		{"delete nothing", user, "/settings", "/settings/delete", url.Values{}, "Tick the box"},
+		{"delete no password", user, "/settings", "/settings/delete", url.Values{"confirm": {"yes"}}, "is required"},
+		{"admin tickets no action", user, "/admintickets", "/admintickets", url.Values{"tickets": {strings.Repeat("ab", 32)}}, "Unknown action"},
+		{"admin tickets overlong hash", user, "/admintickets", "/admintickets", url.Values{"action": {"add"}, "tickets": {long}}, "not a ticket hash"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.client().Submit(tc.page, tc.path, tc.form)
+			if p.Status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400\n%.500s", p.Status, p.Body)
+			}
+			if !strings.Contains(p.Body, tc.msg) {
+				t.Errorf("no %q in the page:\n%.3000s", tc.msg, p.Body)
+			}
+			if strings.Contains(p.Body, "<script>alert") || strings.Contains(p.Body, "' OR '1'='1") {
+				t.Error("input echoed unescaped")
+			}
+		})
+	}
+	// The account is intact.
+	c := ve.Env.Client()
+	c.Login("admin@example.com", "password123")
+	if n, _ := ve.Store.UserByEmail(vbg, "admin@example.com"); n == nil || !n.HasMultiSig() {
+		t.Error("account changed by bad input")
+	}
+}
