@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,26 +45,34 @@ func (p *Pool) LoadTickets(ctx context.Context) (LoadStats, error) {
 		if err != nil {
 			return st, wrapCall(err, "wallet gettickets")
 		}
-		verdicts := p.examine(ctx, hashes)
-		if err := ctx.Err(); err != nil {
-			return st, wrapCall(err, "load tickets")
-		}
+		// Verdicts go straight into the new sets as they arrive, so a
+		// load holds no per-ticket list besides the wallet's hashes.
 		live := make(map[string]string, len(hashes))
 		ignored := make(map[string]string)
 		st = LoadStats{Tickets: len(hashes), Rounds: st.Rounds}
-		for _, v := range verdicts {
+		var mu sync.Mutex
+		p.examine(ctx, hashes, func(v ticketVerdict) {
+			switch {
+			case v.err != nil:
+				p.log.Warnf("Ticket %s: %v", v.hash, v.err)
+			case !v.skip && !v.feeOK:
+				p.log.Infof("Ticket %s (%s) ignored: %s", v.hash, v.multisig, v.reason)
+			}
+			mu.Lock()
+			defer mu.Unlock()
 			switch {
 			case v.err != nil:
 				st.Errors++
-				p.log.Warnf("Ticket %s: %v", v.hash, v.err)
 			case v.skip:
 				st.Skipped++
 			case v.feeOK:
 				live[v.hash] = v.multisig
 			default:
 				ignored[v.hash] = v.multisig
-				p.log.Infof("Ticket %s (%s) ignored: %s", v.hash, v.multisig, v.reason)
 			}
+		})
+		if err := ctx.Err(); err != nil {
+			return st, wrapCall(err, "load tickets")
 		}
 		after, err := p.node.BestBlock(ctx)
 		if err != nil {
@@ -88,31 +97,27 @@ func (p *Pool) LoadTickets(ctx context.Context) (LoadStats, error) {
 }
 
 // examine fetches and fee-checks tickets with at most loadConc concurrent
-// wallet calls. The result has one verdict per hash, in order.
-func (p *Pool) examine(ctx context.Context, hashes []string) []ticketVerdict {
-	out := make([]ticketVerdict, len(hashes))
+// wallet calls and hands each verdict to sink as soon as it is known (from
+// the worker goroutines, in no particular order). It returns when every
+// ticket was examined or ctx ended.
+func (p *Pool) examine(ctx context.Context, hashes []string, sink func(ticketVerdict)) {
 	workers := min(p.loadConc, len(hashes))
-	var next sync.Mutex
-	i := 0
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	wg.Add(workers)
 	for w := 0; w < workers; w++ {
 		go func() {
 			defer wg.Done()
 			for {
-				next.Lock()
-				k := i
-				i++
-				next.Unlock()
+				k := int(next.Add(1) - 1)
 				if k >= len(hashes) || ctx.Err() != nil {
 					return
 				}
-				out[k] = p.examineOne(ctx, hashes[k])
+				sink(p.examineOne(ctx, hashes[k]))
 			}
 		}()
 	}
 	wg.Wait()
-	return out
 }
 
 func (p *Pool) examineOne(ctx context.Context, hash string) ticketVerdict {
@@ -150,7 +155,13 @@ func (p *Pool) examineOne(ctx context.Context, hash string) ticketVerdict {
 // the live or ignored set; tickets unknown to the wallet are not ours.
 func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []string) {
 	start := time.Now()
-	verdicts := p.examine(ctx, tickets)
+	verdicts := make([]ticketVerdict, 0, len(tickets))
+	var mu sync.Mutex
+	p.examine(ctx, tickets, func(v ticketVerdict) {
+		mu.Lock()
+		verdicts = append(verdicts, v)
+		mu.Unlock()
+	})
 	var live, ignored, errs int
 	p.mu.Lock()
 	for _, v := range verdicts {
