@@ -45,7 +45,13 @@
 // key of the ticket's voting script. A revocation must spend a missed or
 // expired ticket, pay each commitment at most its share and be signed the
 // same way. Mempool votes that no longer vote on the tip are dropped when a
-// block arrives. There is no fee minimum.
+// block arrives. There is no fee minimum. getrawmempool lists the mempool
+// (optionally one txtype: regular, tickets, votes, revocations) as txids,
+// or with verbose=true as ecrd's map txid -> {size, fee, time, height,
+// startingpriority, currentpriority, depends}: fee is inputs minus outputs,
+// time and height are when the transaction entered the pool, the
+// priorities are coin-age priorities (value x confirmations per byte) at
+// entry and for the next block, and depends lists mempool parents.
 //
 // Simplifications: a ticket may spend a regular output of the same block
 // (a wallet's split transaction and its ticket are mined together); a

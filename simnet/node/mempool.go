@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/wire"
@@ -17,6 +18,12 @@ type mempoolTx struct {
 	seq   uint64 // acceptance order
 	vote  *voteForm
 	price int64 // tickets: out[0] value
+
+	// For verbose getrawmempool: when it entered, the best height then
+	// and its priority at that height.
+	added         time.Time
+	height        int64
+	startPriority float64
 }
 
 // mempool holds accepted transactions in acceptance order.

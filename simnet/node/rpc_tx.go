@@ -164,29 +164,6 @@ func (n *Node) rpcGetTxOut(_ context.Context, c *rpcserver.Call) (any, error) {
 		Coinbase: u.kind == kindCoinbase}, nil
 }
 
-func (n *Node) rpcGetRawMempool(_ context.Context, c *rpcserver.Call) (any, error) {
-	verbose := c.Params.OptBool(0, false)
-	txType := c.Params.OptString(1, "all")
-	if err := c.Params.Err(); err != nil {
-		return nil, err
-	}
-	if verbose {
-		return nil, rpcjson.NewError(rpcjson.ErrCodeInvalidParameter, "verbose getrawmempool is not supported by the simulator")
-	}
-	want := map[string]txKind{"regular": kindRegular, "tickets": kindTicket, "votes": kindVote, "revocations": kindRevocation}
-	k, filter := want[txType]
-	if !filter && txType != "all" {
-		return nil, rpcjson.NewError(rpcjson.ErrCodeInvalidParameter, "Invalid transaction type %q", txType)
-	}
-	out := []string{}
-	for _, e := range n.pool.ordered() {
-		if !filter || e.kind == k {
-			out = append(out, e.hash.String())
-		}
-	}
-	return out, nil
-}
-
 // mempoolHashes lists mempool transactions of a kind (for tests/load).
 func (n *Node) mempoolHashes(kind txKind) []chainhash.Hash {
 	var out []chainhash.Hash

@@ -167,6 +167,11 @@ func TestStakeLifecycle(t *testing.T) {
 		t.Fatalf("valid vote: %v %s", err, txid)
 	}
 	p.wantErr(-40, "rejected transaction "+txid+": already have transaction "+txid, "sendrawtransaction", vote.Hex())
+	voteOut := int64(0)
+	for _, o := range vote.TxOut {
+		voteOut += o.Value
+	}
+	checkVerboseEntry(t, p, vote, "votes", voteOut) // a vote pays exactly what it gets: fee 0
 	second := otherThan(winners, first)
 	prev := p.block(tipHeight - 1)
 	_, err = p.send(buildVote(t, tickets[second], voters[second], prev.BlockHash(), tipHeight-1, 1))
@@ -224,6 +229,7 @@ func TestStakeLifecycle(t *testing.T) {
 	if _, err := p.send(rev); err != nil {
 		t.Fatalf("revocation: %v", err)
 	}
+	checkVerboseEntry(t, p, rev, "revocations", tickets[second].TxOut[0].Value)
 	p.generate(1)
 	wantNtfns(t, ws, "blockconnected")
 	smn, _ = rpcjson.ParseSpentAndMissedTickets(ws.next().Params)

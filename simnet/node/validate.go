@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/wire"
@@ -131,6 +132,8 @@ func (n *Node) acceptTx(tx *wire.MsgTx) (*mempoolTx, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.added, e.height = time.Now(), n.chain.height()
+	e.startPriority = n.priority(e, n.chain.height()+1)
 	n.pool.add(e)
 	return e, nil
 }
