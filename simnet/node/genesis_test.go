@@ -1,10 +1,16 @@
 package node
 
 import (
+	"bytes"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/wire"
+	"github.com/eacred/dcrstakepool/simnet/internal/daemon"
 )
 
 func TestGenesisBlockMatchesParams(t *testing.T) {
@@ -75,4 +81,46 @@ func TestNodeStartsFromSimnetGenesis(t *testing.T) {
 		t.Fatalf("after restart tip height %d, want 2", h)
 	}
 	p.generate(1)
+}
+
+// TestLegacyGenesisDataDir: a data directory made when the simulator had
+// its own genesis block still replays and mines on, with a warning.
+func TestLegacyGenesisDataDir(t *testing.T) {
+	dir := t.TempDir()
+	s, _, err := openBlockStore(filepath.Join(dir, "blocks.dat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := wire.NewMsgTx(wire.TxVersion)
+	cb.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&chainhash.Hash{}, wire.MaxPrevOutIndex, wire.TxTreeRegular), 0, []byte{0x04, 's', 'i', 'm', '0'}))
+	cb.AddTxOut(wire.NewTxOut(0, []byte{opReturn, 0x03, 'o', 'l', 'd'}))
+	old := &wire.MsgBlock{Transactions: []*wire.MsgTx{cb}}
+	old.Header = wire.BlockHeader{Version: 1, Bits: powLimitBits, Timestamp: 1700000000, VoteBits: 1}
+	old.Header.MerkleRoot = old.CombinedMerkleRoot()
+	if err := s.append(old); err != nil {
+		t.Fatal(err)
+	}
+	s.close()
+
+	var logs bytes.Buffer
+	var cfg Config
+	cfg.Common = daemon.Common{DataDir: dir, Listen: "127.0.0.1:0"}
+	cfg.MiningAddr = newTestKey("legacy").addr()
+	n, err := New(cfg, slog.New(slog.NewTextHandler(&logs, nil)), defaultVerify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.store.close()
+	if g := n.chain.blocks[0].hash; g != old.BlockHash() || g == simParams.GenesisHash {
+		t.Fatalf("genesis %s, want the stored %s", g, old.BlockHash())
+	}
+	if !strings.Contains(logs.String(), "old simulator genesis") {
+		t.Errorf("no warning logged:\n%s", logs.String())
+	}
+	if _, err := n.generate(2); err != nil {
+		t.Fatal(err)
+	}
+	if n.chain.height() != 2 || n.chain.blocks[1].msg.Header.PrevBlock != old.BlockHash() {
+		t.Fatalf("height %d after mining on the legacy chain", n.chain.height())
+	}
 }
