@@ -452,3 +452,29 @@ func TestWinnerMaturedInSameBlock(t *testing.T) {
 		t.Fatalf("ignored %v", ig)
 	}
 }
+
+// TestLoadAsksEachBlockHeightOncePerScan checks that a ticket scan asks
+// the node once per block (not once per ticket) and that the heights are
+// not kept after the scan (the daemon would otherwise keep one entry per
+// block it ever saw).
+func TestLoadAsksEachBlockHeightOncePerScan(t *testing.T) {
+	node, wallet := pooltest.NewNode(pool.BlockRef{Hash: "best", Height: 300}), pooltest.NewWallet()
+	node.Heights["b100"], node.Heights["b101"] = 100, 101
+	for i := 0; i < 10; i++ {
+		wallet.AddTicketTx(hash(i+1), "ScA", true, fmt.Sprint("b", 100+i%2))
+	}
+	p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: pooltest.Inspector{},
+		Addresses: pooltest.Addresses{}, LoadConcurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round, want := range []int{2, 4} {
+		st, err := p.LoadTickets(context.Background())
+		if err != nil || st.Live != 10 {
+			t.Fatalf("load %d: %+v %v", round, st, err)
+		}
+		if node.HeightCalls != want {
+			t.Fatalf("after load %d: %d getblockheader calls, want %d", round, node.HeightCalls, want)
+		}
+	}
+}

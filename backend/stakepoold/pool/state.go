@@ -74,7 +74,6 @@ type Pool struct {
 
 	processedHeight atomic.Int64
 	revoking        atomic.Bool // a revoketickets call is running
-	heightCache     sync.Map    // block hash -> int64
 }
 
 // New builds a Pool and loads the stored preferences and added tickets.
@@ -228,15 +227,34 @@ func sortTickets(ts []PoolTicketID) []PoolTicketID {
 // processed (0 before the first).
 func (p *Pool) ProcessedHeight() int64 { return p.processedHeight.Load() }
 
-// blockHeight returns the height of a block, cached per hash.
-func (p *Pool) blockHeight(ctx context.Context, hash string) (int64, error) {
-	if h, ok := p.heightCache.Load(hash); ok {
-		return h.(int64), nil
+// heightCache remembers block heights for the duration of one ticket scan
+// (many tickets share a block). It is dropped with the scan, so the daemon
+// does not keep one entry per block it has ever seen; nil asks every time.
+type heightCache struct {
+	mu sync.Mutex
+	m  map[string]int64
+}
+
+func newHeightCache() *heightCache { return &heightCache{m: make(map[string]int64)} }
+
+// blockHeight returns the height of a block, from c when it knows it.
+func (p *Pool) blockHeight(ctx context.Context, c *heightCache, hash string) (int64, error) {
+	if c != nil {
+		c.mu.Lock()
+		h, ok := c.m[hash]
+		c.mu.Unlock()
+		if ok {
+			return h, nil
+		}
 	}
 	h, err := p.node.BlockHeight(ctx, hash)
 	if err != nil {
 		return 0, err
 	}
-	p.heightCache.Store(hash, h)
+	if c != nil {
+		c.mu.Lock()
+		c.m[hash] = h
+		c.mu.Unlock()
+	}
 	return h, nil
 }

@@ -102,6 +102,7 @@ func (p *Pool) LoadTickets(ctx context.Context) (LoadStats, error) {
 // ticket was examined or ctx ended.
 func (p *Pool) examine(ctx context.Context, hashes []string, sink func(ticketVerdict)) {
 	workers := min(p.loadConc, len(hashes))
+	heights := newHeightCache()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	wg.Add(workers)
@@ -113,14 +114,16 @@ func (p *Pool) examine(ctx context.Context, hashes []string, sink func(ticketVer
 				if k >= len(hashes) || ctx.Err() != nil {
 					return
 				}
-				sink(p.examineOne(ctx, hashes[k]))
+				sink(p.examineOne(ctx, heights, hashes[k]))
 			}
 		}()
 	}
 	wg.Wait()
 }
 
-func (p *Pool) examineOne(ctx context.Context, hash string) ticketVerdict {
+// examineOne fetches one wallet transaction and fee-checks it; heights may
+// be nil.
+func (p *Pool) examineOne(ctx context.Context, heights *heightCache, hash string) ticketVerdict {
 	v := ticketVerdict{hash: hash}
 	tx, err := p.wallet.Transaction(ctx, hash)
 	if err != nil {
@@ -136,7 +139,7 @@ func (p *Pool) examineOne(ctx context.Context, hash string) ticketVerdict {
 		v.skip = true
 		return v
 	}
-	height, err := p.blockHeight(ctx, tx.BlockHash)
+	height, err := p.blockHeight(ctx, heights, tx.BlockHash)
 	if err != nil {
 		v.err = wrapCall(err, "node getblockheader "+tx.BlockHash)
 		return v

@@ -152,7 +152,7 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 // adopt examines a winner the pool did not know; a wallet ticket that
 // passes the fee check joins the live set and is voted at once.
 func (p *Pool) adopt(ctx context.Context, ticket string) (voteJob, bool) {
-	v := p.examineOne(ctx, ticket)
+	v := p.examineOne(ctx, nil, ticket)
 	if v.err != nil || v.skip {
 		return voteJob{}, false
 	}

@@ -83,6 +83,8 @@ type Node struct {
 	Down      bool
 	Info      pool.VoteInfo
 	SendCalls int
+	// HeightCalls counts BlockHeight calls.
+	HeightCalls int
 }
 
 // NewNode returns a connected fake node at best.
@@ -108,6 +110,7 @@ func (n *Node) BestBlock(ctx context.Context) (pool.BlockRef, error) {
 func (n *Node) BlockHeight(ctx context.Context, hash string) (int64, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.HeightCalls++
 	if err := n.down(); err != nil {
 		return 0, err
 	}
