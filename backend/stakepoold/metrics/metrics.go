@@ -39,7 +39,7 @@ func New() *Metrics {
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stakepoold", Name: "vote_latency_seconds",
 			Help: "Time from the winningtickets notification to the relay of a vote.", Buckets: buckets}),
 		block: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "stakepoold", Name: "block_processing_seconds",
-			Help: "Time to vote all of a block's pool winners.", Buckets: buckets}),
+			Help: "Time from the winningtickets notification to the end of voting a block's pool winners (blocks with pool winners only).", Buckets: buckets}),
 	}
 	m.reg.MustRegister(m.cast, m.duplicates, m.errors, m.latency, m.block,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))

@@ -143,7 +143,11 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 	}
 	bv.Duration = time.Since(received)
 	p.storeProcessed(block.Height)
-	p.metrics.BlockProcessed(bv.Duration)
+	if len(bv.Results) > 0 {
+		// The block timing is the time to vote the pool's winners; a
+		// block without any would only dilute it.
+		p.metrics.BlockProcessed(bv.Duration)
+	}
 	go p.revoke(ctx, block)
 	go p.logVotes(bv, jobs)
 	return bv
