@@ -45,12 +45,12 @@ type config struct {
 	EcrdHost     string `long:"ecrdhost" description:"ecrd RPC host[:port] (default port per network: 9109, 19109, 19556)"`
 	EcrdUser     string `long:"ecrduser" description:"ecrd RPC user name"`
 	EcrdPassword string `long:"ecrdpassword" default-mask:"-" description:"ecrd RPC password"`
-	EcrdCert     string `long:"ecrdcert" description:"ecrd RPC certificate (relative paths are inside appdata)"`
+	EcrdCert     string `long:"ecrdcert" description:"ecrd RPC certificate (default <appdata>/ecrd.cert; relative paths are inside appdata)"`
 
 	WalletHost     string `long:"wallethost" description:"eacrwallet RPC host[:port] (default port per network: 9110, 19110, 19557)"`
 	WalletUser     string `long:"walletuser" description:"eacrwallet RPC user name"`
 	WalletPassword string `long:"walletpassword" default-mask:"-" description:"eacrwallet RPC password"`
-	WalletCert     string `long:"walletcert" description:"eacrwallet RPC certificate (relative paths are inside appdata)"`
+	WalletCert     string `long:"walletcert" description:"eacrwallet RPC certificate (default <appdata>/wallet.cert; relative paths are inside appdata)"`
 
 	RPCListen     []string `long:"rpclisten" description:"Listen for gRPC on this interface[:port] (default localhost; port 9113, 19113 or 19560)"`
 	RPCCert       string   `long:"rpccert" description:"gRPC TLS certificate (generated with rpckey if missing; default <appdata>/rpc.cert)"`

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -84,6 +85,8 @@ func TestConfigDefaults(t *testing.T) {
 		"ecrdhost":   {cfg.EcrdHost, "127.0.0.1:19109"},
 		"wallethost": {cfg.WalletHost, "127.0.0.1:19110"},
 		"rpclisten":  {cfg.RPCListen[0], "localhost:19113"},
+		"ecrdcert":   {cfg.EcrdCert, filepath.Join(dir, "ecrd.cert")},
+		"walletcert": {cfg.WalletCert, filepath.Join(dir, "wallet.cert")},
 	}
 	for name, c := range checks {
 		if c[0] != c[1] {
@@ -165,5 +168,26 @@ func TestParseDebugLevel(t *testing.T) {
 	}
 	if lg.get(subPool).Level().String() != "DBG" || lg.get(subGRPC).Level().String() != "WRN" || lg.get(subMain).Level().String() != "INF" {
 		t.Fatalf("levels: %v %v %v", lg.get(subPool).Level(), lg.get(subGRPC).Level(), lg.get(subMain).Level())
+	}
+}
+
+// TestHelpShowsDefaults checks that -h names the default of every option
+// the daemon fills in itself, so operators need not read the code.
+func TestHelpShowsDefaults(t *testing.T) {
+	_, err := loadConfig([]string{"-h"})
+	var fe *flags.Error
+	if !errors.As(err, &fe) || fe.Type != flags.ErrHelp {
+		t.Fatalf("-h: %v", err)
+	}
+	help := strings.Join(strings.Fields(fe.Message), " ") // undo line wrapping
+	for _, want := range []string{
+		"<appdata>/stakepoold.conf", "<appdata>/data", "<appdata>/logs", "(default: info)",
+		"(default: 7.5)", "(default: 10000)", "9109, 19109, 19556", "<appdata>/ecrd.cert",
+		"9110, 19110, 19557", "<appdata>/wallet.cert", "default localhost; port 9113, 19113 or 19560",
+		"<appdata>/rpc.cert", "<appdata>/rpc.key", "off when empty",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help does not mention %q", want)
+		}
 	}
 }
