@@ -8,7 +8,8 @@ import (
 
 // TestWrongMethod: a known path asked with a method it does not accept
 // answers 405 with an Allow header (HTML pages, Root routes and the API);
-// unknown paths stay 404.
+// unknown paths are 404 whatever the method (an unsafe method does not get
+// the CSRF 403 there), while known paths still refuse a tokenless POST.
 func TestWrongMethod(t *testing.T) {
 	ve := newVSPEnv(t, vspOptions{})
 	c := ve.Env.Client()
@@ -32,6 +33,17 @@ func TestWrongMethod(t *testing.T) {
 		{"PUT", "/captchas/x.png", 405, "GET, HEAD", "HTTP method"},
 		{"POST", "/api/v1/stats", 405, "GET", "not allowed"},
 		{"GET", "/no/such/page", 404, "", "no page"},
+		// Unsafe methods to unknown paths: 404, not the CSRF 403.
+		{"POST", "/no/such/page", 404, "", "no page"},
+		{"PUT", "/nope", 404, "", "no page"},
+		{"DELETE", "/settings/nope", 404, "", "no page"},
+		{"PATCH", "/login/", 404, "", "no page"},
+		{"POST", "/assets", 404, "", "no page"},
+		{"OPTIONS", "/no/such/page", 404, "", "no page"},
+		// Known paths keep CSRF enforcement: a POST without a token is 403.
+		{"POST", "/login", 403, "", "did not come from this site"},
+		{"POST", "/settings/password", 403, "", "did not come from this site"},
+		{"POST", "/logout", 403, "", "did not come from this site"},
 		{"GET", "/api/v3/stats", 404, "", "invalid API command"},
 		{"GET", "/stats", 200, "", "Pool"},
 		{"HEAD", "/stats", 200, "", ""},

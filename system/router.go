@@ -45,6 +45,8 @@ type RouterConfig struct {
 //
 // A known HTML or Root path asked with a method it does not accept gets
 // 405 with an Allow header through the error path (the API answers its own).
+// An unknown HTML path gets 404 whatever the method: unsafe methods are
+// answered before the CSRF check, which would otherwise refuse them.
 //
 // Every request passes request-id, client-IP, logging, panic recovery,
 // security-header and body-limit middleware.
@@ -80,7 +82,7 @@ func NewRouter(cfg RouterConfig) *Router {
 	rt.HTML.Use(csrfMiddleware(cfg.CSRFKey, cfg.Secure, cfg.BaseURL, cfg.OnError))
 	rt.HTML.Use(cfg.Sessions.Middleware)
 	notFound := func(c web.C, w http.ResponseWriter, r *http.Request) {
-		cfg.OnError(c, w, r, E(KindNotFound, "There is no page at this address."))
+		cfg.OnError(c, w, r, noPage())
 	}
 	rt.HTML.NotFound(notFound)
 	rt.API.NotFound(notFound)
@@ -142,7 +144,12 @@ func AllowedMethods(err error) []string {
 }
 
 // methodCheck answers 405 when the HTML mux's router (run just before)
-// found the path but not for this method.
+// found the path but not for this method, and 404 when it found no such
+// path at all and the method is one the CSRF check would refuse (an unsafe
+// method): nothing could run there, so "no such page" is the true answer,
+// not "your form expired". Safe methods to unknown paths go on to the mux's
+// NotFound handler, after the session is loaded, so the 404 page keeps the
+// visitor's logged-in navigation.
 func methodCheck(onError ErrorFunc) web.MiddlewareType {
 	return func(c *web.C, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -151,10 +158,27 @@ func methodCheck(onError ErrorFunc) web.MiddlewareType {
 					onError(*c, w, r, MethodError(methods))
 					return
 				}
+				if !safeMethod(r.Method) {
+					onError(*c, w, r, noPage())
+					return
+				}
 			}
 			h.ServeHTTP(w, r)
 		})
 	}
+}
+
+// noPage is the 404 of the HTML mux.
+func noPage() error { return E(KindNotFound, "There is no page at this address.") }
+
+// safeMethod reports whether the CSRF check lets method through without a
+// token (the methods RFC 9110 calls safe, as gorilla/csrf treats them).
+func safeMethod(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return false
 }
 
 // Handler finishes the tree (the catch-all HTML mux is attached last, so
