@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,5 +51,65 @@ func TestCreateUser(t *testing.T) {
 	if code := realMain(minimalArgs("--dbpath="+db, "--logdir="+dir, "--createuser=second@example.com",
 		"--createuserpassword=yet another password")); code != 0 {
 		t.Errorf("realMain --createuser exit %d", code)
+	}
+}
+
+// TestCreateUserOutput: stdout carries only the id line (so a script can
+// do id=$(dcrstakepool ... --createuser=...)); log lines go to stderr and
+// the log file; a failure prints nothing on stdout and exits 1.
+func TestCreateUserOutput(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fresh.sqlite") // fresh: migrations run too
+	logDir := filepath.Join(dir, "logs")
+	tests := []struct {
+		name         string
+		args         []string
+		stdin        string
+		code         int
+		stdout       string
+		stderrHas    string
+		stderrLacks  string
+		logFileLines bool
+	}{
+		{"create", []string{"--createuser=first@example.com", "--createuserpassword=a long password"}, "",
+			0, "1\n", "user 1 (first@example.com) created", "", true},
+		{"second", []string{"--createuser=second@example.com", "--createuserpassword=-"}, "another password\n",
+			0, "2\n", "user 2 (second@example.com) created", "another password", true},
+		{"reset", []string{"--createuser=FIRST@example.com", "--createuserpassword=a new long password"}, "",
+			0, "1\n", "password reset", "a new long password", true},
+		{"weak password", []string{"--createuser=x@example.com", "--createuserpassword=short"}, "",
+			1, "", "too short", "", false},
+		{"bad email", []string{"--createuser=not an email", "--createuserpassword=a long password"}, "",
+			1, "", "email address", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := minimalArgs(append([]string{"--dbpath=" + db, "--logdir=" + logDir}, tc.args...)...)
+			code := run(args, strings.NewReader(tc.stdin), &stdout, &stderr)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, stderr.String())
+			}
+			if stdout.String() != tc.stdout {
+				t.Errorf("stdout %q, want exactly %q", stdout.String(), tc.stdout)
+			}
+			if !strings.Contains(stderr.String(), tc.stderrHas) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.stderrHas)
+			}
+			if tc.stderrLacks != "" && strings.Contains(stderr.String(), tc.stderrLacks) {
+				t.Errorf("stderr shows %q", tc.stderrLacks)
+			}
+			if tc.logFileLines {
+				// logdir gets the network name appended.
+				files, _ := filepath.Glob(filepath.Join(logDir, "*", "dcrstakepool.log"))
+				if len(files) != 1 {
+					t.Fatalf("log files %q, want one", files)
+				}
+				b, err := os.ReadFile(files[0])
+				if err != nil || !strings.Contains(string(b), tc.stderrHas) {
+					t.Errorf("log file lacks %q (%v)", tc.stderrHas, err)
+				}
+			}
+		})
 	}
 }

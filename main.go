@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -24,30 +25,41 @@ import (
 // version is the program's version (set at build time with -ldflags).
 var version = "1.6.0-pre"
 
-func main() { os.Exit(realMain(os.Args[1:])) }
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
-func realMain(args []string) int {
+// realMain is run with the process's standard streams.
+func realMain(args []string) int { return run(args, os.Stdin, os.Stdout, os.Stderr) }
+
+// run is the program. The server logs to stdout (and the log file). The
+// --createuser command writes only its result, the user id, to stdout and
+// logs to stderr (and the log file), so scripts can capture the id with
+// id=$(dcrstakepool ... --createuser=...).
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg, err := loadConfig(args)
 	if err != nil {
 		var fe *flags.Error
 		switch {
 		case errors.Is(err, errShowVersion):
-			fmt.Println("dcrstakepool version", version)
+			fmt.Fprintln(stdout, "dcrstakepool version", version)
 			return 0
 		case errors.As(err, &fe) && fe.Type == flags.ErrHelp:
-			fmt.Println(err)
+			fmt.Fprintln(stdout, err)
 			return 0
 		}
-		fmt.Fprintln(os.Stderr, "dcrstakepool:", err)
+		fmt.Fprintln(stderr, "dcrstakepool:", err)
 		return 1
 	}
 	if cfg.DebugLevel == "show" {
-		fmt.Println("subsystems:", sortedSubsystems())
+		fmt.Fprintln(stdout, "subsystems:", sortedSubsystems())
 		return 0
 	}
-	logs, err := newLogging(os.Stdout, cfg.LogDir, cfg.DebugLevel)
+	logOut := stdout
+	if cfg.CreateUser != "" {
+		logOut = stderr // stdout carries only the id
+	}
+	logs, err := newLogging(logOut, cfg.LogDir, cfg.DebugLevel)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "dcrstakepool:", err)
+		fmt.Fprintln(stderr, "dcrstakepool:", err)
 		return 1
 	}
 	defer logs.Close()
@@ -57,7 +69,7 @@ func realMain(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if cfg.CreateUser != "" {
-		id, created, err := createUser(ctx, cfg, os.Stdin)
+		id, created, err := createUser(ctx, cfg, stdin)
 		if err != nil {
 			log.Criticalf("%v", err)
 			return 1
@@ -67,7 +79,7 @@ func realMain(args []string) int {
 			what = "already existed: password reset, address marked verified"
 		}
 		log.Infof("user %d (%s) %s", id, cfg.CreateUser, what)
-		fmt.Println(id)
+		fmt.Fprintln(stdout, id)
 		return 0
 	}
 	s, err := newServer(ctx, cfg, logs, stakepooldclient.Dial)
