@@ -114,37 +114,45 @@ func (r *reader) hash(field string) (chainhash.Hash, error) {
 }
 
 // varInt reads a CompactSize integer and rejects non-minimal encodings.
-func (r *reader) varInt(field string) (uint64, error) {
-	d, err := r.u8(field)
-	if err != nil {
-		return 0, err
+func (r *reader) varInt(field string) (uint64, error) { return r.varIntNamed(field, "") }
+
+// varIntNamed is varInt for the field named field+suffix; the two are only
+// joined for an error message, so the success path does not allocate.
+func (r *reader) varIntNamed(field, suffix string) (uint64, error) {
+	if r.remaining() < 1 {
+		return 0, r.need(1, field+suffix)
 	}
-	var v, min uint64
+	d := r.buf[r.off]
+	r.off++
+	var size int
+	var min uint64
 	switch d {
 	case 0xfd:
-		x, err := r.u16(field)
-		if err != nil {
-			return 0, err
-		}
-		v, min = uint64(x), 0xfd
+		size, min = 2, 0xfd
 	case 0xfe:
-		x, err := r.u32(field)
-		if err != nil {
-			return 0, err
-		}
-		v, min = uint64(x), 0x10000
+		size, min = 4, 0x10000
 	case 0xff:
-		x, err := r.u64(field)
-		if err != nil {
-			return 0, err
-		}
-		v, min = x, 0x100000000
+		size, min = 8, 0x100000000
 	default:
 		return uint64(d), nil
 	}
+	if r.remaining() < size {
+		return 0, r.need(size, field+suffix)
+	}
+	p := r.buf[r.off : r.off+size]
+	r.off += size
+	var v uint64
+	switch size {
+	case 2:
+		v = uint64(binary.LittleEndian.Uint16(p))
+	case 4:
+		v = uint64(binary.LittleEndian.Uint32(p))
+	default:
+		v = binary.LittleEndian.Uint64(p)
+	}
 	if v < min {
 		return 0, wireErr(ErrNonCanonicalVarInt, "%s: %s: value %d encoded with prefix %#x",
-			r.what, field, v, d)
+			r.what, field+suffix, v, d)
 	}
 	return v, nil
 }
@@ -168,9 +176,11 @@ func (r *reader) count(field string, minSize int, max uint64) (int, error) {
 }
 
 // varBytes reads a CompactSize length and that many bytes, copying them so
-// the result does not alias the input buffer.
-func (r *reader) varBytes(field string, max uint64) ([]byte, error) {
-	n, err := r.varInt(field + " length")
+// the result does not alias the input buffer. The copy is carved from
+// *arena when it has room (capacity-limited, so appending to one script
+// cannot overwrite the next) and allocated on its own otherwise.
+func (r *reader) varBytes(field string, max uint64, arena *[]byte) ([]byte, error) {
+	n, err := r.varIntNamed(field, " length")
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +195,64 @@ func (r *reader) varBytes(field string, max uint64) ([]byte, error) {
 	if n == 0 {
 		return nil, nil
 	}
+	if a := *arena; cap(a)-len(a) >= len(p) {
+		start := len(a)
+		a = append(a, p...)
+		*arena = a
+		return a[start:len(a):len(a)], nil
+	}
 	out := make([]byte, n)
 	copy(out, p)
 	return out, nil
+}
+
+// scriptBytes returns the total length of the scripts of the transaction
+// (of serialization type t) starting at the reader's position, so that
+// the decoder can copy them all into one allocation. It is best effort: on
+// malformed input it stops early and returns what it counted, leaving the
+// errors to the decoder. r is a copy; the caller's position is unchanged.
+func scriptBytes(r reader, t TxSerializeType) int {
+	total := 0
+	skip := func(n uint64) bool {
+		if n > uint64(r.remaining()) {
+			return false
+		}
+		r.off += int(n)
+		return true
+	}
+	// length reads a CompactSize without the decoder's checks.
+	length := func() (uint64, bool) {
+		v, err := r.varInt("")
+		return v, err == nil
+	}
+	scripts := func(fixed uint64) bool {
+		n, ok := length()
+		if !ok {
+			return false
+		}
+		for ; n > 0; n-- {
+			if !skip(fixed) {
+				return false
+			}
+			l, ok := length()
+			if !ok || !skip(l) {
+				return false
+			}
+			total += int(l)
+		}
+		return true
+	}
+	if t == TxSerializeFull || t == TxSerializeNoWitness {
+		n, ok := length()
+		if !ok || n > uint64(r.remaining())/minTxInPrefixSize || !skip(n*minTxInPrefixSize) {
+			return total
+		}
+		if !scripts(8+2) || !skip(4+4) {
+			return total
+		}
+	}
+	if t == TxSerializeFull || t == TxSerializeOnlyWitness {
+		scripts(8 + 4 + 4)
+	}
+	return total
 }

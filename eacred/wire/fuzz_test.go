@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
@@ -33,7 +34,12 @@ func FuzzTxDecode(f *testing.F) {
 		if tx.SerializeSize() != len(in) {
 			t.Fatalf("SerializeSize %d, len %d", tx.SerializeSize(), len(in))
 		}
-		_ = tx.TxHash()
+		if got, want := tx.TxHash(), chainhash.HashH(tx.BytesPrefix()); got != want {
+			t.Fatalf("TxHash %s, hash of the prefix bytes %s", got, want)
+		}
+		if got, want := tx.TxHashWitness(), chainhash.HashH(tx.BytesWitness()); got != want {
+			t.Fatalf("TxHashWitness %s, hash of the witness bytes %s", got, want)
+		}
 		_ = tx.TxHashFull()
 	})
 }

@@ -239,12 +239,6 @@ func (tx *MsgTx) BytesWitness() []byte { return tx.BytesAs(TxSerializeOnlyWitnes
 // Hex returns the hex of Bytes(), the form JSON-RPC uses.
 func (tx *MsgTx) Hex() string { return hex.EncodeToString(tx.Bytes()) }
 
-// TxHash returns the transaction id: BLAKE-256 of the prefix serialization.
-func (tx *MsgTx) TxHash() chainhash.Hash { return chainhash.HashH(tx.BytesPrefix()) }
-
-// TxHashWitness returns BLAKE-256 of the witness-only serialization.
-func (tx *MsgTx) TxHashWitness() chainhash.Hash { return chainhash.HashH(tx.BytesWitness()) }
-
 // TxHashFull returns BLAKE-256(TxHash || TxHashWitness), the merkle leaf.
 func (tx *MsgTx) TxHashFull() chainhash.Hash {
 	p, w := tx.TxHash(), tx.TxHashWitness()
@@ -303,18 +297,26 @@ func decodeTx(r *reader) (*MsgTx, error) {
 		return nil, err
 	}
 	tx := &MsgTx{Version: uint16(v), SerType: TxSerializeType(v >> 16)}
+	// All scripts are copied into one allocation sized by a first pass.
+	var arena []byte
+	switch tx.SerType {
+	case TxSerializeFull, TxSerializeNoWitness, TxSerializeOnlyWitness:
+		if n := scriptBytes(*r, tx.SerType); n > 0 {
+			arena = make([]byte, 0, n)
+		}
+	}
 	switch tx.SerType {
 	case TxSerializeFull, TxSerializeNoWitness:
-		if err := tx.decodePrefix(r); err != nil {
+		if err := tx.decodePrefix(r, &arena); err != nil {
 			return nil, err
 		}
 		if tx.SerType == TxSerializeFull {
-			if err := tx.decodeWitness(r, true); err != nil {
+			if err := tx.decodeWitness(r, true, &arena); err != nil {
 				return nil, err
 			}
 		}
 	case TxSerializeOnlyWitness:
-		if err := tx.decodeWitness(r, false); err != nil {
+		if err := tx.decodeWitness(r, false, &arena); err != nil {
 			return nil, err
 		}
 	default:
@@ -323,7 +325,7 @@ func decodeTx(r *reader) (*MsgTx, error) {
 	return tx, nil
 }
 
-func (tx *MsgTx) decodePrefix(r *reader) error {
+func (tx *MsgTx) decodePrefix(r *reader, arena *[]byte) error {
 	nIn, err := r.count("input count", minTxInPrefixSize, MaxBlockPayload/minTxInPrefixSize)
 	if err != nil {
 		return err
@@ -364,7 +366,7 @@ func (tx *MsgTx) decodePrefix(r *reader) error {
 		if o.Version, err = r.u16("output script version"); err != nil {
 			return err
 		}
-		if o.PkScript, err = r.varBytes("output script", MaxBlockPayload); err != nil {
+		if o.PkScript, err = r.varBytes("output script", MaxBlockPayload, arena); err != nil {
 			return err
 		}
 		tx.TxOut[i] = o
@@ -379,7 +381,7 @@ func (tx *MsgTx) decodePrefix(r *reader) error {
 // decodeWitness reads the witness half. When havePrefix is set the witness
 // count must equal the input count already read and the values are filled
 // into those inputs; otherwise new inputs are created.
-func (tx *MsgTx) decodeWitness(r *reader, havePrefix bool) error {
+func (tx *MsgTx) decodeWitness(r *reader, havePrefix bool, arena *[]byte) error {
 	n, err := r.count("witness count", minTxInWitnessSize, MaxBlockPayload/minTxInWitnessSize)
 	if err != nil {
 		return err
@@ -407,7 +409,7 @@ func (tx *MsgTx) decodeWitness(r *reader, havePrefix bool) error {
 		if in.BlockIndex, err = r.u32("input block index"); err != nil {
 			return err
 		}
-		if in.SignatureScript, err = r.varBytes("signature script", MaxBlockPayload); err != nil {
+		if in.SignatureScript, err = r.varBytes("signature script", MaxBlockPayload, arena); err != nil {
 			return err
 		}
 	}
