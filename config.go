@@ -100,7 +100,7 @@ type config struct {
 
 	NoCaptcha         bool          `long:"nocaptcha" description:"Show no captcha on register, password reset and email change (private pools and tests only)"`
 	MinPasswordLength int           `long:"minpasswordlength" description:"Shortest password accepted (8-72)"`
-	SessionMaxAge     time.Duration `long:"sessionmaxage" description:"How long a login lasts"`
+	SessionMaxAge     time.Duration `long:"sessionmaxage" description:"How long a login lasts without activity; a request in its last half extends it, up to 7 days after login"`
 	MaxBodyBytes      int64         `long:"maxbodybytes" description:"Largest request body accepted, in bytes"`
 
 	CreateUser         string `long:"createuser" description:"Create (or reset the password of) a verified account with this email, print its id and exit" no-ini:"true"`

@@ -49,6 +49,17 @@ func (s *Store) SessionUser(ctx context.Context, id string, now int64) (*Session
 	return &sess, &u, nil
 }
 
+// ExtendSession moves a session's expiry forward to expiresAt (never back:
+// of two concurrent extensions the later expiry wins). A missing session
+// is not an error; the next lookup will not find it either.
+func (s *Store) ExtendSession(ctx context.Context, id string, expiresAt int64) error {
+	if _, err := s.exec(ctx).Exec("UPDATE sessions SET expires_at = ? WHERE id = ? AND expires_at < ?",
+		expiresAt, id, expiresAt); err != nil {
+		return fmt.Errorf("extend session: %w", err)
+	}
+	return nil
+}
+
 // SetFlash stores a one-time message on a session ("" clears it).
 func (s *Store) SetFlash(ctx context.Context, id, msg string) error {
 	if _, err := s.exec(ctx).Exec("UPDATE sessions SET flash = ? WHERE id = ?", msg, id); err != nil {

@@ -136,6 +136,21 @@ func TestSessions(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Errorf("DeleteExpiredSessions = %d, %v; want 1", n, err)
 		}
+		// ExtendSession only moves the expiry forward.
+		for _, tc := range []struct{ to, want int64 }{{900, 900}, {700, 900}, {1000, 1000}} {
+			if err := s.ExtendSession(ctx, "new", tc.to); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.SessionUser(ctx, "new", tc.want-1); err != nil {
+				t.Errorf("extend to %d: session gone before %d: %v", tc.to, tc.want, err)
+			}
+			if _, _, err := s.SessionUser(ctx, "new", tc.want); !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("extend to %d: session alive at %d (err %v)", tc.to, tc.want, err)
+			}
+		}
+		if err := s.ExtendSession(ctx, "missing", 5000); err != nil {
+			t.Errorf("extend missing session: %v", err)
+		}
 	})
 }
 

@@ -23,21 +23,34 @@ const SessionCookie = "session"
 type SessionStore interface {
 	CreateSession(ctx context.Context, s *models.Session) error
 	SessionUser(ctx context.Context, id string, now int64) (*models.Session, *models.User, error)
+	ExtendSession(ctx context.Context, id string, expiresAt int64) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID int64, keepID string) error
 	SetFlash(ctx context.Context, id, msg string) error
 	DeleteExpiredSessions(ctx context.Context, now int64) (int64, error)
 }
 
+// SessionLifetimeCap is the longest a login lasts however active the user
+// is: a sliding session is never extended past this long after login. (A
+// sessionmaxage above it wins, and then sessions do not slide at all.)
+const SessionLifetimeCap = 7 * 24 * time.Hour
+
 // Sessions manages login sessions. The cookie holds 32 random bytes; the
 // database row is keyed by an HMAC of them (key derived from cookiesecret),
 // so the table alone cannot be turned back into valid cookies. Only logged-in
 // users have rows: logging in always creates a fresh id (the old one, if
 // any, is deleted), which defeats session fixation.
+//
+// Sessions slide: a session lasts maxAge after login, and a request made in
+// the last half of its remaining life extends it to maxAge from that
+// request, but never beyond SessionLifetimeCap after login. Only those
+// extending requests write to the database (at most about one per maxAge/2
+// per active session); every other request only reads.
 type Sessions struct {
 	store  SessionStore
 	key    []byte
 	maxAge time.Duration
+	capAge time.Duration // absolute lifetime from login
 	secure bool
 	log    slog.Logger
 	now    func() time.Time
@@ -46,7 +59,32 @@ type Sessions struct {
 // NewSessions returns a session manager. secure sets the cookie's Secure flag.
 func NewSessions(store SessionStore, cookieSecret string, maxAge time.Duration, secure bool, log slog.Logger) *Sessions {
 	k := sha256.Sum256([]byte("dcrstakepool session key\x00" + cookieSecret))
-	return &Sessions{store: store, key: k[:], maxAge: maxAge, secure: secure, log: log, now: time.Now}
+	return &Sessions{store: store, key: k[:], maxAge: maxAge, capAge: max(maxAge, SessionLifetimeCap),
+		secure: secure, log: log, now: time.Now}
+}
+
+// SetClock replaces the clock (time.Now by default); for tests. Call it
+// before the first request.
+func (s *Sessions) SetClock(now func() time.Time) { s.now = now }
+
+// slide extends sess when it is in the last half of its life (see
+// Sessions), in the database and in the cookie, whose Max-Age must follow.
+// A failed write is logged; the session then simply keeps its old expiry.
+func (s *Sessions) slide(ctx context.Context, w http.ResponseWriter, cookie string, sess *models.Session, now time.Time) {
+	left := time.Duration(sess.ExpiresAt-now.Unix()) * time.Second
+	if left > s.maxAge/2 {
+		return
+	}
+	exp := min(now.Add(s.maxAge).Unix(), time.Unix(sess.CreatedAt, 0).Add(s.capAge).Unix())
+	if exp <= sess.ExpiresAt {
+		return // at the cap
+	}
+	if err := s.store.ExtendSession(ctx, sess.ID, exp); err != nil {
+		s.log.Errorf("extend session: %v", err)
+		return
+	}
+	sess.ExpiresAt = exp
+	s.setCookie(w, cookie, int(exp-now.Unix()))
 }
 
 func (s *Sessions) rowID(cookie string) string {
@@ -71,9 +109,11 @@ func (s *Sessions) Middleware(c *web.C, h http.Handler) http.Handler {
 			if len(ck.Value) > 100 {
 				s.setCookie(w, "", -1)
 			} else {
-				sess, user, err := s.store.SessionUser(r.Context(), s.rowID(ck.Value), s.now().Unix())
+				now := s.now()
+				sess, user, err := s.store.SessionUser(r.Context(), s.rowID(ck.Value), now.Unix())
 				switch {
 				case err == nil:
+					s.slide(r.Context(), w, ck.Value, sess, now)
 					setEnv(c, sessionKey, sess)
 					setEnv(c, userKey, user)
 				case errors.Is(err, models.ErrNotFound):

@@ -362,8 +362,9 @@ func FuzzIPResolver(f *testing.F) {
 }
 
 type memSessions struct {
-	mu   sync.Mutex
-	rows map[string]*models.Session
+	mu      sync.Mutex
+	rows    map[string]*models.Session
+	extends int // ExtendSession calls (session_test.go)
 }
 
 func (m *memSessions) CreateSession(_ context.Context, s *models.Session) error {

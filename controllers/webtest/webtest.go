@@ -52,6 +52,9 @@ type Options struct {
 	PublicURL string
 	// LoginLimit overrides the login rate limiter.
 	LoginLimit *system.RateLimiter
+	// Now is the clock of the Application and the session manager
+	// (default time.Now), so tests can move time. Sessions last an hour.
+	Now func() time.Time
 }
 
 // Env is a running test front end.
@@ -110,6 +113,9 @@ func New(tb testing.TB, o Options) *Env {
 		tb.Fatal(err)
 	}
 	sessions := system.NewSessions(store, "test cookie secret", time.Hour, false, log)
+	if o.Now != nil {
+		sessions.SetClock(o.Now)
+	}
 	admins, err := system.NewAdminPolicy(o.AdminIPs, o.AdminUserIDs)
 	if err != nil {
 		tb.Fatal(err)
@@ -134,7 +140,7 @@ func New(tb testing.TB, o Options) *Env {
 	}
 	deps := controllers.Deps{Config: cfg, Store: store, Templates: tpl, Sessions: sessions, Mailer: mailer,
 		Captcha: captcha, Admins: admins, LoginLimit: loginLimit,
-		EmailLimit: system.NewRateLimiter(time.Millisecond, 1000), Log: log}
+		EmailLimit: system.NewRateLimiter(time.Millisecond, 1000), Log: log, Now: o.Now}
 	e := &Env{T: tb, Store: store, Templates: tpl, Mail: sink, Log: log}
 
 	// The base URL is only known once the server listens; start it with a
