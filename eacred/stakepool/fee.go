@@ -40,6 +40,7 @@ package stakepool
 import (
 	"math"
 	"math/big"
+	"math/bits"
 
 	"github.com/eacred/dcrstakepool/eacred/subsidy"
 )
@@ -86,12 +87,44 @@ func TicketFee(c *subsidy.Cache, price, ticketFee, h, basisPoints int64, v subsi
 	if s+price <= 0 || basisPoints <= 0 {
 		return 0
 	}
+	if q, ok := ticketFeeUint(basisPoints, s, price+ticketFee, s+price); ok {
+		return q
+	}
 	num := new(big.Int).SetInt64(basisPoints)
 	num.Mul(num, big.NewInt(s))
 	num.Mul(num, big.NewInt(price+ticketFee))
 	den := big.NewInt(s + price)
 	den.Mul(den, big.NewInt(10000))
 	return num.Quo(num, den).Int64()
+}
+
+// ticketFeeUint computes floor(bp·s·total / (sum·10000)) in exact 128-bit
+// unsigned arithmetic without allocating. It reports false, leaving the
+// case to math/big, whenever an operand is negative or zero where that
+// matters, or an intermediate or the result does not fit (bp·s and
+// sum·10000 must fit in 64 bits, the quotient in 63), so that whenever it
+// answers, the answer is the one the big.Int formula gives.
+func ticketFeeUint(bp, s, total, sum int64) (int64, bool) {
+	if bp <= 0 || s < 0 || total < 0 || sum <= 0 {
+		return 0, false
+	}
+	hi, bs := bits.Mul64(uint64(bp), uint64(s))
+	if hi != 0 {
+		return 0, false
+	}
+	hi, den := bits.Mul64(uint64(sum), 10000)
+	if hi != 0 {
+		return 0, false
+	}
+	numHi, numLo := bits.Mul64(bs, uint64(total))
+	if numHi >= den { // the quotient would not fit in 64 bits
+		return 0, false
+	}
+	q, _ := bits.Div64(numHi, numLo, den)
+	if q > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(q), true
 }
 
 // TicketFeeAt is TicketFee with the pool fee as a percentage and the
