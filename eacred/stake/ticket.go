@@ -71,12 +71,8 @@ func ParseTicket(tx *wire.MsgTx) (*Ticket, error) {
 	if err != nil || voting.Tag != txscript.OP_SSTX {
 		return nil, stakeErr(ErrNotTicket, err, "output 0 is not an OP_SSTX P2PKH/P2SH script")
 	}
-	t := &Ticket{
-		Price:         tx.TxOut[0].Value,
-		Voting:        voting,
-		Contributions: make([]Contribution, nIn),
-		Expiry:        tx.Expiry,
-	}
+	t := newTicket(nIn)
+	t.Price, t.Voting, t.Expiry = tx.TxOut[0].Value, voting, tx.Expiry
 	var committed int64
 	for k := range nIn {
 		c := &t.Contributions[k]
@@ -102,6 +98,23 @@ func ParseTicket(tx *wire.MsgTx) (*Ticket, error) {
 	}
 	t.Hash = tx.TxHash()
 	return t, nil
+}
+
+// ticketWithTwo holds a ticket and room for two contributions, so that the
+// common tickets (solo: one, stake pool: two) take one allocation.
+type ticketWithTwo struct {
+	t Ticket
+	c [2]Contribution
+}
+
+// newTicket returns a zero ticket with n zero contributions.
+func newTicket(n int) *Ticket {
+	if n <= 2 {
+		b := new(ticketWithTwo)
+		b.t.Contributions = b.c[:n:n]
+		return &b.t
+	}
+	return &Ticket{Contributions: make([]Contribution, n)}
 }
 
 // TicketInput is one contributor of a ticket being built.
