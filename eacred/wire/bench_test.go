@@ -117,3 +117,41 @@ func TestDecodedScriptsIndependent(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeShapes round-trips transactions of 0..3 inputs and 0..6
+// outputs in every serialization type (small ones are decoded into one
+// block, larger ones not) and checks that the decoded slices are
+// capacity-limited, so appending an input or output cannot overwrite a
+// neighbour.
+func TestDecodeShapes(t *testing.T) {
+	for nIn := 0; nIn <= 3; nIn++ {
+		for nOut := 0; nOut <= 6; nOut++ {
+			tx := wire.NewMsgTx(wire.TxVersion)
+			for i := 0; i < nIn; i++ {
+				var op wire.OutPoint
+				op.Hash[0], op.Index = byte(i), uint32(i)
+				tx.AddTxIn(wire.NewTxIn(&op, int64(i), bytes.Repeat([]byte{byte(i)}, i)))
+			}
+			for i := 0; i < nOut; i++ {
+				tx.AddTxOut(wire.NewTxOut(int64(i), bytes.Repeat([]byte{byte(i)}, i+1)))
+			}
+			for _, st := range []wire.TxSerializeType{wire.TxSerializeFull, wire.TxSerializeNoWitness, wire.TxSerializeOnlyWitness} {
+				raw := tx.BytesAs(st)
+				got, err := wire.NewTxFromBytes(raw)
+				if err != nil {
+					t.Fatalf("%d in %d out %v: %v", nIn, nOut, st, err)
+				}
+				if !bytes.Equal(got.Bytes(), raw) {
+					t.Fatalf("%d in %d out %v: round trip differs", nIn, nOut, st)
+				}
+				if cap(got.TxIn) != len(got.TxIn) || cap(got.TxOut) != len(got.TxOut) {
+					t.Fatalf("%d in %d out %v: caps %d/%d %d/%d", nIn, nOut, st,
+						len(got.TxIn), cap(got.TxIn), len(got.TxOut), cap(got.TxOut))
+				}
+				if st != wire.TxSerializeOnlyWitness && got.TxHash() != tx.TxHash() {
+					t.Fatalf("%d in %d out %v: hash differs", nIn, nOut, st)
+				}
+			}
+		}
+	}
+}

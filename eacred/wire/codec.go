@@ -206,13 +206,21 @@ func (r *reader) varBytes(field string, max uint64, arena *[]byte) ([]byte, erro
 	return out, nil
 }
 
-// scriptBytes returns the total length of the scripts of the transaction
-// (of serialization type t) starting at the reader's position, so that
-// the decoder can copy them all into one allocation. It is best effort: on
-// malformed input it stops early and returns what it counted, leaving the
-// errors to the decoder. r is a copy; the caller's position is unchanged.
-func scriptBytes(r reader, t TxSerializeType) int {
-	total := 0
+// txShape is what a first pass over a serialized transaction learns:
+// the total length of its scripts and its input and output counts (-1
+// when not reached), so that the decoder can allocate in few blocks.
+type txShape struct {
+	scripts   int
+	nIn, nOut int
+}
+
+// scanTx walks the transaction (of serialization type t) starting at the
+// reader's position. It is best effort: on malformed input it stops early
+// and returns what it learnt, leaving the errors to the decoder. r is a
+// copy; the caller's position is unchanged.
+func scanTx(r reader, t TxSerializeType) txShape {
+	sh := txShape{nIn: -1, nOut: -1}
+	total := &sh.scripts
 	skip := func(n uint64) bool {
 		if n > uint64(r.remaining()) {
 			return false
@@ -225,10 +233,13 @@ func scriptBytes(r reader, t TxSerializeType) int {
 		v, err := r.varInt("")
 		return v, err == nil
 	}
-	scripts := func(fixed uint64) bool {
+	scripts := func(fixed uint64, count *int) bool {
 		n, ok := length()
 		if !ok {
 			return false
+		}
+		if count != nil && n <= uint64(r.remaining()) {
+			*count = int(n)
 		}
 		for ; n > 0; n-- {
 			if !skip(fixed) {
@@ -238,21 +249,22 @@ func scriptBytes(r reader, t TxSerializeType) int {
 			if !ok || !skip(l) {
 				return false
 			}
-			total += int(l)
+			*total += int(l)
 		}
 		return true
 	}
 	if t == TxSerializeFull || t == TxSerializeNoWitness {
 		n, ok := length()
 		if !ok || n > uint64(r.remaining())/minTxInPrefixSize || !skip(n*minTxInPrefixSize) {
-			return total
+			return sh
 		}
-		if !scripts(8+2) || !skip(4+4) {
-			return total
+		sh.nIn = int(n)
+		if !scripts(8+2, &sh.nOut) || !skip(4+4) {
+			return sh
 		}
 	}
 	if t == TxSerializeFull || t == TxSerializeOnlyWitness {
-		scripts(8 + 4 + 4)
+		scripts(8+4+4, nil)
 	}
-	return total
+	return sh
 }

@@ -296,18 +296,32 @@ func decodeTx(r *reader) (*MsgTx, error) {
 	if err != nil {
 		return nil, err
 	}
-	tx := &MsgTx{Version: uint16(v), SerType: TxSerializeType(v >> 16)}
-	// All scripts are copied into one allocation sized by a first pass.
+	// A first pass learns the shape: all scripts are then copied into one
+	// allocation, and a small transaction (a ticket, a vote) gets its
+	// inputs and outputs in the same block as the MsgTx.
+	serType := TxSerializeType(v >> 16)
 	var arena []byte
-	switch tx.SerType {
+	var small *smallTx
+	var tx *MsgTx
+	switch serType {
 	case TxSerializeFull, TxSerializeNoWitness, TxSerializeOnlyWitness:
-		if n := scriptBytes(*r, tx.SerType); n > 0 {
-			arena = make([]byte, 0, n)
+		sh := scanTx(*r, serType)
+		if sh.scripts > 0 {
+			arena = make([]byte, 0, sh.scripts)
+		}
+		if serType != TxSerializeOnlyWitness && sh.nIn >= 0 && sh.nIn <= smallTxIns &&
+			sh.nOut >= 0 && sh.nOut <= smallTxOuts {
+			small = new(smallTx)
+			tx = &small.tx
 		}
 	}
+	if tx == nil {
+		tx = new(MsgTx)
+	}
+	tx.Version, tx.SerType = uint16(v), serType
 	switch tx.SerType {
 	case TxSerializeFull, TxSerializeNoWitness:
-		if err := tx.decodePrefix(r, &arena); err != nil {
+		if err := tx.decodePrefix(r, &arena, small); err != nil {
 			return nil, err
 		}
 		if tx.SerType == TxSerializeFull {
@@ -325,13 +339,36 @@ func decodeTx(r *reader) (*MsgTx, error) {
 	return tx, nil
 }
 
-func (tx *MsgTx) decodePrefix(r *reader, arena *[]byte) error {
+// smallTx holds a transaction of up to two inputs and five outputs (every
+// stake pool ticket, vote and revocation) in one allocation.
+type smallTx struct {
+	tx      MsgTx
+	ins     [smallTxIns]TxIn
+	inPtrs  [smallTxIns]*TxIn
+	outs    [smallTxOuts]TxOut
+	outPtrs [smallTxOuts]*TxOut
+}
+
+// The largest transaction shape decoded into one smallTx.
+const (
+	smallTxIns  = 2
+	smallTxOuts = 5
+)
+
+// decodePrefix reads the prefix half. Scripts are carved from *arena;
+// inputs and outputs are taken from small when it is not nil and has
+// room.
+func (tx *MsgTx) decodePrefix(r *reader, arena *[]byte, small *smallTx) error {
 	nIn, err := r.count("input count", minTxInPrefixSize, MaxBlockPayload/minTxInPrefixSize)
 	if err != nil {
 		return err
 	}
-	ins := make([]TxIn, nIn)
-	tx.TxIn = make([]*TxIn, nIn)
+	var ins []TxIn
+	if small != nil && nIn <= len(small.ins) {
+		ins, tx.TxIn = small.ins[:nIn:nIn], small.inPtrs[:nIn:nIn]
+	} else {
+		ins, tx.TxIn = make([]TxIn, nIn), make([]*TxIn, nIn)
+	}
 	for i := range ins {
 		in := &ins[i]
 		if in.PreviousOutPoint.Hash, err = r.hash("previous outpoint hash"); err != nil {
@@ -354,8 +391,12 @@ func (tx *MsgTx) decodePrefix(r *reader, arena *[]byte) error {
 	if err != nil {
 		return err
 	}
-	outs := make([]TxOut, nOut)
-	tx.TxOut = make([]*TxOut, nOut)
+	var outs []TxOut
+	if small != nil && nOut <= len(small.outs) {
+		outs, tx.TxOut = small.outs[:nOut:nOut], small.outPtrs[:nOut:nOut]
+	} else {
+		outs, tx.TxOut = make([]TxOut, nOut), make([]*TxOut, nOut)
+	}
 	for i := range outs {
 		o := &outs[i]
 		val, err := r.u64("output value")
