@@ -123,11 +123,8 @@ func (n *WinningTicketsNtfn) Params() ([]json.RawMessage, error) {
 // non-negative decimal indexes; hashes must be 64 hex characters.
 func ParseWinningTickets(params []json.RawMessage) (*WinningTicketsNtfn, error) {
 	const method = NtfnWinningTickets
-	if len(params) != 3 {
-		return nil, fmt.Errorf("%s: want 3 params, got %d", method, len(params))
-	}
 	n := &WinningTicketsNtfn{}
-	if err := parseHashHeight(method, params, &n.BlockHash, &n.BlockHeight); err != nil {
+	if err := parseBlockParams(method, params, 3, &n.BlockHash, &n.BlockHeight); err != nil {
 		return nil, err
 	}
 	var m map[string]string
@@ -199,15 +196,12 @@ func (n *SpentAndMissedTicketsNtfn) with(status string) []string {
 // ParseSpentAndMissedTickets decodes spentandmissedtickets params.
 func ParseSpentAndMissedTickets(params []json.RawMessage) (*SpentAndMissedTicketsNtfn, error) {
 	const method = NtfnSpentAndMissedTickets
-	if len(params) != 4 {
-		return nil, fmt.Errorf("%s: want 4 params, got %d", method, len(params))
-	}
 	n := &SpentAndMissedTicketsNtfn{}
-	if err := parseHashHeight(method, params, &n.BlockHash, &n.BlockHeight); err != nil {
+	if err := parseBlockParams(method, params, 4, &n.BlockHash, &n.BlockHeight); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(params[2], &n.StakeDiff); err != nil {
-		return nil, fmt.Errorf("%s: stake difficulty: %w", method, err)
+	if err := parseStakeDiff(method, params[2], &n.StakeDiff); err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal(params[3], &n.Tickets); err != nil {
 		return nil, fmt.Errorf("%s: tickets: %w", method, err)
@@ -248,15 +242,12 @@ func (n *NewTicketsNtfn) Params() ([]json.RawMessage, error) {
 // ParseNewTickets decodes newtickets params.
 func ParseNewTickets(params []json.RawMessage) (*NewTicketsNtfn, error) {
 	const method = NtfnNewTickets
-	if len(params) != 4 {
-		return nil, fmt.Errorf("%s: want 4 params, got %d", method, len(params))
-	}
 	n := &NewTicketsNtfn{}
-	if err := parseHashHeight(method, params, &n.BlockHash, &n.BlockHeight); err != nil {
+	if err := parseBlockParams(method, params, 4, &n.BlockHash, &n.BlockHeight); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(params[2], &n.StakeDiff); err != nil {
-		return nil, fmt.Errorf("%s: stake difficulty: %w", method, err)
+	if err := parseStakeDiff(method, params[2], &n.StakeDiff); err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal(params[3], &n.Tickets); err != nil {
 		return nil, fmt.Errorf("%s: tickets: %w", method, err)
@@ -285,20 +276,22 @@ func (n *StakeDifficultyNtfn) Params() ([]json.RawMessage, error) {
 // ParseStakeDifficulty decodes stakedifficulty params.
 func ParseStakeDifficulty(params []json.RawMessage) (*StakeDifficultyNtfn, error) {
 	const method = NtfnStakeDifficulty
-	if len(params) != 3 {
-		return nil, fmt.Errorf("%s: want 3 params, got %d", method, len(params))
-	}
 	n := &StakeDifficultyNtfn{}
-	if err := parseHashHeight(method, params, &n.BlockHash, &n.BlockHeight); err != nil {
+	if err := parseBlockParams(method, params, 3, &n.BlockHash, &n.BlockHeight); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(params[2], &n.StakeDiff); err != nil {
-		return nil, fmt.Errorf("%s: stake difficulty: %w", method, err)
+	if err := parseStakeDiff(method, params[2], &n.StakeDiff); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
 
-func parseHashHeight(method string, params []json.RawMessage, hash *string, height *int64) error {
+// parseBlockParams checks that params has want entries and decodes the
+// leading block hash and height every block notification starts with.
+func parseBlockParams(method string, params []json.RawMessage, want int, hash *string, height *int64) error {
+	if len(params) != want {
+		return fmt.Errorf("%s: want %d params, got %d", method, want, len(params))
+	}
 	if err := json.Unmarshal(params[0], hash); err != nil {
 		return fmt.Errorf("%s: block hash: %w", method, err)
 	}
@@ -310,6 +303,14 @@ func parseHashHeight(method string, params []json.RawMessage, hash *string, heig
 		return fmt.Errorf("%s: block height: %w", method, err)
 	}
 	*height = int64(h)
+	return nil
+}
+
+// parseStakeDiff decodes a stake difficulty param (atoms).
+func parseStakeDiff(method string, raw json.RawMessage, dst *int64) error {
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return fmt.Errorf("%s: stake difficulty: %w", method, err)
+	}
 	return nil
 }
 
