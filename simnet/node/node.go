@@ -226,11 +226,8 @@ func Main(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("node", flag.ContinueOnError)
 	var cfg Config
 	cfg.AddFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := daemon.ParseArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %v", fs.Args())
 	}
 	if err := cfg.Prepare(); err != nil {
 		return err

@@ -172,13 +172,8 @@ func Main(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("wallet", flag.ContinueOnError)
 	var f flags
 	f.add(fs)
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return nil // -h: the usage was printed
-	} else if err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %v", fs.Args())
+	if err := daemon.ParseArgs(fs, args); err != nil {
+		return err // -h comes back as flag.ErrHelp, which simnet exits 0 on
 	}
 	if err := f.Prepare(); err != nil {
 		return err

@@ -32,6 +32,18 @@ type Common struct {
 	RPCCert, RPCKey string
 }
 
+// ParseArgs parses a role's command line, which takes flags only. A -h
+// request comes back as flag.ErrHelp (the usage is already printed).
+func ParseArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %v", fs.Args())
+	}
+	return nil
+}
+
 // AddFlags registers the common flags on fs with role-specific defaults.
 func (c *Common) AddFlags(fs *flag.FlagSet, defaultDataDir, defaultListen string) {
 	fs.StringVar(&c.DataDir, "datadir", defaultDataDir, "directory for state, logs and the TLS certificate")
