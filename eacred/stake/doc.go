@@ -25,7 +25,9 @@
 // When a ticket is selected, its holder publishes a vote:
 //
 //	in[0]:  stakebase — a null outpoint whose witness value is the vote
-//	        subsidy; the signature script is the network's stakebase script
+//	        subsidy of the block voted ON (subsidy.Cache.VoteSubsidyOn of
+//	        out[0]'s height, not of the including block's height); the
+//	        signature script is the network's stakebase script
 //	in[1]:  the ticket's out[0] (tree stake), signed by the voting key
 //	out[0]: OP_RETURN block hash || height — the block voted on
 //	out[1]: OP_RETURN vote bits (u16) || vote version (u32)

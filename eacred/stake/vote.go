@@ -17,7 +17,9 @@ type Vote struct {
 	BlockHeight uint32
 	VoteBits    uint16
 	VoteVersion uint32
-	// Subsidy is the stakebase input's witness value.
+	// Subsidy is the stakebase input's witness value. Consensus requires
+	// it to equal subsidy.Cache.VoteSubsidyOn(BlockHeight): the subsidy
+	// of the block voted on, not of the block including the vote.
 	Subsidy int64
 	Payouts []Payout
 	// TreasuryVotes is the raw data of a trailing 'T','V' treasury vote
@@ -118,7 +120,10 @@ type VoteSpec struct {
 	// verbatim instead of VoteVersion (JSON-RPC "votebitsextended";
 	// its first 4 bytes are the vote version, little-endian).
 	ExtendedVoteBits []byte
-	// Subsidy is the per-vote subsidy at the including block's height.
+	// Subsidy is the stakebase value: the vote subsidy of the block
+	// voted ON, subsidy.Cache.VoteSubsidyOn(BlockHeight) — not of the
+	// block that will include the vote (BlockHeight+1), which differs
+	// at every subsidy reduction boundary.
 	Subsidy int64
 	// StakeBaseSigScript is the network's stakebase signature script
 	// (chaincfg.Params.StakeBaseSigScript).

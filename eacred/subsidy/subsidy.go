@@ -20,10 +20,21 @@
 //	DCP0012      1     89        10     100
 //
 // The stake share is divided among TicketsPerBlock (5) votes; each vote gets
-// the same amount however many votes the block has, from the block before
-// StakeValidationHeight on. The work and treasury shares are scaled by
-// votes/5 once voting has started, and are zero when fewer than a majority
-// (3) of the votes are present.
+// the same amount however many votes the block has. The work and treasury
+// shares are scaled by votes/5 once voting has started, and are zero when
+// fewer than a majority (3) of the votes are present.
+//
+// # Which height a vote's subsidy is taken at
+//
+// A vote is included in the block after the one it votes on, but consensus
+// takes its subsidy (the stakebase input's value) at the height of the block
+// voted ON: a vote on block H, mined in block H+1, is worth
+// VoteSubsidy(H, v). The split variant v is the one in force for the block
+// that includes the vote (H+1). VoteSubsidyOn applies both rules. So a vote
+// on the last block of a reduction interval (k*SubsidyReductionInterval-1;
+// 255 on simnet, 6143 on mainnet) still gets the larger, pre-reduction
+// amount although it is mined in the first block of the next interval, and
+// the first votes (on block StakeValidationHeight-1) are paid.
 //
 // DCP0010 and DCP0012 are consensus changes voted in by stakeholders; which
 // variant applies depends on the height (VariantAt). A Cache remembers the
@@ -157,11 +168,15 @@ func (c *Cache) WorkSubsidy(h int64, voters uint16, v Variant) int64 {
 	return c.scaleByVotes(c.BlockSubsidy(h)*work/total, h, voters)
 }
 
-// VoteSubsidy returns the subsidy each vote in the block at height h
-// receives (the stakebase input value of a vote included at h). It is zero
-// before StakeValidationHeight-1.
-func (c *Cache) VoteSubsidy(h int64, v Variant) int64 {
-	if h < c.p.StakeValidationHeight-1 || h <= 1 {
+// VoteSubsidy returns the subsidy of each vote that votes on the block at
+// votedOnHeight under split variant v: the stakebase input value of such a
+// vote, which is included in the block at votedOnHeight+1. It is the
+// per-vote stake share of the block subsidy at votedOnHeight (not at the
+// including height; see the package comment), and zero for votedOnHeight <
+// StakeValidationHeight-1. Most callers want VoteSubsidyOn, which also picks
+// the variant.
+func (c *Cache) VoteSubsidy(votedOnHeight int64, v Variant) int64 {
+	if votedOnHeight < c.p.StakeValidationHeight-1 || votedOnHeight <= 1 {
 		return 0
 	}
 	_, stake, _, total := c.proportions(v)
@@ -169,7 +184,7 @@ func (c *Cache) VoteSubsidy(h int64, v Variant) int64 {
 	if div == 0 {
 		return 0
 	}
-	return c.BlockSubsidy(h) * stake / div
+	return c.BlockSubsidy(votedOnHeight) * stake / div
 }
 
 // TreasurySubsidy returns the treasury's share of the block at height h as
@@ -186,8 +201,15 @@ func (c *Cache) TreasurySubsidy(h int64, voters uint16, v Variant) int64 {
 	return c.scaleByVotes(c.BlockSubsidy(h)*tax/total, h, voters)
 }
 
-// VoteSubsidyAt is VoteSubsidy with the variant in force at h.
-func (c *Cache) VoteSubsidyAt(h int64) int64 { return c.VoteSubsidy(h, VariantAt(c.p, h)) }
+// VoteSubsidyOn returns the stakebase value a vote on the block at
+// votedOnHeight must carry: VoteSubsidy(votedOnHeight, v) with v the
+// variant in force for the block that includes the vote
+// (VariantAt(votedOnHeight+1)). Pass the height the vote names in its
+// block reference (stake.Vote.BlockHeight, stake.VoteSpec.BlockHeight),
+// never the height of the block that includes it.
+func (c *Cache) VoteSubsidyOn(votedOnHeight int64) int64 {
+	return c.VoteSubsidy(votedOnHeight, VariantAt(c.p, votedOnHeight+1))
+}
 
 // WorkSubsidyAt is WorkSubsidy with the variant in force at h.
 func (c *Cache) WorkSubsidyAt(h int64, voters uint16) int64 {

@@ -27,4 +27,4 @@ func (s *subsidies) block(h int64) int64 { return s.lib.BlockSubsidy(h) }
 func (s *subsidies) work(h int64, voters int) int64 { return s.lib.WorkSubsidyAt(h, uint16(voters)) }
 
 // vote is one vote's subsidy in a block at height h.
-func (s *subsidies) vote(h int64) int64 { return s.lib.VoteSubsidyAt(h) }
+func (s *subsidies) vote(h int64) int64 { return s.lib.VoteSubsidyOn(h) }

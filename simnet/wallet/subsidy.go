@@ -5,5 +5,5 @@ package wallet
 // (subsidy.VariantAt), the one rule the node pays and validates with and
 // the pool's fee formula uses.
 func (w *Wallet) voteSubsidy(h int64) int64 {
-	return w.subsidy.VoteSubsidyAt(h)
+	return w.subsidy.VoteSubsidyOn(h)
 }
