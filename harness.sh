@@ -118,12 +118,14 @@ stop_all() {
 
 start_mysql() {
 	local d=$DIR/mysql
-	mkdir -p "$d"
+	# Its own tmpdir: a starting mariadbd deletes every #sql* file in its
+	# tmpdir, so sharing /tmp with other MariaDB servers breaks them.
+	mkdir -p "$d/tmp"
 	say "starting a throwaway MariaDB in $d (unix socket only)"
-	mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$d/data" \
+	TMPDIR="$d/tmp" mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$d/data" --tmpdir="$d/tmp" \
 		--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
 		--innodb-log-file-size=16M >"$d/install.log" 2>&1 || die "mariadb-install-db failed: $d/install.log"
-	window mariadb mariadbd --no-defaults --user="$(id -un)" --datadir="$d/data" \
+	window mariadb env TMPDIR="$d/tmp" mariadbd --no-defaults --user="$(id -un)" --datadir="$d/data" --tmpdir="$d/tmp" \
 		--socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --log-error="$d/err.log" \
 		--skip-networking --skip-name-resolve --innodb-log-file-size=16M \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --performance-schema=0
