@@ -362,6 +362,12 @@ func testSimnetTicketSigned(t *testing.T, raw json.RawMessage) {
 		t.Errorf("parsed ticket %+v input %+v", tk, in)
 	}
 	hexEq(t, "commitment hash", c.Hash[:], v.Parsed.Hash)
+	// The network's fee: the published input value minus all outputs
+	// (the price; the commitment and the change are worth 0).
+	wantFee := v.Parsed.InputValue - v.Parsed.Price
+	if fee, err := stake.TxFee(ticket); err != nil || fee != wantFee || tk.Fee != wantFee || !tk.InputsKnown {
+		t.Errorf("ticket fee: TxFee %d, %v; Ticket.Fee %d (inputs known %v); want %d", fee, err, tk.Fee, tk.InputsKnown, wantFee)
+	}
 	// The published signature verifies against the P2PKH of its key.
 	pushes, err := txscript.PushedData(in.SignatureScript)
 	if err != nil || len(pushes) != 2 {

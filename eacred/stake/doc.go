@@ -12,8 +12,11 @@
 //	         (input value minus change) and fee limits
 //	out[2k+2]: OP_SSTXCHANGE + P2PKH/P2SH — contributor k's change
 //
-// so there are exactly 2*inputs+1 outputs. The ticket fee is the sum of the
-// committed amounts minus the sum of all output values.
+// so there are exactly 2*inputs+1 outputs. Each commitment must be its
+// input's value minus its change. The ticket fee is, as for any
+// transaction, the sum of the input values (carried in the witness) minus
+// the sum of all output values, change included (TxFee); by the commitment
+// rule it is also the sum of the commitments minus the price.
 //
 // A legacy stake pool ticket has two contributors: the first commitment
 // pays the pool fee to one of the pool's fee addresses, the second commits

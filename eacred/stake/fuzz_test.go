@@ -12,7 +12,8 @@ import (
 // FuzzParseTicket decodes arbitrary bytes as a transaction and parses it as
 // a ticket: never a panic, and every accepted ticket is self-consistent and
 // rebuilds (from its parsed parts) to the same outputs when its scripts are
-// in the standard 32-byte commitment form.
+// in the standard 32-byte commitment form; with input values its fee is
+// TxFee's.
 func FuzzParseTicket(f *testing.F) {
 	f.Add(mustHex(f, loadVectors(f).Ticket.Hex))
 	f.Add(mustHex(f, loadVectors(f).RawSStx.Hex))
@@ -27,6 +28,13 @@ func FuzzParseTicket(f *testing.F) {
 		}
 		if len(tk.Contributions) != len(tx.TxIn) || tk.Fee < 0 || tk.Price != tx.TxOut[0].Value {
 			t.Fatalf("inconsistent ticket %+v", tk)
+		}
+		// With input values the fee is the network's, inputs minus
+		// all outputs, and equals the commitments minus the price.
+		if tk.InputsKnown {
+			if fee, err := stake.TxFee(tx); err != nil || fee != tk.Fee || tk.Fee != tk.TotalCommitted()-tk.Price {
+				t.Fatalf("fee %d, TxFee %d, %v, committed %d", tk.Fee, fee, err, tk.TotalCommitted())
+			}
 		}
 		inputs := make([]stake.TicketInput, len(tk.Contributions))
 		for k, c := range tk.Contributions {

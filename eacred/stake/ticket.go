@@ -30,12 +30,17 @@ type Ticket struct {
 	// Contributions in input order; Contributions[0] is the first
 	// commitment (the pool fee in a stake pool ticket).
 	Contributions []Contribution
-	// Fee is the transaction fee: the sum of committed amounts minus the
-	// ticket price. (Each commitment is its input's value less its
-	// change, so this is inputs minus outputs.) For tickets without
-	// change, as wallets make them, it equals the stake pool's "sum of
-	// commitments minus sum of all output values".
+	// Fee is the network's transaction fee: the sum of the input values
+	// minus the sum of all output values, change included (TxFee). When
+	// the transaction carries no input values (InputsKnown false), it is
+	// the sum of the commitments minus the price instead, which the
+	// network makes equal for every valid ticket.
 	Fee int64
+	// InputsKnown reports that every input's value was in the
+	// transaction (its witness), so that Fee was computed from the
+	// inputs and each commitment was checked to be its input's value
+	// minus its change, as the network requires.
+	InputsKnown bool
 	// Expiry is the transaction's expiry height (0 = none).
 	Expiry uint32
 }
@@ -49,7 +54,10 @@ func (t *Ticket) TotalCommitted() int64 {
 	return sum
 }
 
-// ParseTicket checks tx's ticket structure and decodes it. Errors match
+// ParseTicket checks tx's ticket structure and decodes it. When tx carries
+// its input values (a full serialization without wire.NullValueIn), each
+// commitment must equal its input's value minus its change, the rule the
+// network enforces, and Fee is inputs minus all outputs. Errors match
 // ErrNotTicket (and the underlying txscript error when a script is bad).
 func ParseTicket(tx *wire.MsgTx) (*Ticket, error) {
 	nIn, nOut := len(tx.TxIn), len(tx.TxOut)
@@ -92,9 +100,29 @@ func ParseTicket(tx *wire.MsgTx) (*Ticket, error) {
 		c.ChangeValue = ch.Value
 		committed += c.Amount
 	}
-	t.Fee = committed - t.Price
-	if t.Fee < 0 {
+	if committed < t.Price {
 		return nil, stakeErr(ErrNotTicket, nil, "commitments %d below the ticket price %d", committed, t.Price)
+	}
+	t.Fee = committed - t.Price
+	if t.InputsKnown = hasInputValues(tx); t.InputsKnown {
+		var in int64
+		for k, c := range t.Contributions {
+			v := tx.TxIn[k].ValueIn
+			if !validAmount(v) {
+				return nil, stakeErr(ErrNotTicket, nil, "input %d value %d out of range", k, v)
+			}
+			if c.Amount != v-c.ChangeValue {
+				return nil, stakeErr(ErrNotTicket, nil, "commitment %d is %d atoms but input %d minus its change is %d",
+					k, c.Amount, k, v-c.ChangeValue)
+			}
+			in += v
+		}
+		// Outputs: the price, zero-valued commitments and the changes.
+		out := t.Price
+		for _, c := range t.Contributions {
+			out += c.ChangeValue
+		}
+		t.Fee = in - out
 	}
 	t.Hash = tx.TxHash()
 	return t, nil

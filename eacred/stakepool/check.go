@@ -1,6 +1,7 @@
 package stakepool
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/eacred/dcrstakepool/eacred/stake"
@@ -91,7 +92,11 @@ type FeeCheck struct {
 // minedHeight: the first commitment must pay (P2PKH) an address of
 // feeAddrs, with at least TicketFee(price, ticket fee, minedHeight,
 // percent) atoms, using the subsidy variant in force at minedHeight on the
-// cache's network. A failed check is a *FeeError.
+// cache's network. The ticket fee is the network's: inputs minus all
+// outputs, change included (stake.TxFee), so tx must carry its input values
+// (a full serialization, as wallets and nodes return it); a ticket without
+// them, or whose commitments are not its inputs minus their change, fails
+// with ReasonMalformed. A failed check is a *FeeError.
 func CheckTicketFee(tx *wire.MsgTx, minedHeight int64, percent float64, feeAddrs *FeeAddressSet, c *subsidy.Cache) (*FeeCheck, error) {
 	t, err := stake.ParseTicket(tx)
 	if err != nil {
@@ -100,8 +105,16 @@ func CheckTicketFee(tx *wire.MsgTx, minedHeight int64, percent float64, feeAddrs
 	return CheckParsedTicketFee(t, minedHeight, percent, feeAddrs, c)
 }
 
-// CheckParsedTicketFee is CheckTicketFee for an already parsed ticket.
+// errNoInputValues is the cause of ReasonMalformed for a ticket parsed from
+// a transaction without its input values.
+var errNoInputValues = errors.New("ticket carries no input values, so its fee (inputs minus outputs) is unknown")
+
+// CheckParsedTicketFee is CheckTicketFee for an already parsed ticket
+// (stake.ParseTicket of the full transaction; t.InputsKnown must be set).
 func CheckParsedTicketFee(t *stake.Ticket, minedHeight int64, percent float64, feeAddrs *FeeAddressSet, c *subsidy.Cache) (*FeeCheck, error) {
+	if !t.InputsKnown {
+		return nil, &FeeError{Reason: ReasonMalformed, Err: errNoInputValues}
+	}
 	first := t.Contributions[0]
 	if first.ScriptHash {
 		return nil, &FeeError{Reason: ReasonNotFeeAddress, Paid: first.Amount}

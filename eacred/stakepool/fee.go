@@ -15,7 +15,8 @@
 //	fee = p·s·(v+z) / (10000·(s+v))
 //
 // with p the pool fee in hundredths of a percent (7.5% -> 750), v the ticket
-// price, z the ticket's transaction fee, and s the per-vote subsidy at the
+// price, z the ticket's transaction fee (the network's: inputs minus all
+// outputs, change included; stake.TxFee), and s the per-vote subsidy at the
 // ticket's height reduced by 100/101 once per subsidy reduction expected
 // while the ticket waits to vote (ceil(TicketPoolSize /
 // SubsidyReductionInterval) times). Everything is integer arithmetic,
@@ -32,7 +33,8 @@
 //
 // When a ticket paying to a pool voting address is mined at height h, the
 // pool checks: the first commitment pays a fee address, and its amount is at
-// least the fee required at h for that ticket's price and transaction fee.
+// least the fee required at h for that ticket's price and transaction fee
+// (computed from its input values, which mined transactions carry).
 // A ticket failing the check is not voted (an administrator may add it by
 // hand).
 package stakepool

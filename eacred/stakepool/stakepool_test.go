@@ -182,3 +182,93 @@ func TestCheckTicketFee(t *testing.T) {
 		t.Errorf("malformed does not wrap the parse error: %v", err)
 	}
 }
+
+// poolTicketWithChange is poolTicket where the user's contribution comes
+// from a larger output and change goes back to the user; the network's
+// ticket fee (inputs minus all outputs) stays txFee.
+func poolTicketWithChange(t testing.TB, feeHash [20]byte, poolFee, price, txFee, change int64) *wire.MsgTx {
+	prev := chainhash.HashH([]byte("split"))
+	userChange := txscript.PayScript{Hash: hashOf(3)}
+	tx, err := stake.NewTicket(stake.TicketSpec{
+		Price:  price,
+		Voting: txscript.PayScript{ScriptHash: true, Hash: hashOf(1)},
+		Inputs: []stake.TicketInput{
+			{PrevOut: wire.OutPoint{Hash: prev, Index: 0}, Value: poolFee,
+				Reward: txscript.PayScript{Hash: feeHash}, Limits: txscript.FeeLimitsWalletV1},
+			{PrevOut: wire.OutPoint{Hash: prev, Index: 1}, Value: price + txFee - poolFee + change,
+				Reward: txscript.PayScript{Hash: hashOf(2)}, Limits: txscript.FeeLimitsWalletV1,
+				ChangeValue: change, Change: &userChange},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// TestCheckTicketFeeWithChange: the fee the formula is fed is the
+// network's ticket fee, inputs minus all outputs with change included,
+// so change does not raise the pool fee. Expected pool fees are the
+// published dcrwallet vectors (stakepool_fee.json, TestStakePoolTicketFee,
+// mainnet): price 10 DCR, ticket fee 0.01 DCR, height 25000, 1% ->
+// 1500463; price 20 DCR, same -> 1621221.
+func TestCheckTicketFeeWithChange(t *testing.T) {
+	c := subsidy.NewCache(chaincfg.MainNetParams())
+	fees := stakepool.NewFeeAddressSet(1)
+	fees.Add(hashOf(100), 0)
+	const height, pct, txFee = 25000, 1.0, 1000000
+	fee := hashOf(100)
+	commitInflated := func(tx *wire.MsgTx, by int64) *wire.MsgTx {
+		cm, err := txscript.ParseCommitmentScript(tx.TxOut[3].PkScript)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cm.Amount += by
+		if tx.TxOut[3].PkScript, err = txscript.CommitmentScript(cm); err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	prefixOnly := poolTicketWithChange(t, fee, 1500463, 1e9, txFee, 3e8)
+	prefixOnly.SerType = wire.TxSerializeNoWitness
+	tests := []struct {
+		name     string
+		tx       *wire.MsgTx
+		want     error // nil: accepted
+		required int64
+	}{
+		{"10 DCR, no change, exact fee", poolTicketWithChange(t, fee, 1500463, 1e9, txFee, 0), nil, 1500463},
+		{"10 DCR, 3 DCR change, exact fee", poolTicketWithChange(t, fee, 1500463, 1e9, txFee, 3e8), nil, 1500463},
+		{"10 DCR, 3 DCR change, one atom short", poolTicketWithChange(t, fee, 1500462, 1e9, txFee, 3e8), stakepool.ReasonTooLow, 1500463},
+		{"20 DCR, 1 atom change, exact fee", poolTicketWithChange(t, fee, 1621221, 2e9, txFee, 1), nil, 1621221},
+		{"20 DCR, 50 DCR change, exact fee", poolTicketWithChange(t, fee, 1621221, 2e9, txFee, 5e9), nil, 1621221},
+		// A commitment that counts its own change is invalid on the
+		// network; it is refused, not asked for a fee on 3 DCR more.
+		{"commitment includes its change", commitInflated(poolTicketWithChange(t, fee, 1500463, 1e9, txFee, 3e8), 3e8), stakepool.ReasonMalformed, 0},
+		{"no input values", prefixOnly, stakepool.ReasonMalformed, 0},
+	}
+	for _, tc := range tests {
+		chk, err := stakepool.CheckTicketFee(tc.tx, height, pct, fees, c)
+		if tc.want == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+				continue
+			}
+			if chk.Required != tc.required || chk.Ticket.Fee != txFee {
+				t.Errorf("%s: required %d (want %d), ticket fee %d (want %d)", tc.name, chk.Required, tc.required, chk.Ticket.Fee, txFee)
+			}
+			if nf, err := stake.TxFee(tc.tx); err != nil || nf != txFee {
+				t.Errorf("%s: stake.TxFee = %d, %v", tc.name, nf, err)
+			}
+			continue
+		}
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+			continue
+		}
+		var fe *stakepool.FeeError
+		if errors.As(err, &fe) && tc.required != 0 && fe.Required != tc.required {
+			t.Errorf("%s: required %d, want %d", tc.name, fe.Required, tc.required)
+		}
+	}
+}
