@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -154,11 +155,27 @@ func linkToken(r *http.Request) (string, error) {
 	return t, nil
 }
 
-// safeNext returns next if it is a local path, else "".
+// safeNext returns next if it is a path on this site, else "". Browsers
+// drop tabs and newlines from URLs and read a backslash as a slash, so
+// "/\t/evil.example/" or "/\\evil.example" would leave the site: any
+// control, space or format character and any backslash is refused, and the
+// path must not start with two slashes (a scheme-relative URL).
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") &&
-		len(next) < 500 {
-		return next
+	if next == "" || len(next) >= 500 || next[0] != '/' || !utf8.ValidString(next) {
+		return ""
 	}
-	return ""
+	for _, r := range next {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return ""
+		}
+	}
+	if strings.HasPrefix(next, "//") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	return next
 }
