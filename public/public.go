@@ -5,7 +5,7 @@ package public
 
 import "embed"
 
-// FS holds the static files (one stylesheet, images).
+// FS holds the static files (the stylesheet and the icons).
 //
-//go:embed css
+//go:embed css favicon.ico favicon.svg
 var FS embed.FS

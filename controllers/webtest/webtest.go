@@ -38,6 +38,7 @@ import (
 type Options struct {
 	Engine       models.Engine // default SQLite
 	TemplateDir  string        // default: the embedded templates
+	StaticDir    string        // default: the embedded public files
 	AdminIPs     []string      // default 127.0.0.1/32 and 10.9.9.9
 	AdminUserIDs []string      // default "1"
 	MaxBodyBytes int64         // default 64 KiB
@@ -163,9 +164,13 @@ func New(tb testing.TB, o Options) *Env {
 	if o.Features != nil {
 		features = o.Features(e.App, store)
 	}
+	staticDir := o.StaticDir
+	if staticDir == "" {
+		staticDir = "/nonexistent-use-embedded"
+	}
 	rt := system.NewRouter(system.RouterConfig{
 		Log: log, IP: ipres, MaxBodyBytes: o.MaxBodyBytes, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
-		BaseURL: publicURL, Sessions: sessions, Captcha: captcha, StaticDir: "/nonexistent-use-embedded", StaticFS: public.FS,
+		BaseURL: publicURL, Sessions: sessions, Captcha: captcha, StaticDir: staticDir, StaticFS: public.FS,
 		OnError: e.App.RenderError,
 	})
 	e.App.Install(rt, features...)
