@@ -148,7 +148,10 @@ func hashSecret(token string) string {
 
 // linkToken reads the "t" parameter of an emailed link (query or form).
 func linkToken(r *http.Request) (string, error) {
-	t := r.FormValue("t")
+	if err := parseForm(r); err != nil {
+		return "", err
+	}
+	t := r.Form.Get("t")
 	if t == "" || len(t) > maxTokenLen || !utf8.ValidString(t) {
 		return "", system.E(system.KindInvalid, "This link is incomplete. Copy the whole link from the email.")
 	}

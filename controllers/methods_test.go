@@ -31,7 +31,7 @@ func TestWrongMethod(t *testing.T) {
 		{"POST", "/metrics", 405, "GET, HEAD", "HTTP method"},
 		{"POST", "/assets/css/style.css", 405, "GET, HEAD", "HTTP method"},
 		{"PUT", "/captchas/x.png", 405, "GET, HEAD", "HTTP method"},
-		{"POST", "/api/v1/stats", 405, "GET", "not allowed"},
+		{"POST", "/api/v1/stats", 405, "GET, HEAD", "not allowed"},
 		{"GET", "/no/such/page", 404, "", "no page"},
 		// Unsafe methods to unknown paths: 404, not the CSRF 403.
 		{"POST", "/no/such/page", 404, "", "no page"},

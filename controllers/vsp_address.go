@@ -289,7 +289,10 @@ func (v *VSP) addressPage(c web.C, w http.ResponseWriter, r *http.Request) error
 // POST /address
 func (v *VSP) addressPost(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	raw := r.PostFormValue("UserPubKeyAddr")
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	raw := r.PostForm.Get("UserPubKeyAddr")
 	_, err := v.submitAddress(r.Context(), u, raw)
 	if err == nil {
 		return v.app.Redirect(c, w, r, "/tickets", "Your voting address is ready. Buy tickets with the "+

@@ -116,10 +116,24 @@ func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != cmd.method && !(cmd.method == http.MethodGet && r.Method == http.MethodHead) {
-		w.Header().Set("Allow", cmd.method)
+		allow := cmd.method
+		if cmd.method == http.MethodGet {
+			allow = "GET, HEAD"
+		}
+		w.Header().Set("Allow", allow)
 		writeAPI(w, http.StatusMethodNotAllowed, apiFail(apiUnimplemented, cmd.errCtx,
 			"method "+r.Method+" not allowed, use "+cmd.method))
 		return
+	}
+	// Read the whole form first: a body over the limit (even one sent
+	// without a Content-Length) is refused with 413, never half-read into
+	// an empty field.
+	if cmd.method == http.MethodPost {
+		if err := parseForm(r); err != nil {
+			status := system.KindOf(err).Status()
+			writeAPI(w, status, apiFail(apiInvalidArgument, cmd.errCtx, strings.ToLower(system.PublicMessage(err))))
+			return
+		}
 	}
 	var u *models.User
 	if cmd.auth {
@@ -198,7 +212,7 @@ func (v *VSP) apiStats(r *http.Request, _ *models.User) apiResponse {
 }
 
 func (v *VSP) apiAddress(r *http.Request, u *models.User) apiResponse {
-	_, err := v.submitAddress(r.Context(), u, r.PostFormValue("UserPubKeyAddr"))
+	_, err := v.submitAddress(r.Context(), u, r.PostForm.Get("UserPubKeyAddr"))
 	if err == nil {
 		return apiResponse{Status: "success", Code: apiOK, Message: "address successfully imported"}
 	}
@@ -221,7 +235,7 @@ func (v *VSP) apiVoting(r *http.Request, u *models.User) apiResponse {
 	if !u.HasMultiSig() {
 		return apiFail(apiFailedPrecondition, "voting error", "no address submitted")
 	}
-	raw := strings.TrimSpace(r.PostFormValue("VoteBits"))
+	raw := strings.TrimSpace(r.PostForm.Get("VoteBits"))
 	n, err := strconv.ParseUint(raw, 10, 16)
 	if err != nil {
 		return apiFail(apiInvalidArgument, "voting error", "VoteBits must be a whole number from 1 to 65535")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -91,6 +92,7 @@ func NewRouter(cfg RouterConfig) *Router {
 	// with 403, hiding what is wrong).
 	rt.HTML.Use(rt.HTML.Router)
 	rt.HTML.Use(methodCheck(cfg.OnError))
+	rt.HTML.Use(formParse(cfg.OnError))
 	rt.HTML.Use(csrfMiddleware(cfg.CSRFKey, cfg.Secure, cfg.BaseURL, cfg.OnError))
 	rt.HTML.Use(cfg.Sessions.Middleware)
 	notFound := func(c web.C, w http.ResponseWriter, r *http.Request) {
@@ -172,6 +174,34 @@ func methodCheck(onError ErrorFunc) web.MiddlewareType {
 				}
 				if !safeMethod(r.Method) {
 					onError(*c, w, r, noPage())
+					return
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
+// formParse reads the form of every unsafe request before the CSRF check,
+// which reads its token with PostFormValue and so drops read errors: a body
+// over the limit (also one sent chunked, without a Content-Length) must be
+// answered 413, and a malformed one 400, not "your form expired".
+func formParse(onError ErrorFunc) web.MiddlewareType {
+	return func(c *web.C, h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !safeMethod(r.Method) {
+				var err error
+				if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+					err = r.ParseMultipartForm(1 << 20)
+				} else {
+					err = r.ParseForm()
+				}
+				if err != nil {
+					var mbe *http.MaxBytesError
+					if !errors.As(err, &mbe) {
+						err = Wrap(KindInvalid, "The form could not be read.", err)
+					}
+					onError(*c, w, r, err)
 					return
 				}
 			}
