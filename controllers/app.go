@@ -168,8 +168,8 @@ func (a *Application) RenderError(c web.C, w http.ResponseWriter, r *http.Reques
 	default:
 		a.Log.Debugf("%s %s -> %d (ip=%s): %v", system.SafeForLog(r.Method), system.SafeForLog(r.URL.Path), status, system.ClientIP(c), err)
 	}
-	if kind == system.KindRateLimited {
-		w.Header().Set("Retry-After", "60")
+	if after, ok := system.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", after)
 	}
 	if allowed := system.AllowedMethods(err); allowed != nil {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))

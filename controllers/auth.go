@@ -46,8 +46,8 @@ var errBadLogin = system.E(system.KindUnauthenticated, "Invalid email or passwor
 
 // POST /login
 func (a *Application) login(c web.C, w http.ResponseWriter, r *http.Request) error {
-	if !a.LoginLimit.Allow(system.ClientIP(c)) {
-		return system.E(system.KindRateLimited, "Too many login attempts from your address. Wait a minute and try again.")
+	if err := a.LoginLimit.Check(system.ClientIP(c), "Too many login attempts from your address."); err != nil {
+		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
@@ -122,8 +122,8 @@ func (a *Application) register(c web.C, w http.ResponseWriter, r *http.Request) 
 	if a.Config.ClosePool {
 		return a.renderForm(w, "auth/register", p, system.E(system.KindPermission, a.Config.ClosePoolMsg))
 	}
-	if !a.EmailLimit.Allow(system.ClientIP(c)) {
-		return system.E(system.KindRateLimited, "Too many requests from your address. Wait a few minutes and try again.")
+	if err := a.EmailLimit.Check(system.ClientIP(c), "Too many requests from your address."); err != nil {
+		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err

@@ -23,8 +23,8 @@ func (a *Application) resetPage(c web.C, w http.ResponseWriter, r *http.Request)
 // POST /passwordreset. The answer does not say whether the address has an
 // account, and the mail goes out asynchronously so the timing does not either.
 func (a *Application) reset(c web.C, w http.ResponseWriter, r *http.Request) error {
-	if !a.EmailLimit.Allow(system.ClientIP(c)) {
-		return system.E(system.KindRateLimited, "Too many requests from your address. Wait a few minutes and try again.")
+	if err := a.EmailLimit.Check(system.ClientIP(c), "Too many requests from your address."); err != nil {
+		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err

@@ -61,8 +61,11 @@ func (a *Application) checkPassword(r *http.Request, u *models.User) error {
 // notice to the old one. Nothing changes until the link is opened.
 func (a *Application) settingsEmail(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	if !a.LoginLimit.Allow(system.ClientIP(c)) || !a.EmailLimit.Allow(system.ClientIP(c)) {
-		return system.E(system.KindRateLimited, "Too many attempts from your address. Wait a few minutes and try again.")
+	if err := a.LoginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+		return err
+	}
+	if err := a.EmailLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
@@ -147,8 +150,8 @@ func (a *Application) emailUpdate(c web.C, w http.ResponseWriter, r *http.Reques
 // and moves this browser to a fresh session id.
 func (a *Application) settingsPassword(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	if !a.LoginLimit.Allow(system.ClientIP(c)) {
-		return system.E(system.KindRateLimited, "Too many attempts from your address. Wait a minute and try again.")
+	if err := a.LoginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
@@ -179,8 +182,8 @@ func (a *Application) settingsPassword(c web.C, w http.ResponseWriter, r *http.R
 // POST /settings/delete: deletes the account after checking the password.
 func (a *Application) settingsDelete(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	if !a.LoginLimit.Allow(system.ClientIP(c)) {
-		return system.E(system.KindRateLimited, "Too many attempts from your address. Wait a minute and try again.")
+	if err := a.LoginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
