@@ -241,7 +241,7 @@ func (a *Application) sendVerification(c web.C, r *http.Request, u *models.User)
 		"Someone, hopefully you, created an account at %s with this address (request from %s).\n\n"+
 			"To activate the account, open this link within %s:\n\n%s\n\n"+
 			"If it was not you, ignore this message.\n",
-		a.Config.BaseURL, system.ClientIP(c), a.Config.VerifyTokenTTL, link))
+		a.Config.BaseURL, system.ClientIP(c), humanDuration(a.Config.VerifyTokenTTL), link))
 }
 
 func (a *Application) sendAlreadyRegistered(c web.C, r *http.Request, u *models.User) error {

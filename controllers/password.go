@@ -11,8 +11,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-const resetSent = "If an account uses that address, we have sent it a link to choose a new password. " +
-	"The link works once, for one hour."
+// resetSent is the answer to a reset request, whether or not the address
+// has an account.
+func (a *Application) resetSent() string {
+	return "If an account uses that address, we have sent it a link to choose a new password. " +
+		"The link works once, for " + humanDuration(a.Config.ResetTokenTTL) + "."
+}
 
 // GET /passwordreset
 func (a *Application) resetPage(c web.C, w http.ResponseWriter, r *http.Request) error {
@@ -51,11 +55,11 @@ func (a *Application) reset(c web.C, w http.ResponseWriter, r *http.Request) err
 			"Someone, hopefully you, asked to reset the password of your account at %s (request from %s).\n\n"+
 				"To choose a new password, open this link within %s (it works once):\n\n%s\n\n"+
 				"If it was not you, ignore this message; your password stays as it is.\n",
-			a.Config.BaseURL, system.ClientIP(c), a.Config.ResetTokenTTL, link)); err != nil {
+			a.Config.BaseURL, system.ClientIP(c), humanDuration(a.Config.ResetTokenTTL), link)); err != nil {
 			return err
 		}
 	}
-	done := &formPage{Base: a.Base(c, r, "Check your email"), Message: resetSent}
+	done := &formPage{Base: a.Base(c, r, "Check your email"), Message: a.resetSent()}
 	return a.renderForm(w, "auth/done", done, nil)
 }
 

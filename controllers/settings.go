@@ -90,19 +90,29 @@ func (a *Application) settingsEmail(c web.C, w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	if inUse {
-		return a.renderSettings(w, p, system.E(system.KindExists, "That address is already used by another account."), set)
-	}
-	link, err := a.issueToken(r, u, models.PurposeEmailChange, addr, "/emailupdate")
-	if err != nil {
-		return err
-	}
 	ip := system.ClientIP(c)
-	if err := a.mail(r, addr, "Confirm your new email address", fmt.Sprintf(
-		"Someone, hopefully you, asked to change the email address of an account at %s to this address (request from %s).\n\n"+
-			"To confirm, open this link within %s (it works once):\n\n%s\n\nIf it was not you, ignore this message.\n",
-		a.Config.BaseURL, ip, a.Config.ResetTokenTTL, link)); err != nil {
-		return err
+	// Whether addr has an account is not the requester's business: the
+	// answer and the notice to the old address are the same either way, and
+	// the owner of addr is told instead of sent a link.
+	if inUse {
+		if err := a.mail(r, addr, "Email change attempt", fmt.Sprintf(
+			"Someone logged in to another account at %s asked to change its email address to this address "+
+				"(request from %s). This address already has an account here, so nothing was changed.\n\n"+
+				"If it was you, you already have an account: log in at %s/login. Otherwise ignore this message.\n",
+			a.Config.BaseURL, ip, a.Config.BaseURL)); err != nil {
+			return err
+		}
+	} else {
+		link, err := a.issueToken(r, u, models.PurposeEmailChange, addr, "/emailupdate")
+		if err != nil {
+			return err
+		}
+		if err := a.mail(r, addr, "Confirm your new email address", fmt.Sprintf(
+			"Someone, hopefully you, asked to change the email address of an account at %s to this address (request from %s).\n\n"+
+				"To confirm, open this link within %s (it works once):\n\n%s\n\nIf it was not you, ignore this message.\n",
+			a.Config.BaseURL, ip, humanDuration(a.Config.ResetTokenTTL), link)); err != nil {
+			return err
+		}
 	}
 	if err := a.mail(r, u.Email, "Email change requested", fmt.Sprintf(
 		"Someone logged in to your account at %s asked to change its email address to %s (request from %s).\n"+

@@ -110,8 +110,10 @@ func TestEmailChange(t *testing.T) {
 		a.Login("old@example.com", "password123")
 		other.Login("old@example.com", "password123")
 
+		// An address in use gets the same answer as a free one (issue 14).
 		p := a.Submit("/settings", "/settings/email", url.Values{"email": {"taken@example.com"}, "password": {"password123"}})
-		wantStatus(t, "taken", p, 409)
+		wantStatus(t, "taken", p, 303)
+		env.Mail.Reset()
 		p = a.Submit("/settings", "/settings/email", url.Values{"email": {"new@example.com"}, "password": {"bad"}})
 		wantStatus(t, "wrong password", p, 403)
 		p = a.Submit("/settings", "/settings/email", url.Values{"email": {"new@example.com"}, "password": {"password123"},

@@ -122,3 +122,10 @@ func (s *Sink) Link(tb testing.TB, addr, subject string) string {
 	tb.Fatalf("no mail %q to %s; got %+v", subject, addr, msgs)
 	return ""
 }
+
+// Reset forgets the messages received so far.
+func (s *Sink) Reset() {
+	s.mu.Lock()
+	s.msgs = nil
+	s.mu.Unlock()
+}
