@@ -87,11 +87,12 @@ func validateUserAddress(s string, p *chaincfg.Params) (string, error) {
 const maxUserIndex = 1<<31 - 1
 
 // submitAddress runs the multisig flow for user u and stores the result.
-// It returns the updated user.
+// It returns the updated user. A closed pool (closepool) still takes the
+// address of an account registered before it closed, as the original did:
+// only new sign-ups are refused, so legacy wallets (which save the address
+// on every settings change and expect code 6 "already submitted") and
+// accounts that had not finished their setup keep working.
 func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*models.User, error) {
-	if v.app.Config.ClosePool {
-		return nil, system.E(system.KindPermission, v.app.Config.ClosePoolMsg)
-	}
 	if u.UserPubKeyAddr != "" {
 		return nil, system.E(system.KindExists, "This account already has a voting address: there is one "+
 			"address per account.")
@@ -229,7 +230,6 @@ type addressPageData struct {
 	// Input and Error: the rejected submission, shown back to the user.
 	Input       string
 	Error       string
-	ClosedMsg   string
 	Multisig    string
 	Script      string
 	FeeAddr     string
@@ -242,9 +242,6 @@ func (v *VSP) addressData(c web.C, r *http.Request, u *models.User) addressPageD
 	n := networkInfo(v.Config.Params)
 	d := addressPageData{Base: v.app.Base(c, r, "Voting address"), Net: n, PoolFees: v.Config.PoolFees,
 		APIToken: u.APIToken, Submitted: u.UserPubKeyAddr != ""}
-	if v.app.Config.ClosePool && !d.Submitted {
-		d.ClosedMsg = v.app.Config.ClosePoolMsg
-	}
 	if d.Submitted {
 		d.Multisig, d.Script, d.FeeAddr, d.UserPubKey = u.MultiSigAddress, u.MultiSigScript, u.UserFeeAddr, u.UserPubKeyAddr
 		d.PurchaseCmd = fmt.Sprintf("eacrctl %s--wallet purchaseticket \"default\" 100 1 %s 1 %s %s",
