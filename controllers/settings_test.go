@@ -64,7 +64,7 @@ func TestPasswordReset(t *testing.T) {
 		link := env.Mail.Link(t, "r@example.com", "Password reset")
 		p := c.Get(link)
 		wantStatus(t, "reset form", p, 200)
-		if rp := p.Header.Get("Referrer-Policy"); rp != "no-referrer" {
+		if rp := p.Header.Get("Referrer-Policy"); rp != "same-origin" {
 			t.Errorf("token page Referrer-Policy = %q", rp)
 		}
 		tok := strings.SplitN(link, "?t=", 2)[1]
