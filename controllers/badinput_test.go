@@ -133,7 +133,7 @@ func TestAPIBadParameters(t *testing.T) {
 		{"votebits zero", "/api/v2/voting", bearer, form, "VoteBits=0", 3, "voting error"},
 		{"votebits injection", "/api/v2/voting", bearer, form, "VoteBits=1%3B+DROP+TABLE+users", 3, "whole number"},
 		{"votebits JSON body", "/api/v2/voting", bearer, "application/json", `{"VoteBits":5}`, 3, "whole number"},
-		{"votebits malformed form", "/api/v2/voting", bearer, form, "%zz=%%%", 3, "whole number"},
+		{"votebits malformed form", "/api/v2/voting", bearer, form, "%zz=%%%", 3, "voting error - the form could not be read"},
 		{"address invalid UTF-8", "/api/v1/address", bearer, form, "UserPubKeyAddr=Sk%FF%FE", 6, "already submitted"},
 	}
 	for _, tc := range tests {

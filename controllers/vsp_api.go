@@ -130,8 +130,14 @@ func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
 	// an empty field.
 	if cmd.method == http.MethodPost {
 		if err := parseForm(r); err != nil {
-			status := system.KindOf(err).Status()
-			writeAPI(w, status, apiFail(apiInvalidArgument, cmd.errCtx, strings.ToLower(system.PublicMessage(err))))
+			// Known commands answer 200 with the code; a body over the
+			// limit is the one exception (413), as HTTP clients expect.
+			status := http.StatusOK
+			if system.KindOf(err) == system.KindTooLarge {
+				status = http.StatusRequestEntityTooLarge
+			}
+			msg := strings.TrimSuffix(strings.ToLower(system.PublicMessage(err)), ".")
+			writeAPI(w, status, apiFail(apiInvalidArgument, cmd.errCtx, msg))
 			return
 		}
 	}
