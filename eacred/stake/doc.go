@@ -42,7 +42,14 @@
 //
 // A ticket that missed its vote or expired is revoked: one input spending
 // the ticket's out[0] and one OP_SSRTX payout per commitment returning the
-// contributions (no subsidy).
+// contributions (no subsidy). Before DCP0009 the ticket's voting key signs
+// a version 1 revocation, which may pay a fee within the first
+// commitment's limit (NewRevocation). With DCP0009 (automatic revocations,
+// active on today's networks) the block producer must include, in the
+// block that misses or expires a ticket, a version 2 revocation of it with
+// an empty signature script and no fee, its left-over atoms distributed by
+// the Hash256PRNG seeded with the parent block's header (NewAutoRevocation,
+// CheckAutoRevocation, RevocationRewards).
 //
 // The pool never holds users' money: payouts always go to the addresses in
 // the ticket's commitments, whoever signs the vote.

@@ -43,19 +43,18 @@ const (
 	// fee limit.
 	RevocationVersionSigned uint16 = 1
 	// RevocationVersionAuto is the DCP0009 automatic revocation: empty
-	// signature script and no fee.
+	// signature script, no fee, left-over atoms distributed (see
+	// NewAutoRevocation).
 	RevocationVersionAuto uint16 = 2
 )
 
-// NewRevocation builds a revocation of ticket returning each contribution
-// (CalculateRewards with no subsidy). For RevocationVersionSigned, fee is
-// subtracted from the first payout and must be within that commitment's
-// revocation fee limit; sign input 0 with SignTicketSpend. For
-// RevocationVersionAuto the fee must be 0.
-//
-// Not implemented: DCP0009's distribution of left-over atoms with a PRNG
-// seeded from the previous block header; left-over atoms (at most one per
-// contributor) are left as fee.
+// NewRevocation builds a signed-style revocation of ticket returning each
+// contribution (CalculateRewards with no subsidy; left-over atoms are fee).
+// version must be RevocationVersionSigned: fee is subtracted from the first
+// payout and must be within that commitment's revocation fee limit; sign
+// input 0 with SignTicketSpend. A version 2 (automatic, DCP0009)
+// revocation depends on the previous block header: build it with
+// NewAutoRevocation; asking for RevocationVersionAuto here is an error.
 func NewRevocation(ticket *wire.MsgTx, fee int64, version uint16) (*wire.MsgTx, error) {
 	if ticket == nil {
 		return nil, stakeErr(ErrNotTicket, nil, "no ticket given")
@@ -65,12 +64,14 @@ func NewRevocation(ticket *wire.MsgTx, fee int64, version uint16) (*wire.MsgTx, 
 		return nil, err
 	}
 	switch version {
-	case RevocationVersionSigned, RevocationVersionAuto:
+	case RevocationVersionSigned:
+	case RevocationVersionAuto:
+		return nil, stakeErr(ErrAutoRevocation, nil, "a version 2 revocation is built by NewAutoRevocation (it needs the previous block header)")
 	default:
 		return nil, stakeErr(ErrBadContribution, nil, "revocation version %d", version)
 	}
-	if fee < 0 || (version == RevocationVersionAuto && fee != 0) {
-		return nil, stakeErr(ErrBadAmount, nil, "fee %d for a version %d revocation", fee, version)
+	if fee < 0 {
+		return nil, stakeErr(ErrBadAmount, nil, "fee %d", fee)
 	}
 	tx := wire.NewMsgTx(version)
 	ticketOut := wire.OutPoint{Hash: t.Hash, Index: 0, Tree: wire.TxTreeStake}

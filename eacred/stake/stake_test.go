@@ -318,12 +318,16 @@ func TestStakePoolTicketVoteRevoke(t *testing.T) {
 	if _, err := stake.NewRevocation(ticket, 1<<24+1, stake.RevocationVersionSigned); !errors.Is(err, stake.ErrFeeLimit) {
 		t.Fatalf("fee over limit: %v", err)
 	}
-	auto, err := stake.NewRevocation(ticket, 0, stake.RevocationVersionAuto)
-	if err != nil || auto.Version != 2 || len(auto.TxIn[0].SignatureScript) != 0 {
+	// Version 2 needs the previous header: NewAutoRevocation, not this.
+	if _, err := stake.NewRevocation(ticket, 0, stake.RevocationVersionAuto); !errors.Is(err, stake.ErrAutoRevocation) {
+		t.Fatalf("NewRevocation version 2: %v", err)
+	}
+	auto, err := stake.NewAutoRevocation(tk, &wire.BlockHeader{Height: 7})
+	if err != nil || auto.Version != 2 || len(auto.TxIn[0].SignatureScript) != 0 || stake.DetermineTxType(auto) != stake.TxTypeSSRtx {
 		t.Fatalf("auto revocation: %v", err)
 	}
-	if _, err := stake.NewRevocation(ticket, 1, stake.RevocationVersionAuto); !errors.Is(err, stake.ErrBadAmount) {
-		t.Fatalf("auto revocation fee: %v", err)
+	if fee, err := stake.TxFee(auto); err != nil || fee != 0 {
+		t.Fatalf("auto revocation fee %d, %v", fee, err)
 	}
 }
 

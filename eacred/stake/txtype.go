@@ -57,6 +57,7 @@ const (
 	ErrBadContribution = ErrorKind("invalid contribution")
 	ErrFeeLimit        = ErrorKind("fee exceeds commitment limit")
 	ErrNoRedeemScript  = ErrorKind("voting script is P2SH but no redeem script given")
+	ErrAutoRevocation  = ErrorKind("invalid automatic revocation")
 )
 
 // Error is a stake error with details.
