@@ -17,7 +17,7 @@ func (a *Application) Install(rt *system.Router, features ...Feature) {
 	for _, f := range features {
 		f.Install(rt)
 	}
-	h := rt.HTML
+	h := rt
 	h.Get("/", a.H(a.home))
 
 	h.Get("/login", a.H(a.loginPage))

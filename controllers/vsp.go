@@ -230,7 +230,7 @@ func (v *VSP) pushAllPrefs(ctx context.Context) error {
 
 // Install registers the VSP routes (implements Feature).
 func (v *VSP) Install(rt *system.Router) {
-	h := rt.HTML
+	h := rt
 	a := v.app
 	h.Get("/", a.H(v.home))
 	h.Get("/stats", a.H(v.statsPage))
@@ -250,5 +250,5 @@ func (v *VSP) Install(rt *system.Router) {
 		rt.RootGet("/metrics", v.metricsHandler())
 	}
 	rt.Root.Use(v.metrics.middleware)
-	v.installAPI(rt.API)
+	v.installAPI(rt)
 }

@@ -87,9 +87,9 @@ var apiCommands = map[string]apiCommand{
 	"voting":          {http.MethodPost, true, "voting error", (*VSP).apiVoting},
 }
 
-func (v *VSP) installAPI(api *web.Mux) {
-	api.Handle("/api/:version/:command", v.api)
-	api.Handle("/api/*", func(w http.ResponseWriter, r *http.Request) {
+func (v *VSP) installAPI(rt *system.Router) {
+	rt.APIHandle("/api/:version/:command", v.api)
+	rt.APIHandle("/api/*", func(w http.ResponseWriter, r *http.Request) {
 		writeAPI(w, http.StatusNotFound, apiResponse{Status: "error", Code: apiInvalidArgument,
 			Message: "invalid API command or version"})
 	})

@@ -59,6 +59,48 @@ type Router struct {
 	API  *web.Mux
 
 	onError ErrorFunc
+	routes  []Route
+}
+
+// Route is one registered route, as Routes lists it.
+type Route struct {
+	Mux     string // "html" (pages and forms), "root" (RootGet) or "api"
+	Method  string // GET, POST, or "*" for an API pattern taking any method
+	Pattern string
+}
+
+// Routes lists every route registered through Get, Post, RootGet and
+// APIHandle, once each, in registration order (tests use it to check every
+// page is covered). A route registered twice (a feature taking over a core
+// path such as "/") is listed once.
+func (rt *Router) Routes() []Route {
+	seen := make(map[Route]bool, len(rt.routes))
+	var out []Route
+	for _, r := range rt.routes {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Get registers a page on the HTML mux (GET, and HEAD).
+func (rt *Router) Get(pattern string, h web.HandlerType) {
+	rt.routes = append(rt.routes, Route{Mux: "html", Method: http.MethodGet, Pattern: pattern})
+	rt.HTML.Get(pattern, h)
+}
+
+// Post registers a form target on the HTML mux.
+func (rt *Router) Post(pattern string, h web.HandlerType) {
+	rt.routes = append(rt.routes, Route{Mux: "html", Method: http.MethodPost, Pattern: pattern})
+	rt.HTML.Post(pattern, h)
+}
+
+// APIHandle registers an API pattern (any method; the handler checks it).
+func (rt *Router) APIHandle(pattern string, h web.HandlerType) {
+	rt.routes = append(rt.routes, Route{Mux: "api", Method: "*", Pattern: pattern})
+	rt.API.Handle(pattern, h)
 }
 
 // NewRouter builds the mux tree and its middleware.
@@ -108,6 +150,7 @@ func NewRouter(cfg RouterConfig) *Router {
 // Root.Get would let other methods fall through to the HTML mux, which
 // does not know the path and would answer 404.)
 func (rt *Router) RootGet(pattern string, h web.HandlerType) {
+	rt.routes = append(rt.routes, Route{Mux: "root", Method: http.MethodGet, Pattern: pattern})
 	next := toHandler(h)
 	rt.Root.Handle(pattern, web.HandlerFunc(func(c web.C, w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -67,6 +67,8 @@ type Env struct {
 	Server    *httptest.Server
 	Mail      *Sink
 	Log       slog.Logger
+	// Routes are the router's routes once every feature is installed.
+	Routes []system.Route
 }
 
 type testWriter struct{ tb testing.TB }
@@ -175,6 +177,7 @@ func New(tb testing.TB, o Options) *Env {
 	})
 	e.App.Install(rt, features...)
 	handler = rt.Handler()
+	e.Routes = rt.Routes()
 	return e
 }
 
