@@ -57,12 +57,25 @@ type txLoc struct {
 	index  int
 }
 
-// block is a connected block and its derived data.
+// block is a known block (on the best chain or a side chain) and its
+// derived data.
 type block struct {
 	msg    *wire.MsgBlock
 	hash   chainhash.Hash
 	height int64
 	size   int
+	parent *block // nil for the genesis block
+
+	// winners are the tickets called to vote on this block, known once
+	// the block has been connected (on the best chain or in a side-chain
+	// view); winnersKnown tells an empty list from an unknown one.
+	winners      []chainhash.Hash
+	winnersKnown bool
+	// notified is set once winningtickets was sent for the block.
+	notified bool
+	// orphaned is set while a block that was on the best chain is off it
+	// after a reorganization: votes on it are refused.
+	orphaned bool
 }
 
 // connectEvents is what connecting a block changed, for notifications.
@@ -72,6 +85,7 @@ type connectEvents struct {
 	missed     []chainhash.Hash // winners that did not vote, expired and revoked tickets
 	newTickets []chainhash.Hash // tickets that became live
 	winners    []chainhash.Hash // called to vote on this block (empty before SVH-1)
+	revoked    []chainhash.Hash // tickets revoked in the block
 	nextSBits  int64
 	newWindow  bool
 }
@@ -92,7 +106,20 @@ type chainState struct {
 	winners       []chainhash.Hash // called to vote on the tip
 	unspentMissed map[chainhash.Hash]bool
 	sbits         int64 // stake difficulty of the next block
+	// revocable are the tickets that became missed or expired when the
+	// tip was connected: DCP0009 revokes them in the next block.
+	revocable []chainhash.Hash
+
+	// undo holds, for each of the last undoDepth best-chain blocks, the
+	// steps that take its effects back (run in reverse order); cur is
+	// the list being recorded while a block connects.
+	undo map[int64][]func()
+	cur  []func()
 }
+
+// undoDepth is how many best-chain blocks can be disconnected: the
+// deepest reorganization or side-chain fork point the node supports.
+const undoDepth = 64
 
 func newChainState(params *chaincfg.Params) *chainState {
 	return &chainState{
@@ -104,6 +131,7 @@ func newChainState(params *chaincfg.Params) *chainState {
 		immature:      make(map[int64][]chainhash.Hash),
 		unspentMissed: make(map[chainhash.Hash]bool),
 		sbits:         params.MinimumStakeDiff,
+		undo:          make(map[int64][]func()),
 	}
 }
 
@@ -149,12 +177,29 @@ func (c *chainState) addLive(h chainhash.Hash) {
 	c.live = append(c.live, chainhash.Hash{})
 	copy(c.live[i+1:], c.live[i:])
 	c.live[i] = h
+	c.rec(func() { c.removeLiveRaw(h) })
 }
 
 func (c *chainState) removeLive(h chainhash.Hash) {
-	if i, found := c.liveIndex(h); found {
+	if c.removeLiveRaw(h) {
+		c.rec(func() { c.addLiveRaw(h) })
+	}
+}
+
+func (c *chainState) addLiveRaw(h chainhash.Hash) {
+	if i, found := c.liveIndex(h); !found {
+		c.live = append(c.live, chainhash.Hash{})
+		copy(c.live[i+1:], c.live[i:])
+		c.live[i] = h
+	}
+}
+
+func (c *chainState) removeLiveRaw(h chainhash.Hash) bool {
+	i, found := c.liveIndex(h)
+	if found {
 		c.live = append(c.live[:i], c.live[i+1:]...)
 	}
+	return found
 }
 
 func compareHash(a, b *chainhash.Hash) int {
@@ -179,9 +224,84 @@ func (c *chainState) isWinner(h chainhash.Hash) bool {
 	return false
 }
 
+// rec records an undo step of the block being connected.
+func (c *chainState) rec(f func()) { c.cur = append(c.cur, f) }
+
+func (c *chainState) setUtxo(k outKey, u *utxo) {
+	old, had := c.utxos[k]
+	c.utxos[k] = u
+	c.rec(func() {
+		if had {
+			c.utxos[k] = old
+		} else {
+			delete(c.utxos, k)
+		}
+	})
+}
+
+func (c *chainState) delUtxo(k outKey) {
+	old, had := c.utxos[k]
+	if !had {
+		return
+	}
+	delete(c.utxos, k)
+	c.rec(func() { c.utxos[k] = old })
+}
+
+func (c *chainState) setTxLoc(h chainhash.Hash, loc txLoc) {
+	old, had := c.txIndex[h]
+	c.txIndex[h] = loc
+	c.rec(func() {
+		if had {
+			c.txIndex[h] = old
+		} else {
+			delete(c.txIndex, h)
+		}
+	})
+}
+
+// saveTicket records the ticket's current fields before a change.
+func (c *chainState) saveTicket(t *ticket) {
+	old := *t
+	c.rec(func() { *t = old })
+}
+
+func (c *chainState) setMissed(h chainhash.Hash, on bool) {
+	had := c.unspentMissed[h]
+	if on {
+		c.unspentMissed[h] = true
+	} else {
+		delete(c.unspentMissed, h)
+	}
+	c.rec(func() {
+		if had {
+			c.unspentMissed[h] = true
+		} else {
+			delete(c.unspentMissed, h)
+		}
+	})
+}
+
+func (c *chainState) setImmature(h int64, hs []chainhash.Hash) {
+	old, had := c.immature[h]
+	if hs == nil {
+		delete(c.immature, h)
+	} else {
+		c.immature[h] = hs
+	}
+	c.rec(func() {
+		if had {
+			c.immature[h] = old
+		} else {
+			delete(c.immature, h)
+		}
+	})
+}
+
 // connect applies a block that extends the tip. Blocks are built by this
-// node from validated transactions (or replayed from its own store), so
-// connect only checks linkage and applies the effects.
+// node from transactions valid on their parent (or replayed from its own
+// store), so connect only checks linkage and applies the effects; it
+// records how to undo them (disconnect).
 func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 	height := int64(msg.Header.Height)
 	if height != int64(len(c.blocks)) {
@@ -191,8 +311,20 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 		return nil, fmt.Errorf("block %d does not build on the tip", height)
 	}
 	b := &block{msg: msg, hash: msg.BlockHash(), height: height, size: msg.SerializeSize()}
+	if height > 0 {
+		b.parent = c.tip()
+	}
+	return c.connectBlock(b), nil
+}
+
+// connectBlock applies b, whose parent is the tip.
+func (c *chainState) connectBlock(b *block) *connectEvents {
+	msg, height := b.msg, b.height
 	ev := &connectEvents{block: b}
 	p := c.params
+	c.cur = nil
+	prevWinners, prevSBits, prevRevocable := c.winners, c.sbits, c.revocable
+	c.rec(func() { c.winners, c.sbits, c.revocable = prevWinners, prevSBits, prevRevocable })
 
 	apply := func(tx *wire.MsgTx, tree int8, idx int) {
 		kind := classify(tx)
@@ -203,7 +335,7 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 				start = 1 // the stakebase spends nothing
 			}
 			for _, in := range tx.TxIn[start:] {
-				delete(c.utxos, outKey{in.PreviousOutPoint.Hash, in.PreviousOutPoint.Index})
+				c.delUtxo(outKey{in.PreviousOutPoint.Hash, in.PreviousOutPoint.Index})
 			}
 		}
 		for i, out := range tx.TxOut {
@@ -216,25 +348,35 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 			if len(out.PkScript) > 0 && out.PkScript[0] == opReturn {
 				continue
 			}
-			c.utxos[outKey{txHash, uint32(i)}] = &utxo{value: out.Value, version: out.Version,
-				pkScript: out.PkScript, height: height, index: uint32(idx), tree: tree, kind: kind}
+			c.setUtxo(outKey{txHash, uint32(i)}, &utxo{value: out.Value, version: out.Version,
+				pkScript: out.PkScript, height: height, index: uint32(idx), tree: tree, kind: kind})
 		}
-		c.txIndex[txHash] = txLoc{height: height, tree: tree, index: idx}
+		c.setTxLoc(txHash, txLoc{height: height, tree: tree, index: idx})
 	}
 	for i, tx := range msg.Transactions {
 		apply(tx, wire.TxTreeRegular, i)
 	}
 	voted := make(map[chainhash.Hash]bool)
+	var newImmature []chainhash.Hash
 	for i, tx := range msg.STransactions {
 		apply(tx, wire.TxTreeStake, i)
 		switch classify(tx) {
 		case kindTicket:
 			h := tx.TxHash()
+			old, had := c.tickets[h]
 			c.tickets[h] = &ticket{hash: h, height: height, price: tx.TxOut[0].Value, state: ticketImmature}
-			c.immature[height] = append(c.immature[height], h)
+			c.rec(func() {
+				if had {
+					c.tickets[h] = old
+				} else {
+					delete(c.tickets, h)
+				}
+			})
+			newImmature = append(newImmature, h)
 		case kindVote:
 			th := tx.TxIn[1].PreviousOutPoint.Hash
 			if t, ok := c.tickets[th]; ok {
+				c.saveTicket(t)
 				t.state, t.spentBy, t.spentHeight = ticketVoted, tx.TxHash(), height
 				c.removeLive(th)
 				voted[th] = true
@@ -243,23 +385,31 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 		case kindRevocation:
 			th := tx.TxIn[0].PreviousOutPoint.Hash
 			if t, ok := c.tickets[th]; ok {
+				c.saveTicket(t)
 				t.wasExpired = t.state == ticketExpired
 				t.state, t.spentBy, t.spentHeight = ticketRevoked, tx.TxHash(), height
-				delete(c.unspentMissed, th)
+				c.setMissed(th, false)
 				ev.missed = append(ev.missed, th)
+				ev.revoked = append(ev.revoked, th)
 			}
 		}
 	}
+	if len(newImmature) > 0 {
+		c.setImmature(height, append(append([]chainhash.Hash(nil), c.immature[height]...), newImmature...))
+	}
+	var revocable []chainhash.Hash
 	// Winners called for this block that did not vote are missed.
 	for _, w := range c.winners {
 		if voted[w] {
 			continue
 		}
 		if t, ok := c.tickets[w]; ok && t.state == ticketLive {
+			c.saveTicket(t)
 			t.state = ticketMissed
 			c.removeLive(w)
-			c.unspentMissed[w] = true
+			c.setMissed(w, true)
 			ev.missed = append(ev.missed, w)
+			revocable = append(revocable, w)
 		}
 	}
 	c.blocks = append(c.blocks, b)
@@ -269,6 +419,7 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 	if mh := height - int64(p.TicketMaturity); mh >= 0 {
 		for _, th := range c.immature[mh] {
 			if t := c.tickets[th]; t.state == ticketImmature {
+				c.saveTicket(t)
 				t.state = ticketLive
 				c.addLive(th)
 				if height >= p.StakeEnabledHeight {
@@ -276,19 +427,24 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 				}
 			}
 		}
-		delete(c.immature, mh)
+		if _, ok := c.immature[mh]; ok {
+			c.setImmature(mh, nil)
+		}
 	}
 	// Expiry: live tickets that matured TicketExpiry blocks ago.
 	if eh := height - int64(p.TicketMaturity) - int64(p.TicketExpiry); eh >= 0 {
 		for _, th := range c.ticketsMinedAt(eh) {
 			if t := c.tickets[th]; t.state == ticketLive {
+				c.saveTicket(t)
 				t.state = ticketExpired
 				c.removeLive(th)
-				c.unspentMissed[th] = true
+				c.setMissed(th, true)
 				ev.missed = append(ev.missed, th)
+				revocable = append(revocable, th)
 			}
 		}
 	}
+	c.revocable = revocable
 	// Stake difficulty for the next block.
 	if next := height + 1; next%p.StakeDiffWindowSize == 0 {
 		c.sbits = c.nextStakeDiff()
@@ -300,8 +456,36 @@ func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
 	if height+1 >= p.StakeValidationHeight {
 		c.winners = selectWinners(b.hash, c.live, int(p.TicketsPerBlock))
 	}
+	b.winners, b.winnersKnown = c.winners, true
 	ev.winners = c.winners
-	return ev, nil
+	c.undo[height] = c.cur
+	c.cur = nil
+	delete(c.undo, height-undoDepth)
+	return ev
+}
+
+// canDisconnect reports whether the tip's effects can be undone.
+func (c *chainState) canDisconnect() bool {
+	_, ok := c.undo[c.height()]
+	return ok && c.height() > 0
+}
+
+// disconnect takes the tip off the best chain, undoing its effects, and
+// returns it.
+func (c *chainState) disconnect() (*block, error) {
+	h := c.height()
+	steps, ok := c.undo[h]
+	if !ok || h == 0 {
+		return nil, fmt.Errorf("block %d is deeper than the %d blocks the node can disconnect", h, undoDepth)
+	}
+	b := c.tip()
+	for i := len(steps) - 1; i >= 0; i-- {
+		steps[i]()
+	}
+	delete(c.undo, h)
+	c.blocks = c.blocks[:h]
+	delete(c.byHash, b.hash)
+	return b, nil
 }
 
 // ticketsMinedAt lists tickets mined at a height (from the block itself,

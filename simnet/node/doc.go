@@ -41,8 +41,10 @@
 // arrive no earlier than for block StakeEnabledHeight. A vote must be well
 // formed, vote on the current tip (hash and height), spend a ticket called
 // to vote on the tip, pay the ticket's commitments exactly their
-// proportional share of ticket price plus vote subsidy, and be signed by a
-// key of the ticket's voting script. A revocation must spend a missed or
+// proportional share of ticket price plus the vote subsidy of the block
+// voted on (ecrd's rule: a vote on block 255 is paid block 255's subsidy,
+// though it is mined in 256), and be signed by a key of the ticket's
+// voting script. A revocation must spend a missed or
 // expired ticket, pay each commitment at most its share and be signed the
 // same way. Mempool votes that no longer vote on the tip are dropped when a
 // block arrives. There is no fee minimum. getrawmempool lists the mempool
@@ -56,8 +58,8 @@
 // Simplifications: a ticket may spend a regular output of the same block
 // (a wallet's split transaction and its ticket are mined together); a
 // majority of votes disapproving the parent sets the header's vote bit to
-// 0 but does not undo the parent's regular transactions; there are no
-// reorganizations, so blockdisconnected is never sent.
+// 0 but does not undo the parent's regular transactions; the miner always
+// builds on the best tip (ecrd may build on a sibling with more votes).
 //
 // # Tickets
 //
@@ -78,23 +80,103 @@
 // target is TicketPoolSize x TicketsPerBlock, the factor clamped to
 // [1/2, 2], and never below MinimumStakeDiff.
 //
+// # Forks
+//
+// The node keeps every block it accepted: the best chain and side chains.
+// The best chain has the most work; every simulated block does the same
+// work, so it is the highest, and on a tie the block seen first stays the
+// tip, as in ecrd. The harness and tests make forks with three methods
+// (like generate, not used by the pool):
+//
+//   - generateon PARENTHASH N mines N blocks, the first on PARENTHASH (the
+//     tip, or any known block whose fork point is at most 63 blocks below
+//     the tip), each next on the one before. generateon <tip's parent> 1
+//     makes two tips at one height. A branch that ends higher than the tip
+//     becomes the best chain (a reorganization).
+//   - reorganize D (1..63) mines D+1 blocks on the block D below the tip:
+//     D blocks are disconnected.
+//   - getchaintips (ecrd's): the best tip ("active", branchlen 0) and every
+//     side-chain tip ("valid-fork", branchlen = blocks above the fork).
+//
+// A side-chain block holds the votes on its parent (from the mempool, and
+// those in the parent's other children, which a competing miner would have
+// seen) and the automatic revocations; the rest of the mempool is checked
+// against the best chain and waits. getblock and getblockheader answer for
+// side-chain blocks with confirmations -1; getblockhash, getbestblock and
+// every ticket query follow the best chain.
+//
+// The mempool accepts votes on the tip and on side-chain blocks that were
+// never on the best chain, if a chain through them would reorganize fewer
+// than 6 blocks (so stake pools can vote on every tip they are told of);
+// a ticket called on two tips may vote on each, once. On a reorganization
+// the node undoes the disconnected blocks (unspent outputs, tickets, live
+// pool, winners, stake difficulty: a ticket that voted in an orphaned
+// block is live again), connects the new branch, then rebuilds the mempool:
+// the orphaned blocks' transactions (oldest block first, coinbases
+// excepted) and the old mempool are offered again against the new tip and
+// kept when still valid; votes on orphaned blocks are refused from then on.
+//
 // # Notifications
 //
-// For each connected block, subscribed websocket clients get, in order:
-// blockconnected [header hex, subscribedTxs] (the block's transactions
-// matching the client's loadtxfilter, stake tree first, or null),
-// spentandmissedtickets and newtickets
-// (from StakeEnabledHeight; stake difficulty of the next block, atoms),
-// stakedifficulty at a new window, and winningtickets [hash, height,
-// {"0":..}] when votes on the block are due. A client with a loadtxfilter
-// also gets relevanttxaccepted [tx hex] for matching mempool transactions,
-// and rescan answers from the same filter.
+// What ecrd sends for each chain event, in this order, to the websocket
+// clients registered for each kind (notifyblocks: blockconnected,
+// blockdisconnected, reorganization; notifywinningtickets,
+// notifyspentandmissedtickets, notifynewtickets, notifystakedifficulty):
+//
+// A block extending the tip:
+//  1. blockconnected [header hex, subscribedTxs] (the block's transactions
+//     matching the client's loadtxfilter, stake tree first, or null);
+//  2. spentandmissedtickets [hash, height, next stake difficulty, {ticket:
+//     "spent"|"missed"}] (votes in the block; winners that did not vote,
+//     tickets that expired and tickets revoked in the block are "missed"),
+//     from StakeEnabledHeight;
+//  3. newtickets [hash, height, next stake difficulty, [matured tickets]],
+//     from StakeEnabledHeight;
+//  4. winningtickets [hash, height, {"0": ticket, ...}] once votes are due
+//     (height >= StakeValidationHeight-1);
+//  5. stakedifficulty [tip hash, tip height, next stake difficulty].
+//
+// A side-chain block that does not become the tip: only winningtickets for
+// it, when the block is at or after StakeValidationHeight-1 and a chain
+// through it would disconnect fewer than 6 best-chain blocks (ecrd's reorg
+// depth: best height - (block height - blocks from the fork point)); so one
+// height can get several winningtickets, one per tip.
+//
+// A block that makes its branch the best chain (a reorganization):
+//  1. reorganization [old tip hash, old tip height, new tip hash, new tip
+//     height], as the reorganization begins;
+//  2. blockdisconnected [header hex] for each disconnected block, tip first;
+//  3. for each connected block, fork point's child first: blockconnected,
+//     spentandmissedtickets, newtickets (as for a block extending the tip);
+//  4. winningtickets for the new tip;
+//  5. stakedifficulty for the new tip.
+//
+// winningtickets is sent once per block; rebroadcastwinners sends it again
+// for every block of the tip's generation (the tip and its siblings, the
+// children of the tip's parent), tip first. rebroadcastmissed sends one
+// spentandmissedtickets listing every missed, unrevoked ticket, for the
+// tip. n.mu is held while a block is processed, so the notifications of
+// two events never interleave. A client with a loadtxfilter also gets
+// relevanttxaccepted [tx hex] for matching mempool transactions, and rescan
+// answers from the same filter.
+//
+// # Automatic revocations
+//
+// DCP0009 is active by default (getblockchaininfo lists the
+// "autorevocations" deployment as active; --noautorevocations makes it
+// "defined" and revocations wait for sendrawtransaction): every block
+// holds a version 2 revocation of each ticket that became missed or expired
+// when its parent was connected, with no signature and no fee, each
+// commitment paid its share of the ticket price (eacred/stake). The
+// wallet's revoketickets does nothing then.
 //
 // # Persistence
 //
-// Blocks are appended to blocks.dat in the data directory and fsynced after
-// each generate call or timed block; at start the node replays them to
-// rebuild its state, cutting off a torn last record (a complete record that
+// Every accepted block, best chain or side chain, is appended to blocks.dat
+// in the data directory and fsynced after each generate/generateon call or
+// timed block; at start the node replays them in the order they were
+// accepted, reorganizations included, to rebuild its state and its side
+// chains, cutting off a torn last record (a complete record that
 // does not decode stops the start instead: corruption is never silently
 // dropped). The mempool is not
 // kept across restarts, like ecrd's.

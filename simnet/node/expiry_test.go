@@ -6,12 +6,12 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
 
-// TestExpiryAndRevocation uses parameter overrides so a ticket expires
+// TestExpiryAndRevocation (DCP0009 off: the revocation is sent by hand) uses parameter overrides so a ticket expires
 // quickly without ever being called, then revokes it.
 func TestExpiryAndRevocation(t *testing.T) {
 	miner := newTestKey("miner")
 	voter := newTestKey("voter")
-	p := startNode(t, "", "--miningaddr", miner.addr(), "--ticketmaturity", "2", "--ticketexpiry", "5",
+	p := startNode(t, "", "--noautorevocations", "--miningaddr", miner.addr(), "--ticketmaturity", "2", "--ticketexpiry", "5",
 		"--stakevalidationheight", "1000", "--coinbasematurity", "2")
 	p.generate(31) // next block is StakeEnabledHeight
 	ticket := buildTicket(t, coinbaseCoin(p.block(3), miner), voting{key: voter}, simParams.MinimumStakeDiff, 1e4)

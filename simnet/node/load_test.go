@@ -257,7 +257,7 @@ func (d *loadDriver) measure(b *testing.B, timed bool) {
 	for i := 0; i < b.N; i++ {
 		txs := make([]*wire.MsgTx, 0, loadVotes+loadNewTickets)
 		for _, w := range d.winners {
-			txs = append(txs, buildVoteSubsidy(d.tb, d.tickets[w], voting{key: d.key}, d.tip, d.height, 1, d.sub.vote(d.height+1)))
+			txs = append(txs, buildVoteSubsidy(d.tb, d.tickets[w], voting{key: d.key}, d.tip, d.height, 1, d.sub.vote(d.height)))
 		}
 		txs = append(txs, d.newTickets(loadNewTickets)...)
 		d.sendAll(txs)

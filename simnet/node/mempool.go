@@ -29,18 +29,30 @@ type mempoolTx struct {
 // mempool holds accepted transactions in acceptance order.
 type mempool struct {
 	txs   map[chainhash.Hash]*mempoolTx
-	spent map[outKey]chainhash.Hash // outputs spent by mempool txs
+	spent map[outKey]chainhash.Hash // outputs spent by mempool txs other than votes
+	// votes maps (ticket, block voted on) to the mempool vote: a ticket
+	// called on two blocks at one height (two tips) may vote on each, but
+	// only once on each.
+	votes map[voteKey]chainhash.Hash
 	seq   uint64
 }
 
+// voteKey names a ticket's vote on one block.
+type voteKey struct{ ticket, block chainhash.Hash }
+
 func newMempool() *mempool {
-	return &mempool{txs: make(map[chainhash.Hash]*mempoolTx), spent: make(map[outKey]chainhash.Hash)}
+	return &mempool{txs: make(map[chainhash.Hash]*mempoolTx), spent: make(map[outKey]chainhash.Hash),
+		votes: make(map[voteKey]chainhash.Hash)}
 }
 
 func (m *mempool) add(e *mempoolTx) {
 	m.seq++
 	e.seq = m.seq
 	m.txs[e.hash] = e
+	if e.kind == kindVote {
+		m.votes[voteKey{e.vote.ticket, e.vote.block}] = e.hash
+		return
+	}
 	for _, k := range spentKeys(e.tx, e.kind) {
 		m.spent[k] = e.hash
 	}
@@ -52,11 +64,27 @@ func (m *mempool) remove(h chainhash.Hash) {
 		return
 	}
 	delete(m.txs, h)
+	if e.kind == kindVote {
+		if k := (voteKey{e.vote.ticket, e.vote.block}); m.votes[k] == h {
+			delete(m.votes, k)
+		}
+		return
+	}
 	for _, k := range spentKeys(e.tx, e.kind) {
 		if m.spent[k] == h {
 			delete(m.spent, k)
 		}
 	}
+}
+
+// hasVoteFor reports whether the mempool holds any vote of the ticket.
+func (m *mempool) hasVoteFor(ticket chainhash.Hash) (chainhash.Hash, bool) {
+	for k, h := range m.votes {
+		if k.ticket == ticket {
+			return h, true
+		}
+	}
+	return chainhash.Hash{}, false
 }
 
 // ordered returns the mempool in acceptance order (parents first).

@@ -38,13 +38,24 @@ func (n *Node) parentsIncluded(e *mempoolTx, included map[chainhash.Hash]bool) b
 // errNoMiningAddr is ecrd's answer to generate without --miningaddr.
 var errNoMiningAddr = fmt.Errorf("no payment addresses specified via --miningaddr")
 
-// buildBlock assembles the next block from the mempool.
-func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
+// buildBlock assembles a block on the chain state's tip from the mempool.
+// On a side chain (side), only the votes on the parent and the automatic
+// revocations are included: the mempool is checked against the best chain,
+// so its other transactions may not be valid on the side branch.
+func (n *Node) buildBlock(now time.Time, side bool) (*wire.MsgBlock, error) {
 	if n.miningScript == nil {
 		return nil, errNoMiningAddr
 	}
 	c := n.chain
 	tip := c.tip()
+	autoRevs, err := n.autoRevocations()
+	if err != nil {
+		return nil, err
+	}
+	autoRevoked := make(map[chainhash.Hash]bool, len(autoRevs))
+	for _, r := range autoRevs {
+		autoRevoked[r.TxIn[0].PreviousOutPoint.Hash] = true
+	}
 	next := tip.height + 1
 	var votes, tickets, revs, regular []*mempoolTx
 	var fees int64
@@ -61,6 +72,9 @@ func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 		if !n.parentsIncluded(e, included) {
 			continue
 		}
+		if side && e.kind != kindVote {
+			continue
+		}
 		switch e.kind {
 		case kindVote:
 			if e.vote.block != tip.hash || len(votes) >= int(n.params.TicketsPerBlock) {
@@ -68,7 +82,7 @@ func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 			}
 			votes = append(votes, e)
 		case kindRevocation:
-			if len(revs) >= 255 {
+			if len(revs)+len(autoRevs) >= 255 || autoRevoked[e.tx.TxIn[0].PreviousOutPoint.Hash] {
 				continue
 			}
 			revs = append(revs, e)
@@ -85,6 +99,9 @@ func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 		fees += e.fee
 		size += txSize
 		included[e.hash] = true
+	}
+	if side {
+		votes = n.siblingVotes(tip, votes)
 	}
 	approve := 0
 	for _, v := range votes {
@@ -116,6 +133,7 @@ func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 			b.STransactions = append(b.STransactions, e.tx)
 		}
 	}
+	b.STransactions = append(b.STransactions, autoRevs...)
 	ts := uint32(now.Unix())
 	if ts <= tip.msg.Header.Timestamp {
 		ts = tip.msg.Header.Timestamp + 1
@@ -129,7 +147,7 @@ func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 		FinalState:   finalState(c.winners),
 		Voters:       uint16(len(votes)),
 		FreshStake:   uint8(len(tickets)),
-		Revocations:  uint8(len(revs)),
+		Revocations:  uint8(len(revs) + len(autoRevs)),
 		PoolSize:     uint32(n.predictPoolSize(next)),
 		Bits:         powLimitBits,
 		SBits:        c.sbits,
@@ -141,6 +159,37 @@ func (n *Node) buildBlock(now time.Time) (*wire.MsgBlock, error) {
 	b.Header.MerkleRoot = b.CombinedMerkleRoot()
 	b.Header.Size = uint32(b.SerializeSize())
 	return b, nil
+}
+
+// siblingVotes completes the votes of a side-chain block on parent with
+// the votes on parent held by parent's other known children: a competing
+// miner sees the same votes, so forking below a block that holds votes does
+// not make their tickets miss.
+func (n *Node) siblingVotes(parent *block, votes []*mempoolTx) []*mempoolTx {
+	have := make(map[chainhash.Hash]bool, len(votes))
+	for _, v := range votes {
+		have[v.vote.ticket] = true
+	}
+	for _, child := range n.atHeight[parent.height+1] {
+		if child.parent != parent {
+			continue
+		}
+		for _, tx := range child.msg.STransactions {
+			if len(votes) >= int(n.params.TicketsPerBlock) {
+				return votes
+			}
+			if classify(tx) != kindVote {
+				continue
+			}
+			f, err := checkVoteForm(tx)
+			if err != nil || f.block != parent.hash || have[f.ticket] {
+				continue
+			}
+			have[f.ticket] = true
+			votes = append(votes, &mempoolTx{tx: tx, hash: tx.TxHash(), kind: kindVote, vote: f})
+		}
+	}
+	return votes
 }
 
 // predictPoolSize is the live pool size once block `next` is connected:
@@ -175,50 +224,67 @@ func finalState(winners []chainhash.Hash) [6]byte {
 	return fs
 }
 
-// mineLocked builds, connects and stores one block, cleans the mempool and
-// sends the notifications. n.mu must be held.
-func (n *Node) mineLocked(now time.Time) (*block, error) {
-	b, err := n.buildBlock(now)
+// mineOnLocked builds one block on parent (the tip, or any block whose
+// fork point the node can still reach), stores it and processes it like a
+// block from the network: extending the tip, kept on a side chain, or
+// reorganizing to it. n.mu must be held.
+func (n *Node) mineOnLocked(parent *block, now time.Time) (*block, error) {
+	var msg *wire.MsgBlock
+	side := parent != n.chain.tip()
+	err := n.inView(parent, func() error {
+		var err error
+		msg, err = n.buildBlock(now, side)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	ev, err := n.chain.connect(b)
+	acc, err := n.processBlock(msg, true)
 	if err != nil {
-		return nil, fmt.Errorf("connect built block: %w", err)
+		return nil, fmt.Errorf("process built block: %w", err)
 	}
-	if err := n.store.append(b); err != nil {
+	if err := n.store.append(msg); err != nil {
 		return nil, err
 	}
-	n.cleanMempool(b)
-	n.notifyConnected(ev)
-	return ev.block, nil
+	return acc.block, nil
 }
 
-// generate mines count blocks and makes them durable.
+// generate mines count blocks on the tip and makes them durable.
 func (n *Node) generate(count int) ([]string, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	return n.generateOnLocked(nil, count)
+}
+
+// generateOnLocked mines count blocks, the first on parent (nil: the tip),
+// each next one on the block before, and makes them durable.
+func (n *Node) generateOnLocked(parent *block, count int) ([]string, error) {
 	hashes := make([]string, 0, count)
 	var err error
 	for i := 0; i < count; i++ {
+		if parent == nil {
+			parent = n.chain.tip()
+		}
 		var b *block
-		b, err = n.mineLocked(time.Now())
+		b, err = n.mineOnLocked(parent, time.Now())
 		if err != nil {
 			break
 		}
 		hashes = append(hashes, b.hash.String())
+		parent = b
 	}
 	if len(hashes) > 0 {
 		if serr := n.store.sync(); serr != nil && err == nil {
 			err = serr
 		}
-		n.log.Info("mined blocks", "count", len(hashes), "height", n.chain.height())
+		n.log.Info("mined blocks", "count", len(hashes), "last", hashes[len(hashes)-1], "height", n.chain.height())
 	}
 	return hashes, err
 }
 
-// cleanMempool drops mined transactions, votes that no longer vote on the
-// tip, and tickets priced below a new stake difficulty.
+// cleanMempool runs after a block extends the tip: it drops the mined
+// transactions, votes on blocks below the tip's height, and tickets
+// priced below a new stake difficulty.
 func (n *Node) cleanMempool(b *wire.MsgBlock) {
 	for _, tx := range b.Transactions[1:] {
 		n.pool.remove(tx.TxHash())
@@ -229,7 +295,7 @@ func (n *Node) cleanMempool(b *wire.MsgBlock) {
 	tip := n.chain.tip()
 	for h, e := range n.pool.txs {
 		switch {
-		case e.kind == kindVote && e.vote.block != tip.hash:
+		case e.kind == kindVote && int64(e.vote.height) < tip.height:
 			n.pool.remove(h)
 		case e.kind == kindTicket && e.price < n.chain.sbits:
 			n.log.Info("dropping ticket priced below the new stake difficulty", "ticket", h, "price", e.price, "sbits", n.chain.sbits)
@@ -248,6 +314,9 @@ func (n *Node) dropOrphans() {
 	for changed := true; changed; {
 		changed = false
 		for h, e := range n.pool.txs {
+			if e.kind == kindVote {
+				continue // votes go with the block they vote on (cleanMempool)
+			}
 			for _, k := range spentKeys(e.tx, e.kind) {
 				if _, ok := n.chain.utxos[k]; ok {
 					continue

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/simnet/internal/daemon"
 	"github.com/eacred/dcrstakepool/simnet/internal/rpcserver"
 )
@@ -34,6 +35,11 @@ type Config struct {
 	MaxFreshStake         uint
 	MinStakeDiff          int64
 	StakeDiffWindow       int64
+
+	// NoAutoRevocations deactivates DCP0009 (automatic revocations), as
+	// on a network where the agenda is not active: missed and expired
+	// tickets then wait for a revocation sent with sendrawtransaction.
+	NoAutoRevocations bool
 }
 
 // AddFlags registers the node's flags.
@@ -56,6 +62,7 @@ func (c *Config) AddFlags(fs *flag.FlagSet) {
 	fs.UintVar(&c.MaxFreshStake, "maxfreshstake", 0, "override MaxFreshStakePerBlock (max 255)")
 	fs.Int64Var(&c.MinStakeDiff, "minstakediff", 0, "override MinimumStakeDiff (atoms)")
 	fs.Int64Var(&c.StakeDiffWindow, "stakediffwindow", 0, "override StakeDiffWindowSize")
+	fs.BoolVar(&c.NoAutoRevocations, "noautorevocations", false, "deactivate DCP0009 automatic ticket revocations (active by default, as on simnet)")
 }
 
 // params returns the simnet parameters with the overrides applied.
@@ -107,6 +114,9 @@ type Node struct {
 	params       *chaincfg.Params
 	log          *slog.Logger
 	chain        *chainState
+	index        map[chainhash.Hash]*block // every known block, best chain and side chains
+	atHeight     map[int64][]*block        // known blocks by height, in acceptance order
+	autoRevoke   bool                      // DCP0009 automatic revocations active
 	pool         *mempool
 	sub          *subsidies
 	verify       VerifyFunc
@@ -128,7 +138,9 @@ func New(cfg Config, log *slog.Logger, verify VerifyFunc) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{cfg: cfg, params: p, log: log, chain: newChainState(p), pool: newMempool(),
-		sub: newSubsidies(p), verify: verify, started: time.Now()}
+		sub: newSubsidies(p), verify: verify, started: time.Now(),
+		index: make(map[chainhash.Hash]*block), atHeight: make(map[int64][]*block),
+		autoRevoke: !cfg.NoAutoRevocations}
 	if cfg.MiningAddr != "" {
 		pt, err := decodePayAddress(cfg.MiningAddr, p)
 		if err != nil {
@@ -163,14 +175,12 @@ func New(cfg Config, log *slog.Logger, verify VerifyFunc) (*Node, error) {
 		log.Warn("data directory starts from an old simulator genesis block, not simnet's; delete it for a faithful chain",
 			"genesis", h, "want", p.GenesisHash, "datadir", cfg.DataDir)
 	}
-	for _, b := range blocks {
-		if _, err := n.chain.connect(b); err != nil {
-			store.close()
-			return nil, fmt.Errorf("replay stored block %d: %w", b.Header.Height, err)
-		}
-		n.nonce = b.Header.Nonce
+	if err := n.replay(blocks); err != nil {
+		store.close()
+		return nil, err
 	}
-	log.Info("chain loaded", "height", n.chain.height(), "tip", n.chain.tip().hash, "live", len(n.chain.live))
+	log.Info("chain loaded", "height", n.chain.height(), "tip", n.chain.tip().hash, "live", len(n.chain.live),
+		"sideblocks", len(n.index)-len(n.chain.blocks), "autorevocations", n.autoRevoke)
 	n.srv = rpcserver.New(cfg.ServerConfig(rpcserver.NodeDialect, "P-521", log))
 	n.registerMethods()
 	return n, nil

@@ -9,6 +9,10 @@ import (
 	"github.com/eacred/dcrstakepool/simnet/internal/rpcserver"
 )
 
+// ntfnReorganization is ecrd's reorganization notification method (not in
+// eacred/rpcjson: the pool does not consume it).
+const ntfnReorganization = "reorganization"
+
 // Notification topics (one per notify* registration method).
 const (
 	topicBlocks            = "blocks"
@@ -47,10 +51,11 @@ func (n *Node) notify(topic, method string, params func() ([]json.RawMessage, er
 	}
 }
 
-// notifyConnected sends the notifications of a connected block in ecrd's
-// order: blockconnected, spentandmissedtickets, newtickets,
-// winningtickets (and stakedifficulty at a new window). n.mu is held, so
-// notifications of consecutive blocks never interleave.
+// notifyConnected sends the notifications ecrd sends while it connects a
+// block to the best chain: blockconnected, then (from StakeEnabledHeight)
+// spentandmissedtickets and newtickets. winningtickets and
+// stakedifficulty follow once the whole block is processed
+// (afterAccept). n.mu is held, so notifications never interleave.
 func (n *Node) notifyConnected(ev *connectEvents) {
 	b := ev.block
 	hash, height := b.hash.String(), b.height
@@ -73,21 +78,53 @@ func (n *Node) notifyConnected(ev *connectEvents) {
 		nt := &rpcjson.NewTicketsNtfn{BlockHash: hash, BlockHeight: height, StakeDiff: ev.nextSBits, Tickets: hashStrings(ev.newTickets)}
 		n.notify(topicNewTickets, rpcjson.NtfnNewTickets, nt.Params)
 	}
-	if ev.newWindow {
-		sd := &rpcjson.StakeDifficultyNtfn{BlockHash: hash, BlockHeight: height, StakeDiff: ev.nextSBits}
-		n.notify(topicStakeDifficulty, rpcjson.NtfnStakeDifficulty, sd.Params)
-	}
-	n.notifyWinners()
 }
 
-// notifyWinners sends winningtickets for the tip when votes are due on it.
-func (n *Node) notifyWinners() {
+// notifyDisconnected sends blockdisconnected [header hex] for a block taken
+// off the best chain by a reorganization.
+func (n *Node) notifyDisconnected(b *block) {
+	if n.srv.HasSubscribers(topicBlocks) {
+		n.srv.Notify(topicBlocks, rpcjson.NtfnBlockDisconnected, b.msg.Header.Hex())
+	}
+}
+
+// notifyReorganization sends reorganization [old tip hash, old height, new
+// tip hash, new height] to notifyblocks clients as a reorganization
+// begins, before its blockdisconnected notifications.
+func (n *Node) notifyReorganization(oldTip, newTip *block) {
+	if n.srv.HasSubscribers(topicBlocks) {
+		n.srv.Notify(topicBlocks, ntfnReorganization, oldTip.hash.String(), int32(oldTip.height),
+			newTip.hash.String(), int32(newTip.height))
+	}
+}
+
+// notifyStakeDifficulty sends stakedifficulty [tip hash, tip height, next
+// stake difficulty] after a block that ends on the best chain.
+func (n *Node) notifyStakeDifficulty() {
+	tip := n.chain.tip()
+	sd := &rpcjson.StakeDifficultyNtfn{BlockHash: tip.hash.String(), BlockHeight: tip.height, StakeDiff: n.chain.sbits}
+	n.notify(topicStakeDifficulty, rpcjson.NtfnStakeDifficulty, sd.Params)
+}
+
+// notifyWinnersOf sends winningtickets [hash, height, {"0": ...}] for b.
+func (n *Node) notifyWinnersOf(b *block) {
+	wt := &rpcjson.WinningTicketsNtfn{BlockHash: b.hash.String(), BlockHeight: b.height, Tickets: hashStrings(b.winners)}
+	n.notify(topicWinningTickets, rpcjson.NtfnWinningTickets, wt.Params)
+}
+
+// rebroadcastWinners answers rebroadcastwinners as ecrd does: winningtickets
+// again for every block of the tip's generation (the tip and its siblings,
+// the children of the tip's parent), once votes are due.
+func (n *Node) rebroadcastWinners() {
 	tip := n.chain.tip()
 	if tip.height+1 < n.params.StakeValidationHeight {
 		return
 	}
-	wt := &rpcjson.WinningTicketsNtfn{BlockHash: tip.hash.String(), BlockHeight: tip.height, Tickets: hashStrings(n.chain.winners)}
-	n.notify(topicWinningTickets, rpcjson.NtfnWinningTickets, wt.Params)
+	for _, b := range n.blocksAtHeight(tip.height) {
+		if b.parent == tip.parent && b.winnersKnown {
+			n.notifyWinnersOf(b)
+		}
+	}
 }
 
 // rpcNotifyNewTransactions subscribes to txaccepted (verbose=false) or

@@ -80,13 +80,16 @@ func (n *Node) registerMethods() {
 		m("getblockchaininfo", nil, 0, n.rpcGetBlockchainInfo),
 		m("sendrawtransaction", []string{"hextx", "allowhighfees"}, 1, n.rpcSendRawTransaction),
 		rpcserver.Method{Name: "generate", Params: []string{"numblocks"}, Required: 1, Handler: n.rpcGenerate},
+		m("generateon", []string{"parenthash", "numblocks"}, 2, n.rpcGenerateOn),
+		m("reorganize", []string{"depth"}, 1, n.rpcReorganize),
+		m("getchaintips", nil, 0, n.rpcGetChainTips),
 		ws("notifyblocks", nil, 0, n.subscribe(topicBlocks, true)),
 		ws("stopnotifyblocks", nil, 0, n.subscribe(topicBlocks, false)),
 		ws("notifywinningtickets", nil, 0, n.subscribe(topicWinningTickets, true)),
 		ws("notifyspentandmissedtickets", nil, 0, n.subscribe(topicSpentAndMissed, true)),
 		ws("notifynewtickets", nil, 0, n.subscribe(topicNewTickets, true)),
 		ws("notifystakedifficulty", nil, 0, n.subscribe(topicStakeDifficulty, true)),
-		ws("rebroadcastwinners", nil, 0, func(context.Context, *rpcserver.Call) (any, error) { n.notifyWinners(); return nil, nil }),
+		ws("rebroadcastwinners", nil, 0, func(context.Context, *rpcserver.Call) (any, error) { n.rebroadcastWinners(); return nil, nil }),
 		ws("rebroadcastmissed", nil, 0, n.rpcRebroadcastMissed),
 		ws("session", nil, 0, func(_ context.Context, c *rpcserver.Call) (any, error) {
 			return rpcjson.SessionResult{SessionID: sessionID(c.Client.ID, n.started.UnixNano())}, nil
@@ -165,7 +168,7 @@ func (n *Node) blockParam(c *rpcserver.Call) (*block, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, ok := n.chain.blockByHash(h)
+	b, ok := n.lookupBlock(h)
 	if !ok {
 		return nil, rpcjson.NewError(rpcjson.ErrCodeBlockNotFound, "Block not found")
 	}
@@ -183,7 +186,7 @@ func (n *Node) rpcGetBlockHeader(_ context.Context, c *rpcserver.Call) (any, err
 	}
 	h := &b.msg.Header
 	return rpcjson.GetBlockHeaderVerboseResult{
-		Hash: b.hash.String(), Confirmations: n.chain.height() - b.height + 1, Version: h.Version,
+		Hash: b.hash.String(), Confirmations: n.confirmations(b), Version: h.Version,
 		MerkleRoot: h.MerkleRoot.String(), StakeRoot: h.StakeRoot.String(), VoteBits: h.VoteBits,
 		FinalState: hex.EncodeToString(h.FinalState[:]), Voters: h.Voters, FreshStake: h.FreshStake,
 		Revocations: h.Revocations, PoolSize: h.PoolSize, Bits: fmt.Sprintf("%08x", h.Bits),
@@ -206,7 +209,18 @@ func prevHash(b *block) string {
 	return b.msg.Header.PrevBlock.String()
 }
 
+// confirmations is ecrd's count for a block: -1 off the best chain.
+func (n *Node) confirmations(b *block) int64 {
+	if !n.onBest(b) {
+		return -1
+	}
+	return n.chain.height() - b.height + 1
+}
+
 func (n *Node) nextHash(b *block) string {
+	if !n.onBest(b) {
+		return ""
+	}
 	if nb, ok := n.chain.blockAt(b.height + 1); ok {
 		return nb.hash.String()
 	}
@@ -225,7 +239,7 @@ func (n *Node) rpcGetBlock(_ context.Context, c *rpcserver.Call) (any, error) {
 	}
 	h := &b.msg.Header
 	r := rpcjson.GetBlockVerboseResult{
-		Hash: b.hash.String(), Confirmations: n.chain.height() - b.height + 1, Size: int32(b.size),
+		Hash: b.hash.String(), Confirmations: n.confirmations(b), Size: int32(b.size),
 		Height: b.height, Version: h.Version, MerkleRoot: h.MerkleRoot.String(), StakeRoot: h.StakeRoot.String(),
 		Time: int64(h.Timestamp), Nonce: h.Nonce, VoteBits: h.VoteBits, FinalState: hex.EncodeToString(h.FinalState[:]),
 		Voters: h.Voters, FreshStake: h.FreshStake, Revocations: h.Revocations, PoolSize: h.PoolSize,
@@ -235,14 +249,14 @@ func (n *Node) rpcGetBlock(_ context.Context, c *rpcserver.Call) (any, error) {
 	}
 	for i, tx := range b.msg.Transactions {
 		if verboseTx {
-			r.RawTx = append(r.RawTx, n.txRaw(tx, &txLoc{b.height, wire.TxTreeRegular, i}))
+			r.RawTx = append(r.RawTx, n.txRaw(tx, n.locIfBest(b, wire.TxTreeRegular, i)))
 		} else {
 			r.Tx = append(r.Tx, tx.TxHash().String())
 		}
 	}
 	for i, tx := range b.msg.STransactions {
 		if verboseTx {
-			r.RawSTx = append(r.RawSTx, n.txRaw(tx, &txLoc{b.height, wire.TxTreeStake, i}))
+			r.RawSTx = append(r.RawSTx, n.txRaw(tx, n.locIfBest(b, wire.TxTreeStake, i)))
 		} else {
 			r.STx = append(r.STx, tx.TxHash().String())
 		}
@@ -266,4 +280,13 @@ func (n *Node) rpcGenerate(_ context.Context, c *rpcserver.Call) (any, error) {
 		return nil, rpcjson.NewError(rpcjson.ErrCodeInternal, "%v", err)
 	}
 	return hashes, nil
+}
+
+// locIfBest locates a transaction of b for verbose results; nil (no block
+// fields) for a side-chain block.
+func (n *Node) locIfBest(b *block, tree int8, i int) *txLoc {
+	if !n.onBest(b) {
+		return nil
+	}
+	return &txLoc{b.height, tree, i}
 }

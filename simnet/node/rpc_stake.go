@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
@@ -159,6 +160,9 @@ func (n *Node) rpcGetVoteInfo(_ context.Context, c *rpcserver.Call) (any, error)
 	return r, nil
 }
 
+// agendaAutoRevocations is DCP0009's agenda id.
+const agendaAutoRevocations = "autorevocations"
+
 func (n *Node) rpcGetBlockchainInfo(context.Context, *rpcserver.Call) (any, error) {
 	tip := n.chain.tip()
 	deployments := map[string]any{}
@@ -169,6 +173,12 @@ func (n *Node) rpcGetBlockchainInfo(context.Context, *rpcserver.Call) (any, erro
 				"starttime": a.StartTime, "expiretime": a.ExpireTime}
 		}
 	}
+	// DCP0009, active from genesis unless --noautorevocations.
+	status := "defined"
+	if n.autoRevoke {
+		status = "active"
+	}
+	deployments[agendaAutoRevocations] = map[string]any{"status": status, "since": 0, "starttime": 0, "expiretime": uint64(math.MaxInt64)}
 	return map[string]any{
 		"chain": n.params.Name, "blocks": tip.height, "headers": tip.height, "syncheight": tip.height,
 		"bestblockhash": tip.hash.String(), "difficulty": powLimitBits, "difficultyratio": 1.0,

@@ -12,7 +12,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
-// TestStakeLifecycle drives one node through the whole ticket life over
+// TestStakeLifecycle (DCP0009 off) drives one node through the whole ticket life over
 // real RPC: mining, ticket maturity, deterministic winners, vote
 // acceptance and rejection, missed tickets, revocation and restart.
 func TestStakeLifecycle(t *testing.T) {
@@ -23,7 +23,7 @@ func TestStakeLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startNode(t, "", "--miningaddr", miner.addr())
+	p := startNode(t, "", "--noautorevocations", "--miningaddr", miner.addr())
 
 	// Blocks 1..31: coinbases mature after 16 blocks.
 	p.generate(31)

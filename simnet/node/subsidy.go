@@ -26,5 +26,6 @@ func (s *subsidies) block(h int64) int64 { return s.lib.BlockSubsidy(h) }
 // work is the miner's share for a block with the given number of votes.
 func (s *subsidies) work(h int64, voters int) int64 { return s.lib.WorkSubsidyAt(h, uint16(voters)) }
 
-// vote is one vote's subsidy in a block at height h.
+// vote is the stakebase value of a vote on the block at height h (the
+// vote is included at h+1; ecrd takes the subsidy at the voted-on height).
 func (s *subsidies) vote(h int64) int64 { return s.lib.VoteSubsidyOn(h) }

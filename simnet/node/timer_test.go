@@ -35,17 +35,18 @@ func TestMineInterval(t *testing.T) {
 	}
 }
 
-// TestStakeDifficultyNotification: one stakedifficulty per window, for the
-// block after which the new price applies.
+// TestStakeDifficultyNotification: as ecrd, one stakedifficulty after every
+// block that ends on the best chain, naming the tip and the next block's
+// price.
 func TestStakeDifficultyNotification(t *testing.T) {
 	p := startNode(t, "", "--miningaddr", newTestKey("m").addr())
 	ws := p.dialWS()
 	ws.request("notifystakedifficulty")
-	p.generate(17)
-	for _, want := range []int64{7, 15} {
+	hashes := p.generate(17)
+	for i, want := range hashes {
 		sd, err := rpcjson.ParseStakeDifficulty(ws.next().Params)
-		if err != nil || sd.BlockHeight != want || sd.StakeDiff != simParams.MinimumStakeDiff {
-			t.Fatalf("stakedifficulty %+v %v, want height %d", sd, err, want)
+		if err != nil || sd.BlockHeight != int64(i+1) || sd.BlockHash != want || sd.StakeDiff != simParams.MinimumStakeDiff {
+			t.Fatalf("stakedifficulty %+v %v, want height %d hash %s", sd, err, i+1, want)
 		}
 	}
 	var sd rpcjson.GetStakeDifficultyResult

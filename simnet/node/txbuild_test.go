@@ -115,7 +115,7 @@ func ticketCommitments(t testing.TB, ticket *wire.MsgTx) []commitment {
 // node expects for a vote in block height+1.
 func buildVote(t testing.TB, ticket *wire.MsgTx, v voting, hash chainhash.Hash, height int64, bits uint16) *wire.MsgTx {
 	t.Helper()
-	return buildVoteSubsidy(t, ticket, v, hash, height, bits, newSubsidies(simParams).vote(height+1))
+	return buildVoteSubsidy(t, ticket, v, hash, height, bits, newSubsidies(simParams).vote(height))
 }
 
 // buildVoteSubsidy is buildVote with an explicit vote subsidy (for nodes

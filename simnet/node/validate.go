@@ -230,10 +230,26 @@ func (n *Node) ticketForVote(h, th chainhash.Hash) (*ticket, *wire.MsgTx, *ticke
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("stored ticket %s is malformed: %w", th, err)
 	}
-	if by, spent := n.pool.spent[outKey{th, 0}]; spent {
-		return nil, nil, nil, reject(h, "ticket %s is already spent by transaction %s in the memory pool", th, by)
-	}
 	return t, ttx, form, nil
+}
+
+// voteTarget resolves the block a vote votes on: the tip, or a side-chain
+// block, never on the best chain, that a chain could still be built on
+// without reorganizing maxReorgDepthNotify or more blocks (ecrd sends
+// winningtickets for those). Votes on blocks orphaned by a reorganization
+// are refused. side is true for a side-chain block.
+func (n *Node) voteTarget(h chainhash.Hash, f *voteForm) (*block, bool, error) {
+	tip := n.chain.tip()
+	vb, ok := n.lookupBlock(f.block)
+	if ok && vb == tip && int64(f.height) == tip.height {
+		return vb, false, nil
+	}
+	if ok && !n.onBest(vb) && !vb.orphaned && vb.winnersKnown && int64(f.height) == vb.height &&
+		tip.height-n.forkPoint(vb).height < maxReorgDepthNotify {
+		return vb, true, nil
+	}
+	return nil, false, reject(h, "vote is on block %s height %d, not on the tip %s height %d or a recent side-chain block",
+		f.block, f.height, tip.hash, tip.height)
 }
 
 func (n *Node) checkVote(h chainhash.Hash, tx *wire.MsgTx) (*voteForm, error) {
@@ -241,18 +257,27 @@ func (n *Node) checkVote(h chainhash.Hash, tx *wire.MsgTx) (*voteForm, error) {
 	if err != nil {
 		return nil, reject(h, "invalid vote: %v", err)
 	}
-	tip := n.chain.tip()
-	if f.block != tip.hash || int64(f.height) != tip.height {
-		return nil, reject(h, "vote is on block %s height %d, not on the tip %s height %d", f.block, f.height, tip.hash, tip.height)
+	vb, side, err := n.voteTarget(h, f)
+	if err != nil {
+		return nil, err
 	}
 	t, ttx, form, err := n.ticketForVote(h, f.ticket)
 	if err != nil {
 		return nil, err
 	}
-	if t.state != ticketLive || !n.chain.isWinner(f.ticket) {
-		return nil, reject(h, "ticket %s is not eligible to vote on block %s", f.ticket, tip.hash)
+	if by, dup := n.pool.votes[voteKey{f.ticket, f.block}]; dup {
+		return nil, reject(h, "output %s:0 already spent by transaction %s in the memory pool", f.ticket, by)
 	}
-	subsidy := n.sub.vote(tip.height + 1)
+	eligible := false
+	for _, w := range vb.winners {
+		eligible = eligible || w == f.ticket
+	}
+	if !eligible || (!side && t.state != ticketLive) {
+		return nil, reject(h, "ticket %s is not eligible to vote on block %s", f.ticket, vb.hash)
+	}
+	// The stakebase is the vote subsidy of the block voted on, as ecrd
+	// takes it (not of the block that includes the vote).
+	subsidy := n.sub.vote(vb.height)
 	if err := checkPayouts(form.commitments, f.payouts, f.payValues, form.price+subsidy, true); err != nil {
 		return nil, reject(h, "invalid vote payouts: %v", err)
 	}
@@ -271,8 +296,14 @@ func (n *Node) checkRevocation(h chainhash.Hash, tx *wire.MsgTx) error {
 	if err != nil {
 		return err
 	}
+	if by, spent := n.pool.spent[outKey{f.ticket, 0}]; spent {
+		return reject(h, "ticket %s is already spent by transaction %s in the memory pool", f.ticket, by)
+	}
 	if t.state != ticketMissed && t.state != ticketExpired {
 		return reject(h, "ticket %s is not missed or expired and cannot be revoked", f.ticket)
+	}
+	if n.autoRevoke {
+		return n.checkAutoRevocation(h, tx, f.ticket)
 	}
 	if err := checkPayouts(form.commitments, f.payouts, f.payValues, form.price, false); err != nil {
 		return reject(h, "invalid revocation payouts: %v", err)

@@ -3,7 +3,9 @@ package wallet
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -278,10 +280,17 @@ func (w *Wallet) revokeTickets(ctx context.Context, _ *rpcserver.Call) (any, err
 }
 
 // revokeMissed revokes every votable ticket the node reports missed or
-// expired and returns how many revocations it sent.
+// expired and returns how many revocations it sent. With automatic
+// revocations (DCP0009) active on the node there is nothing to do: every
+// block revokes the tickets its parent made missed or expired.
 func (w *Wallet) revokeMissed(ctx context.Context) (int, error) {
 	ts := w.unspentTickets(true)
 	if len(ts) == 0 {
+		return 0, nil
+	}
+	if auto, err := w.autoRevocationsActive(ctx); err != nil {
+		return 0, err
+	} else if auto {
 		return 0, nil
 	}
 	missed, expired, err := w.missedSets(ctx, minedHashes(ts))
@@ -307,4 +316,22 @@ func (w *Wallet) revokeMissed(ctx context.Context) (int, error) {
 		sent++
 	}
 	return sent, nil
+}
+
+// autoRevocationsActive asks the node (getblockchaininfo) whether the
+// DCP0009 agenda "autorevocations" is active.
+func (w *Wallet) autoRevocationsActive(ctx context.Context) (bool, error) {
+	raw, err := w.node.Call(ctx, "getblockchaininfo", nil)
+	if err != nil {
+		return false, err
+	}
+	var info struct {
+		Deployments map[string]struct {
+			Status string `json:"status"`
+		} `json:"deployments"`
+	}
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return false, fmt.Errorf("decode getblockchaininfo: %w", err)
+	}
+	return info.Deployments["autorevocations"].Status == "active", nil
 }

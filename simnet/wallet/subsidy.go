@@ -1,9 +1,8 @@
 package wallet
 
-// voteSubsidy is the stakebase value of a vote mined in a block at height
-// h: the per-vote subsidy of the variant in force at h on the network
-// (subsidy.VariantAt), the one rule the node pays and validates with and
-// the pool's fee formula uses.
+// voteSubsidy is the stakebase value of a vote on the block at height h
+// (the height in the vote's block reference; the vote is mined at h+1):
+// eacred/subsidy's VoteSubsidyOn, the rule the node validates with.
 func (w *Wallet) voteSubsidy(h int64) int64 {
 	return w.subsidy.VoteSubsidyOn(h)
 }

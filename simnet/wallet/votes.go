@@ -91,8 +91,9 @@ func (w *Wallet) buildVote(blockHash chainhash.Hash, height int64, ticketHash st
 	if err != nil {
 		return nil, err
 	}
-	// The vote is mined in the block after the one it votes on.
-	subsidy := w.voteSubsidy(height + 1)
+	// The stakebase is the vote subsidy of the block voted on (ecrd's
+	// rule), not of the block that will include the vote.
+	subsidy := w.voteSubsidy(height)
 	vote := wire.NewMsgTx(wire.TxVersion)
 	null := wire.OutPoint{Index: wire.MaxPrevOutIndex, Tree: wire.TxTreeRegular}
 	vote.AddTxIn(wire.NewTxIn(&null, subsidy, append([]byte(nil), w.cfg.Params.StakeBaseSigScript...)))
