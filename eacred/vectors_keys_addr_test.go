@@ -42,36 +42,68 @@ func decodeAddr(t *testing.T, s string, p *chaincfg.Params) address.Address {
 	return a
 }
 
-// constructors maps the upstream constructor names used by the vectors to
-// ours. Each takes the case's input (hash160 or pubkey).
-var addrConstructors = map[string]func(in []byte, p *chaincfg.Params) (address.Address, error){
-	"NewAddressPubKeyHashEcdsaSecp256k1": func(in []byte, p *chaincfg.Params) (address.Address, error) {
-		return address.NewPubKeyHashAddress(in, p)
-	},
-	"NewAddressPubKeyHashEd25519": func(in []byte, p *chaincfg.Params) (address.Address, error) {
-		return address.NewPubKeyHashAddressEd25519(in, p)
-	},
-	"NewAddressPubKeyHashSchnorrSecp256k1": func(in []byte, p *chaincfg.Params) (address.Address, error) {
-		return address.NewPubKeyHashAddressSchnorr(in, p)
-	},
-	"NewAddressScriptHashFromHash": func(in []byte, p *chaincfg.Params) (address.Address, error) {
-		return address.FromScriptHash(in, p)
-	},
-	"NewAddressPubKeyEcdsaSecp256k1": func(in []byte, p *chaincfg.Params) (address.Address, error) {
-		return address.NewPubKeyAddress(in, p)
-	},
-	"NewAddressPubKeyEd25519": func(in []byte, p *chaincfg.Params) (address.Address, error) {
-		return address.NewPubKeyAddressEd25519(in, p)
-	},
-	"NewAddressPubKeySchnorrSecp256k1": func(in []byte, p *chaincfg.Params) (address.Address, error) {
-		return address.NewPubKeyAddressSchnorr(in, p)
-	},
+// ctorInput names the field of an address case a constructor builds from.
+type ctorInput int
+
+const (
+	fromPubKey ctorInput = iota
+	fromHash160
+	fromRedeemScript
+)
+
+// addrCtor is one of upstream's address constructors: the case field it
+// takes and ours that builds the same address.
+type addrCtor struct {
+	input ctorInput
+	build func(in []byte, p *chaincfg.Params) (address.Address, error)
 }
 
-// Raw constructors take the same input as the concrete ones here.
+// addrConstructors maps every constructor name of upstream's address
+// tests (dcrd txscript/stdaddr) to ours. The Raw variants take the same
+// serialized key; names may carry upstream's script-version suffix "V0"
+// (NewAddressScriptHashV0FromHash), which ctorByName strips.
+var addrConstructors = map[string]addrCtor{
+	"NewAddressPubKeyHashEcdsaSecp256k1": {fromHash160, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.NewPubKeyHashAddress(in, p)
+	}},
+	"NewAddressPubKeyHashEd25519": {fromHash160, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.NewPubKeyHashAddressEd25519(in, p)
+	}},
+	"NewAddressPubKeyHashSchnorrSecp256k1": {fromHash160, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.NewPubKeyHashAddressSchnorr(in, p)
+	}},
+	"NewAddressScriptHashFromHash": {fromHash160, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.FromScriptHash(in, p)
+	}},
+	// The P2SH address of a redeem script (field input_redeem_script).
+	"NewAddressScriptHash": {fromRedeemScript, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.NewScriptHashAddress(in, p)
+	}},
+	"NewAddressPubKeyEcdsaSecp256k1": {fromPubKey, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.NewPubKeyAddress(in, p)
+	}},
+	"NewAddressPubKeyEd25519": {fromPubKey, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.NewPubKeyAddressEd25519(in, p)
+	}},
+	"NewAddressPubKeySchnorrSecp256k1": {fromPubKey, func(in []byte, p *chaincfg.Params) (address.Address, error) {
+		return address.NewPubKeyAddressSchnorr(in, p)
+	}},
+}
+
 func init() {
-	addrConstructors["NewAddressPubKeyEcdsaSecp256k1Raw"] = addrConstructors["NewAddressPubKeyEcdsaSecp256k1"]
-	addrConstructors["NewAddressPubKeyEd25519Raw"] = addrConstructors["NewAddressPubKeyEd25519"]
+	for _, name := range []string{"NewAddressPubKeyEcdsaSecp256k1", "NewAddressPubKeyEd25519", "NewAddressPubKeySchnorrSecp256k1"} {
+		addrConstructors[name+"Raw"] = addrConstructors[name]
+	}
+}
+
+// ctorByName looks a constructor up, accepting upstream's "V0" suffix.
+func ctorByName(t *testing.T, name string) addrCtor {
+	t.Helper()
+	c, ok := addrConstructors[strings.Replace(name, "V0", "", 1)]
+	if !ok {
+		t.Fatalf("vectors name unknown constructor %q", name)
+	}
+	return c
 }
 
 // kindConstructors builds an address of a kind named as in the vectors.
@@ -87,11 +119,7 @@ var kindConstructors = map[string]string{
 
 func construct(t *testing.T, ctor string, in []byte, p *chaincfg.Params) address.Address {
 	t.Helper()
-	fn := addrConstructors[ctor]
-	if fn == nil {
-		t.Fatalf("vectors name unknown constructor %q", ctor)
-	}
-	a, err := fn(in, p)
+	a, err := ctorByName(t, ctor).build(in, p)
 	if err != nil {
 		t.Fatalf("%s(%x): %v", ctor, in, err)
 	}
@@ -105,6 +133,7 @@ func testAddressVectors(t *testing.T, raw json.RawMessage) {
 		Network      string `json:"network"`
 		InputPubKey  string `json:"input_pubkey"`
 		InputHash160 string `json:"input_hash160"`
+		InputScript  string `json:"input_redeem_script"`
 		Constructor  string `json:"constructor"`
 		PayScript    string `json:"pay_script"`
 		PubKey       string `json:"pubkey"`
@@ -143,13 +172,23 @@ func testAddressVectors(t *testing.T, raw json.RawMessage) {
 				t.Errorf("%s: decoded %T hash, want %s", c.Name, a, c.InputHash160)
 			}
 		}
-		if in := c.InputPubKey + c.InputHash160; in != "" {
-			built := construct(t, c.Constructor, mustHex(t, in), p)
-			if built.String() != c.Address || !address.Equal(built, a) {
+		if c.InputScript != "" {
+			// The script hashes to the address's payload.
+			ha, ok := a.(address.HashAddress)
+			if !ok || !bytes.Equal(ha.Hash160()[:], txscript.Hash160(mustHex(t, c.InputScript))) {
+				t.Errorf("%s: decoded %T is not the hash of the redeem script", c.Name, a)
+			}
+		}
+		if c.Constructor != "" {
+			ctor := ctorByName(t, c.Constructor)
+			in := map[ctorInput]string{fromPubKey: c.InputPubKey, fromHash160: c.InputHash160, fromRedeemScript: c.InputScript}[ctor.input]
+			if in == "" {
+				t.Errorf("%s: %s without its input", c.Name, c.Constructor)
+			} else if built := construct(t, c.Constructor, mustHex(t, in), p); built.String() != c.Address || !address.Equal(built, a) {
 				t.Errorf("%s: %s = %s, want %s", c.Name, c.Constructor, built, c.Address)
 			}
-		} else if c.Constructor != "" {
-			t.Errorf("%s: constructor without input", c.Name)
+		} else if c.InputPubKey+c.InputHash160+c.InputScript != "" {
+			t.Errorf("%s: input without constructor", c.Name)
 		}
 		// Stake-tagged scripts are the pay script behind one tag opcode.
 		pay := a.PayScript()
