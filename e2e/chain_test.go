@@ -180,7 +180,7 @@ func (c *cluster) checkVote(ticketHash, voteHash string, voteBits uint16) {
 		c.t.Fatalf("ticket has %d commitments and vote %d payouts, want 2 and 2", len(ticket.Contributions), len(vote.Payouts))
 	}
 	amounts := []int64{ticket.Contributions[0].Amount, ticket.Contributions[1].Amount}
-	wantSubsidy := subsidy.NewCache(chaincfg.SimNetParams()).VoteSubsidyOn(int64(vote.BlockHeight) + 1)
+	wantSubsidy := subsidy.NewCache(chaincfg.SimNetParams()).VoteSubsidyOn(int64(vote.BlockHeight))
 	if vote.Subsidy != wantSubsidy {
 		c.t.Errorf("vote %s claims subsidy %d, want %d", voteHash, vote.Subsidy, wantSubsidy)
 	}
