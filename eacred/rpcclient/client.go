@@ -38,8 +38,8 @@ var (
 
 // Defaults applied by New for zero Config fields.
 const (
-	DefaultMinBackoff   = 250 * time.Millisecond
-	DefaultMaxBackoff   = 30 * time.Second
+	DefaultMinBackoff   = 100 * time.Millisecond
+	DefaultMaxBackoff   = time.Second
 	DefaultDialTimeout  = 10 * time.Second
 	DefaultCallTimeout  = time.Minute
 	DefaultPingInterval = 30 * time.Second
@@ -67,8 +67,12 @@ type Config struct {
 	// becomes StateDisconnected and stays there. (New still retries until
 	// the first connection succeeds; use Dial to fail on the first error.)
 	DisableAutoReconnect bool
-	// MinBackoff and MaxBackoff bound the delay between reconnect attempts;
-	// the delay doubles after each failure.
+	// MinBackoff and MaxBackoff bound the delay between reconnect attempts
+	// (defaults 100 ms and 1 s, so a returning daemon is reached within
+	// about a second). A dropped connection is redialled at once, and so is
+	// a first attempt that failed fast (refused while the daemon restarts);
+	// after that the delay starts at MinBackoff and doubles up to
+	// MaxBackoff, each delay spread by ±20%.
 	MinBackoff, MaxBackoff time.Duration
 	// DialTimeout bounds one connection attempt (TLS + upgrade).
 	DialTimeout time.Duration
@@ -228,29 +232,33 @@ func certPool(pem []byte) (*x509.CertPool, error) {
 func (c *Client) Host() string { return c.cfg.Host }
 
 // run owns the connection life cycle: serve the current connection until it
-// drops, then redial with backoff until connected or closed.
+// drops, then redial (redialDelay) until connected or closed.
 func (c *Client) run(cn *conn) {
 	defer c.wg.Done()
-	backoff := c.cfg.MinBackoff
+	failures := 0 // failed attempts since the last connection
+	var took time.Duration
 	for {
 		if cn == nil {
+			if d := redialDelay(failures, took, c.cfg.MinBackoff, c.cfg.MaxBackoff); d > 0 && !c.sleep(d) {
+				return
+			}
 			c.setState(StateConnecting)
+			start := time.Now()
 			var err error
 			cn, err = c.connect(c.ctx)
+			took = time.Since(start)
 			if err != nil {
 				if c.ctx.Err() != nil {
 					return
 				}
+				failures++
 				c.setState(StateDisconnected)
-				c.log.Warnf("RPC %s: %v; retrying in %v", c.cfg.Host, err, backoff)
-				if !c.sleep(jitter(backoff)) {
-					return
-				}
-				backoff = nextBackoff(backoff, c.cfg.MaxBackoff)
+				c.log.Warnf("RPC %s: %v; retrying in at most %v", c.cfg.Host, err,
+					redialDelay(failures, took, c.cfg.MinBackoff, c.cfg.MaxBackoff)*6/5)
 				continue
 			}
 		}
-		backoff = c.cfg.MinBackoff
+		failures = 0
 		select {
 		case <-cn.done:
 			if c.ctx.Err() == nil {
@@ -266,15 +274,33 @@ func (c *Client) run(cn *conn) {
 		}
 		c.mu.Unlock()
 		cn = nil
-		if c.cfg.DisableAutoReconnect || c.ctx.Err() != nil {
-			c.setState(StateDisconnected)
-			return
-		}
 		c.setState(StateDisconnected)
-		if !c.sleep(jitter(c.cfg.MinBackoff)) {
+		if c.cfg.DisableAutoReconnect || c.ctx.Err() != nil {
 			return
 		}
 	}
+}
+
+// fastFail is how quickly a dial must fail to be retried at once: a
+// refused or reset connection (the daemon is restarting), not a timeout.
+const fastFail = 100 * time.Millisecond
+
+// redialDelay is the wait before the next connection attempt after failures
+// failed attempts in a row, the last of which took took. The first attempt
+// after a drop is immediate, and so is the second when the first failed
+// fast; then the delay starts at minB and doubles up to maxB, with jitter.
+func redialDelay(failures int, took, minB, maxB time.Duration) time.Duration {
+	switch {
+	case failures == 0:
+		return 0
+	case failures == 1 && took < fastFail:
+		return 0
+	}
+	d := minB
+	for i := 2; i < failures && d < maxB; i++ {
+		d = nextBackoff(d, maxB)
+	}
+	return jitter(min(d, maxB))
 }
 
 // nextBackoff doubles the reconnect delay up to max.

@@ -460,3 +460,58 @@ func TestHungDaemonDetected(t *testing.T) {
 		t.Fatal("hung daemon not detected")
 	}
 }
+
+func TestRedialDelay(t *testing.T) {
+	const minB, maxB = 100 * time.Millisecond, time.Second
+	within := func(d, want time.Duration) bool { return d >= want-want/5 && d <= want+want/5 }
+	if d := redialDelay(0, 0, minB, maxB); d != 0 {
+		t.Errorf("after a drop: %v, want an immediate redial", d)
+	}
+	if d := redialDelay(1, time.Millisecond, minB, maxB); d != 0 {
+		t.Errorf("after one fast failure: %v, want an immediate retry", d)
+	}
+	if d := redialDelay(1, 5*time.Second, minB, maxB); !within(d, minB) {
+		t.Errorf("after one slow failure: %v, want about %v", d, minB)
+	}
+	for n, want := range map[int]time.Duration{2: minB, 3: 2 * minB, 4: 4 * minB, 5: 8 * minB, 6: maxB, 50: maxB} {
+		if d := redialDelay(n, time.Millisecond, minB, maxB); !within(d, want) {
+			t.Errorf("after %d failures: %v, want about %v", n, d, want)
+		}
+	}
+}
+
+// TestReconnectWithinASecond: with the default backoff a daemon away for
+// seconds is dialled at least every ~1.2 s (the delay is bounded, not
+// growing towards 30 s), so it is reached again within about a second of
+// its return.
+func TestReconnectWithinASecond(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes 4 s")
+	}
+	d := newFakeDaemon(t)
+	c := dial(t, d, func(cfg *Config) { cfg.MinBackoff, cfg.MaxBackoff = 0, 0 })
+	d.waitConns(1)
+	d.setRefuse(true)
+	d.kill()
+	down := time.Now()
+	waitState(t, c, StateDisconnected)
+	time.Sleep(4 * time.Second)
+	back := time.Now()
+	d.setRefuse(false)
+	if err := c.WaitConnected(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(back)
+	d.mu.Lock()
+	prev, maxGap := down, time.Duration(0)
+	for _, a := range d.attempts {
+		if a.After(down) && a.Before(back) {
+			maxGap = max(maxGap, a.Sub(prev))
+			prev = a
+		}
+	}
+	d.mu.Unlock()
+	if maxGap > 1300*time.Millisecond || took > 2*time.Second {
+		t.Fatalf("while the daemon was away the longest wait between dials was %v, and it was reached %v after its return; want at most ~1.2 s", maxGap, took)
+	}
+}

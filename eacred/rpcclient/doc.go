@@ -46,8 +46,11 @@
 // # Reconnecting and state
 //
 // When the connection drops the client fails the calls in flight, then
-// redials with exponential backoff (Config.MinBackoff doubling up to
-// Config.MaxBackoff). After each reconnect it repeats every subscription
+// redials at once; a second attempt follows at once too when the first
+// failed fast (refused while the daemon restarts), and then the delay
+// starts at Config.MinBackoff (100 ms) and doubles up to Config.MaxBackoff
+// (1 s), each spread by ±20%, so a returning daemon is reached within about
+// a second however long it was away. After each reconnect it repeats every subscription
 // made before, before it reports StateConnected again, so notifications
 // resume without the caller's help (notifications sent while disconnected
 // are lost; a caller that must not miss a block compares heights after

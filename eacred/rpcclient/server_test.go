@@ -35,6 +35,7 @@ type fakeDaemon struct {
 	calls    map[string]int    // method → count
 	requests []json.RawMessage // every raw request received
 	upgrades int
+	attempts []time.Time // every HTTP request (dial attempt), refused or not
 	frozen   chan struct{} // closed at cleanup; "freeze" blocks on it
 }
 
@@ -172,6 +173,7 @@ func (d *fakeDaemon) sendRaw(frame string) {
 func (d *fakeDaemon) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	refuse := d.refuse
+	d.attempts = append(d.attempts, time.Now())
 	d.mu.Unlock()
 	if refuse {
 		http.Error(w, "down", http.StatusServiceUnavailable)
