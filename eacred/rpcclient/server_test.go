@@ -35,7 +35,7 @@ type fakeDaemon struct {
 	calls    map[string]int    // method → count
 	requests []json.RawMessage // every raw request received
 	upgrades int
-	attempts []time.Time // every HTTP request (dial attempt), refused or not
+	attempts []time.Time   // every HTTP request (dial attempt), refused or not
 	frozen   chan struct{} // closed at cleanup; "freeze" blocks on it
 }
 
