@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	flags "github.com/jessevdk/go-flags"
 
@@ -57,6 +58,9 @@ type config struct {
 	RPCKey        string   `long:"rpckey" description:"gRPC TLS key (default <appdata>/rpc.key)"`
 	ClientCAFile  string   `long:"clientcafile" description:"PEM file of CAs for client certificates; when set, gRPC clients must present a certificate"`
 	MetricsListen string   `long:"metricslisten" description:"Serve Prometheus metrics on this host:port at /metrics (off when empty)"`
+
+	VoteTimeout time.Duration `long:"votetimeout" description:"Deadline for voting one block's winners, from the winningtickets notification; a wallet or ecrd call still running then is abandoned (default: half the network's block time, between 2s and 10s: 10s on mainnet and testnet, 2s on simnet)"`
+	PrefsWait   time.Duration `long:"prefswait" description:"After a start without stored preferences, how long a winner of an unknown user waits for the front end to push them before it is voted with the wallet's default bits (default min(2s, votetimeout/4); 0 keeps the default, negative disables)"`
 
 	params *chaincfg.Params
 }
@@ -194,12 +198,27 @@ func (c *config) finish() error {
 			return fmt.Errorf("rpclisten: %w", err)
 		}
 	}
+	if c.VoteTimeout == 0 {
+		c.VoteTimeout = defaultVoteTimeout(c.params.TargetTimePerBlock)
+	}
+	if c.VoteTimeout < 100*time.Millisecond {
+		return fmt.Errorf("votetimeout %v is too short (at least 100ms; votes take milliseconds, a wallet under load more)", c.VoteTimeout)
+	}
+	if c.PrefsWait >= c.VoteTimeout {
+		return fmt.Errorf("prefswait %v must be shorter than votetimeout %v (a held vote must still be cast in time)", c.PrefsWait, c.VoteTimeout)
+	}
 	if c.MetricsListen != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
 			return fmt.Errorf("metricslisten %q: want host:port: %w", c.MetricsListen, err)
 		}
 	}
 	return nil
+}
+
+// defaultVoteTimeout is half the network's block time, kept between 2 s
+// (a slow machine still votes) and 10 s.
+func defaultVoteTimeout(block time.Duration) time.Duration {
+	return min(max(block/2, 2*time.Second), 10*time.Second)
 }
 
 // validPoolFees reports whether p percent is a pool fee the wallets accept

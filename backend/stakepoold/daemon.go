@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -73,6 +74,7 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 		Inspector: netrules.NewInspector(cfg.params, feeAddrs, cfg.PoolFees),
 		Addresses: netrules.Addresses{Params: cfg.params}, Store: st, Metrics: m,
 		Log: lg.get(subPool), Agendas: agendaSource{cfg.params}, Network: cfg.params.Name,
+		VoteTimeout: cfg.VoteTimeout, PrefsWait: cfg.PrefsWait,
 	})
 	if err != nil {
 		return err
@@ -118,6 +120,10 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 	if err := d.subscribe(ctx); err != nil {
 		return err
 	}
+	// The tip's winners were announced before we subscribed: ask for them
+	// again so the current block is voted at once (unknown winners are
+	// looked up in the wallet while the ticket load runs).
+	d.rebroadcastWinners(ctx, "start-up")
 	d.resync(ctx)
 	d.wg.Add(2)
 	go d.supervise(d.node, "ecrd")
@@ -139,18 +145,21 @@ func (d *daemon) subscribe(ctx context.Context) error {
 	return nil
 }
 
-// resync re-checks the wallet and reloads the tickets, retrying with
-// backoff until it succeeds or ctx ends.
+// resync re-checks the wallet and the node's rules and reloads the
+// tickets, retrying every second or so until it succeeds or ctx ends.
 func (d *daemon) resync(ctx context.Context) {
-	wait := time.Second
 	for ctx.Err() == nil {
 		_, err := d.pool.CheckWallet(ctx)
 		if err == nil {
+			if _, rerr := d.pool.CheckRules(ctx); rerr != nil {
+				d.log.Warnf("Could not ask ecrd whether automatic revocations are active: %v", rerr)
+			}
 			_, err = d.pool.LoadTickets(ctx)
 		}
 		if err == nil {
 			return
 		}
+		wait := retryDelay()
 		if pool.KindOf(err) == pool.KindPrecondition {
 			d.log.Criticalf("NOT VOTING: %v", err)
 		} else {
@@ -160,13 +169,36 @@ func (d *daemon) resync(ctx context.Context) {
 		case <-ctx.Done():
 		case <-time.After(wait):
 		}
-		wait = min(2*wait, 30*time.Second)
 	}
 }
 
-// supervise watches one connection; after it comes back (the client has
-// already re-registered the notifications) the tickets are re-synced,
-// since notifications sent while it was down are lost.
+// retryDelay is the wait between re-sync attempts: about a second, with
+// jitter, so a returning daemon is used within a second or two.
+func retryDelay() time.Duration {
+	return 800*time.Millisecond + rand.N(400*time.Millisecond)
+}
+
+// rebroadcastWinners asks ecrd to announce the current tip's winners
+// again (to every subscriber): called whenever stakepoold may have missed
+// them, at start-up and after ecrd or the wallet reconnects.
+func (d *daemon) rebroadcastWinners(ctx context.Context, why string) {
+	if d.node.State() != rpcclient.StateConnected {
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, d.cfg.VoteTimeout)
+	defer cancel()
+	if err := d.node.RebroadcastWinners(rctx); err != nil {
+		d.log.Warnf("ecrd rebroadcastwinners (%s): %v", why, err)
+		return
+	}
+	d.log.Infof("Asked ecrd for the current tip's winners again (%s)", why)
+}
+
+// supervise watches one connection. After it comes back (the client has
+// already re-registered the notifications) the tip's winners are asked
+// for again, since they may have been announced while stakepoold could not
+// vote them, and the tickets are re-synced, since notifications sent while
+// it was down are lost.
 func (d *daemon) supervise(c *rpcclient.Client, name string) {
 	defer d.wg.Done()
 	states, cancel := c.WatchState()
@@ -180,7 +212,14 @@ func (d *daemon) supervise(c *rpcclient.Client, name string) {
 			switch {
 			case s == rpcclient.StateConnected && !up:
 				up = true
-				d.log.Infof("Reconnected to %s; re-syncing tickets", name)
+				d.log.Infof("Reconnected to %s; voting the current tip and re-syncing tickets", name)
+				if name == "wallet" {
+					// The wallet's settings first: votes need them.
+					if _, err := d.pool.CheckWallet(d.ctx); err != nil {
+						d.log.Warnf("Wallet check after reconnecting: %v", err)
+					}
+				}
+				d.rebroadcastWinners(d.ctx, name+" reconnected")
 				d.resync(d.ctx)
 			case s != rpcclient.StateConnected && up:
 				up = false
@@ -216,6 +255,14 @@ func (d *daemon) handlers() rpcclient.NotificationHandlers {
 			if h, err := wire.NewBlockHeaderFromBytes(header); err == nil {
 				d.pool.NoteBlock(int64(h.Height))
 			}
+		},
+		OnBlockDisconnected: func(header []byte) {
+			h, err := wire.NewBlockHeaderFromBytes(header)
+			if err != nil {
+				d.log.Warnf("Undecodable blockdisconnected header: %v", err)
+				return
+			}
+			d.pool.HandleBlockDisconnected(pool.BlockRef{Hash: h.BlockHash().String(), Height: int64(h.Height)})
 		},
 	}
 }

@@ -17,7 +17,7 @@ func TestNotificationHandlers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	node, wallet := pooltest.NewNode(pool.BlockRef{Hash: "tip", Height: 300}), pooltest.NewWallet()
-	p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: pooltest.Inspector{}, Addresses: pooltest.Addresses{}})
+	p, err := pool.New(pool.Config{PrefsWait: -1, Node: node, Wallet: wallet, Inspector: pooltest.Inspector{}, Addresses: pooltest.Addresses{}})
 	if err != nil {
 		t.Fatal(err)
 	}

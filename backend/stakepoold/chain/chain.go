@@ -2,7 +2,10 @@
 // eacred/rpcclient websocket connections to ecrd and eacrwallet, and
 // classifies their errors into pool error kinds: a dropped connection is
 // KindUnavailable, ecrd's "already have transaction" (-40) is
-// KindDuplicate, "no information" (-5) is KindNotFound, parameter errors
+// KindDuplicate, a mempool double spend ("-1 rejected transaction …:
+// output … already spent by transaction … in the memory pool", another back
+// end's vote for the same ticket with other bits) is KindConflict, "no
+// information" (-5) is KindNotFound, parameter errors
 // are KindInvalid and a locked wallet is KindPrecondition.
 //
 // Hashes cross the pool boundary as display-order hex strings, exactly as
@@ -40,6 +43,9 @@ func Classify(err error, what string) error {
 	if strings.Contains(rerr.Message, rpcjson.AlreadyHaveTx) {
 		return pool.Wrap(pool.KindDuplicate, err, what)
 	}
+	if rerr.Code == rpcjson.ErrCodeMisc && isMempoolDoubleSpend(rerr.Message) {
+		return pool.Wrap(pool.KindConflict, err, what)
+	}
 	kind := pool.KindInternal
 	switch rerr.Code {
 	case rpcjson.ErrCodeDuplicateTx:
@@ -55,6 +61,17 @@ func Classify(err error, what string) error {
 		kind = pool.KindInvalid
 	}
 	return pool.Wrap(kind, err, what)
+}
+
+// The node's words for a transaction that spends an output another
+// mempool transaction spends already (ecrd's mempool double-spend check).
+const (
+	alreadySpentBy = "already spent by transaction"
+	inMemoryPool   = "in the memory pool"
+)
+
+func isMempoolDoubleSpend(msg string) bool {
+	return strings.Contains(msg, alreadySpentBy) && strings.Contains(msg, inMemoryPool)
 }
 
 func parseHash(s string) (chainhash.Hash, error) {

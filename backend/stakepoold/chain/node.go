@@ -80,6 +80,26 @@ func (n Node) VoteInfo(ctx context.Context, version uint32) (pool.VoteInfo, erro
 	return out, nil
 }
 
+// AutoRevocations implements pool.Node: the "autorevocations" deployment
+// of getblockchaininfo is "active".
+func (n Node) AutoRevocations(ctx context.Context) (bool, error) {
+	var res struct {
+		Deployments map[string]struct {
+			Status string `json:"status"`
+		} `json:"deployments"`
+	}
+	if err := n.C.Call(ctx, methodGetBlockchainInfo, &res); err != nil {
+		return false, Classify(err, "getblockchaininfo")
+	}
+	return res.Deployments[autoRevocationsAgenda].Status == "active", nil
+}
+
+// methodGetBlockchainInfo is ecrd's chain state method (deployments).
+const methodGetBlockchainInfo = "getblockchaininfo"
+
+// autoRevocationsAgenda is DCP0009's agenda id.
+const autoRevocationsAgenda = "autorevocations"
+
 // Connected implements pool.Node.
 func (n Node) Connected() bool { return connected(n.C) }
 

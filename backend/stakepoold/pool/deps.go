@@ -119,6 +119,10 @@ type Node interface {
 	SendRawTransaction(ctx context.Context, txHex string) (string, error)
 	RawTransaction(ctx context.Context, txid string) (WalletTx, error)
 	VoteInfo(ctx context.Context, voteVersion uint32) (VoteInfo, error)
+	// AutoRevocations reports whether the node's best chain enforces
+	// automatic revocations (DCP0009, agenda "autorevocations"): the node
+	// then revokes missed and expired tickets itself.
+	AutoRevocations(ctx context.Context) (bool, error)
 	Connected() bool
 }
 
@@ -171,7 +175,16 @@ type AddressChecker interface {
 type Metrics interface {
 	VoteCast(sinceNotification time.Duration)
 	VoteDuplicate()
+	// VoteConflict: another vote for the ticket (other bits) was first.
+	VoteConflict()
 	VoteError()
+	// VoteDefaultBits: a vote used the wallet's default bits because the
+	// user's preferences were unknown.
+	VoteDefaultBits()
+	// TipProcessed is called once per winningtickets notification with
+	// pool winners: sibling is true when another tip at the same height
+	// was processed before; votes counts the votes cast or already there.
+	TipProcessed(sibling bool, votes int)
 	BlockProcessed(d time.Duration)
 }
 
@@ -193,4 +206,7 @@ type nopMetrics struct{}
 func (nopMetrics) VoteCast(time.Duration)       {}
 func (nopMetrics) VoteDuplicate()               {}
 func (nopMetrics) VoteError()                   {}
+func (nopMetrics) VoteConflict()                {}
+func (nopMetrics) VoteDefaultBits()             {}
+func (nopMetrics) TipProcessed(bool, int)       {}
 func (nopMetrics) BlockProcessed(time.Duration) {}

@@ -16,6 +16,10 @@ const (
 	KindUnavailable              // ecrd or the wallet is not connected
 	KindPrecondition             // wallet locked, voting enabled, ...
 	KindDuplicate                // the node already has this transaction
+	// KindConflict: the node has another transaction spending the same
+	// outputs in its mempool (for a vote: another back end's vote for the
+	// same ticket, signed with other vote bits, got there first).
+	KindConflict
 )
 
 func (k Kind) String() string {
@@ -30,6 +34,8 @@ func (k Kind) String() string {
 		return "precondition"
 	case KindDuplicate:
 		return "duplicate"
+	case KindConflict:
+		return "conflict"
 	}
 	return "internal"
 }

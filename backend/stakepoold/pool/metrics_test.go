@@ -15,7 +15,31 @@ type recMetrics struct {
 	mu               sync.Mutex
 	cast             []time.Duration
 	duplicates, errs int
+	conflicts, defs  int
+	tips, sideTips   int
 	blocks           []time.Duration
+}
+
+func (m *recMetrics) VoteConflict() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.conflicts++
+}
+
+func (m *recMetrics) VoteDefaultBits() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.defs++
+}
+
+func (m *recMetrics) TipProcessed(side bool, votes int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if side {
+		m.sideTips++
+	} else {
+		m.tips++
+	}
 }
 
 func (m *recMetrics) VoteCast(d time.Duration) {
@@ -53,7 +77,7 @@ func TestVoteMetrics(t *testing.T) {
 		wallet.AddTicketTx(hash(i), "ScA", true, "b100")
 	}
 	m := &recMetrics{}
-	p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: pooltest.Inspector{},
+	p, err := pool.New(pool.Config{PrefsWait: -1, Node: node, Wallet: wallet, Inspector: pooltest.Inspector{},
 		Addresses: pooltest.Addresses{}, Metrics: m})
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ func newHarness(t testing.TB, st pool.State) *harness {
 		store:  &pooltest.MemStore{State: st},
 	}
 	h.node.Heights["b100"] = 100
-	p, err := pool.New(pool.Config{
+	p, err := pool.New(pool.Config{PrefsWait: -1,
 		Node: h.node, Wallet: h.wallet, Inspector: pooltest.Inspector{}, Addresses: pooltest.Addresses{},
 		Store: h.store, Agendas: pooltest.Agendas{8: {pooltest.YesNoAgenda}}, Network: "simnet",
 	})
@@ -326,7 +326,7 @@ func TestNoVotingBeforeWalletCheck(t *testing.T) {
 		Users:        []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8}},
 		AddedTickets: []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScA"}},
 	}}
-	p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: pooltest.Inspector{}, Addresses: pooltest.Addresses{}, Store: st})
+	p, err := pool.New(pool.Config{PrefsWait: -1, Node: node, Wallet: wallet, Inspector: pooltest.Inspector{}, Addresses: pooltest.Addresses{}, Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +463,7 @@ func TestLoadAsksEachBlockHeightOncePerScan(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		wallet.AddTicketTx(hash(i+1), "ScA", true, fmt.Sprint("b", 100+i%2))
 	}
-	p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: pooltest.Inspector{},
+	p, err := pool.New(pool.Config{PrefsWait: -1, Node: node, Wallet: wallet, Inspector: pooltest.Inspector{},
 		Addresses: pooltest.Addresses{}, LoadConcurrency: 1})
 	if err != nil {
 		t.Fatal(err)

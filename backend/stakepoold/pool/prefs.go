@@ -37,8 +37,16 @@ func (p *Pool) SetUserPrefs(ctx context.Context, users []UserPrefs) error {
 		next[u.MultisigAddress] = u
 		ids[u.UserID] = u.MultisigAddress
 	}
-	return p.commit(func() { p.users = next })
+	if err := p.commit(func() { p.users = next }); err != nil {
+		return err
+	}
+	p.markPrefsPushed()
+	return nil
 }
+
+// markPrefsPushed releases the votes waiting for the front end's
+// preferences (see Config.PrefsWait).
+func (p *Pool) markPrefsPushed() { p.prefsOnce.Do(func() { close(p.prefsPushed) }) }
 
 // SetUserPref inserts or replaces one user's preferences.
 func (p *Pool) SetUserPref(ctx context.Context, u UserPrefs) error {
@@ -59,6 +67,7 @@ func (p *Pool) SetUserPref(ctx context.Context, u UserPrefs) error {
 	}
 	p.mu.RUnlock()
 	next[u.MultisigAddress] = u
+	// One user's update does not end a wait for the whole set.
 	return p.commit(func() { p.users = next })
 }
 

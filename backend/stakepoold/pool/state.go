@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/decred/slog"
 )
@@ -38,7 +39,21 @@ type Config struct {
 	LoadConcurrency int
 	// Network is reported by Health.
 	Network string
+	// VoteTimeout bounds the voting of one block's winners, measured from
+	// the winningtickets notification: a wallet or node call still running
+	// then is abandoned, so a stuck daemon never sends a stale vote late
+	// (default DefaultVoteTimeout).
+	VoteTimeout time.Duration
+	// PrefsWait is how long a vote waits for the front end to push the
+	// users' preferences when the daemon started without any (state.json
+	// missing or empty) and the winner's user is unknown; the vote is then
+	// cast with the wallet's default bits. Default min(2 s, VoteTimeout/4);
+	// negative disables the wait.
+	PrefsWait time.Duration
 }
+
+// DefaultVoteTimeout is Config.VoteTimeout's default.
+const DefaultVoteTimeout = 10 * time.Second
 
 // AgendaSource returns the agendas of a vote version (from the chain
 // parameters), used to reject vote bits no agenda allows.
@@ -48,16 +63,23 @@ type AgendaSource interface {
 
 // Pool tracks the pool's tickets and users and votes.
 type Pool struct {
-	node      Node
-	wallet    Wallet
-	inspector TicketInspector
-	addrs     AddressChecker
-	store     Store
-	metrics   Metrics
-	log       slog.Logger
-	agendas   AgendaSource
-	loadConc  int
-	network   string
+	node        Node
+	wallet      Wallet
+	inspector   TicketInspector
+	addrs       AddressChecker
+	store       Store
+	metrics     Metrics
+	log         slog.Logger
+	agendas     AgendaSource
+	loadConc    int
+	network     string
+	voteTimeout time.Duration
+	prefsWait   time.Duration
+
+	// prefsPushed is closed once the front end has pushed preferences
+	// (at once when the stored state had users).
+	prefsPushed chan struct{}
+	prefsOnce   sync.Once
 
 	// saveMu serialises Store writes so memory and disk change in the same
 	// order.
@@ -74,25 +96,41 @@ type Pool struct {
 
 	processedHeight atomic.Int64
 	revoking        atomic.Bool // a revoketickets call is running
+	autoRevoke      atomic.Bool // DCP0009 active: the node revokes
+
+	chainMu sync.Mutex
+	tips    map[int64]int         // height -> tips processed (recent heights)
+	removed map[string]removedSet // block hash -> tickets it spent or missed
 }
 
 // New builds a Pool and loads the stored preferences and added tickets.
 func New(cfg Config) (*Pool, error) {
 	p := &Pool{
-		node:      cfg.Node,
-		wallet:    cfg.Wallet,
-		inspector: cfg.Inspector,
-		addrs:     cfg.Addresses,
-		store:     cfg.Store,
-		metrics:   cfg.Metrics,
-		log:       cfg.Log,
-		agendas:   cfg.Agendas,
-		loadConc:  cfg.LoadConcurrency,
-		network:   cfg.Network,
-		users:     make(map[string]UserPrefs),
-		added:     make(map[string]string),
-		live:      make(map[string]string),
-		ignored:   make(map[string]string),
+		node:        cfg.Node,
+		wallet:      cfg.Wallet,
+		inspector:   cfg.Inspector,
+		addrs:       cfg.Addresses,
+		store:       cfg.Store,
+		metrics:     cfg.Metrics,
+		log:         cfg.Log,
+		agendas:     cfg.Agendas,
+		loadConc:    cfg.LoadConcurrency,
+		network:     cfg.Network,
+		users:       make(map[string]UserPrefs),
+		added:       make(map[string]string),
+		live:        make(map[string]string),
+		ignored:     make(map[string]string),
+		voteTimeout: cfg.VoteTimeout,
+		prefsWait:   cfg.PrefsWait,
+		prefsPushed: make(chan struct{}),
+		tips:        make(map[int64]int),
+		removed:     make(map[string]removedSet),
+	}
+	if p.voteTimeout <= 0 {
+		p.voteTimeout = DefaultVoteTimeout
+	}
+	if p.prefsWait == 0 {
+		p.prefsWait = min(2*time.Second, p.voteTimeout/4)
 	}
 	if p.metrics == nil {
 		p.metrics = nopMetrics{}
@@ -116,6 +154,12 @@ func New(cfg Config) (*Pool, error) {
 		}
 		p.log.Infof("Loaded %d users' voting preferences and %d added low-fee tickets from disk",
 			len(p.users), len(p.added))
+	}
+	if len(p.users) > 0 {
+		p.markPrefsPushed()
+	} else if p.prefsWait > 0 {
+		p.log.Warnf("No stored voting preferences: until the front end pushes them, a winner of an unknown user "+
+			"waits up to %v for them and is then voted with the wallet's default bits", p.prefsWait)
 	}
 	return p, nil
 }

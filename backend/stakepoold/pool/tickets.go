@@ -195,22 +195,26 @@ func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []s
 }
 
 // HandleSpentAndMissed drops spent (voted or revoked) and missed tickets
-// (spentandmissedtickets) from the live and ignored sets.
+// (spentandmissedtickets) from the live and ignored sets. What it drops is
+// remembered with the block for a while, so that a block later orphaned by
+// a reorganization gives its tickets back (HandleBlockDisconnected).
 func (p *Pool) HandleSpentAndMissed(block BlockRef, tickets map[string]string) {
-	var n int
+	rm := removedSet{height: block.Height}
 	p.mu.Lock()
 	for t := range tickets {
-		_, a := p.live[t]
-		_, b := p.ignored[t]
-		if a || b {
-			n++
+		if a, ok := p.live[t]; ok {
+			rm.live = append(rm.live, PoolTicketID{t, a})
 			delete(p.live, t)
+		}
+		if a, ok := p.ignored[t]; ok {
+			rm.ignored = append(rm.ignored, PoolTicketID{t, a})
 			delete(p.ignored, t)
 		}
 	}
 	p.mu.Unlock()
+	p.rememberRemoved(block, rm)
 	p.storeProcessed(block.Height)
-	if n > 0 {
-		p.log.Infof("Block %d: %d of our tickets spent or missed", block.Height, n)
+	if n := len(rm.live) + len(rm.ignored); n > 0 {
+		p.log.Infof("Block %d %s: %d of our tickets spent or missed", block.Height, block.Hash, n)
 	}
 }

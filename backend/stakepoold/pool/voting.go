@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -13,6 +14,7 @@ type VoteOutcome int
 const (
 	VoteCast      VoteOutcome = iota // relayed by the node
 	VoteDuplicate                    // another back end's vote got there first
+	VoteConflict                     // another vote for the ticket (other bits) got there first
 	VoteFailed                       // generatevote or sendrawtransaction failed
 )
 
@@ -21,7 +23,8 @@ type VoteResult struct {
 	Ticket   string
 	Multisig string
 	VoteBits uint16
-	Default  bool // the wallet default bits were used
+	Default  bool          // the wallet default bits were used
+	Held     time.Duration // waited for the front end's preferences
 	TxID     string
 	Outcome  VoteOutcome
 	Err      error
@@ -37,8 +40,12 @@ type BlockVotes struct {
 	Results    []VoteResult
 	Cast       int
 	Duplicates int
+	Conflicts  int
 	Errors     int
 	Duration   time.Duration
+	// Tip numbers the tips processed at this height (1 for the first;
+	// 2 and more for side-chain tips the node also announced).
+	Tip int
 }
 
 // voteJob is one of our winners with the bits to vote.
@@ -47,6 +54,7 @@ type voteJob struct {
 	multisig string
 	bits     uint16
 	def      bool
+	noPrefs  bool // def because the user is unknown (may wait for a push)
 	reason   string
 }
 
@@ -84,7 +92,7 @@ func (p *Pool) jobLocked(ticket, msa string) voteJob {
 	u, ok := p.users[msa]
 	switch {
 	case !ok:
-		j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user has no voting preferences"
+		j.bits, j.def, j.noPrefs, j.reason = p.defaults.VoteBits, true, true, "user has no voting preferences"
 	case u.VoteBitsVersion != p.defaults.VoteVersion:
 		j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user's preferences are for another vote version"
 	default:
@@ -95,9 +103,14 @@ func (p *Pool) jobLocked(ticket, msa string) voteJob {
 
 // ProcessWinningTickets votes every pool ticket among a block's winners,
 // concurrently, and then asks the wallet to revoke missed and expired
-// tickets (in the background). received is when the notification arrived;
-// latencies are measured from it.
+// tickets (in the background, and only where the node does not revoke them
+// itself). received is when the notification arrived; latencies are
+// measured from it, and the votes must be done within the vote timeout
+// from it. Every tip the node announces is processed the same way, so
+// winners of side-chain tips at one height are all voted.
 func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winners []string, received time.Time) BlockVotes {
+	vctx, cancel := context.WithDeadline(ctx, received.Add(p.voteTimeout))
+	defer cancel()
 	var jobsBuf [8]voteJob
 	jobs, unknown, ext := p.plan(winners, jobsBuf[:0])
 	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs))}
@@ -106,7 +119,7 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 	for i := range jobs {
 		go func(i int) {
 			defer wg.Done()
-			bv.Results[i] = p.vote(ctx, block, jobs[i], ext, received)
+			bv.Results[i] = p.vote(vctx, block, &jobs[i], ext, received)
 		}(i)
 	}
 	// Winners the pool did not know are looked up concurrently; their
@@ -119,11 +132,11 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 	for _, t := range unknown {
 		go func(t string) {
 			defer wg.Done()
-			j, ok := p.adopt(ctx, t)
+			j, ok := p.adopt(vctx, t)
 			if !ok {
 				return
 			}
-			r := p.vote(ctx, block, j, ext, received)
+			r := p.vote(vctx, block, &j, ext, received)
 			mu.Lock()
 			extraJobs, extra = append(extraJobs, j), append(extra, r)
 			mu.Unlock()
@@ -137,18 +150,24 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 			bv.Cast++
 		case VoteDuplicate:
 			bv.Duplicates++
+		case VoteConflict:
+			bv.Conflicts++
 		default:
 			bv.Errors++
 		}
 	}
 	bv.Duration = time.Since(received)
+	bv.Tip = p.noteTip(block.Height)
 	p.storeProcessed(block.Height)
 	if len(bv.Results) > 0 {
 		// The block timing is the time to vote the pool's winners; a
 		// block without any would only dilute it.
 		p.metrics.BlockProcessed(bv.Duration)
+		p.metrics.TipProcessed(bv.Tip > 1, bv.Cast+bv.Duplicates+bv.Conflicts)
 	}
-	go p.revoke(ctx, block)
+	if !p.autoRevoke.Load() {
+		go p.revoke(ctx, block)
+	}
 	go p.logVotes(bv, jobs)
 	return bv
 }
@@ -182,13 +201,27 @@ func (p *Pool) storeProcessed(h int64) {
 	}
 }
 
-func (p *Pool) vote(ctx context.Context, block BlockRef, j voteJob, ext string, received time.Time) VoteResult {
-	r := VoteResult{Ticket: j.ticket, Multisig: j.multisig, VoteBits: j.bits, Default: j.def}
+func (p *Pool) vote(ctx context.Context, block BlockRef, j *voteJob, ext string, received time.Time) VoteResult {
+	var held time.Duration
+	if j.noPrefs {
+		held = p.awaitPrefs(ctx, j)
+	}
+	r := VoteResult{Ticket: j.ticket, Multisig: j.multisig, VoteBits: j.bits, Default: j.def, Held: held}
+	if j.def {
+		p.metrics.VoteDefaultBits()
+	}
 	start := time.Now()
 	hex, err := p.wallet.GenerateVote(ctx, block, j.ticket, j.bits, ext)
 	r.Sign = time.Since(start)
 	if err != nil {
 		r.Outcome, r.Err, r.Total = VoteFailed, wrapCall(err, "wallet generatevote"), time.Since(received)
+		p.metrics.VoteError()
+		return r
+	}
+	if err := ctx.Err(); err != nil {
+		// The wallet answered after the deadline: a vote this late is
+		// not sent (the next block's votes are what matters now).
+		r.Outcome, r.Err, r.Total = VoteFailed, Wrap(KindUnavailable, err, "vote timeout before sendrawtransaction"), time.Since(received)
 		p.metrics.VoteError()
 		return r
 	}
@@ -204,11 +237,41 @@ func (p *Pool) vote(ctx context.Context, block BlockRef, j voteJob, ext string, 
 	case KindOf(err) == KindDuplicate:
 		r.Outcome = VoteDuplicate
 		p.metrics.VoteDuplicate()
+	case KindOf(err) == KindConflict:
+		r.Outcome, r.Err = VoteConflict, err
+		p.metrics.VoteConflict()
 	default:
 		r.Outcome, r.Err = VoteFailed, wrapCall(err, "node sendrawtransaction")
 		p.metrics.VoteError()
 	}
 	return r
+}
+
+// awaitPrefs holds a vote whose user is unknown while the daemon has not
+// received the front end's preferences since a start without any (see
+// Config.PrefsWait), then chooses the bits again. It returns how long the
+// vote waited.
+func (p *Pool) awaitPrefs(ctx context.Context, j *voteJob) time.Duration {
+	select {
+	case <-p.prefsPushed:
+		return 0
+	default:
+	}
+	if p.prefsWait <= 0 {
+		return 0
+	}
+	start := time.Now()
+	t := time.NewTimer(p.prefsWait)
+	defer t.Stop()
+	select {
+	case <-p.prefsPushed:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	p.mu.RLock()
+	*j = p.jobLocked(j.ticket, j.multisig)
+	p.mu.RUnlock()
+	return time.Since(start)
 }
 
 func (p *Pool) revoke(ctx context.Context, block BlockRef) {
@@ -226,24 +289,35 @@ func (p *Pool) revoke(ctx context.Context, block BlockRef) {
 func (p *Pool) logVotes(bv BlockVotes, jobs []voteJob) {
 	for i, r := range bv.Results {
 		if jobs[i].def {
-			p.log.Infof("Ticket %s (%s): voting with the wallet default bits %#04x: %s",
-				r.Ticket, r.Multisig, r.VoteBits, jobs[i].reason)
+			held := ""
+			if r.Held > 0 {
+				held = fmt.Sprintf(" after waiting %v for the front end's preferences", r.Held.Round(time.Millisecond))
+			}
+			p.log.Warnf("Ticket %s (%s): voting with the wallet default bits %#04x%s: %s",
+				r.Ticket, r.Multisig, r.VoteBits, held, jobs[i].reason)
 		}
 		switch r.Outcome {
 		case VoteCast:
-			p.log.Infof("Voted ticket %s with bits %#04x: vote %s (sign %v, send %v, total %v)",
-				r.Ticket, r.VoteBits, r.TxID, r.Sign, r.Send, r.Total)
+			p.log.Infof("Voted ticket %s on block %d %s with bits %#04x: vote %s (sign %v, send %v, total %v)",
+				r.Ticket, bv.Block.Height, bv.Block.Hash, r.VoteBits, r.TxID, r.Sign, r.Send, r.Total)
 		case VoteDuplicate:
 			p.log.Infof("Ticket %s: vote already on the network (duplicate; sign %v, send %v)",
 				r.Ticket, r.Sign, r.Send)
+		case VoteConflict:
+			p.log.Infof("Ticket %s: another back end's vote with other bits was first (conflict; sign %v, send %v): %v",
+				r.Ticket, r.Sign, r.Send, r.Err)
 		default:
-			p.log.Errorf("Ticket %s: vote failed: %v", r.Ticket, r.Err)
+			p.log.Errorf("Ticket %s: vote on block %d failed after %v: %v", r.Ticket, bv.Block.Height, r.Total, r.Err)
 		}
 	}
+	tip := ""
+	if bv.Tip > 1 {
+		tip = fmt.Sprintf(" (tip %d at this height)", bv.Tip)
+	}
 	if len(bv.Results) > 0 {
-		p.log.Infof("Block %d %s: %d winners, %d ours: %d voted, %d duplicates, %d errors in %v",
-			bv.Block.Height, bv.Block.Hash, bv.Winners, len(bv.Results), bv.Cast, bv.Duplicates, bv.Errors, bv.Duration)
+		p.log.Infof("Block %d %s%s: %d winners, %d ours: %d voted, %d duplicates, %d conflicts, %d errors in %v",
+			bv.Block.Height, bv.Block.Hash, tip, bv.Winners, len(bv.Results), bv.Cast, bv.Duplicates, bv.Conflicts, bv.Errors, bv.Duration)
 	} else {
-		p.log.Debugf("Block %d %s: none of the %d winners is ours", bv.Block.Height, bv.Block.Hash, bv.Winners)
+		p.log.Debugf("Block %d %s%s: none of the %d winners is ours", bv.Block.Height, bv.Block.Hash, tip, bv.Winners)
 	}
 }

@@ -5,7 +5,10 @@
 // Writes are atomic: the new content goes to a temporary file in the same
 // directory, is synced to disk, and then renamed over the old file (and the
 // directory is synced), so a crash leaves either the old or the new state,
-// never a torn file. A missing file is an empty state (first start).
+// never a torn file. A missing file is an empty state (first start); a
+// damaged one (truncated, trailing data, unknown fields) is refused with a
+// CorruptError saying how to recover: move it aside, and the front end
+// pushes the whole state again.
 package store
 
 import (
@@ -13,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -49,7 +53,10 @@ type fileFormat struct {
 	pool.State
 }
 
-// Load reads the state; a missing file is an empty state.
+// Load reads the state; a missing file is an empty state. The file must be
+// exactly one JSON object of the known format with nothing after it: a
+// truncated, corrupt or padded file is refused with a *CorruptError that
+// tells the operator what to do, rather than half read.
 func (f *File) Load() (pool.State, error) {
 	b, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -60,8 +67,16 @@ func (f *File) Load() (pool.State, error) {
 	}
 	var ff fileFormat
 	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ff); err != nil {
-		return pool.State{}, fmt.Errorf("decode %s: %w", f.path, err)
+		if errors.Is(err, io.EOF) {
+			err = errors.New("the file is empty")
+		}
+		return pool.State{}, &CorruptError{Path: f.path, Err: err}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return pool.State{}, &CorruptError{Path: f.path,
+			Err: fmt.Errorf("unexpected data after the JSON object at byte %d", dec.InputOffset())}
 	}
 	if ff.Version != formatVersion {
 		return pool.State{}, fmt.Errorf("%s has format version %d; this stakepoold reads version %d",
@@ -69,6 +84,23 @@ func (f *File) Load() (pool.State, error) {
 	}
 	return ff.State, nil
 }
+
+// CorruptError is a state file that cannot be read as a whole.
+type CorruptError struct {
+	Path string
+	Err  error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("the state file %s is damaged (%v). stakepoold does not guess users' voting preferences "+
+		"from a damaged file. To recover, move it aside and start stakepoold again: "+
+		"mv %s %s.damaged. It then starts with no stored preferences and the front end (dcrstakepool) "+
+		"pushes every user's preferences and added low-fee tickets to it again as soon as its health check "+
+		"sees this back end; a winner of a user not pushed yet waits up to prefswait and is then voted with "+
+		"the wallet's default vote bits", e.Path, e.Err, e.Path, e.Path)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
 
 // Save writes the state atomically.
 func (f *File) Save(st pool.State) error {

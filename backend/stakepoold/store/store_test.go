@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,7 +48,12 @@ func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name, content, want string
 	}{
-		{"garbage", "{not json", "decode"},
+		{"garbage", "{not json", "is damaged"},
+		{"truncated", `{"version":1,"users":[{"userid":1,"multisig`, "is damaged"},
+		{"empty", "", "the file is empty"},
+		{"trailing garbage", `{"version":1,"users":[]}xyz`, "unexpected data after the JSON object"},
+		{"two objects", `{"version":1,"users":[]} {"version":1}`, "unexpected data after the JSON object"},
+		{"unknown field", `{"version":1,"users":[],"usres":[]}`, "unknown field"},
 		{"future format", `{"version":99,"users":[]}`, "format version 99"},
 	}
 	for _, tc := range tests {
@@ -57,9 +63,21 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			f, _ := New(dir)
-			if _, err := f.Load(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			_, err := f.Load()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want error containing %q", err, tc.want)
 			}
+			var ce *CorruptError
+			if errors.As(err, &ce) && !strings.Contains(err.Error(), "mv "+f.Path()+" "+f.Path()+".damaged") {
+				t.Fatalf("the error does not say what to do: %v", err)
+			}
 		})
+	}
+	// Trailing white space (an editor's newline) is fine.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, FileName), []byte("{\"version\":1,\"users\":[]}\n\n"), 0o600)
+	f, _ := New(dir)
+	if _, err := f.Load(); err != nil {
+		t.Fatalf("trailing newline: %v", err)
 	}
 }

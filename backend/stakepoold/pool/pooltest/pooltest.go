@@ -74,15 +74,16 @@ type Vote struct {
 
 // Node is a fake ecrd.
 type Node struct {
-	mu        sync.Mutex
-	Best      pool.BlockRef
-	Heights   map[string]int64
-	Raw       map[string]pool.WalletTx
-	Sent      map[string]bool // vote hex relayed
-	SendErr   error
-	Down      bool
-	Info      pool.VoteInfo
-	SendCalls int
+	mu         sync.Mutex
+	Best       pool.BlockRef
+	Heights    map[string]int64
+	Raw        map[string]pool.WalletTx
+	Sent       map[string]bool // vote hex relayed
+	SendErr    error
+	Down       bool
+	Info       pool.VoteInfo
+	AutoRevoke bool // AutoRevocations answer
+	SendCalls  int
 	// HeightCalls counts BlockHeight calls.
 	HeightCalls int
 }
@@ -168,6 +169,13 @@ func (n *Node) VoteInfo(ctx context.Context, v uint32) (pool.VoteInfo, error) {
 	return n.Info, nil
 }
 
+// AutoRevocations implements pool.Node.
+func (n *Node) AutoRevocations(ctx context.Context) (bool, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.AutoRevoke, n.down()
+}
+
 // Connected implements pool.Node.
 func (n *Node) Connected() bool {
 	n.mu.Lock()
@@ -206,6 +214,9 @@ type Wallet struct {
 	Synced      map[string]uint32
 	RecordVotes bool // keep Votes (off in benchmarks)
 	VoteErr     error
+	// VoteHang, when set, makes GenerateVote wait until it is closed or
+	// the call's context ends (a frozen wallet).
+	VoteHang chan struct{}
 }
 
 // NewWallet returns a connected, unlocked, non-voting fake wallet with
@@ -257,6 +268,13 @@ func (w *Wallet) RevokeCount() int {
 	return w.Revokes
 }
 
+// SetVoteHang sets VoteHang.
+func (w *Wallet) SetVoteHang(c chan struct{}) {
+	w.mu.Lock()
+	w.VoteHang = c
+	w.mu.Unlock()
+}
+
 // SetDown connects or disconnects the fake.
 func (w *Wallet) SetDown(down bool) {
 	w.mu.Lock()
@@ -294,6 +312,16 @@ func (w *Wallet) Transaction(ctx context.Context, txid string) (pool.WalletTx, e
 
 // GenerateVote implements pool.Wallet.
 func (w *Wallet) GenerateVote(ctx context.Context, b pool.BlockRef, ticket string, bits uint16, ext string) (string, error) {
+	w.mu.Lock()
+	hang := w.VoteHang
+	w.mu.Unlock()
+	if hang != nil {
+		select {
+		case <-hang:
+		case <-ctx.Done():
+			return "", pool.Wrap(pool.KindUnavailable, ctx.Err(), "generatevote")
+		}
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.down(); err != nil {
