@@ -14,6 +14,7 @@ import (
 
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 	"github.com/eacred/dcrstakepool/eacred/stake"
@@ -63,6 +64,18 @@ type world struct {
 	added map[string]bool
 	bits  map[int64]uint16
 	done  map[string]bool // tickets that have been winners
+
+	root    string
+	cold    *hdkeychain.ExtendedKey // cold wallet account
+	// frozen and frozen2 are wallets that are down or stopped on
+	// purpose: waitSynced does not ask them.
+	frozen, frozen2 *proc
+	lastTip         int64 // the block the last step mined
+	ms      map[int64]*pb.CreateMultisigResponse
+	prefs   []*pb.UserVotingPrefs
+	sp2Dir  string
+	sp2Addr string
+	sp2Args []string
 }
 
 func ctx(t *testing.T) context.Context {
@@ -77,7 +90,7 @@ func (w *world) waitSynced() int64 {
 	var best rpcjson.GetBestBlockResult
 	w.node.must("getbestblock", &best)
 	for _, p := range []*proc{w.user, w.voting, w.voting2} {
-		if p == nil {
+		if p == nil || p == w.frozen || p == w.frozen2 {
 			continue
 		}
 		deadline := time.Now().Add(30 * time.Second)
@@ -192,43 +205,22 @@ func (w *world) mempoolVotes(block string) map[string]uint16 {
 // votable pool winner is voted with its owner's bits, and a low-fee winner
 // that is not added is not voted. It returns the pool winners.
 func (w *world) step() (voted, skipped []string) {
+	w.t.Helper()
+	return w.stepWith(func(ticket string, bits uint16) bool { return bits == w.bits[w.owner[ticket]] })
+}
+
+// stepWith is step with the vote bits judged by ok.
+func (w *world) stepWith(ok func(ticket string, bits uint16) bool) (voted, skipped []string) {
 	t := w.t
 	t.Helper()
 	tip := w.generate(1)
+	w.lastTip = tip
 	n := w.winners(tip)
-	var want, not []string
-	for _, h := range n.Tickets {
-		if _, ok := w.owner[h]; !ok {
-			continue
-		}
-		w.done[h] = true
-		if w.low[h] && !w.added[h] {
-			not = append(not, h)
-		} else {
-			want = append(want, h)
-		}
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	var got map[string]uint16
-	for {
-		got = w.mempoolVotes(n.BlockHash)
-		missing := 0
-		for _, h := range want {
-			if _, ok := got[h]; !ok {
-				missing++
-			}
-		}
-		if missing == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("height %d: pool winners %v not all voted; mempool votes %v", tip, want, got)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	want, not := w.poolWinners(n)
+	got := w.waitVoted(n, want, 15*time.Second)
 	for _, h := range want {
-		if bits := w.bits[w.owner[h]]; got[h] != bits {
-			t.Fatalf("ticket %s of user %d voted with bits %#04x, want %#04x", h, w.owner[h], got[h], bits)
+		if !ok(h, got[h]) {
+			t.Fatalf("ticket %s of user %d voted with bits %#04x, want %#04x", h, w.owner[h], got[h], w.bits[w.owner[h]])
 		}
 	}
 	if len(not) > 0 {
@@ -241,6 +233,47 @@ func (w *world) step() (voted, skipped []string) {
 		}
 	}
 	return want, not
+}
+
+// poolWinners splits a block's winners into the pool tickets that must be
+// voted and the low-fee ones that must not; it marks them as done.
+func (w *world) poolWinners(n rpcjson.WinningTicketsNtfn) (want, not []string) {
+	for _, h := range n.Tickets {
+		if _, ok := w.owner[h]; !ok {
+			continue
+		}
+		w.done[h] = true
+		if w.low[h] && !w.added[h] {
+			not = append(not, h)
+		} else {
+			want = append(want, h)
+		}
+	}
+	return want, not
+}
+
+// waitVoted waits until the node's mempool holds a vote on n's block for
+// every ticket in want and returns the votes' bits.
+func (w *world) waitVoted(n rpcjson.WinningTicketsNtfn, want []string, timeout time.Duration) map[string]uint16 {
+	t := w.t
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := w.mempoolVotes(n.BlockHash)
+		missing := 0
+		for _, h := range want {
+			if _, ok := got[h]; !ok {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("height %d: pool winners %v not all voted within %v; mempool votes %v", n.BlockHeight, want, timeout, got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (w *world) remainingLows() []string {
@@ -258,130 +291,8 @@ func TestVotingWithSimulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test with simulator processes; run without -short")
 	}
-	root := t.TempDir()
-	if d := os.Getenv("SIMTEST_KEEP"); d != "" {
-		root = d // keep the processes' logs for a post-mortem
-	}
-	w := &world{t: t, owner: map[string]int64{}, low: map[string]bool{}, added: map[string]bool{},
-		bits: map[int64]uint16{}, done: map[string]bool{}}
-	miningAddr := addrAt(t, accountXpub(t, userSeed), 0)
-	w.node = startSim(t, "node", filepath.Join(root, "node"),
-		append([]string{"--miningaddr", miningAddr, "--stakeenabledheight", "8"}, chainArgs...)...)
-	walletArgs := func(extra ...string) []string {
-		a := []string{"--rpcconnect", w.node.addr, "--cafile", filepath.Join(w.node.dir, "rpc.cert")}
-		return append(append(a, chainArgs...), extra...)
-	}
-	w.user = startSim(t, "wallet", filepath.Join(root, "user"), walletArgs("--seed", userSeed)...)
-	cold := accountXpub(t, coldSeed)
-	w.voting = startSim(t, "wallet", filepath.Join(root, "voting"),
-		walletArgs("--seed", poolSeed, "--stakepoolcoldextkey="+cold.String()+":100", "--poolfees", "5")...)
-	w.voting2 = startSim(t, "wallet", filepath.Join(root, "voting2"),
-		walletArgs("--seed", poolSeed, "--stakepoolcoldextkey="+cold.String()+":100", "--poolfees", "5")...)
-	w.generate(150) // past simnet's stake validation height (144)
-	w.watchWinners()
-
-	spArgs := func(dir, listen, metrics string, wallet *proc) []string {
-		return []string{"--simnet", "--appdata", dir, "--coldwalletextpub", cold.String(), "--poolfees", "5",
-			"--feeaddresses", "100", "-d", "debug",
-			"--ecrdhost", w.node.addr, "--ecrduser", "user", "--ecrdpassword", "pass", "--ecrdcert", filepath.Join(w.node.dir, "rpc.cert"),
-			"--wallethost", wallet.addr, "--walletuser", "user", "--walletpassword", "pass", "--walletcert", filepath.Join(wallet.dir, "rpc.cert"),
-			"--rpclisten", listen, "--metricslisten", metrics}
-	}
-	w.metrics = [2]string{freePort(t), freePort(t)}
-	w.spDir = filepath.Join(root, "stakepoold")
-	w.spAddr = freePort(t)
-	w.spArgs = spArgs(w.spDir, w.spAddr, w.metrics[0], w.voting)
-	w.startStakepoold()
-	c := w.c
-	sp2Dir, sp2Addr := filepath.Join(root, "stakepoold2"), freePort(t)
-	w.sp2 = startStakepoold(t, sp2Dir, spArgs(sp2Dir, sp2Addr, w.metrics[1], w.voting2)...)
-	w.c2 = dialStakepoold(t, filepath.Join(sp2Dir, "rpc.cert"), sp2Addr)
-
-	// The front end's address flow for two users.
-	ags, err := c.GetAgendas(ctx(t), &pb.GetAgendasRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	yes, no := uint16(0), uint16(0)
-	if len(ags.Agendas) > 0 {
-		for _, ch := range ags.Agendas[0].Choices {
-			switch {
-			case ch.IsNo:
-				no = uint16(ch.Bits)
-			case !ch.IsAbstain:
-				yes = uint16(ch.Bits)
-			}
-		}
-	}
-	w.bits[1], w.bits[2] = 1|yes, 1|no
-	if w.bits[1] == w.bits[2] {
-		t.Fatalf("agendas %v give no way to tell users apart", ags)
-	}
-	poolXpub := accountXpub(t, poolSeed)
-	ms := map[int64]*pb.CreateMultisigResponse{}
-	var prefs []*pb.UserVotingPrefs
-	health, _ := c.Health(ctx(t), &pb.HealthRequest{})
-	for _, id := range []int64{1, 2} {
-		var ua string
-		var uva rpcjson.ValidateAddressWalletResult
-		w.user.must("getnewaddress", &ua)
-		w.user.must("validateaddress", &uva, ua)
-		// Every back end derives the same pool key and builds the same
-		// script, as the front end checks.
-		for _, cl := range []pb.StakepooldClient{c, w.c2} {
-			if _, err := cl.AccountSyncAddressIndex(ctx(t), &pb.AccountSyncAddressIndexRequest{Account: "default", Index: uint32(id)}); err != nil {
-				t.Fatal(err)
-			}
-			va, err := cl.ValidateAddress(ctx(t), &pb.ValidateAddressRequest{Address: addrAt(t, poolXpub, uint32(id))})
-			if err != nil || !va.IsMine {
-				t.Fatalf("pool key of user %d: %v %v", id, va, err)
-			}
-			m, err := cl.CreateMultisig(ctx(t), &pb.CreateMultisigRequest{Addresses: []string{va.PubkeyAddr, uva.PubKeyAddr}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if prev := ms[id]; prev != nil && (prev.Address != m.Address || string(prev.RedeemScript) != string(m.RedeemScript)) {
-				t.Fatalf("back ends disagree on user %d's multisig: %v vs %v", id, prev, m)
-			}
-			if _, err := cl.ImportScript(ctx(t), &pb.ImportScriptRequest{Script: m.RedeemScript}); err != nil {
-				t.Fatal(err)
-			}
-			ms[id] = m
-		}
-		prefs = append(prefs, &pb.UserVotingPrefs{UserId: id, MultisigAddress: ms[id].Address, VoteBits: uint32(w.bits[id]),
-			VoteBitsVersion: health.VoteVersion})
-	}
-	for _, cl := range []pb.StakepooldClient{c, w.c2} {
-		if _, err := cl.SetUserVotingPrefs(ctx(t), &pb.SetUserVotingPrefsRequest{Users: prefs}); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	// Tickets: good ones for both users, and low-fee ones for user 1.
-	buy := func(id int64, n int, fees float64, low bool) {
-		var hs []string
-		w.user.must("purchaseticket", &hs, "default", 10, 1, ms[id].Address, n, addrAt(t, cold, uint32(id)), fees)
-		for _, h := range hs {
-			w.owner[h] = id
-			if low {
-				w.low[h] = true
-			}
-		}
-	}
-	// Three rounds (at most 20 new tickets fit in a block) so that the
-	// small pool lasts for the whole scenario.
-	for round := 0; round < 3; round++ {
-		buy(1, 8, 5, false)
-		buy(2, 6, 5, false)
-		buy(1, 6, 0.5, true)
-		w.step()
-	}
-
-	// Until all tickets are live, good tickets are voted with their
-	// owner's bits, low-fee ones are not.
-	for i := 0; i < 4; i++ {
-		w.step()
-	}
+	w := newWorld(t)
+	c, ms := w.c, w.ms
 	// Both back ends voted every pool winner; the node kept one vote each
 	// and answered the other "already have transaction": a duplicate.
 	cast, dups, errs := 0.0, 0.0, 0.0
@@ -591,8 +502,11 @@ func (w *world) checkReads(ms map[int64]*pb.CreateMultisigResponse) {
 }
 
 // logCount counts the lines of stakepoold's output that contain s.
-func (w *world) logCount(s string) int {
-	b, _ := os.ReadFile(filepath.Join(w.spDir, "stdout.txt"))
+func (w *world) logCount(s string) int { return logCount(w.spDir, s) }
+
+// logCount counts the lines of a process's output that contain s.
+func logCount(dir, s string) int {
+	b, _ := os.ReadFile(filepath.Join(dir, "stdout.txt"))
 	return strings.Count(string(b), s)
 }
 
