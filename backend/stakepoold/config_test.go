@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	flags "github.com/jessevdk/go-flags"
 
@@ -96,6 +97,36 @@ func TestConfigDefaults(t *testing.T) {
 	if cfg.PoolFees != 7.5 || cfg.FeeAddresses != 10000 || cfg.DebugLevel != "info" {
 		t.Errorf("poolfees %v feeaddresses %d debuglevel %s", cfg.PoolFees, cfg.FeeAddresses, cfg.DebugLevel)
 	}
+	if cfg.VoteTimeout != 10*time.Second || cfg.PrefsWait != 0 {
+		t.Errorf("testnet votetimeout %v prefswait %v, want 10s and 0 (the pool's default)", cfg.VoteTimeout, cfg.PrefsWait)
+	}
+}
+
+// TestVoteTimeoutDefaults: half a block, between 2 s and 10 s; an explicit
+// value wins.
+func TestVoteTimeoutDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		net  string
+		xpub *chaincfg.Params
+		args []string
+		want time.Duration
+	}{
+		{"--simnet", chaincfg.SimNetParams(), nil, 2 * time.Second},
+		{"--testnet", chaincfg.TestNet3Params(), nil, 10 * time.Second},
+		{"--simnet", chaincfg.SimNetParams(), []string{"--votetimeout=750ms"}, 750 * time.Millisecond},
+	} {
+		args := append(append([]string{"-A", t.TempDir(), tc.net}, tc.args...), required(testXpub(t, tc.xpub))...)
+		cfg, err := loadConfig(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.VoteTimeout != tc.want {
+			t.Errorf("%s %v: votetimeout %v, want %v", tc.net, tc.args, cfg.VoteTimeout, tc.want)
+		}
+	}
+	if d := defaultVoteTimeout(5 * time.Minute); d != 10*time.Second {
+		t.Errorf("mainnet: %v", d)
+	}
 }
 
 // TestAppDataInConfigFile checks that appdata set only in the config file
@@ -150,6 +181,8 @@ func TestConfigErrors(t *testing.T) {
 		{"missing config file", append([]string{"--simnet", "-C", "/nonexistent/x.conf"}, required(sim)...), "config file"},
 		{"bad metrics", append([]string{"--simnet", "--metricslisten=nope"}, required(sim)...), "metricslisten"},
 		{"unknown flag", []string{"--bogus"}, "unknown flag"},
+		{"vote timeout too short", append([]string{"--simnet", "--votetimeout=10ms"}, required(sim)...), "votetimeout"},
+		{"prefs wait past the vote timeout", append([]string{"--simnet", "--votetimeout=3s", "--prefswait=3s"}, required(sim)...), "prefswait"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
