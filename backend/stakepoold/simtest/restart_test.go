@@ -33,7 +33,8 @@ import (
 //     second vote as a mempool double spend, which is counted as a
 //     conflict, not an error;
 //  5. both voting wallets killed while a block is mined: when they are
-//     back the tip is voted without waiting for another block.
+//     back the tip is voted without waiting for another block;
+//  6. a damaged state.json (damagedState).
 func TestNoMissedVoteThroughRestarts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test with simulator processes; run without -short")
@@ -175,6 +176,58 @@ func TestNoMissedVoteThroughRestarts(t *testing.T) {
 	w.waitVoted(n, want, 15*time.Second)
 	w.waitSynced()
 	w.step()
+
+	// 6. A damaged state.json.
+	w.damagedState()
+}
+
+// damagedState damages stakepoold's state.json: it must refuse to start
+// and say what to do; done as told, it starts without preferences, votes
+// winners with the wallet's default bits after a bounded wait (never
+// missing them), and with each user's bits once the front end has pushed
+// them again.
+func (w *world) damagedState() {
+	t := w.t
+	t.Helper()
+	w.sp.stop()
+	state := filepath.Join(w.spDir, "data", "simnet", "state.json")
+	f, err := os.OpenFile(state, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`,"users":[]}`) // an editor's slip after the object
+	f.Close()
+	mark := logLen(w.spDir)
+	w.sp.start()
+	select {
+	case <-w.sp.p.Exited():
+		if w.sp.p.ExitErr() == nil {
+			t.Fatal("stakepoold exited with status 0 on a damaged state file")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("stakepoold started with a damaged state file")
+	}
+	if out := logFrom(w.spDir, mark); !strings.Contains(out, "mv "+state+" "+state+".damaged") {
+		t.Fatalf("stakepoold's message does not say what to do:\n%s", out)
+	}
+	if err := os.Rename(state, state+".damaged"); err != nil {
+		t.Fatal(err)
+	}
+	w.sp2.stop() // only this back end votes now: the bits seen are its own
+	w.sp.start()
+	w.waitReady()
+	var wi rpcjson.WalletInfoResult
+	w.voting.must("walletinfo", &wi)
+	w.stepWith(func(_ string, bits uint16) bool { return bits == wi.VoteBits })
+	if logCount(w.spDir, "for the front end's preferences") == 0 {
+		t.Fatal("no vote waited for the front end's preferences")
+	}
+	// The front end pushes the whole state again.
+	if _, err := w.c.SetUserVotingPrefs(ctx(t), &pb.SetUserVotingPrefsRequest{Users: w.prefs}); err != nil {
+		t.Fatal(err)
+	}
+	w.step()
+	w.sp2.start()
 }
 
 // buyGood buys rounds of 20 good tickets (10 per user) and mines until
