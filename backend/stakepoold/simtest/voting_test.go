@@ -65,17 +65,17 @@ type world struct {
 	bits  map[int64]uint16
 	done  map[string]bool // tickets that have been winners
 
-	root    string
-	cold    *hdkeychain.ExtendedKey // cold wallet account
+	root string
+	cold *hdkeychain.ExtendedKey // cold wallet account
 	// frozen and frozen2 are wallets that are down or stopped on
 	// purpose: waitSynced does not ask them.
 	frozen, frozen2 *proc
 	lastTip         int64 // the block the last step mined
-	ms      map[int64]*pb.CreateMultisigResponse
-	prefs   []*pb.UserVotingPrefs
-	sp2Dir  string
-	sp2Addr string
-	sp2Args []string
+	ms              map[int64]*pb.CreateMultisigResponse
+	prefs           []*pb.UserVotingPrefs
+	sp2Dir          string
+	sp2Addr         string
+	sp2Args         []string
 }
 
 func ctx(t *testing.T) context.Context {
