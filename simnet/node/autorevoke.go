@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
@@ -12,59 +11,82 @@ import (
 // Automatic revocations (DCP0009)
 //
 // With the agenda active (the default; --noautorevocations deactivates
-// it), every block holds a version 2 revocation of each ticket that became
-// missed or expired when its parent was connected: no signature, no fee,
-// each commitment paid back its share of the ticket price with the atoms
-// left over distributed as the rule says (eacred/stake builds it). A
-// revocation sent with sendrawtransaction must then be exactly that
-// transaction too.
+// it), every block holds a version 2 revocation of each ticket that
+// becomes missed in it (a winner called on its parent whose vote it does
+// not hold) and of each ticket that expires in it: no signature, no fee,
+// each commitment paid back its share of the ticket price, the atoms left
+// over distributed with the PRNG seeded by the parent's header
+// (eacred/stake.NewAutoRevocation). A revocation sent with
+// sendrawtransaction (of a ticket missed earlier) must then be a valid
+// automatic revocation for the next block too.
 
-// autoRevocations builds the revocations the next block on the chain
-// state's tip must hold (none when the agenda is not active).
-func (n *Node) autoRevocations() ([]*wire.MsgTx, error) {
+// autoRevocations builds the revocations a block on the chain state's tip
+// holding the given votes must include (none when the agenda is off).
+func (n *Node) autoRevocations(votes []*mempoolTx) ([]*wire.MsgTx, error) {
 	if !n.autoRevoke {
 		return nil, nil
 	}
 	c := n.chain
-	out := make([]*wire.MsgTx, 0, len(c.revocable))
-	for _, th := range c.revocable {
-		rev, err := n.buildAutoRevocation(th)
+	tip := c.tip()
+	voted := make(map[chainhash.Hash]bool, len(votes))
+	for _, v := range votes {
+		voted[v.vote.ticket] = true
+	}
+	var revoke []chainhash.Hash
+	for _, w := range c.winners {
+		if t, ok := c.tickets[w]; ok && t.state == ticketLive && !voted[w] {
+			revoke = append(revoke, w)
+		}
+	}
+	next := tip.height + 1
+	if eh := next - int64(n.params.TicketMaturity) - int64(n.params.TicketExpiry); eh >= 0 {
+		for _, th := range c.ticketsMinedAt(eh) {
+			if t := c.tickets[th]; t.state == ticketLive && !c.isWinner(th) {
+				revoke = append(revoke, th)
+			}
+		}
+	}
+	out := make([]*wire.MsgTx, 0, len(revoke))
+	for _, th := range revoke {
+		t, err := n.minedTicket(th)
 		if err != nil {
 			return nil, err
+		}
+		rev, err := stake.NewAutoRevocation(t, &tip.msg.Header)
+		if err != nil {
+			return nil, fmt.Errorf("automatic revocation of %s: %w", th, err)
 		}
 		out = append(out, rev)
 	}
 	return out, nil
 }
 
-// buildAutoRevocation is the version 2 revocation of a mined ticket in the
-// block after the tip.
-func (n *Node) buildAutoRevocation(th chainhash.Hash) (*wire.MsgTx, error) {
-	c := n.chain
-	loc, ok := c.txIndex[th]
+// minedTicket parses a mined ticket.
+func (n *Node) minedTicket(th chainhash.Hash) (*stake.Ticket, error) {
+	loc, ok := n.chain.txIndex[th]
 	if !ok {
-		return nil, fmt.Errorf("automatic revocation: ticket %s is not mined", th)
+		return nil, fmt.Errorf("ticket %s is not mined", th)
 	}
-	rev, err := stake.NewRevocation(c.txAt(loc), 0, stake.RevocationVersionAuto)
+	t, err := stake.ParseTicket(n.chain.txAt(loc))
 	if err != nil {
-		return nil, fmt.Errorf("automatic revocation of %s: %w", th, err)
+		return nil, fmt.Errorf("stored ticket %s: %w", th, err)
 	}
-	return rev, nil
+	return t, nil
 }
 
 // checkAutoRevocation accepts a mempool revocation while DCP0009 is active
-// only if it is exactly the version 2 revocation the rule defines.
+// only if it is a valid automatic revocation for the next block.
 func (n *Node) checkAutoRevocation(h chainhash.Hash, tx *wire.MsgTx, ticket chainhash.Hash) error {
 	if tx.Version != stake.RevocationVersionAuto {
 		return reject(h, "revocation has version %d; with automatic revocations (DCP0009) active it must be version %d",
 			tx.Version, stake.RevocationVersionAuto)
 	}
-	want, err := n.buildAutoRevocation(ticket)
+	t, err := n.minedTicket(ticket)
 	if err != nil {
 		return err
 	}
-	if !bytes.Equal(want.Bytes(), tx.Bytes()) {
-		return reject(h, "version 2 revocation of ticket %s does not pay the commitments as DCP0009 requires (want %s)", ticket, want.TxHash())
+	if err := stake.CheckAutoRevocation(tx, t, &n.chain.tip().msg.Header); err != nil {
+		return reject(h, "invalid automatic revocation: %v", err)
 	}
 	return nil
 }

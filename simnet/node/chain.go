@@ -107,7 +107,7 @@ type chainState struct {
 	unspentMissed map[chainhash.Hash]bool
 	sbits         int64 // stake difficulty of the next block
 	// revocable are the tickets that became missed or expired when the
-	// tip was connected: DCP0009 revokes them in the next block.
+	// tip was connected.
 	revocable []chainhash.Hash
 
 	// undo holds, for each of the last undoDepth best-chain blocks, the
@@ -358,6 +358,7 @@ func (c *chainState) connectBlock(b *block) *connectEvents {
 	}
 	voted := make(map[chainhash.Hash]bool)
 	var newImmature []chainhash.Hash
+	var revocations []*wire.MsgTx
 	for i, tx := range msg.STransactions {
 		apply(tx, wire.TxTreeStake, i)
 		switch classify(tx) {
@@ -383,15 +384,7 @@ func (c *chainState) connectBlock(b *block) *connectEvents {
 				ev.spent = append(ev.spent, th)
 			}
 		case kindRevocation:
-			th := tx.TxIn[0].PreviousOutPoint.Hash
-			if t, ok := c.tickets[th]; ok {
-				c.saveTicket(t)
-				t.wasExpired = t.state == ticketExpired
-				t.state, t.spentBy, t.spentHeight = ticketRevoked, tx.TxHash(), height
-				c.setMissed(th, false)
-				ev.missed = append(ev.missed, th)
-				ev.revoked = append(ev.revoked, th)
-			}
+			revocations = append(revocations, tx)
 		}
 	}
 	if len(newImmature) > 0 {
@@ -442,6 +435,19 @@ func (c *chainState) connectBlock(b *block) *connectEvents {
 				ev.missed = append(ev.missed, th)
 				revocable = append(revocable, th)
 			}
+		}
+	}
+	// Revocations last: with DCP0009 a block revokes the tickets that
+	// become missed or expired in it.
+	for _, tx := range revocations {
+		th := tx.TxIn[0].PreviousOutPoint.Hash
+		if t, ok := c.tickets[th]; ok {
+			c.saveTicket(t)
+			t.wasExpired = t.state == ticketExpired
+			t.state, t.spentBy, t.spentHeight = ticketRevoked, tx.TxHash(), height
+			c.setMissed(th, false)
+			ev.missed = append(ev.missed, th)
+			ev.revoked = append(ev.revoked, th)
 		}
 	}
 	c.revocable = revocable

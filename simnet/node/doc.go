@@ -165,10 +165,15 @@
 // DCP0009 is active by default (getblockchaininfo lists the
 // "autorevocations" deployment as active; --noautorevocations makes it
 // "defined" and revocations wait for sendrawtransaction): every block
-// holds a version 2 revocation of each ticket that became missed or expired
-// when its parent was connected, with no signature and no fee, each
-// commitment paid its share of the ticket price (eacred/stake). The
-// wallet's revoketickets does nothing then.
+// holds a version 2 revocation of each ticket that becomes missed in it (a
+// winner called on its parent whose vote it does not hold) and of each
+// ticket that expires in it, with no signature and no fee, each commitment
+// paid its share of the ticket price and the atoms left over distributed
+// with the PRNG seeded by the parent's header (eacred/stake's
+// NewAutoRevocation). spentandmissedtickets lists such a ticket once, as
+// "missed". A revocation sent with sendrawtransaction must then be a valid
+// automatic revocation for the next block. The wallet's revoketickets does
+// nothing while the agenda is active.
 //
 // # Persistence
 //

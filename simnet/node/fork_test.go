@@ -289,9 +289,10 @@ func TestTwoTipsAndReorganizations(t *testing.T) {
 		t.Fatalf("mempool after the reorganization %v, want only the orphaned ticket purchase", pool)
 	}
 
-	// DCP0009: block 42 of the new branch revokes the winners of 40 (missed
-	// in 41), block 43 those of 41; version 2, no signature, full refund.
-	for i, h := range branch[2:] {
+	// DCP0009: each block of the new branch revokes the winners of its
+	// parent it holds no vote of (all of them: nobody voted): version 2,
+	// no signature, the full price back.
+	for i, h := range branch[1:] {
 		revoked := map[chainhash.Hash]bool{}
 		for _, tx := range f.blockByHash(h).STransactions {
 			r, err := stake.ParseRevocation(tx)
@@ -305,12 +306,20 @@ func TestTwoTipsAndReorganizations(t *testing.T) {
 		}
 		for _, w := range wR[i] {
 			if !revoked[w] {
-				t.Fatalf("block %d does not revoke ticket %s missed in block %d", 42+i, w, 41+i)
+				t.Fatalf("block %d does not revoke ticket %s it makes missed", 41+i, w)
+			}
+			var missed string
+			p.must(&missed, "existsmissedtickets", []string{w.String()})
+			if missed != "00" || p.isLive(w) {
+				t.Fatalf("revoked ticket %s still missed (%s) or live", w, missed)
 			}
 		}
 		if len(revoked) != len(wR[i]) {
-			t.Fatalf("block %d revokes %d tickets, want %d", 42+i, len(revoked), len(wR[i]))
+			t.Fatalf("block %d revokes %d tickets, want %d", 41+i, len(revoked), len(wR[i]))
 		}
+	}
+	if got := len(f.blockByHash(branch[0]).STransactions); got != 5 {
+		t.Fatalf("block 40 of the new branch holds %d stake transactions, want its 5 votes and no revocation", got)
 	}
 
 	// The purchase is mined again on the new chain.

@@ -48,14 +48,6 @@ func (n *Node) buildBlock(now time.Time, side bool) (*wire.MsgBlock, error) {
 	}
 	c := n.chain
 	tip := c.tip()
-	autoRevs, err := n.autoRevocations()
-	if err != nil {
-		return nil, err
-	}
-	autoRevoked := make(map[chainhash.Hash]bool, len(autoRevs))
-	for _, r := range autoRevs {
-		autoRevoked[r.TxIn[0].PreviousOutPoint.Hash] = true
-	}
 	next := tip.height + 1
 	var votes, tickets, revs, regular []*mempoolTx
 	var fees int64
@@ -82,7 +74,7 @@ func (n *Node) buildBlock(now time.Time, side bool) (*wire.MsgBlock, error) {
 			}
 			votes = append(votes, e)
 		case kindRevocation:
-			if len(revs)+len(autoRevs) >= 255 || autoRevoked[e.tx.TxIn[0].PreviousOutPoint.Hash] {
+			if len(revs) >= 200 {
 				continue
 			}
 			revs = append(revs, e)
@@ -102,6 +94,17 @@ func (n *Node) buildBlock(now time.Time, side bool) (*wire.MsgBlock, error) {
 	}
 	if side {
 		votes = n.siblingVotes(tip, votes)
+	}
+	// DCP0009: the tickets this block makes missed or expired are revoked
+	// in it (a mempool revocation can only be of a ticket missed earlier).
+	autoRevs, err := n.autoRevocations(votes)
+	if err != nil {
+		return nil, err
+	}
+	for len(revs)+len(autoRevs) > 255 {
+		last := revs[len(revs)-1]
+		fees -= last.fee
+		revs = revs[:len(revs)-1]
 	}
 	approve := 0
 	for _, v := range votes {
