@@ -27,7 +27,10 @@ const (
 	defaultMinPassword  = 8
 	defaultSessionAge   = 6 * time.Hour
 	defaultMaxBody      = 1 << 20
-	minSecretLength     = 16
+	// defaultAPITokenLifetime: a year, the longest lifetime mature
+	// services (GitLab, GitHub fine-grained tokens) allow by default.
+	defaultAPITokenLifetime = 365 * 24 * time.Hour
+	minSecretLength         = 16
 )
 
 // defaultHomeDir is ~/.dcrstakepool; everything defaults to live under it.
@@ -56,18 +59,19 @@ type config struct {
 	CookieSecure bool   `long:"cookiesecure" description:"Send cookies only over HTTPS (set when TLS is in place)"`
 	BaseURL      string `long:"baseurl" description:"Public URL of the site, used in email links and as the API token issuer (no trailing slash)"`
 
-	ColdWalletExtPub     string   `long:"coldwalletextpub" description:"Extended public key of the cold wallet account receiving pool fees (REQUIRED)"`
-	VotingWalletExtPub   string   `long:"votingwalletextpub" description:"Extended public key of the voting wallets' default account (REQUIRED)"`
-	StakepooldHosts      []string `long:"stakepooldhosts" description:"stakepoold hosts, comma separated or repeated; the network's default port is added when missing (REQUIRED)"`
-	StakepooldCerts      []string `long:"stakepooldcerts" description:"TLS certificates of the stakepoolds, in the same order; relative paths are under the home folder (REQUIRED)"`
-	StakepooldClientCert string   `long:"stakepooldclientcert" description:"Client certificate (PEM) presented to every stakepoold that requires one (its clientcafile)"`
-	StakepooldClientKey  string   `long:"stakepooldclientkey" description:"Private key (PEM) of stakepooldclientcert"`
-	PoolFees             float64  `long:"poolfees" description:"Pool fee in percent (0.01-100, two decimals); must match the voting wallets and stakepoold"`
-	MaxVotedTickets      int      `long:"maxvotedtickets" description:"Newest voted tickets shown on the tickets page"`
-	ExplorerURL          string   `long:"explorerurl" description:"Block explorer base URL for ticket links (/tx/<hash> is appended); empty shows no links"`
-	Metrics              bool     `long:"metrics" description:"Serve Prometheus metrics at /metrics to adminips"`
+	ColdWalletExtPub     string        `long:"coldwalletextpub" description:"Extended public key of the cold wallet account receiving pool fees (REQUIRED)"`
+	VotingWalletExtPub   string        `long:"votingwalletextpub" description:"Extended public key of the voting wallets' default account (REQUIRED)"`
+	StakepooldHosts      []string      `long:"stakepooldhosts" description:"stakepoold hosts, comma separated or repeated; the network's default port is added when missing (REQUIRED)"`
+	StakepooldCerts      []string      `long:"stakepooldcerts" description:"TLS certificates of the stakepoolds, in the same order; relative paths are under the home folder (REQUIRED)"`
+	StakepooldClientCert string        `long:"stakepooldclientcert" description:"Client certificate (PEM) presented to every stakepoold that requires one (its clientcafile)"`
+	StakepooldClientKey  string        `long:"stakepooldclientkey" description:"Private key (PEM) of stakepooldclientcert"`
+	PoolFees             float64       `long:"poolfees" description:"Pool fee in percent (0.01-100, two decimals); must match the voting wallets and stakepoold"`
+	MaxVotedTickets      int           `long:"maxvotedtickets" description:"Newest voted tickets shown on the tickets page"`
+	ExplorerURL          string        `long:"explorerurl" description:"Block explorer base URL for ticket links (/tx/<hash> is appended); empty shows no links"`
+	Metrics              bool          `long:"metrics" description:"Serve Prometheus metrics at /metrics to adminips"`
+	APITokenLifetime     time.Duration `long:"apitokenlifetime" description:"How long a new API token works (e.g. 8760h); 0: tokens do not expire"`
 
-	ClosePool    bool   `long:"closepool" description:"Close the pool to new sign-ups and new voting addresses"`
+	ClosePool    bool   `long:"closepool" description:"Close the pool to new sign-ups (registered users can still submit their voting address)"`
 	ClosePoolMsg string `long:"closepoolmsg" description:"Message shown while the pool is closed"`
 	PoolEmail    string `long:"poolemail" description:"Support email address shown on the site and in the API"`
 	PoolLink     string `long:"poollink" description:"Link for the 'more about this pool' button"`
@@ -125,6 +129,7 @@ func defaultConfig() config {
 		BaseURL:           defaultBaseURL,
 		PoolFees:          defaultPoolFees,
 		MaxVotedTickets:   defaultMaxVoted,
+		APITokenLifetime:  defaultAPITokenLifetime,
 		ClosePoolMsg:      defaultClosePoolMsg,
 		PoolEmail:         defaultPoolEmail,
 		PoolLink:          defaultPoolLink,
@@ -309,6 +314,9 @@ func (c *config) validate() error {
 	}
 	if c.MaxVotedTickets < 1 {
 		bad("maxvotedtickets must be at least 1")
+	}
+	if c.APITokenLifetime < 0 || (c.APITokenLifetime > 0 && c.APITokenLifetime < time.Hour) {
+		bad("apitokenlifetime %v: want 0 (no expiry) or at least 1h", c.APITokenLifetime)
 	}
 
 	switch c.DBType {

@@ -127,13 +127,15 @@ func (a *Application) passwordUpdate(c web.C, w http.ResponseWriter, r *http.Req
 		a.notifyPasswordChanged(c, r, u)
 	}
 	done := &formPage{Base: a.Base(c, r, "Password changed"),
-		Message: "Your password has been changed and every session has been logged out. Log in with the new password."}
+		Message: "Your password has been changed, every session has been logged out and your API token " +
+		"was revoked. Log in with the new password; the address page has a new token for your wallets."}
 	return a.renderForm(w, "auth/done", done, nil)
 }
 
 func (a *Application) notifyPasswordChanged(c web.C, r *http.Request, u *models.User) {
 	err := a.mail(r, u.Email, "Your password was changed", fmt.Sprintf(
-		"The password of your account at %s was changed (request from %s) and all sessions were logged out.\n\n"+
+		"The password of your account at %s was changed (request from %s): all sessions were logged out\n"+
+			"and the API token was revoked (the address page shows a new one).\n\n"+
 			"If this was not you, reset your password at %s/passwordreset and contact %s.\n",
 		a.Config.BaseURL, system.ClientIP(c), a.Config.BaseURL, a.Config.PoolEmail))
 	if err != nil {

@@ -152,7 +152,8 @@ func (a *Application) emailUpdate(c web.C, w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	done := &formPage{Base: a.Base(c, r, "Email changed"),
-		Message: "Your email address is now " + tok.NewEmail + ". Every session has been logged out; log in with the new address."}
+		Message: "Your email address is now " + tok.NewEmail + ". Every session has been logged out and your API token " +
+		"was revoked; log in with the new address and give wallets the new token from the address page."}
 	return a.renderForm(w, "auth/done", done, nil)
 }
 
@@ -186,7 +187,8 @@ func (a *Application) settingsPassword(c web.C, w http.ResponseWriter, r *http.R
 		return err
 	}
 	a.notifyPasswordChanged(c, r, u)
-	return a.Redirect(c, w, r, "/settings", "Your password has been changed. Other sessions have been logged out.")
+	return a.Redirect(c, w, r, "/settings", "Your password has been changed. Other sessions have been logged out and your API token "+
+		"was revoked: wallets that use it need the new one from the address page.")
 }
 
 // POST /settings/delete: deletes the account after checking the password.
@@ -213,7 +215,7 @@ func (a *Application) settingsDelete(c web.C, w http.ResponseWriter, r *http.Req
 		return err
 	}
 	a.Log.Infof("user %d deleted their account", u.ID)
-	done := &formPage{Base: a.Base(c, r, "Account deleted"), Message: "Your account has been deleted. " +
+	done := &formPage{Base: a.Base(c, r, "Account deleted"), Message: "Your account has been deleted and its API token no longer works. " +
 		"Tickets you already bought are still voted with your last saved preferences."}
 	return a.renderForm(w, "auth/done", done, nil)
 }

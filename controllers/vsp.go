@@ -31,6 +31,8 @@ type VSPConfig struct {
 	Metrics bool
 	// RepairEvery is how often backends are checked and repaired (default 10s).
 	RepairEvery time.Duration
+	// APITokenLifetime is how long a new API token works (0: no expiry).
+	APITokenLifetime time.Duration
 }
 
 // AddressDeriver derives address index of an extended public key's external
@@ -143,7 +145,8 @@ func NewVSP(app *Application, d VSPDeps) (*VSP, error) {
 	v.stats = newStatsCache(v.loadStats, d.Config.StatsTTL, d.Now)
 	v.agendas = newAgendaCache(d.Backends, time.Minute, d.Now)
 	v.metrics = newVSPMetrics(d.Backends)
-	v.jwt = &apiTokens{secret: []byte(d.Config.APISecret), issuer: d.Config.BaseURL, now: d.Now}
+	v.jwt = &apiTokens{secret: []byte(d.Config.APISecret), issuer: d.Config.BaseURL,
+		lifetime: d.Config.APITokenLifetime, now: d.Now}
 	return v, nil
 }
 

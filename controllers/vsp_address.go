@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
@@ -226,6 +227,8 @@ type addressPageData struct {
 	Net       netInfo
 	PoolFees  float64
 	APIToken  string
+	// APITokenExpiry is when the token stops working (zero: never).
+	APITokenExpiry time.Time
 	Submitted bool
 	// Input and Error: the rejected submission, shown back to the user.
 	Input       string
@@ -241,7 +244,7 @@ type addressPageData struct {
 func (v *VSP) addressData(c web.C, r *http.Request, u *models.User) addressPageData {
 	n := networkInfo(v.Config.Params)
 	d := addressPageData{Base: v.app.Base(c, r, "Voting address"), Net: n, PoolFees: v.Config.PoolFees,
-		APIToken: u.APIToken, Submitted: u.UserPubKeyAddr != ""}
+		APIToken: u.APIToken, APITokenExpiry: v.jwt.Expiry(u.APIToken), Submitted: u.UserPubKeyAddr != ""}
 	if d.Submitted {
 		d.Multisig, d.Script, d.FeeAddr, d.UserPubKey = u.MultiSigAddress, u.MultiSigScript, u.UserFeeAddr, u.UserPubKeyAddr
 		d.PurchaseCmd = fmt.Sprintf("eacrctl %s--wallet purchaseticket \"default\" 100 1 %s 1 %s %s",
@@ -257,10 +260,14 @@ func formatFee(f float64) string {
 	return strings.TrimSuffix(s, ".")
 }
 
-// ensureToken gives u an API token if it has none.
+// ensureToken gives u an API token if it has none (never had one, or it
+// was revoked by a password or email change) or if it has expired.
 func (v *VSP) ensureToken(ctx context.Context, u *models.User) error {
 	if u.APIToken != "" {
-		return nil
+		exp := v.jwt.Expiry(u.APIToken)
+		if exp.IsZero() || v.Now().Before(exp) {
+			return nil
+		}
 	}
 	tok, err := v.jwt.Issue(u.ID)
 	if err != nil {

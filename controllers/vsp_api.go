@@ -145,7 +145,8 @@ func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
 	if cmd.auth {
 		var err error
 		if u, err = v.apiUser(r); err != nil {
-			if !errors.Is(err, errNoToken) && !errors.Is(err, errBadToken) && !errors.Is(err, errRevokedToken) {
+			if !errors.Is(err, errNoToken) && !errors.Is(err, errBadToken) && !errors.Is(err, errRevokedToken) &&
+				!errors.Is(err, errExpiredToken) {
 				v.Log.Errorf("api %s: %v", name, err)
 				writeAPI(w, http.StatusOK, apiFail(apiInternal, cmd.errCtx, "internal error"))
 				return
@@ -166,6 +167,9 @@ func (v *VSP) apiUser(r *http.Request) (*models.User, error) {
 		return nil, err
 	}
 	id, err := v.jwt.Parse(tok)
+	if errors.Is(err, errExpiredToken) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errBadToken
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
@@ -36,6 +37,8 @@ type vspOptions struct {
 	Core     func(*controllers.Config)
 	// Prepare runs on the fakes before start-up.
 	Prepare func(fs []*fakebackend.Backend)
+	// Now is the VSP feature's clock (default time.Now).
+	Now func() time.Time
 }
 
 // testXpub derives a simnet account extended public key from a seed byte.
@@ -116,7 +119,7 @@ func newVSPEnv(t testing.TB, o vspOptions) *vspEnv {
 				o.VSP(&cfg)
 			}
 			v, err := controllers.NewVSP(app, controllers.VSPDeps{Config: cfg, Store: store, Backends: c,
-				PoolKeys: poolKeys, FeeKeys: feeKeys})
+				PoolKeys: poolKeys, FeeKeys: feeKeys, Now: o.Now})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -84,10 +84,11 @@ func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 }
 
 // SetPassword stores a new password hash and, in the same transaction, ends
-// every session of the user and discards outstanding password-reset tokens.
+// every session of the user, revokes their API token (a stolen one must not
+// outlive the password) and discards outstanding password-reset tokens.
 func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
 	return s.inTx(ctx, func(tx gorpExec) error {
-		if _, err := tx.Exec("UPDATE users SET password_hash = ? WHERE id = ? AND deleted_at = 0", hash, userID); err != nil {
+		if _, err := tx.Exec("UPDATE users SET password_hash = ?, api_token = '' WHERE id = ? AND deleted_at = 0", hash, userID); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
 		if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
@@ -108,12 +109,12 @@ func (s *Store) MarkEmailVerified(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// ChangeEmail sets a new (verified) email, ends every session of the user and
-// drops all their outstanding tokens. ErrExists means the address was taken
-// meanwhile.
+// ChangeEmail sets a new (verified) email, ends every session of the user,
+// revokes their API token and drops all their outstanding link tokens.
+// ErrExists means the address was taken meanwhile.
 func (s *Store) ChangeEmail(ctx context.Context, userID int64, email string) error {
 	return s.inTx(ctx, func(tx gorpExec) error {
-		if _, err := tx.Exec("UPDATE users SET email = ?, email_verified = ? WHERE id = ? AND deleted_at = 0",
+		if _, err := tx.Exec("UPDATE users SET email = ?, email_verified = ?, api_token = '' WHERE id = ? AND deleted_at = 0",
 			email, true, userID); err != nil {
 			return fmt.Errorf("change email: %w", classify(err))
 		}
