@@ -32,8 +32,9 @@ var (
 	errBadToken = errors.New("invalid API token")
 	// errRevokedToken: correctly signed but no longer the user's token.
 	errRevokedToken = errors.New("API token revoked: get the current one from the address page")
-	// errExpiredToken: correctly signed but past its lifetime.
-	errExpiredToken = errors.New("API token expired: get a new one from the address page")
+	// errExpiredToken: correctly signed but past its lifetime (an
+	// errBadToken too).
+	errExpiredToken = fmt.Errorf("%w: expired, get a new one from the address page", errBadToken)
 )
 
 // Issue returns a new token for userID.
