@@ -67,7 +67,9 @@ type Env struct {
 	Server    *httptest.Server
 	Mail      *Sink
 	Log       slog.Logger
-	// Routes are the router's routes once every feature is installed.
+	// Router is the router with every feature installed; Routes its
+	// deduplicated routes (Router.Routes()).
+	Router *system.Router
 	Routes []system.Route
 }
 
@@ -177,7 +179,7 @@ func New(tb testing.TB, o Options) *Env {
 	})
 	e.App.Install(rt, features...)
 	handler = rt.Handler()
-	e.Routes = rt.Routes()
+	e.Router, e.Routes = rt, rt.Routes()
 	return e
 }
 
