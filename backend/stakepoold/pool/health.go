@@ -3,6 +3,8 @@ package pool
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 )
 
 // Health is the back end's state as the front end's /status needs it.
@@ -21,21 +23,56 @@ type Health struct {
 	Live, Ignored, Added  int
 	Users                 int
 	Network               string
+	// StateDigest is the digest of the users' preferences and the added
+	// tickets held (package statedigest).
+	StateDigest string
 }
 
 // MaxLagBlocks is how far the processed height may trail the node before
 // Health reports the back end as not ready.
 const MaxLagBlocks = 2
 
-// Health asks the node and wallet how they are. It never fails: a failure
-// to reach one is reported in Problems.
+// HealthCallTimeout bounds each node and wallet call Health makes, so that
+// a frozen wallet or node is reported within about a second instead of
+// holding the front end's poll until its deadline.
+const HealthCallTimeout = time.Second
+
+// Health asks the node and wallet how they are, concurrently, each call
+// bounded by HealthCallTimeout. It never fails: a failure to reach one
+// (including a call that does not answer in time) is reported in Problems.
 func (p *Pool) Health(ctx context.Context) Health {
 	h := Health{NodeConnected: p.node.Connected(), WalletConnected: p.wallet.Connected(), Network: p.network}
 	h.Live, h.Ignored, h.Added, h.Users = p.Counts()
+	h.StateDigest = p.StateDigest().Digest()
+	var (
+		wg      sync.WaitGroup
+		best    BlockRef
+		bestErr error
+		wi      WalletInfo
+		wiErr   error
+	)
 	if h.NodeConnected {
-		best, err := p.node.BestBlock(ctx)
-		if err != nil {
-			h.Problems = append(h.Problems, fmt.Sprintf("ecrd getbestblock: %v", err))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx, cancel := context.WithTimeout(ctx, HealthCallTimeout)
+			defer cancel()
+			best, bestErr = p.node.BestBlock(cctx)
+		}()
+	}
+	if h.WalletConnected {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx, cancel := context.WithTimeout(ctx, HealthCallTimeout)
+			defer cancel()
+			wi, wiErr = p.wallet.WalletInfo(cctx)
+		}()
+	}
+	wg.Wait()
+	if h.NodeConnected {
+		if bestErr != nil {
+			h.Problems = append(h.Problems, fmt.Sprintf("ecrd getbestblock: %v", bestErr))
 		} else {
 			h.Best = best
 		}
@@ -43,9 +80,8 @@ func (p *Pool) Health(ctx context.Context) Health {
 		h.Problems = append(h.Problems, "not connected to ecrd")
 	}
 	if h.WalletConnected {
-		wi, err := p.wallet.WalletInfo(ctx)
-		if err != nil {
-			h.Problems = append(h.Problems, fmt.Sprintf("wallet walletinfo: %v", err))
+		if wiErr != nil {
+			h.Problems = append(h.Problems, fmt.Sprintf("wallet walletinfo: %v", wiErr))
 		} else {
 			h.WalletDaemonConnected, h.WalletUnlocked = wi.DaemonConnected, wi.Unlocked
 			h.WalletVoting, h.VoteVersion = wi.Voting, wi.VoteVersion

@@ -101,6 +101,9 @@ type Pool struct {
 	chainMu sync.Mutex
 	tips    map[int64]int         // height -> tips processed (recent heights)
 	removed map[string]removedSet // block hash -> tickets it spent or missed
+
+	digestMu sync.Mutex
+	digest   digestCache // StateDigest of the current maps (digest.go)
 }
 
 // New builds a Pool and loads the stored preferences and added tickets.

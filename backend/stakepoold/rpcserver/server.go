@@ -118,7 +118,7 @@ func (s *Server) Health(ctx context.Context, _ *pb.HealthRequest) (*pb.HealthRes
 		ProcessedHeight: h.ProcessedHeight, LagBlocks: h.LagBlocks,
 		Ready: h.Ready, Problems: h.Problems,
 		LiveTickets: uint32(h.Live), IgnoredTickets: uint32(h.Ignored), AddedTickets: uint32(h.Added),
-		Users: uint32(h.Users), Network: h.Network,
+		Users: uint32(h.Users), Network: h.Network, StateDigest: h.StateDigest,
 	}, nil
 }
 

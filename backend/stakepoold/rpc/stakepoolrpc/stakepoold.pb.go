@@ -231,8 +231,14 @@ type HealthResponse struct {
 	AddedTickets   uint32   `protobuf:"varint,15,opt,name=added_tickets,json=addedTickets,proto3" json:"added_tickets,omitempty"`
 	Users          uint32   `protobuf:"varint,16,opt,name=users,proto3" json:"users,omitempty"`
 	Network        string   `protobuf:"bytes,17,opt,name=network,proto3" json:"network,omitempty"` // "mainnet", "testnet3" or "simnet"
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// state_digest (API 1.1) is the digest of the state the front end pushed
+	// and this daemon holds: every user's voting preferences and the added
+	// low-fee tickets (package statedigest, 64 hex characters). The front end
+	// compares it with its database on every poll and re-pushes everything
+	// when it differs (e.g. after state.json was lost).
+	StateDigest   string `protobuf:"bytes,18,opt,name=state_digest,json=stateDigest,proto3" json:"state_digest,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *HealthResponse) Reset() {
@@ -380,6 +386,13 @@ func (x *HealthResponse) GetUsers() uint32 {
 func (x *HealthResponse) GetNetwork() string {
 	if x != nil {
 		return x.Network
+	}
+	return ""
+}
+
+func (x *HealthResponse) GetStateDigest() string {
+	if x != nil {
+		return x.StateDigest
 	}
 	return ""
 }
@@ -2461,7 +2474,7 @@ const file_stakepoold_proto_rawDesc = "" +
 	"prerelease\x12%\n" +
 	"\x0ebuild_metadata\x18\x06 \x01(\tR\rbuildMetadata\x12%\n" +
 	"\x0edaemon_version\x18\a \x01(\tR\rdaemonVersion\"\x0f\n" +
-	"\rHealthRequest\"\xe6\x04\n" +
+	"\rHealthRequest\"\x89\x05\n" +
 	"\x0eHealthResponse\x12%\n" +
 	"\x0eecrd_connected\x18\x01 \x01(\bR\recrdConnected\x12)\n" +
 	"\x10wallet_connected\x18\x02 \x01(\bR\x0fwalletConnected\x126\n" +
@@ -2482,7 +2495,8 @@ const file_stakepoold_proto_rawDesc = "" +
 	"\x0fignored_tickets\x18\x0e \x01(\rR\x0eignoredTickets\x12#\n" +
 	"\radded_tickets\x18\x0f \x01(\rR\faddedTickets\x12\x14\n" +
 	"\x05users\x18\x10 \x01(\rR\x05users\x12\x18\n" +
-	"\anetwork\x18\x11 \x01(\tR\anetwork\"2\n" +
+	"\anetwork\x18\x11 \x01(\tR\anetwork\x12!\n" +
+	"\fstate_digest\x18\x12 \x01(\tR\vstateDigest\"2\n" +
 	"\x16ValidateAddressRequest\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\"\xa5\x01\n" +
 	"\x17ValidateAddressResponse\x12\x19\n" +
