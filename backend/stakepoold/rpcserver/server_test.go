@@ -96,7 +96,7 @@ func TestRPCs(t *testing.T) {
 	c := e.client
 
 	v, err := c.Version(ctx, &pb.VersionRequest{})
-	if err != nil || v.Major != pb.APIMajor || v.VersionString != "1.0.0" || v.DaemonVersion != "0.1.0" {
+	if err != nil || v.Major != pb.APIMajor || v.VersionString != fmt.Sprintf("%d.%d.%d", pb.APIMajor, pb.APIMinor, pb.APIPatch) || v.DaemonVersion != "0.1.0" {
 		t.Fatalf("version: %v %v", v, err)
 	}
 	if _, err := c.SetUserVotingPrefs(ctx, &pb.SetUserVotingPrefsRequest{Users: []*pb.UserVotingPrefs{
@@ -128,6 +128,9 @@ func TestRPCs(t *testing.T) {
 	h, err := c.Health(ctx, &pb.HealthRequest{})
 	if err != nil || !h.Ready || h.BestHeight != 300 || h.VoteVersion != 8 || h.LiveTickets != 2 || h.Users != 2 || h.Network != "simnet" {
 		t.Fatalf("health: %v %v", h, err)
+	}
+	if want := e.pool.StateDigest().Digest(); h.StateDigest != want || len(want) != 64 {
+		t.Fatalf("health: state digest %q, want %q", h.StateDigest, want)
 	}
 	e.wallet.Addrs["SsPool"] = pool.AddressInfo{IsValid: true, IsMine: true, PubKeyAddr: "SkPool"}
 	va, err := c.ValidateAddress(ctx, &pb.ValidateAddressRequest{Address: "SsPool"})
