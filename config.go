@@ -70,6 +70,7 @@ type config struct {
 	ExplorerURL          string        `long:"explorerurl" description:"Block explorer base URL for ticket links (/tx/<hash> is appended); empty shows no links"`
 	Metrics              bool          `long:"metrics" description:"Serve Prometheus metrics at /metrics to adminips"`
 	APITokenLifetime     time.Duration `long:"apitokenlifetime" description:"How long a new API token works (e.g. 8760h); 0: tokens do not expire"`
+	BackendPoll          time.Duration `long:"backendpoll" description:"How often each stakepoold's health and state digest are checked (a lost connection is noticed at once regardless)"`
 
 	ClosePool    bool   `long:"closepool" description:"Close the pool to new sign-ups (registered users can still submit their voting address)"`
 	ClosePoolMsg string `long:"closepoolmsg" description:"Message shown while the pool is closed"`
@@ -78,13 +79,14 @@ type config struct {
 	Description  string `long:"description" description:"One or two sentences about the pool, shown on the home page"`
 	Designation  string `long:"designation" description:"Code name shown next to the VSP logo (Alpha, Bravo, ...)"`
 
-	DBType     string `long:"dbtype" description:"Database engine: sqlite (a file, needs nothing installed) or mysql (MySQL/MariaDB)" choice:"sqlite" choice:"mysql"`
-	DBPath     string `long:"dbpath" description:"SQLite database file (dbtype=sqlite)"`
-	DBHost     string `long:"dbhost" description:"MySQL host, or the path of its unix socket (dbtype=mysql)"`
-	DBPort     string `long:"dbport" description:"MySQL port (dbtype=mysql)"`
-	DBName     string `long:"dbname" description:"MySQL database name (dbtype=mysql)"`
-	DBUser     string `long:"dbuser" description:"MySQL user (dbtype=mysql)"`
-	DBPassword string `long:"dbpassword" description:"MySQL password (dbtype=mysql)"`
+	DBType     string        `long:"dbtype" description:"Database engine: sqlite (a file, needs nothing installed) or mysql (MySQL/MariaDB)" choice:"sqlite" choice:"mysql"`
+	DBPath     string        `long:"dbpath" description:"SQLite database file (dbtype=sqlite)"`
+	DBHost     string        `long:"dbhost" description:"MySQL host, or the path of its unix socket (dbtype=mysql)"`
+	DBPort     string        `long:"dbport" description:"MySQL port (dbtype=mysql)"`
+	DBName     string        `long:"dbname" description:"MySQL database name (dbtype=mysql)"`
+	DBUser     string        `long:"dbuser" description:"MySQL user (dbtype=mysql)"`
+	DBPassword string        `long:"dbpassword" description:"MySQL password (dbtype=mysql)"`
+	DBTimeout  time.Duration `long:"dbtimeout" description:"Longest a database query may take; a page or API call that hits it answers 503 (database unavailable)"`
 
 	PublicPath   string `long:"publicpath" description:"Folder of the static files (the built-in copy is used when missing)"`
 	TemplatePath string `long:"templatepath" description:"Folder of the HTML templates (the built-in copy is used when missing); SIGUSR1 reloads them"`
@@ -142,6 +144,8 @@ func defaultConfig() config {
 		TemplatePath:      "views",
 		MinPasswordLength: defaultMinPassword,
 		SessionMaxAge:     defaultSessionAge,
+		BackendPoll:       time.Second,
+		DBTimeout:         5 * time.Second,
 		MaxBodyBytes:      defaultMaxBody,
 		homeDir:           home,
 	}
@@ -371,6 +375,12 @@ func (c *config) validate() error {
 	}
 	if c.SessionMaxAge < time.Minute {
 		bad("sessionmaxage %s: want at least 1m", c.SessionMaxAge)
+	}
+	if c.BackendPoll < 100*time.Millisecond || c.BackendPoll > time.Minute {
+		bad("backendpoll %s: want 100ms to 1m", c.BackendPoll)
+	}
+	if c.DBTimeout < 100*time.Millisecond || c.DBTimeout > 5*time.Minute {
+		bad("dbtimeout %s: want 100ms to 5m", c.DBTimeout)
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("maxbodybytes %d: want at least 1024", c.MaxBodyBytes)

@@ -74,6 +74,7 @@ func vspFeatures(ctx context.Context, cfg *config, app *controllers.Application,
 			Params: params, PoolFees: cfg.PoolFees, BaseURL: cfg.BaseURL, APISecret: cfg.APISecret,
 			MaxVotedTickets: cfg.MaxVotedTickets, ExplorerURL: cfg.ExplorerURL, Metrics: cfg.Metrics,
 			APITokenLifetime: cfg.APITokenLifetime,
+			RepairEvery:      cfg.BackendPoll,
 		},
 		Store: store, Backends: client, PoolKeys: poolKeys, FeeKeys: feeKeys, Log: logs.Logger(subControllers),
 	})

@@ -58,6 +58,7 @@ type member struct {
 	state     State
 	health    Health
 	healthAt  time.Time
+	answered  bool // the last Health call was answered
 	version   Version
 	lastErr   string
 	lastErrAt time.Time
@@ -67,6 +68,22 @@ type member struct {
 	// dirty: a write happened while a repair was running, so the repair
 	// must run again before the backend is healthy.
 	dirty bool
+	// kick asks the member's poll loop to poll now (buffered, 1).
+	kick chan struct{}
+	// run is the repair in progress (nil when none).
+	run *repairRun
+	// stale: the last poll found the backend's state digest different
+	// from the database's; mismatchAt/mismatchWait pace repairs of a
+	// digest that stays different after a repair.
+	stale        bool
+	mismatchAt   time.Time
+	mismatchWait time.Duration
+}
+
+// repairRun is one repair of a member; done closes when it ends.
+type repairRun struct {
+	done chan struct{}
+	err  error
 }
 
 func (m *member) name() string { return m.b.Name() }
@@ -128,6 +145,15 @@ func (m *member) setHealth(h Health, now time.Time) {
 	defer m.mu.Unlock()
 	m.health = h
 	m.healthAt = now
+	m.answered = true
+}
+
+// poke asks the member's poll loop to poll at once.
+func (m *member) poke() {
+	select {
+	case m.kick <- struct{}{}:
+	default:
+	}
 }
 
 func (m *member) status() BackendStatus {
@@ -139,6 +165,7 @@ func (m *member) status() BackendStatus {
 		State:       m.state,
 		Health:      m.health,
 		HealthAt:    m.healthAt,
+		Answered:    m.answered,
 		Version:     m.version,
 		LastError:   m.lastErr,
 		LastErrorAt: m.lastErrAt,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,13 @@ type Options struct {
 	// compared with every backend's when set.
 	Network  string
 	PoolFees float64
+	// HealthTimeout bounds one Health call of the poll (default 1.5s;
+	// stakepoold bounds its own wallet and node calls to 1s).
+	HealthTimeout time.Duration
+	// RefreshEvery is how often the expected state is reloaded in full
+	// from the Source, besides every repair (default 5m). Writes through
+	// the Client keep it current in between.
+	RefreshEvery time.Duration
 	// Log receives the client's log lines (default: disabled).
 	Log slog.Logger
 	// Now is the clock (default time.Now); tests replace it.
@@ -43,9 +51,9 @@ type Client struct {
 	voteVersion uint32 // the pool's vote version, 0 until known
 	feeAddrs    uint32 // smallest fee address count reported, 0 until known
 
-	repairMu sync.Mutex // one repair pass at a time
-	src      Source
-	require  Version
+	src     Source
+	require Version
+	exp     expected // the state every backend must hold (expect.go)
 }
 
 // New returns a Client over backends. It makes no calls; Start runs the
@@ -60,6 +68,12 @@ func New(backends []Backend, opts Options) (*Client, error) {
 	if opts.SyncTimeout <= 0 {
 		opts.SyncTimeout = 2 * time.Minute
 	}
+	if opts.HealthTimeout <= 0 {
+		opts.HealthTimeout = 1500 * time.Millisecond
+	}
+	if opts.RefreshEvery <= 0 {
+		opts.RefreshEvery = 5 * time.Minute
+	}
 	if opts.Log == nil {
 		opts.Log = slog.Disabled
 	}
@@ -68,7 +82,8 @@ func New(backends []Backend, opts Options) (*Client, error) {
 	}
 	c := &Client{opts: opts, log: opts.Log}
 	for _, b := range backends {
-		c.members = append(c.members, &member{b: b, state: StateUnknown, needsSync: true})
+		c.members = append(c.members, &member{b: b, state: StateUnknown, needsSync: true,
+			kick: make(chan struct{}, 1)})
 	}
 	return c, nil
 }
@@ -306,14 +321,18 @@ func (c *Client) ticketUnion(ctx context.Context, op string,
 	return out, nil
 }
 
-// PushUserPrefs sends one user's voting preferences to every backend.
+// PushUserPrefs sends one user's voting preferences to every backend. The
+// database must already hold them: they become part of the state every
+// backend's digest is compared with.
 func (c *Client) PushUserPrefs(ctx context.Context, p VotingPrefs) error {
+	defer c.exp.begin(func() { c.exp.setUser(p) })()
 	return writeAll(ctx, c, "set user voting prefs", c.opts.CallTimeout,
 		func(ctx context.Context, b Backend) error { return b.SetUserVotingPrefs(ctx, p) })
 }
 
 // PushAllPrefs replaces every user's voting preferences on every backend.
 func (c *Client) PushAllPrefs(ctx context.Context, prefs []VotingPrefs) error {
+	defer c.exp.begin(func() { c.exp.setAllUsers(prefs) })()
 	return writeAll(ctx, c, "set voting prefs", c.opts.SyncTimeout,
 		func(ctx context.Context, b Backend) error { return b.SetVotingPrefs(ctx, prefs) })
 }
@@ -321,6 +340,7 @@ func (c *Client) PushAllPrefs(ctx context.Context, prefs []VotingPrefs) error {
 // PushAddedLowFeeTickets replaces the admin-added low-fee tickets on every
 // backend.
 func (c *Client) PushAddedLowFeeTickets(ctx context.Context, tickets []Ticket) error {
+	defer c.exp.begin(func() { c.exp.setTickets(tickets) })()
 	return writeAll(ctx, c, "set added low-fee tickets", c.opts.CallTimeout,
 		func(ctx context.Context, b Backend) error { return b.SetAddedLowFeeTickets(ctx, tickets) })
 }
@@ -383,23 +403,29 @@ func (c *Client) VoteVersion() uint32 {
 }
 
 // Health reports whether every backend is healthy and nothing is halted;
-// reason is one line saying what is wrong otherwise.
+// reason says what is wrong otherwise, naming every backend that is not
+// healthy, and starts with "no backend can vote" when none can.
 func (c *Client) Health() (ok bool, reason string) {
+	var parts []string
 	if r, _ := c.Halted(); r != "" {
-		return false, "address creation halted: " + r
+		parts = append(parts, "address creation halted: "+r)
 	}
+	voters := 0
 	for _, m := range c.members {
 		st := m.status()
+		if st.CanVote() {
+			voters++
+		}
 		if st.State == StateHealthy {
 			continue
 		}
-		why := string(st.State)
-		if st.LastError != "" {
-			why += ": " + st.LastError
-		} else if p := st.Health.Problem(); p != "" && !st.HealthAt.IsZero() {
-			why += ": " + p
-		}
-		return false, fmt.Sprintf("backend %s %s", st.Name, why)
+		parts = append(parts, fmt.Sprintf("backend %s %s", st.Name, st.Why()))
 	}
-	return true, ""
+	if voters == 0 {
+		parts = append([]string{"no backend can vote"}, parts...)
+	}
+	if len(parts) == 0 {
+		return true, ""
+	}
+	return false, strings.Join(parts, "; ")
 }

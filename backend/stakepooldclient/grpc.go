@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
 
@@ -62,7 +64,15 @@ func Dial(cfg DialConfig) (Backend, error) {
 		}
 		tc.Certificates = []tls.Certificate{kp}
 	}
-	opts := []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(tc))}
+	opts := []grpc.DialOption{
+		grpc.WithTransportCredentials(credentials.NewTLS(tc)),
+		// A restarted stakepoold must be reached again within about a
+		// second, not after gRPC's default backoff of up to two minutes.
+		grpc.WithConnectParams(grpc.ConnectParams{
+			Backoff:           backoff.Config{BaseDelay: 100 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: time.Second},
+			MinConnectTimeout: 2 * time.Second,
+		}),
+	}
 	target := cfg.Host
 	if cfg.Dialer != nil {
 		opts = append(opts, grpc.WithContextDialer(cfg.Dialer))
@@ -108,6 +118,23 @@ func (g *grpcBackend) Name() string      { return g.name }
 func (g *grpcBackend) ConnState() string { return g.conn.GetState().String() }
 func (g *grpcBackend) Close() error      { return g.conn.Close() }
 
+// watchConn implements connWatcher: notify runs after every connectivity
+// change. An idle connection (gRPC drops to Idle when the server goes
+// away) is asked to reconnect at once, so a returning server is noticed
+// without waiting for the next call.
+func (g *grpcBackend) watchConn(ctx context.Context, notify func(state string)) {
+	for {
+		st := g.conn.GetState()
+		if st == connectivity.Idle {
+			g.conn.Connect()
+		}
+		if st == connectivity.Shutdown || !g.conn.WaitForStateChange(ctx, st) {
+			return
+		}
+		notify(g.conn.GetState().String())
+	}
+}
+
 func (g *grpcBackend) Version(ctx context.Context) (Version, error) {
 	r, err := g.c.Version(ctx, &pb.VersionRequest{})
 	if err != nil {
@@ -141,6 +168,7 @@ func (g *grpcBackend) Health(ctx context.Context) (Health, error) {
 		AddedTickets:          r.GetAddedTickets(),
 		Users:                 r.GetUsers(),
 		Network:               r.GetNetwork(),
+		StateDigest:           r.GetStateDigest(),
 	}
 	if !r.GetReady() && len(h.Problems) == 0 {
 		h.Problems = []string{"not ready"}

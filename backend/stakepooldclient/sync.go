@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 	"time"
 )
 
@@ -124,99 +123,6 @@ func checkVersion(got, require Version) error {
 	return nil
 }
 
-// Watch refreshes every backend's health every interval and repairs the ones
-// that came back, until ctx is done.
-func (c *Client) Watch(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := c.RepairAll(ctx); err != nil && ctx.Err() == nil {
-				c.log.Errorf("backend repair: %v", err)
-			}
-		}
-	}
-}
-
-// RepairAll refreshes every backend's health and brings every backend that
-// is ready but missed writes (or was never synced) up to date from the
-// Source. Backends that are not ready are marked down.
-func (c *Client) RepairAll(ctx context.Context) error {
-	c.repairMu.Lock()
-	defer c.repairMu.Unlock()
-	hs := fanout(ctx, c, c.members, c.opts.CallTimeout, "health",
-		func(ctx context.Context, b Backend) (Health, error) { return b.Health(ctx) })
-	c.adoptVoteVersion(hs)
-	vv := c.VoteVersion()
-	var todo []*member
-	for _, r := range hs {
-		if r.err != nil {
-			continue
-		}
-		now := c.opts.Now()
-		r.m.setHealth(r.v, now)
-		if !r.v.Ready() {
-			r.m.fail(fmt.Errorf("%s: %w: %s", r.m.name(), ErrBackendDown, r.v.Problem()), now)
-			continue
-		}
-		if vv != 0 && r.v.VoteVersion != vv {
-			r.m.fail(fmt.Errorf("%s: %w: vote version %d, the other backends' is %d",
-				r.m.name(), ErrMismatch, r.v.VoteVersion, vv), now)
-			r.m.missedWrite()
-			continue
-		}
-		r.m.mu.Lock()
-		need := r.m.needsSync || r.m.state != StateHealthy
-		r.m.mu.Unlock()
-		if need {
-			todo = append(todo, r.m)
-		}
-	}
-	if len(todo) == 0 || c.src == nil {
-		return nil
-	}
-	var wg sync.WaitGroup
-	errs := make([]error, len(todo))
-	for i, m := range todo {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = c.repair(ctx, m)
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// adoptVoteVersion follows a network vote version change: when every ready
-// backend that answered reports the same version and it differs from the
-// pool's, the pool moves to it (users' older preferences no longer apply;
-// stakepoold votes them with the wallet defaults until users choose again).
-func (c *Client) adoptVoteVersion(hs []result[Health]) {
-	var v uint32
-	for _, r := range hs {
-		if r.err != nil || !r.v.Ready() {
-			continue
-		}
-		if v == 0 {
-			v = r.v.VoteVersion
-		} else if r.v.VoteVersion != v {
-			return // they disagree: nothing to adopt
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if v != 0 && v != c.voteVersion {
-		if c.voteVersion != 0 {
-			c.log.Infof("vote version changed from %d to %d", c.voteVersion, v)
-		}
-		c.voteVersion = v
-	}
-}
-
 // repair brings one ready backend up to date. It re-runs when a write
 // arrived during the repair, at most a few times.
 func (c *Client) repair(ctx context.Context, m *member) error {
@@ -298,6 +204,7 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 		return fmt.Errorf("%w: vote version %d, the pool's is %d", ErrMismatch, h.VoteVersion, vv)
 	}
 
+	gen := c.exp.generation()
 	users, err := c.src.PoolUsers(ctx)
 	if err != nil {
 		return fmt.Errorf("load users: %w", err)
@@ -306,6 +213,7 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 	if err != nil {
 		return fmt.Errorf("load low-fee tickets: %w", err)
 	}
+	c.exp.load(users, tickets, gen, c.opts.Now())
 
 	var have []string
 	if err := call(c.opts.CallTimeout, func(ctx context.Context) (err error) {

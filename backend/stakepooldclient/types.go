@@ -34,6 +34,9 @@ type Health struct {
 	// Counts of the backend's ticket sets and users.
 	LiveTickets, IgnoredTickets, AddedTickets, Users uint32
 	Network                                          string
+	// StateDigest is the digest of the preferences and added tickets the
+	// backend holds (package statedigest); "" from a server before API 1.1.
+	StateDigest string
 }
 
 // Ready reports whether the backend can do wallet work (writes, votes).
@@ -186,11 +189,34 @@ type BackendStatus struct {
 	// HealthAt when it was received.
 	Health   Health
 	HealthAt time.Time
+	// Answered is whether the last Health call was answered (false:
+	// unreachable, or too slow).
+	Answered bool
 	Version  Version
 	// LastError is the last error talking to this backend, if any, and
 	// LastErrorAt when it happened.
 	LastError   string
 	LastErrorAt time.Time
+}
+
+// CanVote reports whether the backend can vote now: its last health
+// report said ready and it is healthy or being repaired (a backend under
+// repair votes, possibly with stale preferences for a moment).
+func (s BackendStatus) CanVote() bool {
+	return s.Answered && s.Health.Ready() && (s.State == StateHealthy || s.State == StateSyncing)
+}
+
+// Why says in a few words why the backend is not healthy: its state and
+// the last error or health problem.
+func (s BackendStatus) Why() string {
+	why := string(s.State)
+	switch {
+	case s.LastError != "":
+		why += ": " + s.LastError
+	case !s.HealthAt.IsZero() && s.Health.Problem() != "":
+		why += ": " + s.Health.Problem()
+	}
+	return why
 }
 
 // State is the client's verdict on one backend.

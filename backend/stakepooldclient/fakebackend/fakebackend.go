@@ -16,6 +16,7 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/statedigest"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
@@ -78,7 +79,7 @@ func New(name, seed, coldXpub string) *Backend {
 		Network:      "simnet",
 		PoolFees:     7.5,
 		FeeAddrs:     10000,
-		VersionValue: stakepooldclient.Version{Major: 1, Text: "1.0.0"},
+		VersionValue: stakepooldclient.Version{Major: 1, Minor: 1, Text: "1.1.0"},
 		Imported:     map[string]string{},
 		Prefs:        map[string]stakepooldclient.VotingPrefs{},
 		Tickets:      map[string]stakepooldclient.UserTickets{},
@@ -196,7 +197,21 @@ func (b *Backend) Health(context.Context) (stakepooldclient.Health, error) {
 		return stakepooldclient.Health{}, err
 	}
 	defer b.mu.Unlock()
-	return b.HealthValue, nil
+	h := b.HealthValue
+	// Like stakepoold, report what is held: the user count and the digest
+	// of the preferences and added tickets.
+	h.Users = uint32(len(b.Prefs))
+	h.AddedTickets = uint32(len(b.Added))
+	var acc statedigest.Acc
+	for _, p := range b.Prefs {
+		acc.AddUser(statedigest.UserHash(statedigest.User{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
+			VoteBits: p.VoteBits, VoteBitsVersion: p.VoteBitsVersion}))
+	}
+	for _, t := range b.Added {
+		acc.AddTicket(statedigest.TicketHash(statedigest.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}))
+	}
+	h.StateDigest = acc.Digest()
+	return h, nil
 }
 
 // PoolConfig implements stakepooldclient.Backend.
