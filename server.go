@@ -58,7 +58,7 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 	if err != nil {
 		return nil, err
 	}
-	s.store, err = models.Open(ctx, engine, dsn)
+	s.store, err = models.Open(ctx, engine, dsn, models.WithQueryTimeout(cfg.DBTimeout))
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +139,27 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 		Secure: cfg.CookieSecure, BaseURL: cfg.BaseURL, Sessions: s.sessions, Captcha: captcha,
 		StaticDir: cfg.PublicPath, StaticFS: public.FS, OnError: s.app.RenderError,
 	})
+	s.sessions.OnError(s.app.RenderError)
 	s.app.Install(rt, features...)
-	s.handler = rt.Handler()
+	s.handler = requestDeadline(rt.Handler(), requestTimeout(cfg.DBTimeout))
 	ok = true
 	return s, nil
+}
+
+// requestTimeout is the deadline of one request: room for a few database
+// queries at their bound and for the backends' calls, and well inside the
+// server's WriteTimeout.
+func requestTimeout(db time.Duration) time.Duration { return min(max(30*time.Second, 3*db), 50*time.Second) }
+
+// requestDeadline gives every request a deadline: a database or backend
+// that hangs makes the request fail (503) instead of holding it, and its
+// connection, for as long as the hang lasts.
+func requestDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // database returns the engine and DSN the config asks for.
@@ -161,7 +178,12 @@ func (c *config) database() (models.Engine, string, error) {
 		mc.Net, mc.Addr = "tcp", net.JoinHostPort(c.DBHost, c.DBPort)
 	}
 	mc.Params = map[string]string{"charset": "utf8mb4"}
-	mc.Timeout = 10 * time.Second
+	// A killed server refuses at once; a frozen one (or a dead network)
+	// would otherwise hold a connection read or write for as long as TCP
+	// retries. Every query is also bounded by dbtimeout through its
+	// context (models.WithQueryTimeout).
+	mc.Timeout = min(c.DBTimeout, 10*time.Second)
+	mc.ReadTimeout, mc.WriteTimeout = c.DBTimeout, c.DBTimeout
 	return models.MySQL, mc.FormatDSN(), nil
 }
 

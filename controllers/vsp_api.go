@@ -145,6 +145,12 @@ func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
 	if cmd.auth {
 		var err error
 		if u, err = v.apiUser(r); err != nil {
+			if errors.Is(err, models.ErrUnavailable) { // a database outage is not a bad token
+				v.Log.Errorf("api %s: %v", name, err)
+				writeAPI(w, http.StatusServiceUnavailable, apiFail(apiUnavailable, cmd.errCtx,
+					"database unavailable, try again in a minute"))
+				return
+			}
 			if !errors.Is(err, errNoToken) && !errors.Is(err, errBadToken) && !errors.Is(err, errRevokedToken) &&
 				!errors.Is(err, errExpiredToken) {
 				v.Log.Errorf("api %s: %v", name, err)

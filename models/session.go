@@ -33,6 +33,8 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 func (s *Store) SessionUser(ctx context.Context, id string, now int64) (*Session, *User, error) {
 	var sess Session
 	var u User
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	err := s.db.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.flash, s.created_at, s.expires_at,
 		u.id, u.email, u.password_hash, u.email_verified, u.created_at, u.deleted_at,
 		u.multisig_address, u.multisig_script, u.pool_pubkey_addr, u.user_pubkey_addr, u.user_fee_addr,
@@ -44,7 +46,7 @@ func (s *Store) SessionUser(ctx context.Context, id string, now int64) (*Session
 		&u.MultiSigAddress, &u.MultiSigScript, &u.PoolPubKeyAddr, &u.UserPubKeyAddr, &u.UserFeeAddr,
 		&u.HeightRegistered, &u.APIToken, &u.VoteBits, &u.VoteBitsVersion)
 	if err != nil {
-		return nil, nil, fmt.Errorf("session: %w", classify(err))
+		return nil, nil, fmt.Errorf("session: %w", unavailable(classify(err)))
 	}
 	return &sess, &u, nil
 }

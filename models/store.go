@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-gorp/gorp/v3"
 	"github.com/go-sql-driver/mysql"
@@ -39,16 +41,21 @@ var migrationFS embed.FS
 
 // Store is the front end's database. It is safe for concurrent use.
 type Store struct {
-	db     *sql.DB
-	dbmap  *gorp.DbMap
-	engine Engine
+	db      *sql.DB
+	dbmap   *gorp.DbMap
+	engine  Engine
+	timeout time.Duration // every query's bound (timeout.go)
 }
 
 // Open connects to the database described by engine and dsn, checks the
 // schema version, applies pending migrations and returns a ready Store.
 //
 // For SQLite, dsn is a file path; for MySQL it is a go-sql-driver DSN.
-func Open(ctx context.Context, engine Engine, dsn string) (*Store, error) {
+func Open(ctx context.Context, engine Engine, dsn string, opts ...Option) (*Store, error) {
+	o := openOptions{timeout: DefaultQueryTimeout}
+	for _, f := range opts {
+		f(&o)
+	}
 	var (
 		db      *sql.DB
 		err     error
@@ -56,7 +63,7 @@ func Open(ctx context.Context, engine Engine, dsn string) (*Store, error) {
 	)
 	switch engine {
 	case SQLite:
-		db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		db, err = sql.Open("sqlite", sqliteDSN(dsn, o.timeout))
 		dialect = gorp.SqliteDialect{}
 	case MySQL:
 		db, err = sql.Open("mysql", dsn)
@@ -79,7 +86,7 @@ func Open(ctx context.Context, engine Engine, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", engine, err)
 	}
-	s := &Store{db: db, engine: engine, dbmap: &gorp.DbMap{Db: db, Dialect: dialect}}
+	s := &Store{db: db, engine: engine, dbmap: &gorp.DbMap{Db: db, Dialect: dialect}, timeout: o.timeout}
 	s.mapTables()
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
@@ -91,11 +98,11 @@ func Open(ctx context.Context, engine Engine, dsn string) (*Store, error) {
 // sqliteDSN turns a file path into a modernc.org/sqlite DSN with the pragmas
 // the store relies on: WAL for concurrent readers, a busy timeout instead of
 // "database is locked" errors, foreign keys, and immediate write transactions.
-func sqliteDSN(path string) string {
+func sqliteDSN(path string, busy time.Duration) string {
 	if strings.HasPrefix(path, "file:") {
 		return path
 	}
-	return "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(10000)" +
+	return "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")" +
 		"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 }
 
@@ -167,27 +174,43 @@ func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 // Engine reports which engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
 
-// Ping checks that the database answers (used by health checks).
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+// Ping checks that the database answers (used by health checks), within
+// the query timeout. For MySQL it runs a statement: a frozen server can
+// leave pooled connections that "ping" from the pool without a round trip.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	var one int
+	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping: %w", unavailable(err))
+	}
+	return nil
+}
 
 // Close closes the connection pool.
 func (s *Store) Close() error { return s.db.Close() }
 
-// exec returns a context-bound executor.
-func (s *Store) exec(ctx context.Context) gorp.SqlExecutor { return s.dbmap.WithContext(ctx) }
+// exec returns a context-bound executor; each of its calls runs under the
+// query timeout.
+func (s *Store) exec(ctx context.Context) gorp.SqlExecutor {
+	return timedExec{SqlExecutor: s.dbmap, ctx: ctx, timeout: s.timeout}
+}
 
-// inTx runs fn in a transaction, committing if fn returns nil.
+// inTx runs fn in a transaction, committing if fn returns nil. The whole
+// transaction, from begin to commit, runs under the query timeout.
 func (s *Store) inTx(ctx context.Context, fn func(tx gorp.SqlExecutor) error) error {
-	tx, err := s.dbmap.Begin()
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	tx, err := s.dbmap.WithContext(ctx).(*gorp.DbMap).Begin()
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return fmt.Errorf("begin transaction: %w", unavailable(err))
 	}
 	if err := fn(tx.WithContext(ctx)); err != nil {
 		_ = tx.Rollback()
-		return err
+		return unavailable(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", unavailable(err))
 	}
 	return nil
 }

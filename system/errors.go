@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/eacred/dcrstakepool/models"
 )
 
 // Kind classifies an error for the client: it decides the HTTP status and
@@ -98,6 +100,9 @@ func KindOf(err error) Kind {
 	if errors.As(err, &mbe) {
 		return KindTooLarge
 	}
+	if errors.Is(err, models.ErrUnavailable) {
+		return KindUnavailable // the database is down or frozen: 503, not a bug
+	}
 	return KindInternal
 }
 
@@ -108,6 +113,10 @@ func PublicMessage(err error) string {
 	var e *Error
 	if kind != KindInternal && errors.As(err, &e) && e.Message != "" {
 		return e.Message
+	}
+	switch {
+	case kind == KindUnavailable && errors.Is(err, models.ErrUnavailable):
+		return "The database is not answering. Please try again in a minute."
 	}
 	switch kind {
 	case KindTooLarge:

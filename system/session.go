@@ -46,14 +46,21 @@ const SessionLifetimeCap = 7 * 24 * time.Hour
 // request, but never beyond SessionLifetimeCap after login. Only those
 // extending requests write to the database (at most about one per maxAge/2
 // per active session); every other request only reads.
+//
+// A database that does not answer is not a logout: the cookie is kept, a
+// session validated in the last RecentSessionTTL is taken from memory (so
+// the admin can still open /admin/status and see the database error), and
+// any other request gets a 503 page (see sessionsrecent.go).
 type Sessions struct {
-	store  SessionStore
-	key    []byte
-	maxAge time.Duration
-	capAge time.Duration // absolute lifetime from login
-	secure bool
-	log    slog.Logger
-	now    func() time.Time
+	store   SessionStore
+	key     []byte
+	maxAge  time.Duration
+	capAge  time.Duration // absolute lifetime from login
+	secure  bool
+	log     slog.Logger
+	now     func() time.Time
+	recent  recentSessions
+	onError ErrorFunc
 }
 
 // NewSessions returns a session manager. secure sets the cookie's Secure flag.
@@ -114,14 +121,26 @@ func (s *Sessions) Middleware(c *web.C, h http.Handler) http.Handler {
 				switch {
 				case err == nil:
 					s.slide(r.Context(), w, ck.Value, sess, now)
+					s.recent.remember(sess, user, now)
 					setEnv(c, sessionKey, sess)
 					setEnv(c, userKey, user)
 				case errors.Is(err, models.ErrNotFound):
+					s.recent.forget(s.rowID(ck.Value))
 					s.setCookie(w, "", -1)
 				default:
-					// The database is unreachable: carry on as anonymous
-					// rather than fail every page; log it.
-					s.log.Errorf("load session: %v", err)
+					// The database did not answer. That is no reason to
+					// log the user out: keep the cookie, and carry on with
+					// a session checked a moment ago, or answer 503.
+					if sess, user, ok := s.recent.recall(s.rowID(ck.Value), now); ok {
+						s.log.Warnf("load session: %v (using the session checked at %s)",
+							err, time.Unix(sess.CheckedAt, 0).UTC().Format(time.TimeOnly))
+						setEnv(c, sessionKey, &sess.Session)
+						setEnv(c, userKey, user)
+						break
+					}
+					s.fail(*c, w, r, Wrap(KindUnavailable, "The database is not answering, so this page "+
+						"cannot be shown. You are still logged in; please try again in a minute.", err))
+					return
 				}
 			}
 		}
@@ -133,6 +152,7 @@ func (s *Sessions) Middleware(c *web.C, h http.Handler) http.Handler {
 // starts a new one with a fresh id.
 func (s *Sessions) Start(ctx context.Context, c *web.C, w http.ResponseWriter, userID int64) error {
 	if old := CurrentSession(*c); old != nil {
+		s.recent.forget(old.ID)
 		if err := s.store.DeleteSession(ctx, old.ID); err != nil {
 			return err
 		}
@@ -157,6 +177,7 @@ func (s *Sessions) Start(ctx context.Context, c *web.C, w http.ResponseWriter, u
 func (s *Sessions) End(ctx context.Context, c *web.C, w http.ResponseWriter) error {
 	s.setCookie(w, "", -1)
 	if sess := CurrentSession(*c); sess != nil {
+		s.recent.forget(sess.ID)
 		delete(c.Env, sessionKey)
 		delete(c.Env, userKey)
 		return s.store.DeleteSession(ctx, sess.ID)
@@ -170,6 +191,7 @@ func (s *Sessions) EndOthers(ctx context.Context, c web.C, userID int64) error {
 	if sess := CurrentSession(c); sess != nil {
 		keep = sess.ID
 	}
+	s.recent.forgetUser(userID, keep)
 	return s.store.DeleteUserSessions(ctx, userID, keep)
 }
 

@@ -186,6 +186,14 @@ func withTmpdir(dir string) []string {
 // Dir is the server's own directory: data, tmpdir, socket, pid and logs.
 func (s *Server) Dir() string { return s.dir }
 
+// Signal sends sig to the server process: fault tests freeze it (SIGSTOP),
+// resume it (SIGCONT) or kill it (SIGKILL). Stop still cleans up after any
+// of them.
+func (s *Server) Signal(sig os.Signal) error { return s.cmd.Process.Signal(sig) }
+
+// Pid is the server's process id.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // Stop kills the server and removes its directory.
 func (s *Server) Stop() {
 	if s.root != nil {
