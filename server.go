@@ -149,7 +149,9 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 // requestTimeout is the deadline of one request: room for a few database
 // queries at their bound and for the backends' calls, and well inside the
 // server's WriteTimeout.
-func requestTimeout(db time.Duration) time.Duration { return min(max(30*time.Second, 3*db), 50*time.Second) }
+func requestTimeout(db time.Duration) time.Duration {
+	return min(max(30*time.Second, 3*db), 50*time.Second)
+}
 
 // requestDeadline gives every request a deadline: a database or backend
 // that hangs makes the request fail (503) instead of holding it, and its
