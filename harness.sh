@@ -5,11 +5,17 @@
 #                           wallets (same seed, stake-pool mode), a user wallet,
 #                           two stakepoolds and dcrstakepool on http://127.0.0.1:8000
 #   ./harness.sh --mysql    the same, with a throwaway MariaDB instead of SQLite
+#   ./harness.sh --captcha  the same, with the captcha on (off by default)
 #   ./harness.sh stop       stop everything the harness started
-#   ./harness.sh status     show what is running
+#   ./harness.sh status     show each process: running, frozen or exited
+#
+# Each daemon runs in the background of its tmux window, which shows its log,
+# so a daemon frozen with kill -STOP stays frozen (tmux resumes a stopped
+# foreground process) until kill -CONT.
 #
 # Environment: HARNESS_DIR (default ./harness-data, wiped at each start),
-# MINE_INTERVAL (default 5s), HARNESS_PORT (default 8000).
+# MINE_INTERVAL (default 5s), HARNESS_PORT (default 8000), HARNESS_PORT_BASE
+# (default 19556: the node; wallets, stakepoolds and metrics follow it).
 #
 # The seeds and keys below are hard-coded and public: this is a demo and test
 # bed on the simulated network only. Never use them for real funds.
@@ -17,7 +23,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")" && pwd)
 DIR=${HARNESS_DIR:-$REPO/harness-data}
-SOCK=dcrstakepool-harness # tmux server socket name (tmux -L)
+SOCK=${HARNESS_TMUX:-dcrstakepool-harness} # tmux server socket name (tmux -L)
 SESSION=harness
 MINE_INTERVAL=${MINE_INTERVAL:-5s}
 WEB_PORT=${HARNESS_PORT:-8000}
@@ -33,14 +39,23 @@ RPCUSER=user
 RPCPASS=pass
 ADMIN_EMAIL=admin@harness.example
 ADMIN_PASS=harness-admin-pw
+DEMO_EMAIL=demo@harness.example
+DEMO_PASS=harness-demo-pw
+POOL_EMAIL=pool@harness.example
 
-NODE_PORT=19556
-WALLET_PORTS=(19557 19567)
-USER_WALLET_PORT=19577
-STAKEPOOLD_PORTS=(19560 19561)
-STAKEPOOLD_METRICS=(19562 19563)
+PORT_BASE=${HARNESS_PORT_BASE:-19556}
+NODE_PORT=$PORT_BASE
+WALLET_PORTS=($((PORT_BASE + 1)) $((PORT_BASE + 11)))
+USER_WALLET_PORT=$((PORT_BASE + 21))
+STAKEPOOLD_PORTS=($((PORT_BASE + 4)) $((PORT_BASE + 5)))
+STAKEPOOLD_METRICS=($((PORT_BASE + 6)) $((PORT_BASE + 7)))
+# Solo tickets the user wallet buys at start, so the pool's tickets share the
+# lottery with others and stay live for a while before they vote.
+FILLER_TICKETS=100
 
 BIN=$DIR/bin
+PIDS=$DIR/pids # one NAME.pid per daemon
+LOGS=$DIR/logs # one NAME.log per daemon: its standard output and errors
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'harness: %s\n' "$*" >&2; exit 1; }
 tm() { tmux -L "$SOCK" "$@"; }
@@ -80,10 +95,11 @@ wait_for() {
 	done
 }
 
-window() { # window NAME COMMAND... — run a command in its own tmux window
+window() { # window NAME COMMAND... — run a daemon in its own tmux window
 	local name=$1; shift
 	local cmd
-	printf -v cmd '%q ' "$@"
+	printf -v cmd '%q ' env HARNESS_DIR="$DIR" HARNESS_TMUX="$SOCK" "$REPO/harness.sh" _run "$name" "$@"
+	mkdir -p "$PIDS" "$LOGS"
 	if ! tm has-session -t $SESSION 2>/dev/null; then
 		# A placeholder first window lets remain-on-exit apply to every
 		# daemon window, so a stopped daemon can be restarted in place
@@ -94,26 +110,50 @@ window() { # window NAME COMMAND... — run a command in its own tmux window
 	tm new-window -d -t "$SESSION:" -n "$name" "$cmd"
 }
 
+# run_daemon NAME COMMAND... — what each tmux window runs: the daemon in the
+# background (so SIGSTOP sticks: tmux only watches the window's own
+# process, this shell), its output in $LOGS/NAME.log, shown in the window.
+run_daemon() {
+	local name=$1; shift
+	"$@" >>"$LOGS/$name.log" 2>&1 &
+	local pid=$!
+	echo "$pid" >"$PIDS/$name.pid"
+	tail -n +1 -F --pid="$pid" "$LOGS/$name.log" 2>/dev/null &
+	local rc=0
+	wait "$pid" || rc=$?
+	wait
+	echo "== $name exited (status $rc); restart: tmux -L $SOCK respawn-pane -t $SESSION:$name"
+}
+
+# state PID — running, frozen or exited, from /proc.
+state() {
+	local st
+	st=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || { echo exited; return; }
+	case $st in
+	T | t) echo "frozen (kill -CONT $1 resumes it)" ;;
+	Z | X | "") echo exited ;;
+	*) echo "running (pid $1)" ;;
+	esac
+}
+
 # ---------------------------------------------------------------------------
 stop_all() {
-	if tm has-session -t $SESSION 2>/dev/null; then
-		# SIGINT to every pane so the daemons shut down cleanly.
-		for pane in $(tm list-panes -s -t $SESSION -F '#{pane_pid}' 2>/dev/null); do
-			kill -INT "$pane" 2>/dev/null || true
-		done
-		sleep 1
-		tm kill-server 2>/dev/null || true
-	fi
-	if [ -f "$DIR/mysql/mysqld.pid" ]; then
-		local pid i
-		pid=$(cat "$DIR/mysql/mysqld.pid")
-		kill -TERM "$pid" 2>/dev/null || true
-		for i in $(seq 50); do # a clean InnoDB shutdown takes a moment
-			kill -0 "$pid" 2>/dev/null || break
+	# The front end first, the database and the node last; SIGTERM lets
+	# each shut down cleanly (a frozen one is resumed first), SIGKILL after
+	# ten seconds.
+	local name pid i
+	for name in dcrstakepool stakepoold1 stakepoold2 wallet1 wallet2 user-wallet node mariadb; do
+		[ -f "$PIDS/$name.pid" ] || continue
+		pid=$(cat "$PIDS/$name.pid")
+		kill -TERM "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null
+		for i in $(seq 50); do
+			[ "$(state "$pid")" = exited ] && break
 			sleep 0.2
 		done
-		rm -f "$DIR/mysql/mysqld.pid"
-	fi
+		kill -KILL "$pid" 2>/dev/null || true
+		rm -f "$PIDS/$name.pid"
+	done
+	tm kill-server 2>/dev/null || true
 }
 
 start_mysql() {
@@ -125,7 +165,7 @@ start_mysql() {
 	TMPDIR="$d/tmp" mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$d/data" --tmpdir="$d/tmp" \
 		--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
 		--innodb-log-file-size=16M >"$d/install.log" 2>&1 || die "mariadb-install-db failed: $d/install.log"
-	window mariadb env TMPDIR="$d/tmp" mariadbd --no-defaults --user="$(id -un)" --datadir="$d/data" --tmpdir="$d/tmp" \
+	window mariadb env TMPDIR="$d/tmp" "$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults --user="$(id -un)" --datadir="$d/data" --tmpdir="$d/tmp" \
 		--socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --log-error="$d/err.log" \
 		--skip-networking --skip-name-resolve --innodb-log-file-size=16M \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --performance-schema=0
@@ -136,14 +176,30 @@ start_mysql() {
 		GRANT ALL ON stakepool.* TO 'stakepool'@'localhost';"
 }
 
+# build compiles the three binaries, printing each package as it is
+# compiled (a cold build takes a few minutes on two cores).
+build() {
+	local t0=$SECONDS pkg n=0
+	say "building simnet, stakepoold and dcrstakepool into $BIN (a first build takes a few minutes)"
+	(cd "$REPO" && go build -v -o "$BIN/" ./simnet ./backend/stakepoold . 2>&1) | while IFS= read -r pkg; do
+		n=$((n + 1))
+		case $pkg in
+		*:* | *" "*) printf '\n%s\n' "$pkg" ;; # an error or a download message
+		*) if [ -t 1 ]; then printf '\r\033[K  [%3d] %s' "$n" "$pkg"; else echo "  [$n] $pkg"; fi ;;
+		esac
+	done || die "the build failed (see above)"
+	if [ -t 1 ]; then printf '\r\033[K'; fi
+	[ -x "$BIN/simnet" ] && [ -x "$BIN/stakepoold" ] && [ -x "$BIN/dcrstakepool" ] || die "the build failed (see above)"
+	echo "  built in $((SECONDS - t0))s"
+}
+
 start_all() {
 	need_tools
 	stop_all
 	rm -rf "$DIR"
 	mkdir -p "$BIN"
 
-	say "building simnet, stakepoold and dcrstakepool"
-	(cd "$REPO" && go build -o "$BIN/" ./simnet ./backend/stakepoold .)
+	build
 
 	[ "$USE_MYSQL" = 1 ] && start_mysql
 
@@ -179,6 +235,12 @@ start_all() {
 	if [ "$height" -lt $((svh + 2)) ]; then
 		node_ctl generate $((svh + 2 - height)) >/dev/null
 	fi
+
+	say "buying $FILLER_TICKETS solo tickets, so the pool's tickets stay live a while before they vote"
+	local own
+	own=$(wallet_ctl $USER_WALLET_PORT "$DIR/userwallet" getnewaddress | tr -d '"')
+	wallet_ctl $USER_WALLET_PORT "$DIR/userwallet" purchaseticket default 100 1 "$own" $FILLER_TICKETS >/dev/null
+	node_ctl generate $(((FILLER_TICKETS + 19) / 20)) >/dev/null # at most 20 new tickets a block
 
 	local votingxpub
 	votingxpub=$(wallet_ctl ${WALLET_PORTS[0]} "$DIR/wallet1" getmasterpubkey default | tr -d '"')
@@ -219,6 +281,8 @@ start_all() {
 		echo "poolfees=$POOL_FEES"
 		echo "adminips=127.0.0.1"
 		echo "adminuserids=1"
+		echo "poolemail=$POOL_EMAIL"
+		[ "$USE_CAPTCHA" = 1 ] || echo "nocaptcha=1"
 		echo "designation=Harness"
 		echo "description=A simulated stake pool started by harness.sh."
 		echo "logdir=$DIR/web/logs"
@@ -234,55 +298,84 @@ start_all() {
 			echo "dbpath=$DIR/web/dcrstakepool.db"
 		fi
 	} >"$DIR/web/dcrstakepool.conf"
-	"$BIN/dcrstakepool" --configfile "$DIR/web/dcrstakepool.conf" \
-		--createuser "$ADMIN_EMAIL" --createuserpassword "$ADMIN_PASS" >"$DIR/web/createuser.log" 2>&1 ||
-		die "could not create the admin account: $DIR/web/createuser.log"
+	local who
+	for who in "$ADMIN_EMAIL $ADMIN_PASS" "$DEMO_EMAIL $DEMO_PASS"; do # the admin is user 1
+		"$BIN/dcrstakepool" --configfile "$DIR/web/dcrstakepool.conf" \
+			--createuser "${who% *}" --createuserpassword "${who#* }" >>"$DIR/web/createuser.log" 2>&1 ||
+			die "could not create the account ${who% *}: $DIR/web/createuser.log"
+	done
 	window dcrstakepool "$BIN/dcrstakepool" --configfile "$DIR/web/dcrstakepool.conf"
 	wait_for "dcrstakepool" 60 curl -fsS "http://127.0.0.1:$WEB_PORT/status"
 
+	local captcha="off (./harness.sh --captcha turns it on)"
+	[ "$USE_CAPTCHA" = 1 ] && captcha=on
 	cat <<EOF
 
 The pool is running on the simulated network: http://127.0.0.1:$WEB_PORT
-  admin account:  $ADMIN_EMAIL / $ADMIN_PASS (user id 1; admin pages from 127.0.0.1)
-  tmux:           tmux -L $SOCK attach   (one window per process; Ctrl-b n = next)
-  logs and data:  $DIR
+  admin account:  $ADMIN_EMAIL / $ADMIN_PASS (user 1; admin pages from 127.0.0.1)
+  demo account:   $DEMO_EMAIL / $DEMO_PASS (verified, no address yet)
+  captcha:        $captcha
+  tmux:           tmux -L $SOCK attach   (one window per process, showing its log; Ctrl-b n = next)
+  status:         ./harness.sh status    (freeze one: kill -STOP <pid>; resume: kill -CONT <pid>)
+  logs and data:  $DIR   (daemon output in $LOGS)
   stop:           ./harness.sh stop
 
-Next steps (first define two short commands for the user wallet and the node):
-  alias uw='$BIN/simnet ctl --wallet --rpcserver 127.0.0.1:$USER_WALLET_PORT --rpccert $DIR/userwallet/rpc.cert'
-  alias node='$BIN/simnet ctl --rpcserver 127.0.0.1:$NODE_PORT --rpccert $DIR/node/rpc.cert'
+Next steps. First define two short commands, for the user wallet and the node:
+  alias uwctl='$BIN/simnet ctl --wallet --rpcserver 127.0.0.1:$USER_WALLET_PORT --rpccert $DIR/userwallet/rpc.cert'
+  alias nodectl='$BIN/simnet ctl --rpcserver 127.0.0.1:$NODE_PORT --rpccert $DIR/node/rpc.cert'
 
-  1. Register at http://127.0.0.1:$WEB_PORT/register. No mail server is set, so the
-     verification link is written to the log:
-       grep -ho 'http[^ ]*emailverify[^ ]*' $DIR/web/logs/simnet/*.log
-  2. Log in, open "Connect to wallet" (/address), and submit the user wallet's pubkey address:
-       uw getnewaddress              # a P2PKH address Ss...
-       uw validateaddress Ss...      # its "pubkeyaddr" (Sk...) is what the page wants
-  3. Buy tickets with the ticket address, fee address and fee the page shows:
-       uw purchaseticket default 100 1 <ticket address> 2 <fee address> $POOL_FEES
-  4. Watch them on the Tickets page: immature, live after 16 blocks, then voted when
-     selected (a block every $MINE_INTERVAL). Choose how they vote on the Voting page.
-       node getbestblock             # the chain moves on by itself
+  1. Log in at http://127.0.0.1:$WEB_PORT/login as $DEMO_EMAIL / $DEMO_PASS.
+     (Or register a new account: no mail server is set, so the verification
+     link is written to the log:
+       grep -ho 'http[^ ]*emailverify[^ ]*' $DIR/web/logs/simnet/*.log)
+  2. Open "Connect to wallet" (/address) and submit the user wallet's pubkey address:
+       uwctl getnewaddress              # a P2PKH address Ss...
+       uwctl validateaddress Ss...      # its "pubkeyaddr" (Sk...) is what the page wants
+  3. Import the redeem script the page shows, so the wallet knows the voting address:
+       uwctl importscript <redeem script>
+  4. Choose how your tickets vote on the Voting page (before they are selected).
+  5. Buy 20 tickets with the ticket address, fee address and fee the page shows:
+       uwctl purchaseticket default 100 1 <ticket address> 20 <fee address> $POOL_FEES
+  6. Watch them on the Tickets page: immature for 16 blocks (a block every
+     $MINE_INTERVAL), then live; about 5 of the ~$((FILLER_TICKETS + 20)) live tickets are
+     selected each block, so yours vote one by one over the next minutes.
+       nodectl getbestblock             # the chain moves on by itself
 EOF
 }
 
 status() {
-	if tm has-session -t $SESSION 2>/dev/null; then
-		tm list-windows -t $SESSION -F '#{window_name}: #{?pane_dead,stopped,running}' | grep -v '^harness:'
-	else
+	if [ ! -d "$PIDS" ] || [ -z "$(ls -A "$PIDS" 2>/dev/null)" ]; then
 		echo "harness is not running"
+		return
+	fi
+	local f
+	for f in "$PIDS"/*.pid; do
+		printf '%-14s %s\n' "$(basename "$f" .pid):" "$(state "$(cat "$f")")"
+	done
+	if curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/status" >/dev/null 2>&1; then
+		echo "/status:       OK (http://127.0.0.1:$WEB_PORT)"
+	else
+		echo "/status:       $(curl -sS -m 5 "http://127.0.0.1:$WEB_PORT/status" 2>&1 | head -c 200)"
 	fi
 }
 
 USE_MYSQL=0
+USE_CAPTCHA=0
 case "${1:-start}" in
 stop) stop_all; echo "harness stopped" ;;
 status) status ;;
-start | --mysql)
-	[ "${1:-}" = --mysql ] && USE_MYSQL=1
-	[ "${2:-}" = --mysql ] && USE_MYSQL=1
+_run) shift; run_daemon "$@" ;;
+start | --mysql | --captcha)
+	for arg in "$@"; do
+		case $arg in
+		start) ;;
+		--mysql) USE_MYSQL=1 ;;
+		--captcha) USE_CAPTCHA=1 ;;
+		*) die "unknown option $arg (--mysql, --captcha)" ;;
+		esac
+	done
 	start_all
 	;;
--h | --help | help) sed -n '2,16p' "$0" ;;
-*) die "unknown command $1 (start, --mysql, stop, status)" ;;
+-h | --help | help) sed -n '2,22p' "$0" ;;
+*) die "unknown command $1 (start, --mysql, --captcha, stop, status)" ;;
 esac

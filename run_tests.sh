@@ -2,7 +2,7 @@
 # run_tests.sh — the project's one test command (README "Testing").
 #
 # On a fresh Debian machine it installs what the tests need (Go toolchain checks,
-# MariaDB, Chromium, protoc), then runs: gofmt, go vet, the generated-code check,
+# MariaDB, Chromium, protoc, nginx, tmux, curl), then runs: gofmt, go vet, the generated-code check,
 # and every test (unit, real-database, simulator integration, browser end-to-end).
 # It ends with a one-line summary and exits non-zero on any failure.
 #
@@ -34,6 +34,8 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_pkgs+=(
 command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 command -v protoc >/dev/null 2>&1 || need_pkgs+=(protobuf-compiler)
 command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx) # e2e TestSampleNginx
+command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)                             # harness.sh (e2e TestHarness)
 if [ ${#need_pkgs[@]} -gt 0 ] && [ -z "${SKIP_INSTALL:-}" ]; then
 	sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 	echo "==> installing: ${need_pkgs[*]}"

@@ -22,6 +22,12 @@ type browser struct {
 	base  string
 	shots string
 	n     int
+
+	// Set by the route walk (walkBrowser): every request the tab makes
+	// is recorded, and every page is checked and photographed at each of
+	// layoutWidths, its defects collected in layout.
+	requests *requestLog
+	layout   *layoutLog
 }
 
 func chromiumPath(t *testing.T) string {
@@ -98,16 +104,44 @@ func (b *browser) run(what string, actions ...chromedp.Action) {
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
 
-// shot saves a screenshot of the current page.
+// shot saves a screenshot of the current page; in the route walk, one per
+// layout width, each after the layout check.
 func (b *browser) shot(name string) {
+	b.t.Helper()
+	b.n++
+	base := fmt.Sprintf("%02d-%s", b.n, strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(name), "-"), "-"))
+	if b.layout == nil {
+		b.savePNG(base + ".png")
+		return
+	}
+	var url string
+	b.run("read the address", chromedp.Location(&url))
+	for _, w := range layoutWidths {
+		b.width(w)
+		b.layout.add(url, w, base, b.layoutProblems())
+		b.savePNG(fmt.Sprintf("%s-%d.png", base, w))
+	}
+	b.width(layoutWidths[0])
+}
+
+func (b *browser) savePNG(file string) {
 	b.t.Helper()
 	var png []byte
 	b.run("screenshot", chromedp.FullScreenshot(&png, 100)) // quality 100 = PNG
-	b.n++
-	file := fmt.Sprintf("%02d-%s.png", b.n, strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(name), "-"), "-"))
 	if err := os.WriteFile(filepath.Join(b.shots, file), png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
+}
+
+// width makes the window w pixels wide (a phone's, with its viewport
+// rules, below 800).
+func (b *browser) width(w int64) {
+	b.t.Helper()
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+	if w < 800 {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	b.run(fmt.Sprintf("resize to %dpx", w), chromedp.EmulateViewport(w, 900, opts...))
 }
 
 // visit opens path (or a full URL) and screenshots it.
@@ -121,6 +155,14 @@ func (b *browser) visit(path string) {
 	b.shot(path)
 }
 
+// peek opens path and returns its HTML, with no screenshot or layout check
+// (for polling).
+func (b *browser) peek(path string) string {
+	b.t.Helper()
+	b.run("open "+path, chromedp.Navigate(b.base+path), chromedp.WaitReady("body", chromedp.ByQuery))
+	return b.html()
+}
+
 // fill sets form fields by CSS selector.
 func (b *browser) fill(fields map[string]string) {
 	b.t.Helper()
@@ -130,7 +172,12 @@ func (b *browser) fill(fields map[string]string) {
 }
 
 // submit clicks sel and waits for the page it leads to, then screenshots it.
-func (b *browser) submit(sel, name string) {
+// In the route walk the page must have been answered below 400.
+func (b *browser) submit(sel, name string) { b.t.Helper(); b.submitWant(sel, name, 0) }
+
+// submitWant is submit for a form whose answer must have status want (0:
+// any status below 400).
+func (b *browser) submitWant(sel, name string, want int64) {
 	b.t.Helper()
 	var ignored any
 	b.run("mark the page", chromedp.Evaluate(`window.__e2eOld = true`, &ignored))
@@ -148,6 +195,12 @@ func (b *browser) submit(sel, name string) {
 		}
 		return nil
 	})
+	if b.requests != nil {
+		r, _ := b.requests.lastDocument()
+		if (want == 0 && r.Status >= 400) || (want != 0 && r.Status != want) {
+			b.t.Fatalf("%s: %s %s answered %d:\n%s", name, r.Method, r.Path, r.Status, b.text())
+		}
+	}
 	b.shot(name)
 }
 

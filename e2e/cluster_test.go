@@ -73,7 +73,8 @@ func (p *proc) logTail() string { return p.proc.Tail(3000) }
 
 // clusterOptions choose the variations the scenarios need.
 type clusterOptions struct {
-	secondWalletSeed string // default votingSeed; another seed makes the backends disagree
+	secondWalletSeed string   // default votingSeed; another seed makes the backends disagree
+	extraConfig      []string // more dcrstakepool.conf lines
 }
 
 // cluster is the harness topology as real processes.
@@ -179,6 +180,7 @@ func newCluster(t *testing.T, o clusterOptions) *cluster {
 		"templatepath=" + filepath.Join(repoRoot(t), "views"), "publicpath=" + filepath.Join(repoRoot(t), "public"),
 		"designation=E2E",
 	}
+	lines = append(lines, o.extraConfig...)
 	if err := os.MkdirAll(webDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
