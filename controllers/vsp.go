@@ -10,6 +10,7 @@ import (
 	"github.com/decred/slog"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/subsidy"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/system"
 )
@@ -25,7 +26,8 @@ type VSPConfig struct {
 	// ExplorerURL is a block explorer base URL; tickets link to
 	// ExplorerURL + "/tx/" + hash. Empty: no links.
 	ExplorerURL string
-	// StatsTTL is how long stake statistics are cached (default 30s).
+	// StatsTTL is the oldest the statistics may be (default 5s); they are
+	// also refreshed as soon as the backends report a new block.
 	StatsTTL time.Duration
 	// Metrics serves Prometheus /metrics to clients in adminips.
 	Metrics bool
@@ -53,6 +55,7 @@ type VSPStore interface {
 	CountUsers(ctx context.Context) (total, active int64, err error)
 	ActiveLowFeeTickets(ctx context.Context, now int64) ([]models.LowFeeTicket, error)
 	LowFeeTicketHistory(ctx context.Context, limit int) ([]models.LowFeeTicket, error)
+	AddedLowFeeTickets(ctx context.Context) ([]models.LowFeeTicket, error)
 	AddLowFeeTickets(ctx context.Context, ts []models.LowFeeTicket) (int, error)
 	RemoveLowFeeTickets(ctx context.Context, hashes []string, userID, now int64) (int, error)
 	Ping(ctx context.Context) error
@@ -111,6 +114,7 @@ type VSP struct {
 	agendas  *agendaCache
 	metrics  *vspMetrics
 	jwt      *apiTokens
+	subsidy  *subsidy.Cache
 	lastView atomic.Pointer[statsView]
 }
 
@@ -130,7 +134,7 @@ func NewVSP(app *Application, d VSPDeps) (*VSP, error) {
 		d.Config.MaxVotedTickets = 1000
 	}
 	if d.Config.StatsTTL <= 0 {
-		d.Config.StatsTTL = 30 * time.Second
+		d.Config.StatsTTL = 5 * time.Second
 	}
 	if d.Config.RepairEvery <= 0 {
 		d.Config.RepairEvery = 10 * time.Second
@@ -142,7 +146,8 @@ func NewVSP(app *Application, d VSPDeps) (*VSP, error) {
 		d.Now = time.Now
 	}
 	v := &VSP{VSPDeps: d, app: app}
-	v.stats = newStatsCache(v.loadStats, d.Config.StatsTTL, d.Now)
+	v.subsidy = subsidy.NewCache(d.Config.Params)
+	v.stats = newStatsCache(v.loadStats, d.Config.StatsTTL, d.Now, v.backendTip)
 	v.agendas = newAgendaCache(d.Backends, time.Minute, d.Now)
 	v.metrics = newVSPMetrics(d.Backends)
 	v.jwt = &apiTokens{secret: []byte(d.Config.APISecret), issuer: d.Config.BaseURL,

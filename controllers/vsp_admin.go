@@ -94,7 +94,7 @@ func unixTime(s int64) time.Time {
 }
 
 func (v *VSP) lowFeeRow(t models.LowFeeTicket) lowFeeRow {
-	row := newTicketRow(t.TicketHash, 0, strings.TrimRight(v.Config.ExplorerURL, "/"))
+	row := newTicketRow(t.TicketHash, strings.TrimRight(v.Config.ExplorerURL, "/"))
 	return lowFeeRow{Hash: t.TicketHash, Short: row.Short, Link: row.Link, MultisigAddress: t.MultisigAddress,
 		AddedBy: t.AddedBy, AddedAt: unixTime(t.AddedAt), ExpiresAt: unixTime(t.ExpiresAt),
 		RemovedBy: t.RemovedBy, RemovedAt: unixTime(t.RemovedAt)}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -153,19 +154,27 @@ func TestBuildTicketGroups(t *testing.T) {
 		{Hash: "r1", Status: stakepooldclient.StatusRevoked, SpentByHeight: 3},
 		{Hash: "l1", Status: stakepooldclient.StatusLive, TicketHeight: 1},
 	}}
-	gs, inv := buildTicketGroups(ut, 1, "")
+	gs := buildTicketGroups(ut, 1, "", func(h uint32) int64 { return int64(h) * 100 })
 	byName := map[string]ticketGroup{}
 	for _, g := range gs {
 		byName[g.Name] = g
 	}
-	if g := byName["voted"]; g.Count != 2 || len(g.Rows) != 1 || g.Rows[0].Hash != "v2" || g.Hidden != 1 {
+	if g := byName["voted"]; g.Count != 2 || len(g.Rows) != 1 || g.Rows[0].Hash != "v2" || g.Hidden != 1 ||
+		g.Rows[0].Spent != 9 || g.Rows[0].Reward != "0.000009" {
 		t.Errorf("voted %+v", g)
 	}
-	if g := byName["missed"]; g.Count != 1 || g.Rows[0].Height != 3 {
+	if g := byName["missed"]; g.Count != 1 || g.Rows[0].Spent != 3 || g.Title != "Missed" {
 		t.Errorf("missed (revoked) %+v", g)
 	}
-	if len(inv) != 0 || len(gs) != 5 {
-		t.Errorf("groups %d invalid %d", len(gs), len(inv))
+	if len(gs) != 5 {
+		t.Errorf("groups %d", len(gs))
+	}
+	for _, g := range gs {
+		for _, c := range g.Columns {
+			if c == "Revoked height" {
+				t.Errorf("%s: column %q", g.Name, c)
+			}
+		}
 	}
 }
 
@@ -189,51 +198,74 @@ func TestBackendErrorKinds(t *testing.T) {
 
 func kindStatus(err error) int { return system.KindOf(err).Status() }
 
+// TestStatsCache: the snapshot is never served once older than maxAge or
+// once the backends report a block above it (issue 14: the old cache gave
+// its stale value to the first visitor after expiry and refreshed in the
+// background); many callers waiting on a refresh share one load.
 func TestStatsCache(t *testing.T) {
-	now := time.Unix(1000, 0)
 	var mu sync.Mutex
-	calls := 0
-	release := make(chan struct{})
+	now := time.Unix(1000, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	var tip atomic.Int64
+	tip.Store(100)
+	var calls atomic.Int64
+	release := make(chan struct{}, 100)
+	slow := atomic.Bool{}
 	load := func(context.Context) (poolStats, error) {
-		mu.Lock()
-		calls++
-		n := calls
-		mu.Unlock()
-		if n == 2 {
-			<-release // the background refresh is slow
+		n := calls.Add(1)
+		if slow.Load() {
+			<-release
 		}
-		return poolStats{Users: int64(n), At: now}, nil
+		return poolStats{Users: n, StakeOK: true, Stake: stakepooldclient.StakeInfo{BlockHeight: tip.Load()}, At: clock()}, nil
 	}
-	sc := newStatsCache(load, time.Minute, func() time.Time { return now })
+	sc := newStatsCache(load, 10*time.Second, clock, tip.Load)
 	ctx := context.Background()
 	if ps, err := sc.Get(ctx); err != nil || ps.Users != 1 {
 		t.Fatalf("first Get = %+v %v", ps, err)
 	}
+	advance(5 * time.Second)
 	if ps, _ := sc.Get(ctx); ps.Users != 1 {
 		t.Fatal("fresh value reloaded")
 	}
-	now = now.Add(2 * time.Minute)
-	// Stale: served at once while one refresh runs in the background.
-	for i := 0; i < 5; i++ {
-		if ps, _ := sc.Get(ctx); ps.Users != 1 {
-			t.Fatalf("stale Get = %d", ps.Users)
+	// Older than maxAge: the caller gets a new snapshot, never the old one.
+	advance(6 * time.Second)
+	if ps, _ := sc.Get(ctx); ps.Users != 2 {
+		t.Fatalf("stale snapshot served: %+v", ps)
+	}
+	// A new block: refreshed at once (after minReload), same height: not.
+	advance(2 * time.Second)
+	if ps, _ := sc.Get(ctx); ps.Users != 2 {
+		t.Fatal("reloaded without a new block")
+	}
+	tip.Store(101)
+	if ps, _ := sc.Get(ctx); ps.Users != 3 || ps.Stake.BlockHeight != 101 {
+		t.Fatalf("after a new block: %+v", ps)
+	}
+	// Many callers on a stale snapshot: one load, all get the new value.
+	slow.Store(true)
+	advance(11 * time.Second)
+	var wg sync.WaitGroup
+	got := make(chan int64, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ps, _ := sc.Get(ctx)
+			got <- ps.Users
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	release <- struct{}{}
+	wg.Wait()
+	close(got)
+	for u := range got {
+		if u != 4 {
+			t.Errorf("a caller got snapshot %d, want 4", u)
 		}
 	}
-	close(release)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if ps, _ := sc.Get(ctx); ps.Users == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("background refresh never stored")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if calls != 2 {
-		t.Errorf("%d loads, want 2 (one refresh for many stale readers)", calls)
+	if n := calls.Load(); n != 4 {
+		t.Errorf("%d loads, want 4 (one refresh for many waiting callers)", n)
 	}
 }
 

@@ -23,12 +23,12 @@ func TestPublicPages(t *testing.T) {
 	if p.Status != http.StatusOK {
 		t.Fatalf("GET / = %d\n%s", p.Status, p.Body)
 	}
-	mustContain(t, "home", p.Body, "7.50%", "simnet", "1.23456789 EACR", "10.00%", "Open")
+	mustContain(t, "home", p.Body, "7.50%", "simnet", "1.23456789&nbsp;EACR", "10.00%", "Open")
 	p = c.Get("/stats")
 	if p.Status != http.StatusOK {
 		t.Fatalf("GET /stats = %d", p.Status)
 	}
-	mustContain(t, "stats", p.Body, "<svg", "Voted and missed", "Voted: 40", "Rewards earned", "5.00 EACR",
+	mustContain(t, "stats", p.Body, "<svg", "Voted and missed", "Voted: 40", "Rewards earned", "5.00&nbsp;EACR",
 		"Ticket pool size")
 	if strings.Contains(p.Body, "<script") {
 		t.Error("stats page uses script")
@@ -309,8 +309,8 @@ func TestTicketsPage(t *testing.T) {
 		t.Fatalf("GET /tickets = %d", p.Status)
 	}
 	b := p.Body
-	mustContain(t, "tickets", b, "live (2)", "voted (3)", "missed (1)", "immature (1)", "expired (0)",
-		"No expired tickets", "Invalid tickets (1)", "only the newest 2", "https://explorer.example/tx/"+h(9))
+	mustContain(t, "tickets", b, "Live (2)", "Voted (3)", "Missed (1)", "Immature (1)", "Expired (0)",
+		"No expired tickets", "Low fee, not voted by the pool (1)", "only the newest 2", "https://explorer.example/tx/"+h(9))
 	// Sorted newest first: live 30 before 10; voted 300, 200, (100 hidden).
 	if strings.Index(b, h(2)[:16]) > strings.Index(b, h(1)[:16]) {
 		t.Error("live tickets not sorted by height, newest first")

@@ -14,53 +14,71 @@ import (
 	"github.com/zenazn/goji/web"
 )
 
-// poolStats is what the home, stats and API stats pages show.
+// poolStats is what the home, stats and API stats pages show: one snapshot
+// for all of them, so they always agree.
 type poolStats struct {
 	Stake stakepooldclient.StakeInfo
 	// StakeOK is false when no backend answered (stake figures unknown).
 	StakeOK     bool
 	Users       int64
 	ActiveUsers int64
-	At          time.Time
+	// At is when the snapshot was taken; Stake.BlockHeight the block it
+	// describes.
+	At time.Time
 }
 
-// statsCache keeps poolStats for ttl so a burst of visitors costs one
-// backend call and one database query. Readers never wait for a refresh
-// unless the cache is empty.
+// statsCache keeps one poolStats snapshot. It is refreshed as soon as the
+// backends report a block above the snapshot's, and whenever it is older
+// than maxAge; a caller never gets a snapshot that is stale by those rules
+// (it waits for the refresh, one refresh for all waiting callers).
 type statsCache struct {
-	load func(context.Context) (poolStats, error)
-	ttl  time.Duration
-	now  func() time.Time
+	load   func(context.Context) (poolStats, error)
+	maxAge time.Duration
+	now    func() time.Time
+	// tip is the best block height the backends last reported (0: unknown).
+	tip func() int64
 
 	val atomic.Pointer[poolStats]
 	mu  sync.Mutex // one refresh at a time
 }
 
-func newStatsCache(load func(context.Context) (poolStats, error), ttl time.Duration, now func() time.Time) *statsCache {
-	return &statsCache{load: load, ttl: ttl, now: now}
+// minReload is the least time between two refreshes triggered by a new
+// block (a wallet a moment behind its node must not cause one per visit).
+const minReload = time.Second
+
+func newStatsCache(load func(context.Context) (poolStats, error), maxAge time.Duration, now func() time.Time,
+	tip func() int64) *statsCache {
+	if tip == nil {
+		tip = func() int64 { return 0 }
+	}
+	return &statsCache{load: load, maxAge: maxAge, now: now, tip: tip}
 }
 
-// Get returns fresh-enough stats. A stale value is returned at once while
-// one background refresh runs; only an empty cache makes callers wait.
+// fresh reports whether p may be served now.
+func (sc *statsCache) fresh(p *poolStats) bool {
+	if p == nil {
+		return false
+	}
+	age := sc.now().Sub(p.At)
+	if age >= sc.maxAge || age < 0 {
+		return false
+	}
+	if p.StakeOK && age >= minReload && sc.tip() > p.Stake.BlockHeight {
+		return false // a new block arrived
+	}
+	return true
+}
+
+// Get returns a snapshot that is fresh: taken after the newest block the
+// backends reported and less than maxAge ago.
 func (sc *statsCache) Get(ctx context.Context) (poolStats, error) {
-	p := sc.val.Load()
-	if p != nil {
-		if sc.now().Sub(p.At) >= sc.ttl && sc.mu.TryLock() {
-			go func() {
-				defer sc.mu.Unlock()
-				rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				defer cancel()
-				if ps, err := sc.load(rctx); err == nil {
-					sc.val.Store(&ps)
-				}
-			}()
-		}
+	if p := sc.val.Load(); sc.fresh(p) {
 		return *p, nil
 	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if p := sc.val.Load(); p != nil {
-		return *p, nil
+	if p := sc.val.Load(); sc.fresh(p) {
+		return *p, nil // another caller refreshed it meanwhile
 	}
 	ps, err := sc.load(ctx)
 	if err != nil {
@@ -70,8 +88,24 @@ func (sc *statsCache) Get(ctx context.Context) (poolStats, error) {
 	return ps, nil
 }
 
+// backendTip is the highest best-block height the backends reported in
+// their last health check.
+func (v *VSP) backendTip() int64 {
+	var tip int64
+	for _, s := range v.Backends.Statuses() {
+		if !s.HealthAt.IsZero() && s.Health.BestHeight > tip {
+			tip = s.Health.BestHeight
+		}
+	}
+	return tip
+}
+
 // loadStats reads the stake info (first backend that answers) and the user
-// counts. Backends being down is not an error: StakeOK says so.
+// counts. Backends being down is not an error: StakeOK says so. The
+// wallets' getstakeinfo leaves out tickets an admin added (low-fee tickets
+// given to the wallet with addticket), while the tickets page shows them;
+// they are counted here from the wallets' own per-user records, so the two
+// pages agree.
 func (v *VSP) loadStats(ctx context.Context) (poolStats, error) {
 	ps := poolStats{At: v.Now()}
 	total, active, err := v.Store.CountUsers(ctx)
@@ -82,10 +116,70 @@ func (v *VSP) loadStats(ctx context.Context) (poolStats, error) {
 	si, err := v.Backends.StakeInfo(ctx)
 	if err != nil {
 		v.Log.Warnf("stats: %v", err)
-	} else {
-		ps.Stake, ps.StakeOK = si, true
+		return ps, nil
 	}
+	if err := v.addLowFeeCounts(ctx, &si); err != nil {
+		v.Log.Warnf("stats: counting added low-fee tickets: %v", err)
+		return ps, nil // figures that disagree are not shown
+	}
+	ps.Stake, ps.StakeOK = si, true
 	return ps, nil
+}
+
+// addLowFeeCounts adds the admin-added tickets to si by the status the
+// wallets report for them, with each vote's reward.
+func (v *VSP) addLowFeeCounts(ctx context.Context, si *stakepooldclient.StakeInfo) error {
+	added, err := v.Store.AddedLowFeeTickets(ctx)
+	if err != nil || len(added) == 0 {
+		return err
+	}
+	byUser := make(map[string]map[string]bool)
+	for _, t := range added {
+		if byUser[t.MultisigAddress] == nil {
+			byUser[t.MultisigAddress] = make(map[string]bool)
+		}
+		byUser[t.MultisigAddress][strings.ToLower(t.TicketHash)] = true
+	}
+	for ms, hashes := range byUser {
+		ut, err := v.Backends.UserTickets(ctx, ms)
+		if err != nil {
+			return err
+		}
+		for _, t := range ut.Tickets {
+			if !hashes[strings.ToLower(t.Hash)] {
+				continue
+			}
+			switch t.Status {
+			case stakepooldclient.StatusImmature:
+				si.Immature++
+			case stakepooldclient.StatusLive:
+				si.Live++
+			case stakepooldclient.StatusVoted:
+				si.Voted++
+				si.TotalSubsidyAtoms += v.voteReward(t.SpentByHeight)
+			case stakepooldclient.StatusMissed, stakepooldclient.StatusRevoked:
+				si.Missed++
+			case stakepooldclient.StatusExpired:
+				si.Expired++
+			}
+		}
+	}
+	if si.PoolSize > 0 {
+		si.ProportionLive = float64(si.Live) / float64(si.PoolSize)
+	}
+	if si.Missed+si.Voted > 0 {
+		si.ProportionMissed = float64(si.Missed) / float64(si.Missed+si.Voted)
+	}
+	return nil
+}
+
+// voteReward is the stake reward (stakebase) of a vote mined at height h:
+// consensus takes it at the height voted on, h-1.
+func (v *VSP) voteReward(h uint32) int64 {
+	if h < 2 {
+		return 0
+	}
+	return v.subsidy.VoteSubsidyOn(int64(h) - 1)
 }
 
 // atomsToCoins converts atoms to whole coins.
@@ -120,6 +214,11 @@ type statsView struct {
 	ProportionLive   string // percent, 2 decimals
 	ProportionMissed string
 	Charts           []template.HTML
+	// AsOf says which block the figures describe and how old they are
+	// ("block 512, 3 seconds ago"); set per request.
+	AsOf string
+	// MaxAge is the oldest the figures may be, for the page's note.
+	MaxAge string
 }
 
 // statsView returns the view of ps, reusing the last one built when ps is
@@ -130,6 +229,16 @@ func (v *VSP) statsView(ps poolStats) statsView {
 	}
 	sv := v.buildStatsView(ps)
 	v.lastView.Store(&sv)
+	return sv
+}
+
+// requestView is statsView with the per-request age.
+func (v *VSP) requestView(ps poolStats) statsView {
+	sv := v.statsView(ps)
+	if ps.StakeOK {
+		sv.AsOf = asOf(ps, v.Now())
+	}
+	sv.MaxAge = humanDuration(v.Config.StatsTTL)
 	return sv
 }
 
@@ -174,7 +283,7 @@ func (v *VSP) home(c web.C, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return v.app.Render(w, "vsp/home", homePageData{Base: v.app.Base(c, r, "Home"), Stats: v.statsView(ps)})
+	return v.app.Render(w, "vsp/home", homePageData{Base: v.app.Base(c, r, "Home"), Stats: v.requestView(ps)})
 }
 
 // statsPageData is the data of the stats page.
@@ -189,5 +298,5 @@ func (v *VSP) statsPage(c web.C, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return v.app.Render(w, "vsp/stats", statsPageData{Base: v.app.Base(c, r, "Stats"), Stats: v.statsView(ps)})
+	return v.app.Render(w, "vsp/stats", statsPageData{Base: v.app.Base(c, r, "Stats"), Stats: v.requestView(ps)})
 }

@@ -1,12 +1,14 @@
 package controllers
 
 import (
+	"fmt"
 	"html"
 	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/system"
@@ -15,18 +17,24 @@ import (
 
 // ticketRow is one line of the tickets page.
 type ticketRow struct {
-	Hash   string
-	Short  string // first 16 hex characters
-	Link   string // explorer URL, "" when none is configured
-	Height uint32
+	Hash  string // full hash, shown whole (and selectable in one click)
+	Short string // first 16 hex characters, for compact lists and labels
+	Link  string // explorer URL, "" when none is configured
+	// Bought is the purchase height; Spent the height of the vote or
+	// revocation (0 when not spent).
+	Bought, Spent uint32
+	// Reward is a vote's stake reward in coins ("" for other tickets).
+	Reward string
 }
 
 // ticketGroup is one section of the tickets page.
 type ticketGroup struct {
-	Name        string // immature, live, voted, missed, expired
-	HeightLabel string
-	Count       int
-	Rows        []ticketRow
+	Name  string // id: immature, live, voted, missed, expired
+	Title string // heading: Immature, Live, ...
+	// Columns are the headings after "Ticket".
+	Columns []string
+	Count   int
+	Rows    []ticketRow
 	// Hidden is how many older rows are not shown (voted tickets only).
 	Hidden int
 	// Body is the rows as table markup, built in Go: a user may have tens
@@ -38,27 +46,35 @@ type ticketGroup struct {
 // ticketsPageData is the data of the tickets page.
 type ticketsPageData struct {
 	Base
-	Groups  []ticketGroup
-	Invalid []ticketRow
-	Total   int
+	Groups []ticketGroup
+	// Waiting are low-fee tickets the voting wallets still hold as live
+	// and unvoted (an admin can accept them); Unvoted the other low-fee
+	// tickets (not live: immature, or past their chance to vote).
+	Waiting, Unvoted []ticketRow
+	WaitingBody      template.HTML
+	UnvotedBody      template.HTML
+	Total            string // "12 tickets"
+	AsOf             string // "block 512, 3 seconds ago" ("" when unknown)
 }
 
 // ticketSections is the order of the page's sections.
 var ticketSections = []struct {
-	status stakepooldclient.TicketStatus
-	label  string
-	spent  bool // sorted and labelled by the spending height
+	status  stakepooldclient.TicketStatus
+	title   string
+	columns []string
+	spent   bool // sorted by the spending height
 }{
-	{stakepooldclient.StatusImmature, "Purchase height", false},
-	{stakepooldclient.StatusLive, "Purchase height", false},
-	{stakepooldclient.StatusVoted, "Voted height", true},
-	{stakepooldclient.StatusMissed, "Revoked height", true},
-	{stakepooldclient.StatusExpired, "Revoked height", true},
+	{stakepooldclient.StatusImmature, "Immature", []string{"Bought at height"}, false},
+	{stakepooldclient.StatusLive, "Live", []string{"Bought at height"}, false},
+	{stakepooldclient.StatusVoted, "Voted", []string{"Bought at height", "Voted at height", "Reward"}, true},
+	{stakepooldclient.StatusMissed, "Missed", []string{"Bought at height", "Missed; revoked at height"}, true},
+	{stakepooldclient.StatusExpired, "Expired", []string{"Bought at height", "Expired; revoked at height"}, true},
 }
 
 // buildTicketGroups sorts a user's tickets into the page's sections, newest
-// first, keeping only the newest maxVoted voted tickets.
-func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer string) ([]ticketGroup, []ticketRow) {
+// first, keeping only the newest maxVoted voted tickets. reward gives a
+// vote's reward in atoms from the height it was mined at.
+func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer string, reward func(uint32) int64) []ticketGroup {
 	byStatus := make(map[stakepooldclient.TicketStatus][]stakepooldclient.UserTicket, len(ticketSections))
 	for _, t := range ut.Tickets {
 		st := t.Status
@@ -86,51 +102,104 @@ func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer s
 			}
 			return strings.Compare(a.Hash, b.Hash)
 		})
-		g := ticketGroup{Name: string(sec.status), HeightLabel: sec.label, Count: len(ts)}
+		g := ticketGroup{Name: string(sec.status), Title: sec.title, Columns: sec.columns, Count: len(ts)}
 		if sec.status == stakepooldclient.StatusVoted && len(ts) > maxVoted {
 			g.Hidden = len(ts) - maxVoted
 			ts = ts[:maxVoted]
 		}
 		g.Rows = make([]ticketRow, len(ts))
 		for i := range ts {
-			g.Rows[i] = newTicketRow(ts[i].Hash, height(&ts[i]), explorer)
+			r := newTicketRow(ts[i].Hash, explorer)
+			r.Bought = ts[i].TicketHeight
+			if sec.spent {
+				r.Spent = ts[i].SpentByHeight
+			}
+			if sec.status == stakepooldclient.StatusVoted && reward != nil {
+				r.Reward = formatCoins(reward(ts[i].SpentByHeight))
+			}
+			g.Rows[i] = r
 		}
-		g.Body = rowsHTML(g.Rows)
+		g.Body = rowsHTML(g.Rows, len(sec.columns))
 		groups = append(groups, g)
 	}
-	invalid := make([]ticketRow, len(ut.Invalid))
-	for i, h := range ut.Invalid {
-		invalid[i] = newTicketRow(h, 0, explorer)
-	}
-	return groups, invalid
+	return groups
 }
 
-// rowsHTML renders rows as <tr> elements; every value is escaped.
-func rowsHTML(rows []ticketRow) template.HTML {
-	var b strings.Builder
-	b.Grow(len(rows) * 160)
-	for _, r := range rows {
-		short := html.EscapeString(r.Short)
-		b.WriteString(`<tr><td class="mono">`)
-		if r.Link != "" {
-			b.WriteString(`<a href="`)
-			b.WriteString(html.EscapeString(r.Link))
-			b.WriteString(`" rel="noopener noreferrer">`)
-			b.WriteString(short)
-			b.WriteString(`...</a>`)
+// splitLowFee sorts a user's low-fee tickets into those the voting wallets
+// still hold as live and unvoted (ignored: an admin can accept them) and
+// the others.
+func splitLowFee(invalid []string, ignored map[string]bool, explorer string) (waiting, unvoted []ticketRow) {
+	for _, h := range invalid {
+		r := newTicketRow(h, explorer)
+		if ignored[strings.ToLower(h)] {
+			waiting = append(waiting, r)
 		} else {
-			b.WriteString(short)
-			b.WriteString("...")
+			unvoted = append(unvoted, r)
 		}
-		b.WriteString(`</td><td>`)
-		b.WriteString(strconv.FormatUint(uint64(r.Height), 10))
-		b.WriteString("</td></tr>\n")
+	}
+	return waiting, unvoted
+}
+
+// hashHTML writes a ticket hash whole, in a <code> that selects entirely
+// with one click, followed by the explorer link when there is one.
+func hashHTML(b *strings.Builder, r ticketRow) {
+	b.WriteString(`<code class="hash">`)
+	b.WriteString(html.EscapeString(r.Hash))
+	b.WriteString(`</code>`)
+	if r.Link != "" {
+		b.WriteString(` <a class="explorer" href="`)
+		b.WriteString(html.EscapeString(r.Link))
+		b.WriteString(`" rel="noopener noreferrer">explorer</a>`)
+	}
+}
+
+// rowsHTML renders rows as <tr> elements with cols value columns after the
+// hash (bought height, then spent height, then reward); every value is
+// escaped.
+func rowsHTML(rows []ticketRow, cols int) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 260)
+	for _, r := range rows {
+		b.WriteString(`<tr><td>`)
+		hashHTML(&b, r)
+		b.WriteString(`</td>`)
+		if cols >= 1 {
+			b.WriteString(`<td class="num">`)
+			b.WriteString(strconv.FormatUint(uint64(r.Bought), 10))
+			b.WriteString(`</td>`)
+		}
+		if cols >= 2 {
+			b.WriteString(`<td class="num">`)
+			if r.Spent > 0 {
+				b.WriteString(strconv.FormatUint(uint64(r.Spent), 10))
+			} else {
+				b.WriteString("—")
+			}
+			b.WriteString(`</td>`)
+		}
+		if cols >= 3 {
+			b.WriteString(`<td class="num amount">`)
+			b.WriteString(html.EscapeString(r.Reward))
+			b.WriteString("&nbsp;EACR</td>")
+		}
+		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String()) //nolint:gosec // escaped above
 }
 
-func newTicketRow(hash string, height uint32, explorer string) ticketRow {
-	r := ticketRow{Hash: hash, Short: hash, Height: height}
+// lowFeeHTML renders low-fee rows (hash only).
+func lowFeeHTML(rows []ticketRow) template.HTML {
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(`<tr><td>`)
+		hashHTML(&b, r)
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // escaped in hashHTML
+}
+
+func newTicketRow(hash, explorer string) ticketRow {
+	r := ticketRow{Hash: hash, Short: hash}
 	if len(hash) > 16 {
 		r.Short = hash[:16]
 	}
@@ -147,13 +216,41 @@ func (v *VSP) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) error
 		http.Redirect(w, r, "/address", http.StatusSeeOther)
 		return nil
 	}
-	ut, err := v.Backends.UserTickets(r.Context(), u.MultiSigAddress)
+	ctx := r.Context()
+	ut, err := v.Backends.UserTickets(ctx, u.MultiSigAddress)
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "Your tickets cannot be loaded right now because the voting "+
 			"wallets do not answer. Your tickets keep being voted; please try again in a few minutes.", err)
 	}
-	groups, invalid := buildTicketGroups(ut, v.Config.MaxVotedTickets, strings.TrimRight(v.Config.ExplorerURL, "/"))
+	explorer := strings.TrimRight(v.Config.ExplorerURL, "/")
+	d := ticketsPageData{Base: v.app.Base(c, r, "Tickets"),
+		Groups: buildTicketGroups(ut, v.Config.MaxVotedTickets, explorer, v.voteReward),
+		Total:  system.Plural(int64(len(ut.Tickets)+len(ut.Invalid)), "ticket", "tickets")}
+	if len(ut.Invalid) > 0 {
+		ignored := make(map[string]bool)
+		ign, err := v.Backends.IgnoredLowFeeTickets(ctx)
+		if err != nil {
+			v.Log.Warnf("tickets page: ignored low-fee tickets: %v", err)
+		}
+		for _, t := range ign {
+			ignored[strings.ToLower(t.Hash)] = true
+		}
+		d.Waiting, d.Unvoted = splitLowFee(ut.Invalid, ignored, explorer)
+		d.WaitingBody, d.UnvotedBody = lowFeeHTML(d.Waiting), lowFeeHTML(d.Unvoted)
+	}
+	if ps, err := v.stats.Get(ctx); err == nil && ps.StakeOK {
+		d.AsOf = asOf(ps, v.Now())
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	return v.app.Render(w, "vsp/tickets", ticketsPageData{Base: v.app.Base(c, r, "Tickets"),
-		Groups: groups, Invalid: invalid, Total: len(ut.Tickets) + len(ut.Invalid)})
+	return v.app.Render(w, "vsp/tickets", d)
+}
+
+// asOf writes which block a snapshot describes and how long ago it was
+// taken: "block 512, 3 seconds ago".
+func asOf(ps poolStats, now time.Time) string {
+	ago := now.Sub(ps.At)
+	if ago < time.Second {
+		return fmt.Sprintf("block %d, just now", ps.Stake.BlockHeight)
+	}
+	return fmt.Sprintf("block %d, %s ago", ps.Stake.BlockHeight, system.Seconds(ago.Truncate(time.Second)))
 }

@@ -194,3 +194,17 @@ func (s *Store) SetAPIToken(ctx context.Context, userID int64, token string) err
 	}
 	return nil
 }
+
+// AddedLowFeeTickets returns every ticket an admin ever added (removed and
+// expired ones too), once each with its multisig address: the wallets'
+// getstakeinfo leaves added tickets out of its counts, so the front end
+// counts them itself.
+func (s *Store) AddedLowFeeTickets(ctx context.Context) ([]LowFeeTicket, error) {
+	var ts []LowFeeTicket
+	_, err := s.exec(ctx).Select(&ts, "SELECT ticket_hash, multisig_address FROM low_fee_tickets "+
+		"GROUP BY ticket_hash, multisig_address ORDER BY ticket_hash")
+	if err != nil {
+		return nil, fmt.Errorf("added low-fee tickets: %w", err)
+	}
+	return ts, nil
+}
