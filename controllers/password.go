@@ -128,7 +128,7 @@ func (a *Application) passwordUpdate(c web.C, w http.ResponseWriter, r *http.Req
 	}
 	done := &formPage{Base: a.Base(c, r, "Password changed"),
 		Message: "Your password has been changed, every session has been logged out and your API token " +
-		"was revoked. Log in with the new password; the address page has a new token for your wallets."}
+			"was revoked. Log in with the new password; the address page has a new token for your wallets."}
 	return a.renderForm(w, "auth/done", done, nil)
 }
 

@@ -153,7 +153,7 @@ func (a *Application) emailUpdate(c web.C, w http.ResponseWriter, r *http.Reques
 	}
 	done := &formPage{Base: a.Base(c, r, "Email changed"),
 		Message: "Your email address is now " + tok.NewEmail + ". Every session has been logged out and your API token " +
-		"was revoked; log in with the new address and give wallets the new token from the address page."}
+			"was revoked; log in with the new address and give wallets the new token from the address page."}
 	return a.renderForm(w, "auth/done", done, nil)
 }
 

@@ -224,12 +224,12 @@ func backendError(err error) error {
 // addressPageData is the data of the address page.
 type addressPageData struct {
 	Base
-	Net       netInfo
-	PoolFees  float64
-	APIToken  string
+	Net      netInfo
+	PoolFees float64
+	APIToken string
 	// APITokenExpiry is when the token stops working (zero: never).
 	APITokenExpiry time.Time
-	Submitted bool
+	Submitted      bool
 	// Input and Error: the rejected submission, shown back to the user.
 	Input       string
 	Error       string
