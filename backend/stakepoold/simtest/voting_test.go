@@ -70,7 +70,8 @@ type world struct {
 	// frozen and frozen2 are wallets that are down or stopped on
 	// purpose: waitSynced does not ask them.
 	frozen, frozen2 *proc
-	lastTip         int64 // the block the last step mined
+	lastTip         int64                                 // the block the last step mined
+	seen            map[string]rpcjson.WinningTicketsNtfn // by block hash
 	ms              map[int64]*pb.CreateMultisigResponse
 	prefs           []*pb.UserVotingPrefs
 	sp2Dir          string
@@ -166,6 +167,7 @@ func (w *world) winners(height int64) rpcjson.WinningTicketsNtfn {
 	for {
 		select {
 		case n := <-w.wins:
+			w.note(n)
 			if n.BlockHeight == height {
 				return n
 			}
@@ -173,6 +175,30 @@ func (w *world) winners(height int64) rpcjson.WinningTicketsNtfn {
 			w.t.Fatalf("no winningtickets for height %d", height)
 		}
 	}
+}
+
+// winnersOf returns the winningtickets notification of one block (several
+// blocks can be announced at one height).
+func (w *world) winnersOf(hash string) rpcjson.WinningTicketsNtfn {
+	w.t.Helper()
+	for {
+		if n, ok := w.seen[hash]; ok {
+			return n
+		}
+		select {
+		case n := <-w.wins:
+			w.note(n)
+		case <-time.After(15 * time.Second):
+			w.t.Fatalf("no winningtickets for block %s", hash)
+		}
+	}
+}
+
+func (w *world) note(n rpcjson.WinningTicketsNtfn) {
+	if w.seen == nil {
+		w.seen = map[string]rpcjson.WinningTicketsNtfn{}
+	}
+	w.seen[n.BlockHash] = n
 }
 
 // mempoolVotes returns ticket -> vote bits of the mempool votes on block.
