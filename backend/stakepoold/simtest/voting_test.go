@@ -70,13 +70,16 @@ type world struct {
 	// frozen and frozen2 are wallets that are down or stopped on
 	// purpose: waitSynced does not ask them.
 	frozen, frozen2 *proc
-	lastTip         int64                                 // the block the last step mined
-	seen            map[string]rpcjson.WinningTicketsNtfn // by block hash
-	ms              map[int64]*pb.CreateMultisigResponse
-	prefs           []*pb.UserVotingPrefs
-	sp2Dir          string
-	sp2Addr         string
-	sp2Args         []string
+	lastTip         int64 // the block the last step mined
+	// requireWinners makes every step fail when its block has no pool
+	// winner to vote (a scenario that ran out of tickets checks nothing).
+	requireWinners bool
+	seen           map[string]rpcjson.WinningTicketsNtfn // by block hash
+	ms             map[int64]*pb.CreateMultisigResponse
+	prefs          []*pb.UserVotingPrefs
+	sp2Dir         string
+	sp2Addr        string
+	sp2Args        []string
 }
 
 func ctx(t *testing.T) context.Context {
@@ -243,6 +246,9 @@ func (w *world) stepWith(ok func(ticket string, bits uint16) bool) (voted, skipp
 	w.lastTip = tip
 	n := w.winners(tip)
 	want, not := w.poolWinners(n)
+	if w.requireWinners && len(want) == 0 {
+		t.Fatalf("block %d has no pool winner to vote (the scenario ran out of tickets)", tip)
+	}
 	got := w.waitVoted(n, want, 15*time.Second)
 	for _, h := range want {
 		if !ok(h, got[h]) {
