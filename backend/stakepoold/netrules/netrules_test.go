@@ -10,6 +10,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/stakepool"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
+	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
 // coldKey returns a simnet account xpub derived from a fixed seed.
@@ -103,20 +104,21 @@ func TestInspect(t *testing.T) {
 	user, _ := hdkeychain.AddressAt(xpub, 1, 0, sim)
 	multisig, _ := address.NewScriptHashAddress([]byte{0x51, 0x52}, sim)
 	const price, txFee = 2_000_000_000, 5000
-	ticket := func(feeTo *address.PubKeyHashAddress, fee int64) string {
+	build := func(feeTo *address.PubKeyHashAddress, fee, change int64) *wire.MsgTx {
 		tx, err := stake.NewTicket(stake.TicketSpec{
 			Price:  price,
 			Voting: txscript.PayScript{ScriptHash: true, Hash: *multisig.Hash160()},
 			Inputs: []stake.TicketInput{
 				{Value: fee, Reward: txscript.PayScript{Hash: *feeTo.Hash160()}},
-				{Value: price - fee + txFee, Reward: txscript.PayScript{Hash: *user.Hash160()}},
+				{Value: price - fee + txFee + change, ChangeValue: change, Reward: txscript.PayScript{Hash: *user.Hash160()}},
 			},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return tx.Hex()
+		return tx
 	}
+	ticket := func(feeTo *address.PubKeyHashAddress, fee int64) string { return build(feeTo, fee, 0).Hex() }
 	const height = 200
 	in := NewInspector(sim, set, 5)
 	required := stakepool.TicketFeeAt(in.Subsidy, price, txFee, height, 5)
@@ -134,6 +136,26 @@ func TestInspect(t *testing.T) {
 		{"one atom short", ticket(feeAddr, required-1), false, "too low"},
 		{"unknown fee address", ticket(other, 10*required), false, "does not pay a pool fee address"},
 	}
+	// The ticket fee is the network's, inputs minus all outputs: a user's
+	// change does not raise the pool fee asked for.
+	withChange := build(feeAddr, required, 50e8)
+	tests = append(tests, struct {
+		name   string
+		hex    string
+		ok     bool
+		reason string
+	}{"exactly required, with change", withChange.Hex(), true, ""})
+	// Without input values the fee is unknown: refused, not guessed.
+	noValues := build(feeAddr, 10*required, 0)
+	for _, in := range noValues.TxIn {
+		in.ValueIn = wire.NullValueIn
+	}
+	tests = append(tests, struct {
+		name   string
+		hex    string
+		ok     bool
+		reason string
+	}{"no input values", noValues.Hex(), false, "malformed"})
 	for _, tc := range tests {
 		chk, err := in.Inspect(tc.hex, height)
 		if err != nil {
