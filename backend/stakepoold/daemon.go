@@ -45,14 +45,18 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 	log := d.log
 	log.Infof("stakepoold %s starting on %s", daemonVersion, cfg.params.Name)
 
+	st, err := store.New(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	// A damaged state file stops the daemon at once, before anything slow.
+	if _, err := st.Load(); err != nil {
+		return fmt.Errorf("load stored state: %w", err)
+	}
 	log.Infof("Deriving %d fee addresses from the cold wallet key", cfg.FeeAddresses)
 	feeAddrs, err := netrules.FeeAddresses(cfg.ColdWalletExtPub, cfg.FeeAddresses, cfg.params)
 	if err != nil {
 		return fmt.Errorf("refusing to start: %w", err)
-	}
-	st, err := store.New(cfg.DataDir)
-	if err != nil {
-		return err
 	}
 	m := metrics.New()
 

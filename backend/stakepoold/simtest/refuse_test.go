@@ -26,13 +26,13 @@ func TestRefusesVotingWallet(t *testing.T) {
 	sp := startStakepoold(t, dir, "--simnet", "--appdata", dir, "--coldwalletextpub", cold.String(),
 		"--ecrdhost", node.addr, "--ecrduser", "user", "--ecrdpassword", "pass", "--ecrdcert", filepath.Join(node.dir, "rpc.cert"),
 		"--wallethost", wallet.addr, "--walletuser", "user", "--walletpassword", "pass", "--walletcert", filepath.Join(wallet.dir, "rpc.cert"),
-		"--rpclisten", freePort(t))
+		"--rpclisten", freePort(t), "--feeaddresses", "100")
 	select {
 	case <-sp.p.Exited():
 		if sp.p.ExitErr() == nil {
 			t.Fatal("stakepoold exited with status 0")
 		}
-	case <-time.After(60 * time.Second):
+	case <-time.After(120 * time.Second):
 		t.Fatal("stakepoold kept running against a voting wallet")
 	}
 	out, _ := os.ReadFile(filepath.Join(dir, "stdout.txt"))
