@@ -221,10 +221,15 @@ func (c *Client) noteFailure(m *member, err error, now time.Time) {
 // backend is being repaired or a write is on its way (the two would differ
 // for a moment on purpose).
 func (c *Client) checkDigest(m *member, h Health, snap snapshot, now time.Time) {
-	if !snap.known || !c.exp.stable(snap) {
+	if !snap.known {
 		return
 	}
+	// A match proves the backend holds everything written so far; a
+	// difference only counts when no write could explain it.
 	differs := !digestMatches(h, snap)
+	if differs && !c.exp.stable(snap) {
+		return
+	}
 	why := fmt.Sprintf("holds a state whose digest differs from the database's (users %d, database %d)", h.Users, snap.users)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -282,7 +287,7 @@ func (c *Client) startRepair(ctx context.Context, m *member) {
 		if run.err == nil {
 			// Confirm the repair: a digest that agrees now ends the
 			// pacing of repeated mismatch repairs.
-			if a := c.fetch(ctx, m); a.err == nil && a.snap.known && c.exp.stable(a.snap) && digestMatches(a.h, a.snap) {
+			if a := c.fetch(ctx, m); a.err == nil && a.snap.known && digestMatches(a.h, a.snap) {
 				m.mu.Lock()
 				m.stale, m.mismatchWait = false, 0
 				m.mu.Unlock()

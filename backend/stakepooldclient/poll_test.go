@@ -331,3 +331,55 @@ func TestRestartedStakepooldIsNoticedAndRepairedAtOnce(t *testing.T) {
 		t.Fatalf("restarted daemon holds %v", u)
 	}
 }
+
+// busyPrefs is a backend that gets a user's vote change right after every
+// full preference push, as a busy pool does while a backend is repaired.
+type busyPrefs struct {
+	*fakebackend.Backend
+	after func()
+}
+
+func (s busyPrefs) SetVotingPrefs(ctx context.Context, prefs []spc.VotingPrefs) error {
+	err := s.Backend.SetVotingPrefs(ctx, prefs)
+	s.after()
+	return err
+}
+
+// TestRepairCompletesUnderSteadyWrites: vote changes arriving during every
+// repair must not keep a backend from ever becoming healthy: the repair's
+// end is proven by the digest, not by the absence of writes.
+func TestRepairCompletesUnderSteadyWrites(t *testing.T) {
+	fs := newFakes(2)
+	src := threeUsers()
+	var c *spc.Client
+	changes := 0
+	change := func() {
+		changes++
+		p := src.users[2].Prefs
+		p.VoteBits = uint16(1 + 2*(changes%2))
+		src.mu.Lock()
+		src.users[2].Prefs = p // the database first
+		src.mu.Unlock()
+		c.PushUserPrefs(context.Background(), p)
+	}
+	c, err := spc.New([]spc.Backend{busyPrefs{fs[0], change}, fs[1]}, spc.Options{ColdWalletExtPub: coldXpub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.Start(ctx, src, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	fs[0].Do(func(b *fakebackend.Backend) { b.Prefs = map[string]spc.VotingPrefs{} }) // state lost
+	for i := 0; i < 3; i++ {
+		c.RepairAll(ctx)
+	}
+	if ok, why := c.Health(); !ok {
+		t.Fatalf("after %d vote changes during repairs: %s", changes, why)
+	}
+	fs[0].Do(func(b *fakebackend.Backend) {
+		if len(b.Prefs) != 3 || b.Prefs[src.users[2].Prefs.MultisigAddress].VoteBits != src.users[2].Prefs.VoteBits {
+			t.Fatalf("backend holds %v", b.Prefs)
+		}
+	})
+}

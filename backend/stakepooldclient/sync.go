@@ -143,7 +143,19 @@ func (c *Client) repair(ctx context.Context, m *member) error {
 			return err
 		}
 		m.mu.Lock()
-		if !m.dirty {
+		dirty := m.dirty
+		m.mu.Unlock()
+		// Writes arrived during the repair, and one may have reached
+		// the backend before the repair's older snapshot replaced it. A
+		// digest equal to the expected one proves nothing was lost, so
+		// a steady stream of vote changes cannot keep a backend from
+		// ever becoming healthy.
+		if dirty {
+			a := c.fetch(ctx, m)
+			dirty = a.err != nil || !a.snap.known || !digestMatches(a.h, a.snap)
+		}
+		if !dirty {
+			m.mu.Lock()
 			m.state = StateHealthy
 			m.needsSync = false
 			m.lastErr = ""
@@ -152,7 +164,6 @@ func (c *Client) repair(ctx context.Context, m *member) error {
 			c.log.Infof("backend %s is synced and healthy", m.name())
 			return nil
 		}
-		m.mu.Unlock()
 	}
 	return fmt.Errorf("%s: repair: writes keep arriving, will retry", m.name())
 }
