@@ -63,6 +63,18 @@ func vspFeatures(ctx context.Context, cfg *config, app *controllers.Application,
 	}
 	client, err := stakepooldclient.New(backends, stakepooldclient.Options{
 		ColdWalletExtPub: cfg.ColdWalletExtPub, Network: params.Name, PoolFees: cfg.PoolFees, Log: grpcLog,
+		Prefs: func(ctx context.Context) ([]stakepooldclient.VotingPrefs, error) {
+			ps, err := store.PoolPrefs(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]stakepooldclient.VotingPrefs, len(ps))
+			for i, p := range ps {
+				out[i] = stakepooldclient.VotingPrefs{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
+					VoteBits: uint16(p.VoteBits), VoteBitsVersion: uint32(p.VoteBitsVersion)}
+			}
+			return out, nil
+		},
 	})
 	if err != nil {
 		closeAll()

@@ -33,6 +33,10 @@ type Options struct {
 	// from the Source, besides every repair (default 5m). Writes through
 	// the Client keep it current in between.
 	RefreshEvery time.Duration
+	// Prefs, when set, reads every user's voting preferences from the
+	// database for those reloads: a cheaper read than Source.PoolUsers
+	// (no scripts) at 100,000 users.
+	Prefs func(ctx context.Context) ([]VotingPrefs, error)
 	// Log receives the client's log lines (default: disabled).
 	Log slog.Logger
 	// Now is the clock (default time.Now); tests replace it.

@@ -63,12 +63,12 @@ func ticketRecord(t Ticket) statedigest.Hash {
 // load replaces the whole expectation with what the Source returned. It is
 // dropped when a write happened since gen was read (the Source may have
 // been read before that write committed).
-func (e *expected) load(users []PoolUser, tickets []Ticket, gen uint64, now time.Time) bool {
-	m := make(map[int64]statedigest.Hash, len(users))
+func (e *expected) load(prefs []VotingPrefs, tickets []Ticket, gen uint64, now time.Time) bool {
+	m := make(map[int64]statedigest.Hash, len(prefs))
 	var acc statedigest.Acc
-	for _, u := range users {
-		h := userRecord(u.Prefs)
-		m[u.Prefs.UserID] = h
+	for _, p := range prefs {
+		h := userRecord(p)
+		m[p.UserID] = h
 		acc.AddUser(h)
 	}
 	th := make([]statedigest.Hash, len(tickets))

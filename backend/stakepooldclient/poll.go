@@ -77,20 +77,34 @@ func (c *Client) pollLoop(ctx context.Context, m *member, interval time.Duration
 	}
 }
 
-// refreshExpected reloads the expected state from the Source.
+// refreshExpected reloads the expected state from the database
+// (Options.Prefs when set, the cheap read, else the Source).
 func (c *Client) refreshExpected(ctx context.Context) {
 	gen := c.exp.generation()
-	users, err := c.src.PoolUsers(ctx)
-	if err != nil {
-		c.log.Debugf("reload expected backend state: %v", err)
-		return
+	var prefs []VotingPrefs
+	if c.opts.Prefs != nil {
+		var err error
+		if prefs, err = c.opts.Prefs(ctx); err != nil {
+			c.log.Debugf("reload expected backend state: %v", err)
+			return
+		}
+	} else {
+		users, err := c.src.PoolUsers(ctx)
+		if err != nil {
+			c.log.Debugf("reload expected backend state: %v", err)
+			return
+		}
+		prefs = make([]VotingPrefs, len(users))
+		for i, u := range users {
+			prefs[i] = u.Prefs
+		}
 	}
 	tickets, err := c.src.AddedLowFeeTickets(ctx)
 	if err != nil {
 		c.log.Debugf("reload expected backend state: %v", err)
 		return
 	}
-	c.exp.load(users, tickets, gen, c.opts.Now())
+	c.exp.load(prefs, tickets, gen, c.opts.Now())
 }
 
 // RepairAll polls every backend once and waits for the repairs that poll

@@ -224,7 +224,11 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 	if err != nil {
 		return fmt.Errorf("load low-fee tickets: %w", err)
 	}
-	c.exp.load(users, tickets, gen, c.opts.Now())
+	prefs := make([]VotingPrefs, len(users))
+	for i, u := range users {
+		prefs[i] = u.Prefs
+	}
+	c.exp.load(prefs, tickets, gen, c.opts.Now())
 
 	var have []string
 	if err := call(c.opts.CallTimeout, func(ctx context.Context) (err error) {
@@ -258,10 +262,6 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 	}
 	if err := c.syncTickets(ctx, m); err != nil {
 		return err
-	}
-	prefs := make([]VotingPrefs, len(users))
-	for i, u := range users {
-		prefs[i] = u.Prefs
 	}
 	if err := call(c.opts.SyncTimeout, func(ctx context.Context) error {
 		return m.b.SetVotingPrefs(ctx, prefs)

@@ -12,38 +12,75 @@ import (
 // digest is current; a change made in place would go unnoticed here, so
 // mutations must keep replacing the maps.
 type digestCache struct {
-	users, added uintptr
-	nUsers       int
-	nAdded       int
-	acc          statedigest.Acc
+	users map[string]UserPrefs
+	added map[string]string
+	uacc  statedigest.Acc // users only
+	tacc  statedigest.Acc // tickets only
+	acc   statedigest.Acc // both
 }
 
-func mapID(m any) uintptr { return uintptr(reflect.ValueOf(m).UnsafePointer()) }
+func sameMap[K comparable, V any](a, b map[K]V) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+func userHash(u UserPrefs) statedigest.Hash {
+	return statedigest.UserHash(statedigest.User{UserID: u.UserID, MultisigAddress: u.MultisigAddress,
+		VoteBits: u.VoteBits, VoteBitsVersion: u.VoteBitsVersion})
+}
+
+func ticketHash(h, addr string) statedigest.Hash {
+	return statedigest.TicketHash(statedigest.Ticket{Hash: h, MultisigAddress: addr})
+}
 
 // StateDigest returns the digest of the preferences and added tickets this
-// daemon holds (package statedigest), computed once per change.
+// daemon holds (package statedigest). A new generation of the maps is
+// folded in by difference with the previous one: only changed records are
+// hashed again, so one user's change costs a pass of map lookups, not
+// 100,000 hashes.
 func (p *Pool) StateDigest() statedigest.Acc {
 	p.mu.RLock()
 	users, added := p.users, p.added
 	p.mu.RUnlock()
-	uid, aid := mapID(users), mapID(added)
 
 	p.digestMu.Lock()
 	defer p.digestMu.Unlock()
 	c := &p.digest
-	if c.users == uid && c.added == aid && c.nUsers == len(users) && c.nAdded == len(added) && uid != 0 {
+	if sameMap(c.users, users) && sameMap(c.added, added) {
 		return c.acc
 	}
-	// The maps are never modified once published, so they can be read
-	// without p.mu.
+	// Published maps are never modified, so they are read without p.mu.
+	if !sameMap(c.users, users) {
+		seen := 0
+		for k, u := range users {
+			old, ok := c.users[k]
+			if ok {
+				seen++
+				if old == u {
+					continue
+				}
+				c.uacc.SubUser(userHash(old))
+			}
+			c.uacc.AddUser(userHash(u))
+		}
+		if seen < len(c.users) {
+			for k, old := range c.users {
+				if _, ok := users[k]; !ok {
+					c.uacc.SubUser(userHash(old))
+				}
+			}
+		}
+		c.users = users
+	}
+	if !sameMap(c.added, added) {
+		var t statedigest.Acc
+		for h, a := range added {
+			t.AddTicket(ticketHash(h, a))
+		}
+		c.tacc, c.added = t, added
+	}
 	var acc statedigest.Acc
-	for _, u := range users {
-		acc.AddUser(statedigest.UserHash(statedigest.User{UserID: u.UserID, MultisigAddress: u.MultisigAddress,
-			VoteBits: u.VoteBits, VoteBitsVersion: u.VoteBitsVersion}))
-	}
-	for h, a := range added {
-		acc.AddTicket(statedigest.TicketHash(statedigest.Ticket{Hash: h, MultisigAddress: a}))
-	}
-	*c = digestCache{users: uid, added: aid, nUsers: len(users), nAdded: len(added), acc: acc}
+	acc.Merge(c.uacc)
+	acc.Merge(c.tacc)
+	c.acc = acc
 	return acc
 }

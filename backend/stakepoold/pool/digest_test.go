@@ -3,6 +3,8 @@ package pool_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +101,34 @@ func TestHealthBoundsAFrozenWallet(t *testing.T) {
 	if hl.Ready || !contains(hl.Problems, "walletinfo") {
 		t.Fatalf("frozen wallet not reported: %+v", hl)
 	}
+}
+
+// BenchmarkStateDigest100k is stakepoold's cost for the digest after one
+// user's change, at 100,000 users (the Health answer after a write; every
+// other Health answer reuses it).
+func BenchmarkStateDigest100k(b *testing.B) {
+	users := make([]pool.UserPrefs, 100_000)
+	for i := range users {
+		users[i] = pool.UserPrefs{UserID: int64(i + 1), MultisigAddress: fmt.Sprintf("Sc%033d", i), VoteBits: 1, VoteBitsVersion: 8}
+	}
+	h := newHarness(b, pool.State{Users: users})
+	ctx := context.Background()
+	b.Run("after a change", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			u := users[i%len(users)]
+			u.VoteBits = uint16(1 + 2*(i%2))
+			if err := h.pool.SetUserPref(ctx, u); err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC() // the copy SetUserPref made is not the digest's cost
+			b.StartTimer()
+			_ = h.pool.StateDigest().Digest()
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_ = h.pool.StateDigest().Digest()
+		}
+	})
 }

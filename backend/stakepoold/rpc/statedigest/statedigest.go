@@ -106,6 +106,21 @@ func (a *Acc) AddTicket(h Hash) { a.tickets.add(h); a.nTickets++ }
 // SubTicket removes a ticket record previously added.
 func (a *Acc) SubTicket(h Hash) { a.tickets.sub(h); a.nTickets-- }
 
+// Merge adds every record of b to a.
+func (a *Acc) Merge(b Acc) {
+	a.users.addSum(b.users)
+	a.tickets.addSum(b.tickets)
+	a.nUsers += b.nUsers
+	a.nTickets += b.nTickets
+}
+
+func (s *sum) addSum(o sum) {
+	var c uint64
+	for i := 0; i < 4; i++ {
+		s[i], c = bits.Add64(s[i], o[i], c)
+	}
+}
+
 // Users returns the number of user records.
 func (a Acc) Users() int64 { return a.nUsers }
 
