@@ -65,10 +65,12 @@ func ValidPoolFeeRate(percent float64) bool {
 
 // AdjustedVoteSubsidy returns the per-vote subsidy at height h of variant v,
 // reduced by 100/101 once for each subsidy reduction expected during the
-// ticket's life.
+// ticket's life. It is the per-vote share of the block subsidy whether or not
+// votes have begun at h, so a ticket bought before stake validation height
+// owes the same kind of fee as one bought after it.
 func AdjustedVoteSubsidy(c *subsidy.Cache, h int64, v subsidy.Variant) int64 {
 	p := c.Params()
-	s := c.VoteSubsidy(h, v)
+	s := c.PerVoteShare(h, v)
 	adjs := int64(1)
 	if p.SubsidyReductionInterval > 0 {
 		n := int64(p.TicketPoolSize)

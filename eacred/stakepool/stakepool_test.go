@@ -272,3 +272,28 @@ func TestCheckTicketFeeWithChange(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketFeeBeforeStakeValidation: the pool fee formula takes the per-vote
+// share of the block subsidy even where votes have not begun yet, as the
+// wallets that buy pool tickets do. Heights 130 (before simnet's stake
+// validation height 144) and 150 lie in the same subsidy reduction interval
+// (128-255), so they owe the same fee; a zero fee before stake validation
+// made a ticket bought at SVH-2 carry a 0-atom pool fee that the pool then
+// refused one block later.
+func TestTicketFeeBeforeStakeValidation(t *testing.T) {
+	p := chaincfg.SimNetParams()
+	c := subsidy.NewCache(p)
+	v := subsidy.VariantAt(p, 150)
+	before := stakepool.AdjustedVoteSubsidy(c, 130, v)
+	after := stakepool.AdjustedVoteSubsidy(c, 150, v)
+	if before <= 0 || before != after {
+		t.Fatalf("adjusted vote subsidy at 130 = %d, at 150 = %d; want equal and > 0", before, after)
+	}
+	const price, txFee, bp = 20000_0000, 2980, 200
+	if f1, f2 := stakepool.TicketFee(c, price, txFee, 130, bp, v), stakepool.TicketFee(c, price, txFee, 150, bp, v); f1 != f2 || f1 <= 0 {
+		t.Fatalf("pool fee at 130 = %d, at 150 = %d; want equal and > 0", f1, f2)
+	}
+	if got := c.VoteSubsidy(130, v); got != 0 {
+		t.Fatalf("a vote on block 130 pays %d; votes begin at SVH-1 = 143", got)
+	}
+}

@@ -176,7 +176,18 @@ func (c *Cache) WorkSubsidy(h int64, voters uint16, v Variant) int64 {
 // StakeValidationHeight-1. Most callers want VoteSubsidyOn, which also picks
 // the variant.
 func (c *Cache) VoteSubsidy(votedOnHeight int64, v Variant) int64 {
-	if votedOnHeight < c.p.StakeValidationHeight-1 || votedOnHeight <= 1 {
+	if votedOnHeight < c.p.StakeValidationHeight-1 {
+		return 0
+	}
+	return c.PerVoteShare(votedOnHeight, v)
+}
+
+// PerVoteShare returns the per-vote stake share of the block subsidy at h
+// under split variant v, with no stake-validation-height rule: unlike
+// VoteSubsidy it is not zero before votes begin. The pool fee formula takes
+// it (a ticket bought before stake validation height still owes a fee).
+func (c *Cache) PerVoteShare(h int64, v Variant) int64 {
+	if h <= 1 {
 		return 0
 	}
 	_, stake, _, total := c.proportions(v)
@@ -184,7 +195,7 @@ func (c *Cache) VoteSubsidy(votedOnHeight int64, v Variant) int64 {
 	if div == 0 {
 		return 0
 	}
-	return c.BlockSubsidy(votedOnHeight) * stake / div
+	return c.BlockSubsidy(h) * stake / div
 }
 
 // TreasurySubsidy returns the treasury's share of the block at height h as
