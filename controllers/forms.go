@@ -24,6 +24,9 @@ const (
 	maxTokenLen    = 100
 )
 
+// bytesNote explains the password limit is in bytes.
+const bytesNote = "each letter with an accent or other non-ASCII character counts 2 to 4 bytes"
+
 // parseForm parses the request body, turning an oversized body into 413 and
 // any other parse failure into 400.
 func parseForm(r *http.Request) error {
@@ -70,7 +73,8 @@ func password(r *http.Request, name, label string) (string, error) {
 		return "", system.Ef(system.KindInvalid, "%s is not valid text (invalid UTF-8).", label)
 	}
 	if len(v) > maxPasswordLen {
-		return "", system.Ef(system.KindInvalid, "%s is too long: at most %d bytes.", label, maxPasswordLen)
+		return "", system.Ef(system.KindInvalid, "%s is too long: %d bytes, at most %d (%s).", label, len(v),
+			maxPasswordLen, bytesNote)
 	}
 	if v == "" {
 		return "", system.Ef(system.KindInvalid, "%s is required.", label)
@@ -85,7 +89,8 @@ func CheckNewPassword(pw string, min int) error {
 		return system.E(system.KindInvalid, "The password is not valid text (invalid UTF-8).")
 	}
 	if len(pw) > maxPasswordLen {
-		return system.Ef(system.KindInvalid, "The password is too long: at most %d bytes.", maxPasswordLen)
+		return system.Ef(system.KindInvalid, "The password is too long: %d bytes, at most %d (%s).", len(pw),
+			maxPasswordLen, bytesNote)
 	}
 	if n := utf8.RuneCountInString(pw); n < min {
 		return system.Ef(system.KindInvalid, "The password is too short: %d characters, at least %d.", n, min)

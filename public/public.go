@@ -5,7 +5,8 @@ package public
 
 import "embed"
 
-// FS holds the static files (the stylesheet and the icons).
+// FS holds the static files (the stylesheet, the password-length check and
+// the icons).
 //
-//go:embed css favicon.ico favicon.svg
+//go:embed css js favicon.ico favicon.svg
 var FS embed.FS
