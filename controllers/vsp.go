@@ -168,7 +168,7 @@ func (v *VSP) Start(ctx context.Context) error {
 			return err
 		}
 		if n > 0 {
-			v.Log.Infof("vote version is now %d: reset the vote bits of %d user(s) to 1", vv, n)
+			v.Log.Infof("vote version is now %d: reset the vote bits of %s to 1", vv, system.Plural(n, "user", "users"))
 			// The backends got the old bits during Start; send the new ones.
 			if err := v.pushAllPrefs(ctx); err != nil {
 				v.Log.Warnf("push reset preferences: %v", err)

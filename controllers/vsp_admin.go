@@ -197,16 +197,21 @@ func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) 
 		if err != nil {
 			return err
 		}
-		msg = fmt.Sprintf("Added %d ticket(s).", n)
+		msg = "Added " + system.Plural(int64(n), "ticket", "tickets") + "."
 		if len(gone) > 0 {
-			msg += fmt.Sprintf(" %d ticket(s) are no longer in the ignored list: %s.", len(gone), strings.Join(gone, ", "))
+			verb := "are"
+			if len(gone) == 1 {
+				verb = "is"
+			}
+			msg += fmt.Sprintf(" %s %s no longer in the ignored list: %s.", system.Plural(int64(len(gone)), "ticket", "tickets"),
+				verb, strings.Join(gone, ", "))
 		}
 	case "remove":
 		n, err := v.Store.RemoveLowFeeTickets(ctx, hashes, admin.ID, now.Unix())
 		if err != nil {
 			return err
 		}
-		msg = fmt.Sprintf("Removed %d ticket(s).", n)
+		msg = "Removed " + system.Plural(int64(n), "ticket", "tickets") + "."
 	default:
 		return system.E(system.KindInvalid, "Unknown action: choose add or remove.")
 	}

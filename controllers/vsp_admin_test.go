@@ -69,7 +69,7 @@ func TestAdminLowFeeTickets(t *testing.T) {
 			t.Fatalf("add = %d\n%s", p.Status, p.Body)
 		}
 		p = admin.Get("/admintickets")
-		mustContain(t, "after add", p.Body, "Added 2 ticket(s).", "no longer in the ignored list", "Added tickets (2)", "user 1")
+		mustContain(t, "after add", p.Body, "Added 2 tickets.", "no longer in the ignored list", "Added tickets (2)", "user 1")
 		for _, f := range ve.Fakes {
 			f.Do(func(b *fakebackend.Backend) {
 				if len(b.Added) != 2 {
@@ -86,7 +86,7 @@ func TestAdminLowFeeTickets(t *testing.T) {
 		if p.Status != http.StatusSeeOther {
 			t.Fatalf("remove = %d", p.Status)
 		}
-		mustContain(t, "after remove", admin.Get("/admintickets").Body, "Removed 1 ticket(s).", "Added tickets (1)")
+		mustContain(t, "after remove", admin.Get("/admintickets").Body, "Removed 1 ticket.", "Added tickets (1)")
 		for _, f := range ve.Fakes {
 			f.Do(func(b *fakebackend.Backend) {
 				if len(b.Added) != 1 || b.Added[0].Hash != h2 {
