@@ -21,13 +21,14 @@ type removedSet struct {
 	height  int64
 	live    []PoolTicketID
 	ignored []PoolTicketID
+	all     []string // every ticket the block spent or missed
 }
 
 // rememberRemoved records what block removed, and forgets blocks far below it.
 func (p *Pool) rememberRemoved(block BlockRef, rm removedSet) {
 	p.chainMu.Lock()
 	defer p.chainMu.Unlock()
-	if len(rm.live)+len(rm.ignored) > 0 {
+	if len(rm.all) > 0 {
 		p.removed[block.Hash] = rm
 	}
 	for h, r := range p.removed {
@@ -53,6 +54,9 @@ func (p *Pool) HandleBlockDisconnected(block BlockRef) {
 		return
 	}
 	p.mu.Lock()
+	for _, t := range rm.all {
+		delete(p.gone, t)
+	}
 	for _, t := range rm.live {
 		p.live[t.Hash] = t.MultisigAddress
 	}
@@ -64,19 +68,25 @@ func (p *Pool) HandleBlockDisconnected(block BlockRef) {
 		block.Height, block.Hash, len(rm.live)+len(rm.ignored))
 }
 
-// noteTip counts a processed tip at height and returns its number (1 for
-// the first tip at that height).
-func (p *Pool) noteTip(height int64) int {
+// noteTip records a processed tip (block) at its height and returns its
+// number among the distinct tips seen at that height (1 for the first); a
+// tip announced again (rebroadcastwinners) keeps its number.
+func (p *Pool) noteTip(block BlockRef) int {
 	p.chainMu.Lock()
 	defer p.chainMu.Unlock()
-	p.tips[height]++
-	n := p.tips[height]
+	seen := p.tips[block.Height]
+	for i, h := range seen {
+		if h == block.Hash {
+			return i + 1
+		}
+	}
+	p.tips[block.Height] = append(seen, block.Hash)
 	for h := range p.tips {
-		if h < height-reorgMemoryBlocks {
+		if h < block.Height-reorgMemoryBlocks {
 			delete(p.tips, h)
 		}
 	}
-	return n
+	return len(seen) + 1
 }
 
 // CheckRules asks the node which consensus rules apply that change what

@@ -46,17 +46,21 @@ func TestTwoTipsAtOneHeight(t *testing.T) {
 	if a.Cast != 2 || b.Cast+b.Duplicates != 2 || b.Errors != 0 || a.Tip != 1 || b.Tip != 2 {
 		t.Fatalf("tip A %+v\ntip B %+v", a, b)
 	}
+	// Tip A announced again (rebroadcastwinners) is still the first tip.
+	if again := p.ProcessWinningTickets(ctx, pool.BlockRef{Hash: "tipA", Height: 301}, []string{hash(1)}, time.Now()); again.Tip != 1 {
+		t.Fatalf("tip A again: tip %d, want 1", again.Tip)
+	}
 	on := map[string][]string{}
 	for _, v := range wallet.VotesCast() {
 		on[v.Block.Hash] = append(on[v.Block.Hash], v.Ticket)
 	}
-	if len(on["tipA"]) != 2 || len(on["tipB"]) != 2 {
+	if len(on["tipA"]) != 3 || len(on["tipB"]) != 2 {
 		t.Fatalf("votes per tip %v", on)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.tips != 1 || m.sideTips != 1 {
-		t.Fatalf("tips %d side tips %d, want 1 and 1", m.tips, m.sideTips)
+	if m.tips != 2 || m.sideTips != 1 {
+		t.Fatalf("tips %d side tips %d, want 2 (tip A twice) and 1", m.tips, m.sideTips)
 	}
 }
 
@@ -131,5 +135,41 @@ func TestAutoRevocationsStopRevokeTickets(t *testing.T) {
 	node.SetDown(true)
 	if auto, err := p.CheckRules(ctx); err == nil || auto {
 		t.Fatalf("CheckRules with the node down: %v %v", auto, err)
+	}
+}
+
+// TestLateNewTicketsDoNotReviveSpent: in a reorganization the node sends
+// the new branch's notifications in a burst, so the wallet lookups of a
+// block's newtickets can finish after a later block spent one of them; it
+// must stay spent. A side-chain tip's winner that voted on the best chain
+// is voted on that tip but not made live again; a block disconnected
+// later does make it live.
+func TestLateNewTicketsDoNotReviveSpent(t *testing.T) {
+	p, node, wallet := newTipsPool(t, 0, nil)
+	ctx := context.Background()
+	wallet.AddTicketTx(hash(7), "ScA", true, "b100")
+	wallet.AddTicketTx(hash(8), "ScA", true, "b100")
+	node.Heights["b100"] = 100
+	p.HandleSpentAndMissed(pool.BlockRef{Hash: "b302", Height: 302}, map[string]string{hash(7): "spent"})
+	p.HandleNewTickets(ctx, pool.BlockRef{Hash: "b301", Height: 301}, []string{hash(7), hash(8)})
+	live := p.LiveTickets()
+	if len(live) != 1 || live[0].Hash != hash(8) {
+		t.Fatalf("live after a late newtickets: %v, want only ticket 8", live)
+	}
+	// Ticket 7 wins on a side tip: voted there, still not live.
+	if bv := p.ProcessWinningTickets(ctx, pool.BlockRef{Hash: "side302", Height: 302}, []string{hash(7)}, time.Now()); bv.Cast != 1 {
+		t.Fatalf("side-tip winner not voted: %+v", bv)
+	}
+	if live := p.LiveTickets(); len(live) != 1 {
+		t.Fatalf("live after voting a spent ticket on a side tip: %v", live)
+	}
+	// The block that spent it is orphaned: live again.
+	p.HandleBlockDisconnected(pool.BlockRef{Hash: "b302", Height: 302})
+	if live := p.LiveTickets(); len(live) != 1 || live[0].Hash != hash(7) && live[0].Hash != hash(8) {
+		t.Fatalf("live after the reorganization: %v", live)
+	}
+	p.HandleNewTickets(ctx, pool.BlockRef{Hash: "b301", Height: 301}, []string{hash(7)})
+	if live := p.LiveTickets(); len(live) != 2 {
+		t.Fatalf("live after the reorganization and newtickets: %v, want tickets 7 and 8", live)
 	}
 }

@@ -85,21 +85,26 @@ type Pool struct {
 	// order.
 	saveMu sync.Mutex
 
-	mu       sync.RWMutex
-	users    map[string]UserPrefs // by multisig address
-	added    map[string]string    // ticket -> multisig, admin-added
-	live     map[string]string    // ticket -> multisig, fee OK
-	ignored  map[string]string    // ticket -> multisig, low fee
-	defaults WalletInfo           // wallet's default vote bits/version
-	walletOK bool                 // CheckWallet passed: voting allowed
-	synced   bool                 // ticket sets built at least once
+	mu      sync.RWMutex
+	users   map[string]UserPrefs // by multisig address
+	added   map[string]string    // ticket -> multisig, admin-added
+	live    map[string]string    // ticket -> multisig, fee OK
+	ignored map[string]string    // ticket -> multisig, low fee
+	// gone holds the tickets recent blocks spent or missed (ticket ->
+	// height), ours or not yet known: a newtickets or winner lookup that
+	// finishes after the block that spent the ticket must not make it
+	// live again.
+	gone     map[string]int64
+	defaults WalletInfo // wallet's default vote bits/version
+	walletOK bool       // CheckWallet passed: voting allowed
+	synced   bool       // ticket sets built at least once
 
 	processedHeight atomic.Int64
 	revoking        atomic.Bool // a revoketickets call is running
 	autoRevoke      atomic.Bool // DCP0009 active: the node revokes
 
 	chainMu sync.Mutex
-	tips    map[int64]int         // height -> tips processed (recent heights)
+	tips    map[int64][]string    // height -> tips processed (recent heights)
 	removed map[string]removedSet // block hash -> tickets it spent or missed
 
 	digestMu sync.Mutex
@@ -123,10 +128,11 @@ func New(cfg Config) (*Pool, error) {
 		added:       make(map[string]string),
 		live:        make(map[string]string),
 		ignored:     make(map[string]string),
+		gone:        make(map[string]int64),
 		voteTimeout: cfg.VoteTimeout,
 		prefsWait:   cfg.PrefsWait,
 		prefsPushed: make(chan struct{}),
-		tips:        make(map[int64]int),
+		tips:        make(map[int64][]string),
 		removed:     make(map[string]removedSet),
 	}
 	if p.voteTimeout <= 0 {

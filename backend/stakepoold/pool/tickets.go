@@ -168,10 +168,12 @@ func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []s
 	var live, ignored, errs int
 	p.mu.Lock()
 	for _, v := range verdicts {
+		_, gone := p.gone[v.hash]
 		switch {
 		case v.err != nil:
 			errs++
-		case v.skip:
+		case v.skip, gone:
+			// gone: a block connected meanwhile spent or missed it.
 		case v.feeOK:
 			p.live[v.hash] = v.multisig
 			live++
@@ -199,9 +201,11 @@ func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []s
 // remembered with the block for a while, so that a block later orphaned by
 // a reorganization gives its tickets back (HandleBlockDisconnected).
 func (p *Pool) HandleSpentAndMissed(block BlockRef, tickets map[string]string) {
-	rm := removedSet{height: block.Height}
+	rm := removedSet{height: block.Height, all: make([]string, 0, len(tickets))}
 	p.mu.Lock()
 	for t := range tickets {
+		rm.all = append(rm.all, t)
+		p.gone[t] = block.Height
 		if a, ok := p.live[t]; ok {
 			rm.live = append(rm.live, PoolTicketID{t, a})
 			delete(p.live, t)
@@ -209,6 +213,11 @@ func (p *Pool) HandleSpentAndMissed(block BlockRef, tickets map[string]string) {
 		if a, ok := p.ignored[t]; ok {
 			rm.ignored = append(rm.ignored, PoolTicketID{t, a})
 			delete(p.ignored, t)
+		}
+	}
+	for t, h := range p.gone {
+		if h < block.Height-reorgMemoryBlocks {
+			delete(p.gone, t)
 		}
 	}
 	p.mu.Unlock()

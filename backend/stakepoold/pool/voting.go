@@ -157,7 +157,7 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 		}
 	}
 	bv.Duration = time.Since(received)
-	bv.Tip = p.noteTip(block.Height)
+	bv.Tip = p.noteTip(block)
 	p.storeProcessed(block.Height)
 	if len(bv.Results) > 0 {
 		// The block timing is the time to vote the pool's winners; a
@@ -181,12 +181,17 @@ func (p *Pool) adopt(ctx context.Context, ticket string) (voteJob, bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// A ticket a recent block spent (a side-chain tip's winner that voted
+	// on the best chain) is voted on this tip but stays out of the sets.
+	_, gone := p.gone[v.hash]
 	if !v.feeOK {
-		p.ignored[v.hash] = v.multisig
+		if !gone {
+			p.ignored[v.hash] = v.multisig
+		}
 		if _, added := p.added[v.hash]; !added {
 			return voteJob{}, false
 		}
-	} else {
+	} else if !gone {
 		p.live[v.hash] = v.multisig
 	}
 	return p.jobLocked(v.hash, v.multisig), true
