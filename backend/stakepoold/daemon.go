@@ -37,6 +37,9 @@ type daemon struct {
 	wallet *rpcclient.Client
 	ctx    context.Context
 	wg     sync.WaitGroup
+
+	reorgMu    sync.Mutex
+	reorgTimer *time.Timer // pending ticket reload after a reorganization
 }
 
 // run starts everything and blocks until ctx ends or a fatal error.
@@ -266,9 +269,42 @@ func (d *daemon) handlers() rpcclient.NotificationHandlers {
 				d.log.Warnf("Undecodable blockdisconnected header: %v", err)
 				return
 			}
-			d.pool.HandleBlockDisconnected(pool.BlockRef{Hash: h.BlockHash().String(), Height: int64(h.Height)})
+			if !d.pool.HandleBlockDisconnected(pool.BlockRef{Hash: h.BlockHash().String(), Height: int64(h.Height)}) {
+				d.reloadAfterReorg()
+			}
 		},
 	}
+}
+
+// reorgReloadDelay is how long after the last disconnected block of a
+// reorganization the tickets are reloaded from the wallet, giving the
+// wallet time to follow the reorganization.
+const reorgReloadDelay = 2 * time.Second
+
+// reloadAfterReorg reloads the tickets from the wallet once a
+// reorganization has settled; called when a disconnected block is one this
+// process never saw connected, so it cannot tell which tickets it gave
+// back. Winners are voted meanwhile (an unknown winner is looked up in the
+// wallet), so this only corrects the live list.
+func (d *daemon) reloadAfterReorg() {
+	d.reorgMu.Lock()
+	defer d.reorgMu.Unlock()
+	if d.reorgTimer != nil {
+		d.reorgTimer.Reset(reorgReloadDelay)
+		return
+	}
+	d.reorgTimer = time.AfterFunc(reorgReloadDelay, func() {
+		d.reorgMu.Lock()
+		d.reorgTimer = nil
+		d.reorgMu.Unlock()
+		if d.ctx.Err() != nil {
+			return
+		}
+		d.log.Infof("Reloading the tickets from the wallet after a reorganization")
+		if _, err := d.pool.LoadTickets(d.ctx); err != nil {
+			d.log.Warnf("Ticket reload after a reorganization: %v", err)
+		}
+	})
 }
 
 func hashStrings(hs []chainhash.Hash) []string {

@@ -28,9 +28,7 @@ type removedSet struct {
 func (p *Pool) rememberRemoved(block BlockRef, rm removedSet) {
 	p.chainMu.Lock()
 	defer p.chainMu.Unlock()
-	if len(rm.all) > 0 {
-		p.removed[block.Hash] = rm
-	}
+	p.removed[block.Hash] = rm // also when empty: the block is known
 	for h, r := range p.removed {
 		if r.height < block.Height-reorgMemoryBlocks {
 			delete(p.removed, h)
@@ -43,15 +41,18 @@ func (p *Pool) rememberRemoved(block BlockRef, rm removedSet) {
 // ticket voted or missed in the orphaned block is live again, and is voted
 // again when it is selected. The blocks connected next report what they
 // spend (HandleSpentAndMissed), so a ticket also voted on the new chain
-// leaves the live set again.
-func (p *Pool) HandleBlockDisconnected(block BlockRef) {
+// leaves the live set again. It reports whether the pool knew the block:
+// for a block connected before this process started (or forgotten) it
+// cannot tell which tickets to give back, and the caller should reload the
+// tickets from the wallet once the wallet has followed the reorganization.
+func (p *Pool) HandleBlockDisconnected(block BlockRef) (known bool) {
 	p.chainMu.Lock()
 	rm, ok := p.removed[block.Hash]
 	delete(p.removed, block.Hash)
 	p.chainMu.Unlock()
 	if !ok {
-		p.log.Infof("Block %d %s disconnected (reorganization); none of our tickets was spent in it", block.Height, block.Hash)
-		return
+		p.log.Infof("Block %d %s disconnected (reorganization); it spent none of our tickets that this process saw", block.Height, block.Hash)
+		return false
 	}
 	p.mu.Lock()
 	for _, t := range rm.all {
@@ -66,6 +67,7 @@ func (p *Pool) HandleBlockDisconnected(block BlockRef) {
 	p.mu.Unlock()
 	p.log.Infof("Block %d %s disconnected (reorganization): %d of our tickets it spent or missed are live again",
 		block.Height, block.Hash, len(rm.live)+len(rm.ignored))
+	return true
 }
 
 // noteTip records a processed tip (block) at its height and returns its
