@@ -54,7 +54,10 @@ func (n *Node) autoRevocations(votes []*mempoolTx) ([]*wire.MsgTx, error) {
 		}
 		rev, err := stake.NewAutoRevocation(t, &tip.msg.Header)
 		if err != nil {
-			return nil, fmt.Errorf("automatic revocation of %s: %w", th, err)
+			// Never stop mining over one ticket (the mempool refuses
+			// tickets this could happen to).
+			n.log.Error("cannot build the automatic revocation of a ticket; it stays unrevoked", "ticket", th, "err", err)
+			continue
 		}
 		out = append(out, rev)
 	}

@@ -206,6 +206,9 @@ func (n *Node) checkTicket(h chainhash.Hash, tx *wire.MsgTx) (int64, error) {
 		if c.amount != values[k]-change {
 			return 0, reject(h, "commitment %d is %d atoms but input %d minus its change is %d", k, c.amount, k, values[k]-change)
 		}
+		if c.amount <= 0 {
+			return 0, reject(h, "commitment %d is %d atoms; a contribution must be positive", k, c.amount)
+		}
 		in += values[k]
 		committed += c.amount
 	}

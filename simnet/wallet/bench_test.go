@@ -2,6 +2,8 @@ package wallet
 
 import (
 	"encoding/hex"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
@@ -59,4 +61,89 @@ func BenchmarkProcessBlock(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		w.processBlockLocked(blk, 201)
 	}
+}
+
+// BenchmarkWalletLarge measures the cost of the wallet's work plus its
+// durable save at a large wallet size: a stake-pool wallet that already
+// holds SIMNET_WALLET_ROUNDS x 20 pool tickets (default 500 rounds: 10,000
+// tickets, 2,500 of them voted, with their split transactions) buys 20
+// tickets (the split and the tickets, unmined, saved as purchaseticket
+// saves them) or processes one block of 20 tickets and 5 votes and saves.
+// "fullsave" is the cost of writing the whole state once (what every save
+// cost before the journal, and what a compaction costs now). Metrics:
+// ns/op, and journal bytes written per operation.
+//
+//	go test ./simnet/wallet -run '^$' -bench WalletLarge -benchtime 20x
+func BenchmarkWalletLarge(b *testing.B) {
+	rounds := 500
+	if s := os.Getenv("SIMNET_WALLET_ROUNDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("bad SIMNET_WALLET_ROUNDS %q", s)
+		}
+		rounds = n
+	}
+	p := newPoolTestWallet(b)
+	w := p.w
+	height := int64(201)
+	var live []*wire.MsgTx
+	step := func() (*wire.MsgBlock, error) {
+		tickets, split := p.buy(b)
+		var votes []*wire.MsgTx
+		for _, tk := range live[:min(5, len(live))] {
+			v, err := w.buildVote(chainhash.Hash{byte(height), byte(height >> 8)}, height-1, tk.TxHash().String(), 1, []byte{8, 0, 0, 0})
+			if err != nil {
+				return nil, err
+			}
+			votes = append(votes, v)
+		}
+		live = append(live[len(votes):], tickets...)
+		blk := p.mine(height, []*wire.MsgTx{split}, append(tickets, votes...))
+		height++
+		return blk, nil
+	}
+	for i := 0; i < rounds; i++ {
+		p.fund(b, byte(i), height-100)
+		if _, err := step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w.st.rewrite()
+	if err := w.saveLocked(); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("wallet: %d transactions, %d tickets, snapshot %d bytes", len(w.st.Txs), len(w.st.Tickets), w.db.snapSize)
+	journalBytes := func() int64 { return w.db.size }
+	run := func(b *testing.B, op func()) {
+		compactions := w.db.gen
+		start := journalBytes()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			op()
+			if err := w.saveLocked(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		if w.db.gen == compactions {
+			b.ReportMetric(float64(journalBytes()-start)/float64(b.N), "journalB/op")
+		}
+	}
+	b.Run("buy20", func(b *testing.B) {
+		run(b, func() {
+			p.fund(b, 0xfe, height-100)
+			p.buy(b) // unmined: never voted here
+		})
+	})
+	b.Run("block", func(b *testing.B) {
+		run(b, func() {
+			p.fund(b, 0xfd, height-100)
+			if _, err := step(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("fullsave", func(b *testing.B) {
+		run(b, func() { w.st.rewrite() })
+	})
 }

@@ -32,10 +32,12 @@ func (w *Wallet) processBlockLocked(blk *wire.MsgBlock, height int64) {
 		w.st.BlockHashes[height] = hash
 	default:
 		for int64(len(w.st.BlockHashes)) < height {
+			w.st.touchBlock(int64(len(w.st.BlockHashes)))
 			w.st.BlockHashes = append(w.st.BlockHashes, "")
 		}
 		w.st.BlockHashes = append(w.st.BlockHashes, hash)
 	}
+	w.st.touchBlock(height)
 	if height >= w.st.SyncHeight {
 		w.st.SyncHeight = height
 		w.st.SyncHash = hash
@@ -60,6 +62,8 @@ func (w *Wallet) processTxLocked(tx *wire.MsgTx, bi blockInfo) bool {
 			continue
 		}
 		relevant, ownInputs = true, true
+		w.st.touchCredit(k)
+		w.st.touchSpent(k)
 		if bi.height > 0 {
 			delete(w.st.Credits, k)
 			delete(w.st.Spent, k)
@@ -83,34 +87,15 @@ func (w *Wallet) processTxLocked(tx *wire.MsgTx, bi blockInfo) bool {
 			relevant = true
 		}
 	}
-	for i, out := range tx.TxOut {
-		if kind == txTicket && i == 0 || out.Value == 0 {
-			continue
-		}
-		tag, pk, h := payTo(out.PkScript)
-		if pk != payP2PKH || tag == opSStx {
-			continue
-		}
-		loc, mine := w.keys.lookup(h)
+	for i := range tx.TxOut {
+		c, loc, mine := w.creditFor(tx, id, kind, i, bi.height)
 		if !mine {
 			continue
 		}
 		relevant = true
 		k := outpointKey(id, uint32(i))
-		c := &credit{TxID: id, Index: uint32(i), Amount: out.Value, PkScript: hex.EncodeToString(out.PkScript),
-			Height: bi.height, Branch: loc.Branch, AddrIndex: loc.Index}
-		switch {
-		case kind == txCoinbase:
-			c.Kind = creditCoinbase
-		case tag == opSSGen || tag == opSSRtx:
-			c.Kind = creditStakeGen
-		case tag == opSStxChange:
-			c.Kind = creditTicketChange
-		}
-		if kind == txTicket || kind == txVote || kind == txRevocation {
-			c.Tree = 1
-		}
 		w.st.Credits[k] = c
+		w.st.touchCredit(k)
 		w.markUsedLocked(loc)
 	}
 	if relevant {
@@ -119,12 +104,44 @@ func (w *Wallet) processTxLocked(tx *wire.MsgTx, bi blockInfo) bool {
 			rec = &txRecord{Received: time.Now().Unix()}
 			w.st.Txs[id] = rec
 		}
+		w.st.touchTx(id)
 		rec.Hex = hex.EncodeToString(tx.Bytes())
 		if bi.height > 0 {
 			rec.BlockHash, rec.BlockHeight, rec.BlockIndex, rec.BlockTime = bi.hash, bi.height, bi.index, bi.time
 		}
 	}
 	return relevant
+}
+
+// creditFor is output i of tx as a credit of the wallet, when it pays one
+// of the wallet's keys (mine false otherwise).
+func (w *Wallet) creditFor(tx *wire.MsgTx, id string, kind txKind, i int, height int64) (*credit, keyLoc, bool) {
+	out := tx.TxOut[i]
+	if kind == txTicket && i == 0 || out.Value == 0 {
+		return nil, keyLoc{}, false
+	}
+	tag, pk, h := payTo(out.PkScript)
+	if pk != payP2PKH || tag == opSStx {
+		return nil, keyLoc{}, false
+	}
+	loc, mine := w.keys.lookup(h)
+	if !mine {
+		return nil, keyLoc{}, false
+	}
+	c := &credit{TxID: id, Index: uint32(i), Amount: out.Value, PkScript: hex.EncodeToString(out.PkScript),
+		Height: height, Branch: loc.Branch, AddrIndex: loc.Index}
+	switch {
+	case kind == txCoinbase:
+		c.Kind = creditCoinbase
+	case tag == opSSGen || tag == opSSRtx:
+		c.Kind = creditStakeGen
+	case tag == opSStxChange:
+		c.Kind = creditTicketChange
+	}
+	if kind == txTicket || kind == txVote || kind == txRevocation {
+		c.Tree = 1
+	}
+	return c, loc, true
 }
 
 // Credit kinds (how an output matures).
@@ -201,6 +218,7 @@ func (w *Wallet) trackTicketLocked(tx *wire.MsgTx, id string, height int64, vota
 		t = &ticket{Hash: id, State: ticketUnmined}
 		w.st.Tickets[id] = t
 	}
+	w.st.touchTicket(id)
 	t.Votable = t.Votable || votable
 	t.Own = t.Own || own
 	if height > 0 && t.State == ticketUnmined {
@@ -219,6 +237,7 @@ func (w *Wallet) spendTicketLocked(ticketHash, spender string, height int64, vot
 	known := false
 	if t := w.st.Tickets[ticketHash]; t != nil {
 		known = true
+		w.st.touchTicket(ticketHash)
 		t.State = ticketRevoked
 		if voted {
 			t.State = ticketVoted

@@ -253,6 +253,9 @@ func Main(ctx context.Context, args []string) error {
 		err = serr
 	}
 	w.mu.Unlock()
+	if cerr := w.closeStore(); cerr != nil && err == nil {
+		err = cerr
+	}
 	log.Info("wallet stopped")
 	return err
 }

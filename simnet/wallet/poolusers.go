@@ -75,9 +75,18 @@ func (st *state) poolUserFor(scriptHash string) *poolUser {
 	u := st.PoolUsers[scriptHash]
 	if u == nil {
 		u = &poolUser{}
+		u.index(scriptHash, st)
 		st.PoolUsers[scriptHash] = u
 	}
 	return u
+}
+
+// index prepares the lookups of a user record.
+func (u *poolUser) index(key string, st *state) {
+	u.key, u.st = key, st
+	u.byHash = make(map[string]*poolTicket, len(u.Tickets))
+	u.seqs = make(map[string]int64, len(u.Tickets))
+	u.invalidSeq = make(map[string]int64, len(u.Invalid))
 }
 
 // addValid records a ticket that passed the fee check (or was added by an
@@ -85,34 +94,39 @@ func (st *state) poolUserFor(scriptHash string) *poolUser {
 // invalid moves to the valid list.
 func (u *poolUser) addValid(hash string, height int64) {
 	u.removeInvalid(hash)
-	for _, t := range u.Tickets {
-		if t.Hash == hash {
-			if t.Height == 0 {
-				t.Height = height
-			}
-			return
+	if t, ok := u.byHash[hash]; ok {
+		if t.Height == 0 && height != 0 {
+			t.Height = height
+			u.touchTicket(hash)
 		}
+		return
 	}
-	u.Tickets = append(u.Tickets, &poolTicket{Hash: hash, Height: height, Status: poolLive})
+	t := &poolTicket{Hash: hash, Height: height, Status: poolLive}
+	u.Tickets = append(u.Tickets, t)
+	u.st.PoolSeq++
+	u.byHash[hash], u.seqs[hash] = t, u.st.PoolSeq
+	u.touchTicket(hash)
 }
 
 // addInvalid lists a ticket that failed the fee check, once. A ticket
 // already valid (for example added by an operator) stays valid.
 func (u *poolUser) addInvalid(hash string) {
-	for _, t := range u.Tickets {
-		if t.Hash == hash {
-			return
-		}
+	if _, ok := u.byHash[hash]; ok {
+		return
 	}
-	for _, h := range u.Invalid {
-		if h == hash {
-			return
-		}
+	if _, ok := u.invalidSeq[hash]; ok {
+		return
 	}
 	u.Invalid = append(u.Invalid, hash)
+	u.st.PoolSeq++
+	u.invalidSeq[hash] = u.st.PoolSeq
+	u.touchInvalid(hash)
 }
 
 func (u *poolUser) removeInvalid(hash string) {
+	if _, ok := u.invalidSeq[hash]; !ok {
+		return
+	}
 	out := u.Invalid[:0]
 	for _, h := range u.Invalid {
 		if h != hash {
@@ -120,24 +134,51 @@ func (u *poolUser) removeInvalid(hash string) {
 		}
 	}
 	u.Invalid = out
+	delete(u.invalidSeq, hash)
+	u.touchInvalid(hash)
+}
+
+// removeTicket forgets a valid ticket (its block was orphaned).
+func (u *poolUser) removeTicket(hash string) {
+	if _, ok := u.byHash[hash]; !ok {
+		return
+	}
+	out := u.Tickets[:0]
+	for _, t := range u.Tickets {
+		if t.Hash != hash {
+			out = append(out, t)
+		}
+	}
+	u.Tickets = out
+	delete(u.byHash, hash)
+	delete(u.seqs, hash)
+	u.touchTicket(hash)
 }
 
 // markSpent records the vote (voted=true) or revocation of a valid ticket.
 // It reports whether the ticket belongs to this user.
 func (u *poolUser) markSpent(hash, spender string, height int64, voted bool) bool {
-	for _, t := range u.Tickets {
-		if t.Hash != hash {
-			continue
-		}
-		t.Status = poolMissed
-		if voted {
-			t.Status = poolVoted
-		}
-		t.SpentBy = spender
-		t.SpentByHeight = height
-		return true
+	t, ok := u.byHash[hash]
+	if !ok {
+		return false
 	}
-	return false
+	t.Status = poolMissed
+	if voted {
+		t.Status = poolVoted
+	}
+	t.SpentBy = spender
+	t.SpentByHeight = height
+	u.touchTicket(hash)
+	return true
+}
+
+// unspend takes back a vote or revocation of a valid ticket (it was in an
+// orphaned block): the ticket is live again.
+func (u *poolUser) unspend(hash string) {
+	if t, ok := u.byHash[hash]; ok && t.Status != poolLive {
+		t.Status, t.SpentBy, t.SpentByHeight = poolLive, "", 0
+		u.touchTicket(hash)
+	}
 }
 
 // sortedPoolUsers returns the user keys in a stable order (for tests and

@@ -92,17 +92,23 @@ func (w *Wallet) abandonLocked(id string) {
 		return
 	}
 	delete(w.st.Txs, id)
-	for k, spender := range w.st.Spent {
-		if spender == id {
-			delete(w.st.Spent, k)
-		}
-	}
+	w.st.touchTx(id)
 	if tx, err := wire.NewTxFromHex(rec.Hex); err == nil {
+		for _, in := range tx.TxIn {
+			k := outpointKey(in.PreviousOutPoint.Hash.String(), in.PreviousOutPoint.Index)
+			if w.st.Spent[k] == id {
+				delete(w.st.Spent, k)
+				w.st.touchSpent(k)
+			}
+		}
 		for i := range tx.TxOut {
-			delete(w.st.Credits, outpointKey(id, uint32(i)))
+			k := outpointKey(id, uint32(i))
+			delete(w.st.Credits, k)
+			w.st.touchCredit(k)
 		}
 	}
 	if t := w.st.Tickets[id]; t != nil && t.State == ticketUnmined {
 		delete(w.st.Tickets, id)
+		w.st.touchTicket(id)
 	}
 }

@@ -253,6 +253,7 @@ func (w *Wallet) importScript(_ context.Context, c *rpcserver.Call) (any, error)
 	if _, dup := w.scripts[hash]; !dup {
 		w.addScriptBytesLocked(script)
 		w.st.Scripts = append(w.st.Scripts, hex.EncodeToString(script))
+		w.st.touchScript(len(w.st.Scripts) - 1)
 		if err := w.saveLocked(); err != nil {
 			return nil, err
 		}

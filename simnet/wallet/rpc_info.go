@@ -217,6 +217,7 @@ func (w *Wallet) addTransaction(ctx context.Context, c *rpcserver.Call) (any, er
 			bi := blockInfo{hash: blockHash, height: int64(blk.Header.Height), index: uint32(i), time: int64(blk.Header.Timestamp)}
 			if !w.processTxLocked(btx, bi) {
 				// Record it anyway: the caller asked for it.
+				w.st.touchTx(want.String())
 				w.st.Txs[want.String()] = &txRecord{Hex: hex.EncodeToString(btx.Bytes()), BlockHash: bi.hash,
 					BlockHeight: bi.height, BlockIndex: bi.index, BlockTime: bi.time, Received: bi.time}
 			}

@@ -218,6 +218,8 @@ func (w *Wallet) addTicket(_ context.Context, c *rpcserver.Call) (any, error) {
 	}
 	t := w.trackTicketLocked(tx, id, height, votable, false)
 	t.Added = true
+	w.st.touchTicket(id)
+	w.st.touchTx(id)
 	if w.st.Txs[id] == nil {
 		// gettransaction must find every ticket gettickets lists.
 		w.st.Txs[id] = &txRecord{Hex: hex.EncodeToString(tx.Bytes()), Received: time.Now().Unix()}

@@ -218,8 +218,15 @@ func (w *Wallet) makeTicketsLocked(req *ticketRequest, price, ticketFee int64) (
 	poolFee := int64(0)
 	if req.poolAddr != nil {
 		var err error
-		if poolFee, err = w.poolTicketFee(price, ticketFee, w.tipHeight(), req.poolFees); err != nil {
+		// The pool checks the fee at the height the ticket is mined at:
+		// the next block.
+		if poolFee, err = w.poolTicketFee(price, ticketFee, w.tipHeight()+1, req.poolFees); err != nil {
 			return nil, nil, nil, err
+		}
+		if poolFee <= 0 {
+			// A contribution must be positive: the node refuses the ticket.
+			return nil, nil, nil, walletErr("the pool fee for a ticket mined at height %d is 0 atoms (no vote subsidy yet); buy pool tickets later",
+				w.tipHeight()+1)
 		}
 	}
 	type part struct {

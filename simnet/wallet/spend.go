@@ -147,6 +147,7 @@ func (w *Wallet) publish(ctx context.Context, tx *wire.MsgTx) error {
 	if rec := w.st.Txs[h.String()]; rec != nil && rec.BlockHeight == 0 && !rec.Own {
 		w.st.NextSeq++
 		rec.Own, rec.Seq = true, w.st.NextSeq
+		w.st.touchTx(h.String())
 	}
 	return w.saveLocked()
 }

@@ -17,9 +17,10 @@ const stateFileName = "wallet.json"
 const stateVersion = 1
 
 // state is everything the wallet must remember across a restart. Keys are
-// not stored: they are derived again from the seed. The file is small on a
-// simulated chain, so the whole state is rewritten atomically after every
-// change (write to a temporary file, fsync, rename).
+// not stored: they are derived again from the seed. It is saved as keyed
+// records, incrementally (records.go, journal.go); the JSON tags are the
+// layout of the file wallet.json of earlier versions, still read once to
+// migrate it.
 type state struct {
 	Version int `json:"version"`
 
@@ -71,6 +72,13 @@ type state struct {
 	// PoolUsers are the stake-pool mode records, keyed by the hex hash160
 	// of a user's voting address (the P2SH script hash).
 	PoolUsers map[string]*poolUser `json:"poolusers"`
+	// PoolSeq orders pool tickets and invalid tickets in their lists.
+	PoolSeq int64 `json:"poolseq,omitempty"`
+
+	// dirty are the record keys changed since the last save; full asks
+	// the next save to rewrite every record.
+	dirty map[string]struct{}
+	full  bool
 }
 
 // txRecord is one wallet-relevant transaction.
@@ -132,6 +140,12 @@ type ticket struct {
 type poolUser struct {
 	Tickets []*poolTicket `json:"tickets"`
 	Invalid []string      `json:"invalid"`
+
+	key        string // the user's key in PoolUsers
+	st         *state
+	byHash     map[string]*poolTicket
+	seqs       map[string]int64 // valid ticket -> position
+	invalidSeq map[string]int64 // invalid ticket -> position
 }
 
 // poolTicket is a valid ticket of a stake-pool user.
@@ -154,8 +168,9 @@ func newState() *state {
 	}
 }
 
-// loadState reads the state file of dir; a missing file gives a fresh state.
-func loadState(dir string) (*state, error) {
+// loadLegacyState reads the wallet.json of an earlier version; a missing
+// file gives a fresh state.
+func loadLegacyState(dir string) (*state, error) {
 	b, err := os.ReadFile(statePath(dir))
 	if errors.Is(err, os.ErrNotExist) {
 		return newState(), nil
@@ -185,13 +200,60 @@ func loadState(dir string) (*state, error) {
 	if st.PoolUsers == nil {
 		st.PoolUsers = make(map[string]*poolUser)
 	}
+	for key, u := range st.PoolUsers {
+		u.index(key, st)
+		for _, t := range u.Tickets {
+			st.PoolSeq++
+			u.byHash[t.Hash], u.seqs[t.Hash] = t, st.PoolSeq
+		}
+		for _, h := range u.Invalid {
+			st.PoolSeq++
+			u.invalidSeq[h] = st.PoolSeq
+		}
+	}
 	return st, nil
 }
 
-// statePath is the state file of a data directory.
+// statePath is the legacy state file of a data directory.
 func statePath(dir string) string { return filepath.Join(dir, stateFileName) }
 
 // outpointKey is the map key of an output.
 func outpointKey(txid string, index uint32) string {
 	return fmt.Sprintf("%s:%d", txid, index)
+}
+
+// openState opens the database of dir and loads the state. A data
+// directory of an earlier version (wallet.json only) is migrated: its
+// state is written as a snapshot, then wallet.json is removed.
+func openState(dir string) (*journal, *state, error) {
+	db, frames, err := openJournal(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(frames) == 0 {
+		st, err := loadLegacyState(dir)
+		if err != nil {
+			db.close()
+			return nil, nil, err
+		}
+		st.rewrite()
+		return db, st, nil
+	}
+	l := newLoader()
+	for _, fr := range frames {
+		if err := l.apply(fr); err != nil {
+			db.close()
+			return nil, nil, err
+		}
+	}
+	st, err := l.finish()
+	if err != nil {
+		db.close()
+		return nil, nil, err
+	}
+	if st.Version != stateVersion {
+		db.close()
+		return nil, nil, fmt.Errorf("wallet state version %d is not supported (want %d)", st.Version, stateVersion)
+	}
+	return db, st, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
+	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
@@ -77,13 +79,9 @@ func (w *Wallet) catchUp(ctx context.Context) error {
 		}
 		w.mu.Lock()
 		if next > 0 && (int64(len(w.st.BlockHashes)) < next || blk.Header.PrevBlock.String() != w.st.BlockHashes[next-1]) {
-			// The node's chain no longer extends ours: start over from
-			// the genesis block, keeping keys, scripts and added tickets.
-			w.log.Warn("chain reorganized below the wallet's tip; rescanning", "height", next, "block", hash)
-			w.resetChainLocked()
-			err = w.saveLocked()
 			w.mu.Unlock()
-			if err != nil {
+			// The node's chain no longer extends ours: a reorganization.
+			if err := w.reorganize(ctx, next-1); err != nil {
 				return err
 			}
 			continue
@@ -174,5 +172,198 @@ func (w *Wallet) resetChainLocked() {
 			}
 		}
 	}
+	st.rewrite()
 	w.st = st
+}
+
+// maxRollback bounds how far back the wallet looks for the fork point of a
+// reorganization before it rescans from the genesis block instead.
+const maxRollback = 256
+
+// reorganize handles a node chain that no longer extends the wallet's at
+// height top: it finds the last block both chains share and takes back
+// everything learnt from the wallet's blocks above it (rollbackLocked); the
+// caller then processes the node's blocks from there. Without a common
+// block within maxRollback it starts over from the genesis block.
+func (w *Wallet) reorganize(ctx context.Context, top int64) error {
+	fork := int64(-1)
+	for h := top; h >= 0 && h > top-maxRollback; h-- {
+		w.mu.Lock()
+		ours := ""
+		if h < int64(len(w.st.BlockHashes)) {
+			ours = w.st.BlockHashes[h]
+		}
+		w.mu.Unlock()
+		theirs, err := w.node.BlockHash(ctx, h)
+		if err != nil {
+			return err
+		}
+		if ours != "" && ours == theirs {
+			fork = h
+			break
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if fork < 0 {
+		w.log.Warn("chain reorganized deeper than the wallet can follow; rescanning from the genesis block", "height", top)
+		w.resetChainLocked()
+		return w.saveLocked()
+	}
+	w.log.Info("chain reorganized; rolling back the orphaned blocks", "fork", fork, "orphaned", w.st.SyncHeight-fork)
+	w.rollbackLocked(fork)
+	if err := w.saveLocked(); err != nil {
+		return err
+	}
+	// Unmined transactions the new chain made invalid are abandoned.
+	w.mu.Unlock()
+	w.rebroadcast(ctx)
+	w.mu.Lock()
+	return nil
+}
+
+// rollbackLocked takes back the effects of the processed blocks above
+// height fork, as if they had never been seen: their transactions are
+// forgotten (the wallet's own go back to unmined, to be mined again),
+// credits they created go, outputs they spent come back, tickets they
+// mined are unmined or forgotten, and tickets they voted or revoked are
+// live again (votes the wallet cast for orphaned blocks are abandoned).
+// The blocks of the new branch are then processed as usual.
+func (w *Wallet) rollbackLocked(fork int64) {
+	st := w.st
+	orphanedBlocks := make(map[chainhash.Hash]bool)
+	for _, h := range st.BlockHashes[min(fork+1, int64(len(st.BlockHashes))):] {
+		if bh, err := chainhash.NewHashFromStr(h); err == nil {
+			orphanedBlocks[*bh] = true
+		}
+	}
+	orphaned := make(map[string]*wire.MsgTx)
+	var voidVotes []string
+	for id, rec := range st.Txs {
+		tx, err := wire.NewTxFromHex(rec.Hex)
+		if err != nil {
+			continue
+		}
+		if rec.BlockHeight > fork {
+			orphaned[id] = tx
+			continue
+		}
+		// The wallet's unmined votes on orphaned blocks can never be mined.
+		if rec.BlockHeight == 0 && rec.Own && classify(tx) == txVote {
+			if v, err := stake.ParseVote(tx); err == nil && orphanedBlocks[v.BlockHash] {
+				voidVotes = append(voidVotes, id)
+			}
+		}
+	}
+	for _, id := range voidVotes {
+		w.abandonLocked(id)
+	}
+	keepUnmined := func(id string) bool {
+		rec := st.Txs[id]
+		if rec == nil || !rec.Own {
+			return false
+		}
+		tx := orphaned[id]
+		if tx == nil {
+			return false
+		}
+		k := classify(tx)
+		return k != txVote && k != txRevocation // votes on orphaned blocks are void
+	}
+	// Credits created above the fork.
+	for k, c := range st.Credits {
+		if c.Height > fork {
+			if keepUnmined(c.TxID) {
+				c.Height = 0
+			} else {
+				delete(st.Credits, k)
+			}
+		}
+	}
+	// Outputs the orphaned transactions spent are unspent again (or spent
+	// by the wallet's own transaction, now unmined).
+	for id, tx := range orphaned {
+		own := keepUnmined(id)
+		for _, in := range tx.TxIn {
+			op := in.PreviousOutPoint
+			prevID := op.Hash.String()
+			prev := st.Txs[prevID]
+			if prev == nil || (prev.BlockHeight > fork && !keepUnmined(prevID)) {
+				continue
+			}
+			ptx, err := wire.NewTxFromHex(prev.Hex)
+			if err != nil || int(op.Index) >= len(ptx.TxOut) {
+				continue
+			}
+			height := prev.BlockHeight
+			if height > fork {
+				height = 0
+			}
+			c, _, mine := w.creditFor(ptx, prevID, classify(ptx), int(op.Index), height)
+			if !mine {
+				continue
+			}
+			k := outpointKey(prevID, op.Index)
+			st.Credits[k] = c
+			if own {
+				st.Spent[k] = id
+			} else {
+				delete(st.Spent, k)
+			}
+		}
+	}
+	// Tickets.
+	for id, t := range st.Tickets {
+		if t.SpentHeight > fork {
+			t.State, t.SpentBy, t.SpentHeight = ticketMined, "", 0
+		}
+		if t.Height > fork {
+			switch {
+			case t.Added:
+				t.Height = 0 // assumed mined, as when added
+			case keepUnmined(id):
+				t.State, t.Height = ticketUnmined, 0
+			default:
+				delete(st.Tickets, id)
+			}
+		}
+	}
+	for _, u := range st.PoolUsers {
+		for _, pt := range append([]*poolTicket(nil), u.Tickets...) {
+			if pt.SpentByHeight > fork {
+				u.unspend(pt.Hash)
+			}
+			if pt.Height > fork {
+				if t := st.Tickets[pt.Hash]; t != nil && t.Added {
+					pt.Height = 0
+				} else {
+					u.removeTicket(pt.Hash)
+				}
+			}
+		}
+		for _, h := range append([]string(nil), u.Invalid...) {
+			if _, gone := orphaned[h]; gone {
+				u.removeInvalid(h)
+			}
+		}
+	}
+	// Transaction records.
+	for id := range orphaned {
+		if keepUnmined(id) {
+			rec := st.Txs[id]
+			rec.BlockHash, rec.BlockHeight, rec.BlockIndex, rec.BlockTime = "", 0, 0, 0
+			continue
+		}
+		delete(st.Txs, id)
+		for k, spender := range st.Spent {
+			if spender == id {
+				delete(st.Spent, k)
+			}
+		}
+	}
+	if int64(len(st.BlockHashes)) > fork+1 {
+		st.BlockHashes = st.BlockHashes[:fork+1]
+	}
+	st.SyncHeight, st.SyncHash = fork, st.BlockHashes[fork]
+	st.rewrite()
 }

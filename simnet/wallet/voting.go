@@ -11,9 +11,21 @@ import (
 // can sign for with its default vote bits and sends the vote to the node.
 // Stake pool wallets leave this to stakepoold (generatevote).
 func (w *Wallet) WinningTickets(ctx context.Context, blockHash string, height int64, winners []string) {
-	if !w.cfg.EnableVoting || w.isLocked() {
+	if !w.cfg.EnableVoting {
 		return
 	}
+	w.mu.Lock()
+	w.lastWinners = winnerNote{hash: blockHash, height: height, tickets: winners}
+	w.mu.Unlock()
+	if w.isLocked() {
+		return
+	}
+	w.voteWinners(ctx, blockHash, height, winners)
+}
+
+// voteWinners votes every winner the wallet can sign for and has not seen
+// spent; a vote the node already has counts as cast.
+func (w *Wallet) voteWinners(ctx context.Context, blockHash string, height int64, winners []string) {
 	var bh chainhash.Hash
 	if err := chainhash.Decode(&bh, blockHash); err != nil {
 		w.log.Warn("bad winningtickets notification", "err", err)
@@ -36,19 +48,38 @@ func (w *Wallet) WinningTickets(ctx context.Context, blockHash string, height in
 			w.log.Warn("cannot vote", "ticket", t, "err", err)
 			continue
 		}
-		if err := w.publish(ctx, vote); err != nil && !isDuplicate(err) {
+		switch err := w.publish(ctx, vote); {
+		case err == nil:
+			w.log.Info("voted", "ticket", t, "block", blockHash, "height", height)
+		case isDuplicate(err):
+			// Already cast (again after a reorganization or a late block).
+		default:
 			w.log.Warn("vote rejected", "ticket", t, "err", err)
-			continue
 		}
-		w.log.Info("voted", "ticket", t, "block", blockHash, "height", height)
 	}
 }
 
+// winnerNote is the last winningtickets notification.
+type winnerNote struct {
+	hash    string
+	height  int64
+	tickets []string
+}
+
 // afterTip runs when the wallet reached the node's tip: a voting wallet
-// revokes its missed and expired tickets.
+// votes again the tip's winners it could not vote when told of them (the
+// notification came before the block, or before a reorganization gave a
+// ticket back), then revokes its missed and expired tickets.
 func (w *Wallet) afterTip(ctx context.Context) {
 	if !w.cfg.EnableVoting || w.isLocked() {
 		return
+	}
+	w.mu.Lock()
+	note := w.lastWinners
+	tip := w.st.SyncHash
+	w.mu.Unlock()
+	if note.hash != "" && note.hash == tip {
+		w.voteWinners(ctx, note.hash, note.height, note.tickets)
 	}
 	if n, err := w.revokeMissed(ctx); err != nil {
 		w.log.Warn("automatic revocation failed", "err", err)

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/stakepool"
 	"github.com/eacred/dcrstakepool/eacred/subsidy"
-	"github.com/eacred/dcrstakepool/simnet/internal/daemon"
 )
 
 // Config is what a Wallet is built from. Main fills it from the command line.
@@ -81,6 +81,7 @@ type Wallet struct {
 
 	mu      sync.Mutex
 	st      *state
+	db      *journal
 	scripts map[[20]byte][]byte // imported redeem scripts by hash160
 	// scriptKeys are the hash160s of each imported multisig script's keys.
 	scriptKeys map[[20]byte][][20]byte
@@ -90,6 +91,8 @@ type Wallet struct {
 	// (-1 none). The sync loop performs it.
 	rescanFrom int64
 	wake       chan struct{}
+	// lastWinners is the last winningtickets notification (voting wallets).
+	lastWinners winnerNote
 }
 
 // ErrSeedMismatch is returned when a data directory belongs to a wallet
@@ -115,7 +118,7 @@ func Open(cfg Config, n node) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := loadState(cfg.DataDir)
+	db, st, err := openState(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +126,7 @@ func Open(cfg Config, n node) (*Wallet, error) {
 	if st.AccountXpub == "" {
 		st.AccountXpub = pub
 	} else if st.AccountXpub != pub {
+		db.close()
 		return nil, ErrSeedMismatch
 	}
 	w := &Wallet{
@@ -131,6 +135,7 @@ func Open(cfg Config, n node) (*Wallet, error) {
 		keys:       keys,
 		node:       n,
 		st:         st,
+		db:         db,
 		scripts:    make(map[[20]byte][]byte),
 		scriptKeys: make(map[[20]byte][][20]byte),
 		rescanFrom: -1,
@@ -151,21 +156,45 @@ func Open(cfg Config, n node) (*Wallet, error) {
 	keys.watch(0, st.NextExternal+cfg.GapLimit)
 	keys.watch(1, st.NextInternal+cfg.GapLimit)
 	if err := w.saveLocked(); err != nil {
+		db.close()
 		return nil, err
+	}
+	// A wallet.json of an earlier version is now in the snapshot.
+	if err := os.Remove(statePath(cfg.DataDir)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		w.log.Warn("cannot remove the migrated wallet.json", "err", err)
 	}
 	return w, nil
 }
 
-// saveLocked writes the state; the caller holds mu (or is the only user).
+// saveLocked makes the changes since the last save durable (one journal
+// frame, fsynced), or rewrites everything when asked to or when the journal
+// has grown past the snapshot; the caller holds mu (or is the only user).
 func (w *Wallet) saveLocked() error {
-	b, err := json.Marshal(w.st)
+	if w.st.full || w.db.needsCompaction() {
+		all, err := w.st.allRecords()
+		if err != nil {
+			return fmt.Errorf("encode wallet state: %w", err)
+		}
+		if err := w.db.compact(all); err != nil {
+			return fmt.Errorf("save wallet state: %w", err)
+		}
+		return nil
+	}
+	fr, err := w.st.changes()
 	if err != nil {
 		return fmt.Errorf("encode wallet state: %w", err)
 	}
-	if err := daemon.WriteFileAtomic(statePath(w.cfg.DataDir), b, 0o600); err != nil {
+	if err := w.db.append(fr); err != nil {
 		return fmt.Errorf("save wallet state: %w", err)
 	}
 	return nil
+}
+
+// closeStore closes the database files; the wallet must not be used after.
+func (w *Wallet) closeStore() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.db.close()
 }
 
 // stakePoolMode reports whether the wallet checks users' tickets.

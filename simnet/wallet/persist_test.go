@@ -1,0 +1,48 @@
+package wallet_test
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+)
+
+// TestKill9KeepsAcknowledged kills the wallet process (SIGKILL) right
+// after each answer that changed its state: the tickets it bought and the
+// addresses it handed out are all there after the restart.
+func TestKill9KeepsAcknowledged(t *testing.T) {
+	root := t.TempDir()
+	miningAddr := addrAt(t, accountXpub(t, userSeed), 0)
+	node := startProc(t, "node", filepath.Join(root, "node"),
+		append(append([]string{"--miningaddr", miningAddr}, chainArgs...), nodeOnlyArgs...)...)
+	user := startProc(t, "wallet", filepath.Join(root, "user"), append([]string{"--rpcconnect", node.addr,
+		"--cafile", filepath.Join(node.dir, "rpc.cert"), "--seed", userSeed}, chainArgs...)...)
+	generate(t, node, 20, user)
+	var bought []string
+	seen := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		var hashes []string
+		user.must("purchaseticket", &hashes, "default", 1, 1, "", 4)
+		bought = append(bought, hashes...)
+		var addr string
+		user.must("getnewaddress", &addr)
+		seen[addr] = true
+		user.kill()
+		user.restart()
+		var gt rpcjson.GetTicketsResult
+		user.must("gettickets", &gt, true)
+		for _, h := range bought {
+			if !slices.Contains(gt.Hashes, h) {
+				t.Fatalf("round %d: ticket %s acknowledged before the kill is gone (have %v)", i, h, gt.Hashes)
+			}
+		}
+		var next string
+		user.must("getnewaddress", &next)
+		if seen[next] {
+			t.Fatalf("round %d: address %s handed out again after the kill", i, next)
+		}
+		seen[next] = true
+		generate(t, node, 1, user)
+	}
+}
