@@ -25,13 +25,36 @@
 // keys become spendable credits (coinbase and stake payouts only after their
 // maturity), spends of those credits remove them, tickets the wallet bought
 // or can vote are tracked, and votes and revocations spending tracked tickets
-// close them. The whole state (sync height, address cursors, imported
-// scripts, transactions, credits, tickets, stake pool records) is saved in
-// the data directory after each change, so a killed wallet restarts where it
-// stopped. Transactions the wallet sent stay "unmined" until a block holds
-// them; after every reconnection they are sent again (the node forgets its
-// mempool when it restarts), and one the node refuses for good is abandoned,
-// giving its inputs back.
+// close them (with DCP0009 the node revokes missed and expired tickets
+// itself, and revoketickets does nothing).
+//
+// When the node's next block does not extend the wallet's chain (a
+// reorganization), the wallet finds the last block both share and rolls
+// back the blocks above it: their transactions are forgotten (the wallet's
+// own go back to unmined), the credits they created go, the outputs they
+// spent come back, tickets they voted or revoked are live again (also in
+// stakepooluserinfo), tickets they mined are unmined or forgotten until
+// mined again, and the wallet's votes on orphaned blocks are abandoned;
+// then it processes the new branch. A voting wallet (--enablevoting) votes
+// the tip's winners again once it has caught up, so a ticket a
+// reorganization gave back is voted when called.
+//
+// # Persistence
+//
+// The state (sync height, address cursors, imported scripts, transactions,
+// credits, tickets, stake pool records) is saved as keyed records: each
+// save appends the records that changed as one CRC-checked frame to
+// wallet.journal and fsyncs it before the RPC answer or the next block, so
+// a wallet killed at any moment restarts with everything it acknowledged;
+// a torn last frame is cut off, a damaged frame followed by good ones stops
+// the start. When the journal outgrows the snapshot (and 8 MB), every
+// record is written to wallet.snap (temporary file, fsync, rename) and the
+// journal emptied; a save costs what changed, not the wallet's size. A
+// wallet.json of an earlier version is migrated at the first start.
+// Transactions the wallet sent stay "unmined" until a block holds them;
+// after every reconnection and reorganization they are sent again (the
+// node forgets its mempool when it restarts), and one the node refuses for
+// good is abandoned, giving its inputs back.
 //
 // # JSON-RPC
 //
