@@ -60,9 +60,14 @@ short=""; [ -n "${TEST_SHORT:-}" ] && short="-short"
 # Concurrent code runs under the race detector; everything else runs plain
 # (the race build costs minutes on two cores).
 race_pkgs=$(go list ./eacred/rpcclient/... ./backend/... ./system/... ./simnet/internal/...)
-plain_pkgs=$(go list ./... | grep -v -x -F "$race_pkgs")
+# The fault matrix runs the whole pool (about ten processes) on its own, after
+# the rest, so it never shares the two cores with the browser tests; -v shows
+# its table (docs/faults.md).
+matrix_pkg=$(go list ./faultmatrix)
+plain_pkgs=$(go list ./... | grep -v -x -F "$race_pkgs" | grep -v -x -F "$matrix_pkg")
 step "go test -race (concurrent packages)" go test $short -race -count=1 -timeout 20m $race_pkgs
 step "go test (all other packages, incl. simulator and browser end-to-end)" go test $short -count=1 -timeout 25m $plain_pkgs
+step "fault matrix (processes killed and frozen while every vote is counted)" go test $short -count=1 -timeout 15m -v "$matrix_pkg"
 [ -d e2e-screenshots ] && echo "end-to-end screenshots: $(pwd)/e2e-screenshots"
 
 total=$(( $(date +%s) - start ))

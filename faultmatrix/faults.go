@@ -24,6 +24,27 @@ func (f *fault) restartStakepoold(i int) (time.Time, error) {
 	return time.Now(), nil
 }
 
+// repairGrace is how long a restarted stakepoold is given to be repaired
+// by the front end (it polls every backend's health every second) before
+// it is left to vote alone.
+const repairGrace = 3 * time.Second
+
+// leaveAlone kills stakepoold 2 after repairGrace, so stakepoold 1 (just
+// restarted with stale or damaged state) casts every vote: wrong bits it
+// was not repaired from reach the chain for sure instead of losing a race
+// against the healthy backend's votes. restoreOther starts stakepoold 2
+// again.
+func (f *fault) leaveAlone() {
+	time.Sleep(repairGrace)
+	f.m.C.Stakepoolds[1].Kill()
+	f.note("stakepoold 2 killed %v after stakepoold 1 ran again: stakepoold 1 voted alone for %v", repairGrace, f.m.Hold)
+}
+
+func (f *fault) restoreOther() error {
+	_, err := f.restartStakepoold(1)
+	return err
+}
+
 // changeTicketUser changes the first ticket user's vote bits through the
 // API while the fault lasts, so a backend that missed the change and is
 // not repaired votes with stale bits.
@@ -67,7 +88,7 @@ func killAndRestart(name string, p func(c *Cluster) *Proc, ready func(f *fault, 
 func walletReady(_ *fault, p *Proc) error { return waitRPC(p, true, 60*time.Second) }
 
 // corruptState stops stakepoold 1, changes its state.json with mutate, and
-// starts it again. A stakepoold that refuses the file must say so naming
+// starts it again; after repairGrace it votes alone for the hold. A stakepoold that refuses the file must say so naming
 // state.json (the operator then deletes it, as the matrix does); one that
 // starts must have noticed the damage and said so.
 func corruptState(name string, mutate func(path string) error) Fault {
@@ -88,14 +109,14 @@ func corruptState(name string, mutate func(path string) error) Fault {
 			err := WaitStakepooldRunning(sp, off, 60*time.Second)
 			out := outputFrom(sp, off)
 			if err == nil {
-				if strings.Contains(name, "delete") {
-					return nil
+				if !strings.Contains(name, "delete") {
+					if !strings.Contains(out, "state.json") {
+						f.fail("stakepoold 1 accepted a damaged state.json without a word")
+					} else {
+						f.note("stakepoold 1 started and reported the damaged state.json")
+					}
 				}
-				if !strings.Contains(out, "state.json") {
-					f.fail("stakepoold 1 accepted a damaged state.json without a word")
-				} else {
-					f.note("stakepoold 1 started and reported the damaged state.json")
-				}
+				f.leaveAlone()
 				return nil
 			}
 			if sp.Running() {
@@ -108,9 +129,13 @@ func corruptState(name string, mutate func(path string) error) Fault {
 			}
 			// What the operator does next: delete the file and start again.
 			os.Remove(path)
-			_, err = f.restartStakepoold(0)
-			return err
+			if _, err = f.restartStakepoold(0); err != nil {
+				return err
+			}
+			f.leaveAlone()
+			return nil
 		},
+		Restore: func(f *fault) error { return f.restoreOther() },
 	}
 }
 
@@ -129,54 +154,21 @@ func Faults() []Fault {
 	return []Fault{
 		killAndRestart("voting wallet 1", func(c *Cluster) *Proc { return c.Wallets[0] }, walletReady),
 		{
-			Name: "kill -9 stakepoold 1",
+			Name: "kill -9 stakepoold 1, vote bits changed meanwhile; then stakepoold 2",
 			Inject: func(f *fault) error {
 				f.m.C.Stakepoolds[0].Kill()
 				f.changeTicketUser()
 				return nil
 			},
-			Restore: func(f *fault) error { _, err := f.restartStakepoold(0); return err },
-		},
-		{
-			Name: "kill -9 both stakepoolds",
-			Inject: func(f *fault) error {
-				f.m.C.Stakepoolds[0].Kill()
-				f.m.C.Stakepoolds[1].Kill()
-				f.outages = append(f.outages, Outage{From: time.Now()})
-				return nil
-			},
 			Restore: func(f *fault) error {
-				c := f.m.C
-				offs := []int64{proctest.FileSize(c.Stakepoolds[0].OutPath()), proctest.FileSize(c.Stakepoolds[1].OutPath())}
-				for _, p := range c.Stakepoolds {
-					if err := p.Start(); err != nil {
-						return err
-					}
-				}
-				// The outage ends when the first one runs again.
-				err := proctest.Wait(60*time.Second, 25*time.Millisecond, func() error {
-					for i, p := range c.Stakepoolds {
-						if strings.Contains(outputFrom(p, offs[i]), stakepooldReady) {
-							return nil
-						}
-					}
-					return fmt.Errorf("no stakepoold running yet")
-				})
-				f.outages[0].Until = time.Now().Add(readyMargin)
-				if err != nil {
+				if _, err := f.restartStakepoold(0); err != nil {
 					return err
 				}
-				for i, p := range c.Stakepoolds {
-					if err := WaitStakepooldRunning(p, offs[i], 60*time.Second); err != nil {
-						return err
-					}
-				}
-				return nil
+				f.leaveAlone()
+				time.Sleep(f.m.Hold)
+				return f.restoreOther()
 			},
 		},
-		killAndRestart("node", func(c *Cluster) *Proc { return c.Node }, func(_ *fault, p *Proc) error {
-			return waitRPC(p, false, 60*time.Second)
-		}),
 		killAndRestart("dcrstakepool", func(c *Cluster) *Proc { return c.Web }, func(*fault, *Proc) error { return nil }),
 		{
 			Name:    "kill -9 MariaDB",
@@ -214,5 +206,45 @@ func Faults() []Fault {
 			}
 			return os.WriteFile(path, append(b, []byte("\n{\"garbage\": tru")...), 0o600)
 		}),
+		killAndRestart("node", func(c *Cluster) *Proc { return c.Node }, func(_ *fault, p *Proc) error {
+			return waitRPC(p, false, 60*time.Second)
+		}),
+		{
+			Name: "kill -9 both stakepoolds",
+			Inject: func(f *fault) error {
+				f.m.C.Stakepoolds[0].Kill()
+				f.m.C.Stakepoolds[1].Kill()
+				f.outages = append(f.outages, Outage{From: time.Now()})
+				return nil
+			},
+			Restore: func(f *fault) error {
+				c := f.m.C
+				offs := []int64{proctest.FileSize(c.Stakepoolds[0].OutPath()), proctest.FileSize(c.Stakepoolds[1].OutPath())}
+				for _, p := range c.Stakepoolds {
+					if err := p.Start(); err != nil {
+						return err
+					}
+				}
+				// The outage ends when the first one runs again.
+				err := proctest.Wait(60*time.Second, 25*time.Millisecond, func() error {
+					for i, p := range c.Stakepoolds {
+						if strings.Contains(outputFrom(p, offs[i]), stakepooldReady) {
+							return nil
+						}
+					}
+					return fmt.Errorf("no stakepoold running yet")
+				})
+				f.outages[0].Until = time.Now().Add(readyMargin)
+				if err != nil {
+					return err
+				}
+				for i, p := range c.Stakepoolds {
+					if err := WaitStakepooldRunning(p, offs[i], 60*time.Second); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		},
 	}
 }

@@ -188,7 +188,7 @@ func (m *Matrix) Run(ft Fault) (r Result) {
 		f.fail("not recovered: %v", err)
 	} else {
 		okAt := time.Now()
-		last, at, err := m.votedRun(tr, 90*time.Second)
+		last, at, err := m.votedRun(okAt, 90*time.Second)
 		if err != nil {
 			f.fail("not recovered: %v", err)
 		} else {
