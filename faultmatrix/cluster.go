@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -80,6 +82,7 @@ type Cluster struct {
 	Watcher     *Watcher
 	Buyer       *Buyer
 	dbName      string
+	closeOnce   sync.Once
 }
 
 // Build compiles the three daemons into dir.
@@ -403,8 +406,31 @@ func (c *Cluster) Procs() []*Proc {
 	return ps
 }
 
+// CloseOnSignal closes c when the program gets SIGINT or SIGTERM and then
+// exits with status 1, so an interrupted run leaves no daemon behind. The
+// returned function stops watching.
+func (c *Cluster) CloseOnSignal() (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			fmt.Fprintf(os.Stderr, "faultmatrix: %v: stopping every process\n", s)
+			c.Close()
+			os.Exit(1)
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(ch); close(done) }
+}
+
 // Close stops everything (a frozen process is resumed first).
 func (c *Cluster) Close() {
+	c.closeOnce.Do(c.close)
+}
+
+func (c *Cluster) close() {
 	if c.Buyer != nil {
 		c.Buyer.Stop()
 	}

@@ -64,7 +64,9 @@ func TestFaultMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatalf("start the pool: %v (data in %s)", err, dir)
 	}
+	stopSignals := c.CloseOnSignal()
 	defer func() {
+		stopSignals()
 		c.Close()
 		if t.Failed() {
 			t.Logf("data kept in %s", dir)

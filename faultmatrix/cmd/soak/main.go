@@ -59,6 +59,7 @@ func run(minutes float64, interval, every time.Duration, keep bool) error {
 	if err != nil {
 		return fmt.Errorf("start the pool: %w (data in %s)", err, dir)
 	}
+	defer c.CloseOnSignal()()
 	fmt.Printf("pool up in %v; counting for %.1f minutes\n", time.Since(t0).Round(time.Second), minutes)
 	total := faultmatrix.Soak(c, time.Duration(minutes*float64(time.Minute)), every, os.Stdout)
 	bought, failed, _ := c.Buyer.Counts()
