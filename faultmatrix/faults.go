@@ -71,21 +71,24 @@ func (f *fault) changeTicketUser() {
 	}()
 }
 
-func killAndRestart(name string, p func(c *Cluster) *Proc, ready func(f *fault, p *Proc) error) Fault {
+// killAndRestart kills a process and starts it again; ready waits for it
+// given the size its output had before the start.
+func killAndRestart(name string, p func(c *Cluster) *Proc, ready func(p *Proc, offset int64) error) Fault {
 	return Fault{
 		Name:   "kill -9 " + name,
 		Inject: func(f *fault) error { p(f.m.C).Kill(); return nil },
 		Restore: func(f *fault) error {
 			pr := p(f.m.C)
+			off := proctest.FileSize(pr.OutPath())
 			if err := pr.Start(); err != nil {
 				return err
 			}
-			return ready(f, pr)
+			return ready(pr, off)
 		},
 	}
 }
 
-func walletReady(_ *fault, p *Proc) error { return waitRPC(p, true, 60*time.Second) }
+func walletReady(p *Proc, _ int64) error { return waitRPC(p, true, 60*time.Second) }
 
 // corruptState stops stakepoold 1, changes its state.json with mutate, and
 // starts it again; after repairGrace it votes alone for the hold. A stakepoold that refuses the file must say so naming
@@ -153,6 +156,9 @@ func lastLine(s string) string {
 func Faults() []Fault {
 	return []Fault{
 		killAndRestart("voting wallet 1", func(c *Cluster) *Proc { return c.Wallets[0] }, walletReady),
+		killAndRestart("stakepoold 1", func(c *Cluster) *Proc { return c.Stakepoolds[0] }, func(p *Proc, off int64) error {
+			return WaitStakepooldRunning(p, off, 60*time.Second)
+		}),
 		{
 			Name: "kill -9 stakepoold 1, vote bits changed meanwhile; then stakepoold 2",
 			Inject: func(f *fault) error {
@@ -169,7 +175,7 @@ func Faults() []Fault {
 				return f.restoreOther()
 			},
 		},
-		killAndRestart("dcrstakepool", func(c *Cluster) *Proc { return c.Web }, func(*fault, *Proc) error { return nil }),
+		killAndRestart("dcrstakepool", func(c *Cluster) *Proc { return c.Web }, func(*Proc, int64) error { return nil }),
 		{
 			Name:    "kill -9 MariaDB",
 			Inject:  func(f *fault) error { f.m.C.DB.Kill(); return nil },
@@ -206,7 +212,7 @@ func Faults() []Fault {
 			}
 			return os.WriteFile(path, append(b, []byte("\n{\"garbage\": tru")...), 0o600)
 		}),
-		killAndRestart("node", func(c *Cluster) *Proc { return c.Node }, func(_ *fault, p *Proc) error {
+		killAndRestart("node", func(c *Cluster) *Proc { return c.Node }, func(p *Proc, _ int64) error {
 			return waitRPC(p, false, 60*time.Second)
 		}),
 		{
