@@ -36,10 +36,10 @@ func Soak(c *Cluster, d, every time.Duration, out io.Writer) Tally {
 			total.WrongAt = append(total.WrongAt, t.WrongAt...)
 			from = tip
 		}
-		var live []string
-		if err := c.nodeCall(&live, "livetickets"); err != nil {
-			live = nil
+		var live struct {
+			Tickets []string `json:"tickets"`
 		}
+		c.nodeCall(&live, "livetickets") // 0 while the node does not answer
 		if !header {
 			var names []string
 			for _, p := range c.Procs() {
@@ -52,7 +52,7 @@ func Soak(c *Cluster, d, every time.Duration, out io.Writer) Tally {
 		for _, p := range c.Procs() {
 			rss = append(rss, fmt.Sprintf("%d", RSS(p.Pid())>>20))
 		}
-		fmt.Fprintf(out, "%8s %6d %5d %8d %8d %6d %5d  %s\n", time.Since(start).Round(time.Second), tip, len(live),
+		fmt.Fprintf(out, "%8s %6d %5d %8d %8d %6d %5d  %s\n", time.Since(start).Round(time.Second), tip, len(live.Tickets),
 			total.Expected, total.Cast, total.Missed, total.WrongBits, strings.Join(rss, " "))
 	}
 	return total
