@@ -450,4 +450,8 @@ func (c *Cluster) close() {
 		}
 		p.Stop(sig, 10*time.Second)
 	}
+	if c.DB != nil {
+		c.DB.root.Close()
+		os.RemoveAll(filepath.Dir(c.DB.sock)) // the short socket folder outside Dir
+	}
 }
