@@ -47,7 +47,7 @@
 // wallet.journal and fsyncs it before the RPC answer or the next block, so
 // a wallet killed at any moment restarts with everything it acknowledged;
 // a torn last frame is cut off, a damaged frame followed by good ones stops
-// the start. When the journal outgrows the snapshot (and 8 MB), every
+// the start. When the journal passes 64 MB and twice the snapshot, every
 // record is written to wallet.snap (temporary file, fsync, rename) and the
 // journal emptied; a save costs what changed, not the wallet's size. A
 // wallet.json of an earlier version is migrated at the first start.

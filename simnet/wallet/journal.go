@@ -32,6 +32,7 @@ import (
 // snapshot's generation in order; a torn or corrupt last frame (a kill in
 // the middle of a write, never acknowledged) is cut off, while a bad frame
 // followed by good ones is corruption and stops the start. Compaction
+// (when the journal passes 64 MB and twice the snapshot)
 // writes the snapshot with generation G+1 first and truncates the journal
 // after, so a crash between the two leaves frames of generation G that the
 // next load skips (the snapshot holds them). A save costs the size of what
@@ -43,8 +44,11 @@ const (
 )
 
 // compactAt is the journal size that triggers a compaction, when the
-// journal is also larger than the snapshot (a variable for tests).
-var compactAt int64 = 8 << 20
+// journal is also twice the snapshot (a variable for tests). Compaction
+// writes the whole state under the wallet's lock (seconds for a wallet of
+// 10,000 pool tickets on a slow disk), so it is kept rare: a journal is
+// cheap to replay at start.
+var compactAt int64 = 64 << 20
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -195,7 +199,7 @@ func (j *journal) append(fr *frame) error {
 // needsCompaction reports whether the journal should be folded into a new
 // snapshot.
 func (j *journal) needsCompaction() bool {
-	return j.size >= compactAt && j.size > j.snapSize
+	return j.size >= compactAt && j.size > 2*j.snapSize
 }
 
 // compact writes all records as the new snapshot (generation gen+1) and

@@ -200,6 +200,7 @@ func TestWalletsFollowReorganization(t *testing.T) {
 	if liveAgain == 0 {
 		t.Fatalf("none of the %d orphaned votes' tickets is live again", len(orphanedVotes))
 	}
+	c.checkAutoRevocations(tip - 2)
 	// Mine on with votes so every returned transaction is mined again,
 	// then stop the wallets voting (locked) for a still comparison.
 	for i := 0; i < 3; i++ {
@@ -241,4 +242,77 @@ func TestWalletsFollowReorganization(t *testing.T) {
 	c.user.restart()
 	c.pool.restart()
 	compare("after kill -9 and restart")
+}
+
+// checkAutoRevocations checks every revocation in the best-chain blocks
+// from height from against DCP0009's rule, worked out here from the
+// ticket's commitments: version 2, empty signature script, no fee (the
+// payouts add up to the ticket price), payout k = floor(c_k * price /
+// sum(c)) plus at most one of the left-over atoms. It wants at least one
+// revocation of a two-commitment (pool) ticket with atoms left over.
+func (c *votingChain) checkAutoRevocations(from int64) {
+	c.t.Helper()
+	var best rpcjson.GetBestBlockResult
+	c.node.must("getbestblock", &best)
+	withRemainder := 0
+	for h := from; h <= best.Height; h++ {
+		var hash, raw string
+		c.node.must("getblockhash", &hash, h)
+		c.node.must("getblock", &raw, hash, false)
+		blk, err := wire.NewBlockFromHex(raw)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		for _, tx := range blk.STransactions {
+			r, err := stake.ParseRevocation(tx)
+			if err != nil {
+				continue
+			}
+			var ticketHex string
+			c.node.must("getrawtransaction", &ticketHex, r.TicketHash.String(), 0)
+			ttx, err := wire.NewTxFromHex(ticketHex)
+			if err != nil {
+				c.t.Fatal(err)
+			}
+			price := ttx.TxOut[0].Value
+			var amounts []int64
+			var sum int64
+			for k := 1; k < len(ttx.TxOut); k += 2 {
+				s := ttx.TxOut[k].PkScript // OP_RETURN push of hash160 || amount(8, top bit = P2SH)
+				a := int64(binaryLE(s[22:30]) &^ (1 << 63))
+				amounts = append(amounts, a)
+				sum += a
+			}
+			if tx.Version != 2 || len(tx.TxIn[0].SignatureScript) != 0 || len(tx.TxOut) != len(amounts) {
+				c.t.Fatalf("revocation %s: version %d, sigscript %x, %d outputs for %d commitments", r.Hash, tx.Version,
+					tx.TxIn[0].SignatureScript, len(tx.TxOut), len(amounts))
+			}
+			var paid, floors int64
+			for k, out := range tx.TxOut {
+				floor := amounts[k] * price / sum
+				floors += floor
+				if out.Value != floor && out.Value != floor+1 {
+					c.t.Fatalf("revocation %s payout %d = %d, want %d or %d", r.Hash, k, out.Value, floor, floor+1)
+				}
+				paid += out.Value
+			}
+			if paid != price {
+				c.t.Fatalf("revocation %s pays %d of the ticket price %d (no fee allowed)", r.Hash, paid, price)
+			}
+			if len(amounts) == 2 && floors < price {
+				withRemainder++
+			}
+		}
+	}
+	if withRemainder == 0 {
+		c.t.Fatal("no automatic revocation of a pool ticket with atoms left over to check")
+	}
+}
+
+func binaryLE(b []byte) uint64 {
+	var v uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
 }
