@@ -340,6 +340,9 @@ Next steps. First define two short commands, for the user wallet and the node:
      $MINE_INTERVAL), then live; about 5 of the ~$((FILLER_TICKETS + 20)) live tickets are
      selected each block, so yours vote one by one over the next minutes.
        nodectl getbestblock             # the chain moves on by itself
+  7. Try faults: freeze a voting wallet (kill -STOP <pid from ./harness.sh status>) or
+     kill a stakepoold, watch /status and /admin/status, and see the other backend vote.
+     Forks: nodectl getchaintips, nodectl generateon <parent hash> <n>, nodectl reorganize <depth>.
 EOF
 }
 
