@@ -379,6 +379,6 @@ start | --mysql | --captcha)
 	done
 	start_all
 	;;
--h | --help | help) sed -n '2,22p' "$0" ;;
+-h | --help | help) sed -n '2,21p' "$0" ;;
 *) die "unknown command $1 (start, --mysql, --captcha, stop, status)" ;;
 esac
