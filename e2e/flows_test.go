@@ -136,7 +136,7 @@ func (c *cluster) mineUntil(max int, ours map[string]bool, what string, cond fun
 	}
 }
 
-var sectionRE = regexp.MustCompile(`id="g-([a-z]+)">[a-z]+ \((\d+)\)`)
+var sectionRE = regexp.MustCompile(`id="g-([a-z]+)">[^<(]+\((\d+)\)`)
 
 // ticketSections reads the tickets page's section counts.
 func ticketSections(b *browser) map[string]int {
