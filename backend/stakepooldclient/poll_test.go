@@ -383,3 +383,45 @@ func TestRepairCompletesUnderSteadyWrites(t *testing.T) {
 		}
 	})
 }
+
+// frozenHealth is a backend whose process stopped answering (SIGSTOP): its
+// Health call hangs until the caller gives up.
+type frozenHealth struct {
+	*fakebackend.Backend
+	frozen chan struct{} // closed: frozen
+}
+
+func (f frozenHealth) Health(ctx context.Context) (spc.Health, error) {
+	select {
+	case <-f.frozen:
+		<-ctx.Done()
+		return spc.Health{}, fmt.Errorf("%w: %v", spc.ErrBackendDown, ctx.Err())
+	default:
+		return f.Backend.Health(ctx)
+	}
+}
+
+// TestFrozenBackendIsReportedWithinSeconds: a backend that stops answering
+// without closing its connection is reported down within a poll interval
+// plus the health timeout, and the other backend stays healthy meanwhile.
+func TestFrozenBackendIsReportedWithinSeconds(t *testing.T) {
+	fs := newFakes(2)
+	fz := frozenHealth{fs[0], make(chan struct{})}
+	c, err := spc.New([]spc.Backend{fz, fs[1]}, spc.Options{ColdWalletExtPub: coldXpub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := c.Start(ctx, &memSource{}, spc.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	go c.Watch(ctx, spc.DefaultPollInterval)
+	start := time.Now()
+	close(fz.frozen)
+	waitFor(t, "frozen backend reported", 4*time.Second, func() bool {
+		ok, why := c.Health()
+		return !ok && strings.Contains(why, "a:1") && !strings.Contains(why, "b:1")
+	})
+	t.Logf("frozen backend reported down after %v", time.Since(start))
+}

@@ -35,7 +35,7 @@ const MaxLagBlocks = 2
 // HealthCallTimeout bounds each node and wallet call Health makes, so that
 // a frozen wallet or node is reported within about a second instead of
 // holding the front end's poll until its deadline.
-const HealthCallTimeout = time.Second
+const HealthCallTimeout = 500 * time.Millisecond
 
 // Health asks the node and wallet how they are, concurrently, each call
 // bounded by HealthCallTimeout. It never fails: a failure to reach one
