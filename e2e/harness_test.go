@@ -28,6 +28,7 @@ import (
 // frozen with SIGSTOP stays frozen (tmux does not resume it) and status says
 // so; `stop` ends every process.
 func TestHarness(t *testing.T) {
+	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
 	for _, tool := range []string{"tmux", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (run_tests.sh installs it)", tool)

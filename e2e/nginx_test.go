@@ -45,6 +45,7 @@ const nginxHost = "vsp.example.com"
 // and the plain file to others; large bodies get 413 and request floods 429,
 // per client address.
 func TestSampleNginx(t *testing.T) {
+	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
 	nginx := findNginx(t)
 	dir, err := os.MkdirTemp("", "e2e-nginx-")
 	if err != nil {

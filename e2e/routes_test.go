@@ -106,6 +106,7 @@ func mailLink(t *testing.T, c *cluster, addr string, skip int, path string) stri
 // request, when any request answered 5xx, or when the layout check finds a
 // defect.
 func TestEveryRoute(t *testing.T) {
+	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
 	routes := routerRoutes(t)
 	c := newCluster(t, clusterOptions{extraConfig: []string{"metrics=1"}})
 	reqs, layout := newRequestLog(c.baseURL), &layoutLog{}

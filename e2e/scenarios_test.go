@@ -14,6 +14,7 @@ import (
 // buy tickets, watch them mature, choose how they vote, and see them voted
 // on chain with those choices.
 func TestUserJourney(t *testing.T) {
+	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
 	c := newCluster(t, clusterOptions{})
 	b := newBrowser(t, c.baseURL, "1-user-journey")
 
@@ -96,6 +97,7 @@ func TestUserJourney(t *testing.T) {
 // and the admin page; a user signing up meanwhile is not blocked; the
 // restarted backend catches up on the script it missed and health returns.
 func TestBackendFailover(t *testing.T) {
+	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
 	c := newCluster(t, clusterOptions{})
 	b := newBrowser(t, c.baseURL, "2-backend-failover")
 	login(b, adminEmail, adminPass)
@@ -177,6 +179,7 @@ func TestBackendFailover(t *testing.T) {
 // scenario fills the ticket pool with the user's own solo tickets first; if
 // the lottery still picks the low-fee ticket too early, it tries again.
 func TestLowFeeTicket(t *testing.T) {
+	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
 	c := newCluster(t, clusterOptions{})
 	b := newBrowser(t, c.baseURL, "3-low-fee-ticket")
 	login(b, adminEmail, adminPass)
@@ -264,6 +267,7 @@ func (c *cluster) mineUntilLive(ticket string) (selected bool) {
 // different pool keys; address creation halts with a clear message and
 // /status answers 500 until an operator acts.
 func TestInconsistentBackends(t *testing.T) {
+	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
 	c := newCluster(t, clusterOptions{secondWalletSeed: otherSeed})
 	b := newBrowser(t, c.baseURL, "4-inconsistent-backends")
 	login(b, adminEmail, adminPass)
