@@ -4,8 +4,10 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 // TestKill9KeepsAcknowledged kills the wallet process (SIGKILL) right
@@ -30,8 +32,12 @@ func TestKill9KeepsAcknowledged(t *testing.T) {
 		seen[addr] = true
 		user.kill()
 		user.restart()
+		// gettickets asks the node which are live: wait for the wallet's
+		// node connection to come back.
 		var gt rpcjson.GetTicketsResult
-		user.must("gettickets", &gt, true)
+		if err := proctest.Wait(20*time.Second, 50*time.Millisecond, func() error { return user.call("gettickets", &gt, true) }); err != nil {
+			t.Fatalf("round %d: gettickets after the restart: %v", i, err)
+		}
 		for _, h := range bought {
 			if !slices.Contains(gt.Hashes, h) {
 				t.Fatalf("round %d: ticket %s acknowledged before the kill is gone (have %v)", i, h, gt.Hashes)

@@ -10,6 +10,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/wire"
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 // votingChain is a node, a voting user wallet (its own P2PKH tickets) and
@@ -224,6 +225,13 @@ func TestWalletsFollowReorganization(t *testing.T) {
 	compare := func(stage string) {
 		t.Helper()
 		waitSynced(t, c.node, c.user, c.pool, freshUser, freshPool)
+		for _, w := range []*proc{c.user, c.pool, freshUser, freshPool} {
+			// gettickets asks the node: wait for each wallet's node connection.
+			var gt rpcjson.GetTicketsResult
+			if err := proctest.Wait(20*time.Second, 50*time.Millisecond, func() error { return w.call("gettickets", &gt, true) }); err != nil {
+				t.Fatalf("%s: gettickets: %v", w.dir, err)
+			}
+		}
 		for _, pair := range [][2]*proc{{c.user, freshUser}, {c.pool, freshPool}} {
 			got, want := c.view(pair[0]), c.view(pair[1])
 			// Only the reorganized wallet cast votes for orphaned blocks;
