@@ -60,7 +60,8 @@ type config struct {
 	MetricsListen string   `long:"metricslisten" description:"Serve Prometheus metrics on this host:port at /metrics (off when empty)"`
 
 	VoteTimeout time.Duration `long:"votetimeout" description:"Deadline for voting one block's winners, from the winningtickets notification; a wallet or ecrd call still running then is abandoned (default: half the network's block time, between 2s and 10s: 10s on mainnet and testnet, 2s on simnet)"`
-	PrefsWait   time.Duration `long:"prefswait" description:"After a start without stored preferences, how long a winner of an unknown user waits for the front end to push them before it is voted with the wallet's default bits (default min(2s, votetimeout/4); 0 keeps the default, negative disables)"`
+	PrefsWait   time.Duration `long:"prefswait" description:"After start-up, how long each vote waits for the front end's first push of the users' preferences (the stored ones may be stale or missing) before it is voted with the stored bits, or the wallet's default for an unknown user (default min(2s, votetimeout/4); 0 keeps the default, negative disables)"`
+	PrefsGrace  time.Duration `long:"prefsgrace" description:"Stop waiting for the front end's first push this long after start-up (the front end is down); votes then use the stored preferences at once (default 30s)"`
 
 	params *chaincfg.Params
 }

@@ -81,7 +81,7 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 		Inspector: netrules.NewInspector(cfg.params, feeAddrs, cfg.PoolFees),
 		Addresses: netrules.Addresses{Params: cfg.params}, Store: st, Metrics: m,
 		Log: lg.get(subPool), Agendas: agendaSource{cfg.params}, Network: cfg.params.Name,
-		VoteTimeout: cfg.VoteTimeout, PrefsWait: cfg.PrefsWait,
+		VoteTimeout: cfg.VoteTimeout, PrefsWait: cfg.PrefsWait, PrefsGrace: cfg.PrefsGrace,
 	})
 	if err != nil {
 		return err

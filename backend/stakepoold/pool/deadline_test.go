@@ -143,3 +143,59 @@ func TestVoteWaitsForPushedPrefs(t *testing.T) {
 		}
 	}
 }
+
+// TestVoteWaitsForFirstPushAfterStart: the stored preferences may be
+// stale (changed while the daemon was down), so after start-up every vote
+// waits (bounded) for the front end's first full push and uses the pushed
+// bits; once a start-up grace passed without a push, votes use the stored
+// bits at once.
+func TestVoteWaitsForFirstPushAfterStart(t *testing.T) {
+	stored := pool.State{Users: []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}}}
+	for _, push := range []bool{true, false} {
+		node, wallet := pooltest.NewNode(pool.BlockRef{Hash: "best", Height: 300}), pooltest.NewWallet()
+		node.Heights["b100"] = 100
+		wallet.AddTicketTx(hash(1), "ScA", true, "b100")
+		const wait, grace = 400 * time.Millisecond, 700 * time.Millisecond
+		p, err := pool.New(pool.Config{Node: node, Wallet: wallet, Inspector: pooltest.Inspector{},
+			Addresses: pooltest.Addresses{}, Store: &pooltest.MemStore{State: stored}, PrefsWait: wait, PrefsGrace: grace,
+			Agendas: pooltest.Agendas{8: {pooltest.YesNoAgenda}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := p.CheckWallet(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.LoadTickets(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if push {
+			go func() {
+				time.Sleep(100 * time.Millisecond)
+				if err := p.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 3, VoteBitsVersion: 8}}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		start := time.Now()
+		bv := p.ProcessWinningTickets(ctx, pool.BlockRef{Hash: "blk", Height: 301}, []string{hash(1)}, start)
+		took := time.Since(start)
+		r := bv.Results[0]
+		switch {
+		case bv.Cast != 1:
+			t.Fatalf("push %v: %+v", push, bv)
+		case push && (r.VoteBits != 3 || took >= wait):
+			t.Fatalf("with a push: bits %#x after %v; want the pushed 0x3 as soon as it arrives", r.VoteBits, took)
+		case !push && (r.VoteBits != 5 || took < wait):
+			t.Fatalf("without a push: bits %#x after %v; want the stored 0x5 after waiting %v", r.VoteBits, took, wait)
+		}
+		if !push {
+			time.Sleep(grace)
+			start = time.Now()
+			bv = p.ProcessWinningTickets(ctx, pool.BlockRef{Hash: "blk2", Height: 302}, []string{hash(1)}, start)
+			if took := time.Since(start); took >= wait || bv.Results[0].VoteBits != 5 {
+				t.Fatalf("after the start-up grace: waited %v, bits %#x", took, bv.Results[0].VoteBits)
+			}
+		}
+	}
+}

@@ -44,13 +44,21 @@ type Config struct {
 	// then is abandoned, so a stuck daemon never sends a stale vote late
 	// (default DefaultVoteTimeout).
 	VoteTimeout time.Duration
-	// PrefsWait is how long a vote waits for the front end to push the
-	// users' preferences when the daemon started without any (state.json
-	// missing or empty) and the winner's user is unknown; the vote is then
-	// cast with the wallet's default bits. Default min(2 s, VoteTimeout/4);
-	// negative disables the wait.
+	// PrefsWait is how long a vote waits, after start-up, for the front
+	// end's first full push of the users' preferences (the stored ones may
+	// be stale or missing); the vote is cast as soon as the push arrives, or
+	// with the stored bits (the wallet's default for an unknown user) when
+	// the wait is over. Default min(2 s, VoteTimeout/4); negative disables
+	// the wait.
 	PrefsWait time.Duration
+	// PrefsGrace ends that waiting when no push came this long after
+	// start-up (the front end is down): votes then use the stored
+	// preferences at once. Default DefaultPrefsGrace.
+	PrefsGrace time.Duration
 }
+
+// DefaultPrefsGrace is Config.PrefsGrace's default.
+const DefaultPrefsGrace = 30 * time.Second
 
 // DefaultVoteTimeout is Config.VoteTimeout's default.
 const DefaultVoteTimeout = 10 * time.Second
@@ -164,11 +172,28 @@ func New(cfg Config) (*Pool, error) {
 		p.log.Infof("Loaded %d users' voting preferences and %d added low-fee tickets from disk",
 			len(p.users), len(p.added))
 	}
-	if len(p.users) > 0 {
+	switch {
+	case p.prefsWait <= 0:
 		p.markPrefsPushed()
-	} else if p.prefsWait > 0 {
-		p.log.Warnf("No stored voting preferences: until the front end pushes them, a winner of an unknown user "+
-			"waits up to %v for them and is then voted with the wallet's default bits", p.prefsWait)
+	default:
+		grace := cfg.PrefsGrace
+		if grace <= 0 {
+			grace = DefaultPrefsGrace
+		}
+		if len(p.users) == 0 {
+			p.log.Warnf("No stored voting preferences: until the front end pushes them, a winner of an unknown user "+
+				"waits up to %v for them and is then voted with the wallet's default bits", p.prefsWait)
+		}
+		p.log.Infof("Until the front end's first push of the users' preferences (at most %v), each vote waits "+
+			"up to %v for it", grace, p.prefsWait)
+		time.AfterFunc(grace, func() {
+			select {
+			case <-p.prefsPushed:
+			default:
+				p.log.Warnf("No voting preferences from the front end %v after start-up: voting with the stored ones", grace)
+				p.markPrefsPushed()
+			}
+		})
 	}
 	return p, nil
 }

@@ -54,7 +54,6 @@ type voteJob struct {
 	multisig string
 	bits     uint16
 	def      bool
-	noPrefs  bool // def because the user is unknown (may wait for a push)
 	reason   string
 }
 
@@ -92,7 +91,7 @@ func (p *Pool) jobLocked(ticket, msa string) voteJob {
 	u, ok := p.users[msa]
 	switch {
 	case !ok:
-		j.bits, j.def, j.noPrefs, j.reason = p.defaults.VoteBits, true, true, "user has no voting preferences"
+		j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user has no voting preferences"
 	case u.VoteBitsVersion != p.defaults.VoteVersion:
 		j.bits, j.def, j.reason = p.defaults.VoteBits, true, "user's preferences are for another vote version"
 	default:
@@ -207,10 +206,7 @@ func (p *Pool) storeProcessed(h int64) {
 }
 
 func (p *Pool) vote(ctx context.Context, block BlockRef, j *voteJob, ext string, received time.Time) VoteResult {
-	var held time.Duration
-	if j.noPrefs {
-		held = p.awaitPrefs(ctx, j)
-	}
+	held := p.awaitPrefs(ctx, j)
 	r := VoteResult{Ticket: j.ticket, Multisig: j.multisig, VoteBits: j.bits, Default: j.def, Held: held}
 	if j.def {
 		p.metrics.VoteDefaultBits()
@@ -252,10 +248,10 @@ func (p *Pool) vote(ctx context.Context, block BlockRef, j *voteJob, ext string,
 	return r
 }
 
-// awaitPrefs holds a vote whose user is unknown while the daemon has not
-// received the front end's preferences since a start without any (see
-// Config.PrefsWait), then chooses the bits again. It returns how long the
-// vote waited.
+// awaitPrefs holds a vote while the daemon has not received the front
+// end's first full push of preferences since start-up (the stored ones
+// may be stale or missing; see Config.PrefsWait), then chooses the bits
+// again. It returns how long the vote waited.
 func (p *Pool) awaitPrefs(ctx context.Context, j *voteJob) time.Duration {
 	select {
 	case <-p.prefsPushed:
@@ -300,6 +296,9 @@ func (p *Pool) logVotes(bv BlockVotes, jobs []voteJob) {
 			}
 			p.log.Warnf("Ticket %s (%s): voting with the wallet default bits %#04x%s: %s",
 				r.Ticket, r.Multisig, r.VoteBits, held, jobs[i].reason)
+		} else if r.Held > 0 {
+			p.log.Infof("Ticket %s: voting with bits %#04x after waiting %v for the front end's preferences",
+				r.Ticket, r.VoteBits, r.Held.Round(time.Millisecond))
 		}
 		switch r.Outcome {
 		case VoteCast:

@@ -26,20 +26,32 @@ func TestTwoTipsAtOneHeight(t *testing.T) {
 	w := newWorld(t)
 	w.ensureLive(30)
 	w.requireWinners = true
-	w.step()
-	var best rpcjson.GetBestBlockResult
-	w.node.must("getbestblock", &best)
-	var hdr rpcjson.GetBlockHeaderVerboseResult
-	w.node.must("getblockheader", &hdr, best.Hash, true)
-	marks := [2]int64{logLen(w.spDir), logLen(w.sp2Dir)}
-	side := w.generateOn(hdr.PreviousHash, 1)[0]
-	tipA, tipB := w.winnersOf(best.Hash), w.winnersOf(side)
-	for _, n := range []rpcjson.WinningTicketsNtfn{tipA, tipB} {
-		want, _ := w.poolWinners(n)
-		if len(want) == 0 {
-			t.Fatalf("tip %s has no pool winner", n.BlockHash)
+	// Two tips at one height, each with a votable pool winner (a tip whose
+	// winners are all low-fee tickets would check nothing: try again).
+	var side string
+	var tipB rpcjson.WinningTicketsNtfn
+	var marks [2]int64
+	for attempt := 0; ; attempt++ {
+		w.step()
+		var best rpcjson.GetBestBlockResult
+		w.node.must("getbestblock", &best)
+		var hdr rpcjson.GetBlockHeaderVerboseResult
+		w.node.must("getblockheader", &hdr, best.Hash, true)
+		marks = [2]int64{logLen(w.spDir), logLen(w.sp2Dir)}
+		side = w.generateOn(hdr.PreviousHash, 1)[0]
+		tipA := w.winnersOf(best.Hash)
+		tipB = w.winnersOf(side)
+		wantA, _ := w.poolWinners(tipA)
+		wantB, _ := w.poolWinners(tipB)
+		if len(wantA) > 0 && len(wantB) > 0 {
+			w.waitVoted(tipA, wantA, 15*time.Second)
+			w.waitVoted(tipB, wantB, 15*time.Second)
+			break
 		}
-		w.waitVoted(n, want, 15*time.Second)
+		if attempt == 4 {
+			t.Fatal("no two tips with pool winners in 5 attempts")
+		}
+		w.waitVoted(tipA, wantA, 15*time.Second)
 	}
 	for i, dir := range []string{w.spDir, w.sp2Dir} {
 		out := w.waitLog(dir, marks[i], "Block "+itoa(tipB.BlockHeight)+" "+side+" (tip 2 at this height)")
