@@ -152,8 +152,9 @@
 //  5. stakedifficulty for the new tip.
 //
 // winningtickets is sent once per block; rebroadcastwinners sends it again
-// for every block of the tip's generation (the tip and its siblings, the
-// children of the tip's parent), tip first. rebroadcastmissed sends one
+// for every known block at the tip's height (tip first, then side-chain
+// tips within the 6-block depth, never an orphaned block), also after a
+// restart. rebroadcastmissed sends one
 // spentandmissedtickets listing every missed, unrevoked ticket, for the
 // tip. n.mu is held while a block is processed, so the notifications of
 // two events never interleave. A client with a loadtxfilter also gets

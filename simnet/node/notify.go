@@ -112,16 +112,18 @@ func (n *Node) notifyWinnersOf(b *block) {
 	n.notify(topicWinningTickets, rpcjson.NtfnWinningTickets, wt.Params)
 }
 
-// rebroadcastWinners answers rebroadcastwinners as ecrd does: winningtickets
-// again for every block of the tip's generation (the tip and its siblings,
-// the children of the tip's parent), once votes are due.
+// rebroadcastWinners answers rebroadcastwinners: winningtickets again for
+// every known block at the tip's height (the tip first, then side-chain
+// tips in the order they were accepted) that a chain could still extend
+// without reorganizing maxReorgDepthNotify or more blocks, once votes are
+// due. It works the same after a restart: side chains are replayed.
 func (n *Node) rebroadcastWinners() {
 	tip := n.chain.tip()
 	if tip.height+1 < n.params.StakeValidationHeight {
 		return
 	}
 	for _, b := range n.blocksAtHeight(tip.height) {
-		if b.parent == tip.parent && b.winnersKnown {
+		if b.winnersKnown && !b.orphaned && tip.height-n.forkPoint(b).height < maxReorgDepthNotify {
 			n.notifyWinnersOf(b)
 		}
 	}

@@ -22,8 +22,11 @@ type spendableTicket struct {
 	blockIndex  uint32
 }
 
-// loadTicket fetches a tracked ticket the wallet can sign for.
-func (w *Wallet) loadTicket(hash string) (*spendableTicket, error) {
+// loadTicket fetches a tracked ticket the wallet can sign for. A vote may
+// be built for a ticket the best chain already spent (forVote): it can be
+// a winner on a side branch where it is still live, and the node judges
+// the vote against the block it votes on. A revocation may not.
+func (w *Wallet) loadTicket(hash string, forVote bool) (*spendableTicket, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	t := w.st.Tickets[hash]
@@ -33,7 +36,7 @@ func (w *Wallet) loadTicket(hash string) (*spendableTicket, error) {
 	if !t.Votable {
 		return nil, walletErr("the wallet holds no key of ticket %s's voting script", hash)
 	}
-	if t.State == ticketVoted || t.State == ticketRevoked {
+	if !forVote && (t.State == ticketVoted || t.State == ticketRevoked) {
 		return nil, walletErr("ticket %s is already spent by %s", hash, t.SpentBy)
 	}
 	tx, err := w.ticketTxLocked(hash)
@@ -87,7 +90,7 @@ func addPayouts(tx *wire.MsgTx, tag byte, cs []txscript.Commitment, amounts []in
 // input, the block reference, the vote bits followed by the extended bits,
 // and one payout per commitment.
 func (w *Wallet) buildVote(blockHash chainhash.Hash, height int64, ticketHash string, voteBits uint16, ext []byte) (*wire.MsgTx, error) {
-	st, err := w.loadTicket(ticketHash)
+	st, err := w.loadTicket(ticketHash, true)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +119,7 @@ func (w *Wallet) buildVote(blockHash chainhash.Hash, height int64, ticketHash st
 // share of the price; the relay fee is taken from the first payout when
 // that commitment's revocation fee limit allows it.
 func (w *Wallet) buildRevocation(ticketHash string) (*wire.MsgTx, error) {
-	st, err := w.loadTicket(ticketHash)
+	st, err := w.loadTicket(ticketHash, false)
 	if err != nil {
 		return nil, err
 	}

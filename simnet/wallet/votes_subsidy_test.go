@@ -43,3 +43,32 @@ func TestVoteStakebaseAtVotedOnHeight(t *testing.T) {
 		}
 	}
 }
+
+// TestVoteForSideBranchWinner: a ticket whose vote the best chain holds
+// can still be called on a side branch, where it is live; generatevote
+// (buildVote) signs that vote too, while a revocation of it is refused.
+func TestVoteForSideBranchWinner(t *testing.T) {
+	p := newPoolTestWallet(t)
+	p.fund(t, 1, 100)
+	tickets, split := p.buy(t)
+	p.mine(201, []*wire.MsgTx{split}, tickets)
+	id := tickets[0].TxHash().String()
+	main, err := p.w.buildVote(chainhash.Hash{1}, 230, id, 1, []byte{8, 0, 0, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mine(231, nil, []*wire.MsgTx{main})
+	if st := p.w.st.Tickets[id].State; st != ticketVoted {
+		t.Fatalf("ticket state %s after its vote was mined, want voted", st)
+	}
+	side, err := p.w.buildVote(chainhash.Hash{2}, 230, id, 1, []byte{8, 0, 0, 0})
+	if err != nil {
+		t.Fatalf("vote of a ticket spent on the best chain, for a side-branch block: %v", err)
+	}
+	if side.TxHash() == main.TxHash() {
+		t.Fatal("the side-branch vote is the best chain's vote")
+	}
+	if _, err := p.w.buildRevocation(id); err == nil {
+		t.Fatal("revocation of a voted ticket built")
+	}
+}

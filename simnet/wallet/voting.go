@@ -38,7 +38,8 @@ func (w *Wallet) voteWinners(ctx context.Context, blockHash string, height int64
 	for _, t := range winners {
 		w.mu.Lock()
 		tk := w.st.Tickets[t]
-		ours := tk != nil && tk.Votable && tk.State == ticketMined
+		// A ticket the best chain spent may still win on a side branch.
+		ours := tk != nil && tk.Votable && tk.State != ticketUnmined
 		w.mu.Unlock()
 		if !ours {
 			continue
