@@ -132,3 +132,47 @@ func BenchmarkStateDigest100k(b *testing.B) {
 		}
 	})
 }
+
+// TestHealthReportsMissingScripts: Health says how many held users' scripts
+// the wallet lacks, once it has listed them, and lists them again after
+// an import and after the wallet reconnects.
+func TestHealthReportsMissingScripts(t *testing.T) {
+	users := []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8},
+		{UserID: 2, MultisigAddress: "ScB", VoteBits: 1, VoteBitsVersion: 8}}
+	h := newHarness(t, pool.State{Users: users})
+	h.wallet.Scripts = []pool.Script{{Address: "ScA", RedeemScript: []byte("A")}}
+	ctx := context.Background()
+	if _, err := h.pool.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitMissing := func(step string, want int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			hl := h.pool.Health(ctx)
+			if hl.ScriptsKnown && hl.ScriptsMissing == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: scripts known %v missing %d, want %d", step, hl.ScriptsKnown, hl.ScriptsMissing, want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitMissing("start", 1)
+	if _, err := h.pool.ImportScript(ctx, []byte("B"), false, 0); err != nil {
+		t.Fatal(err)
+	}
+	h.pool.InvalidateScripts() // what the gRPC edge does after an import
+	waitMissing("after the import", 0)
+	// The wallet comes back from a reconnection without its scripts.
+	h.pool.MarkUnsynced()
+	h.wallet.Scripts = nil // no listing runs now: the cache was known, then invalidated
+	if hl := h.pool.Health(ctx); hl.ScriptsKnown {
+		t.Fatal("scripts still known after the wallet disconnected")
+	}
+	if _, err := h.pool.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitMissing("after the reconnection", 2)
+}

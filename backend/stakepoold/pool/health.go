@@ -26,6 +26,10 @@ type Health struct {
 	// StateDigest is the digest of the users' preferences and the added
 	// tickets held (package statedigest).
 	StateDigest string
+	// ScriptsMissing counts held users whose script the wallet lacks,
+	// when ScriptsKnown (see ScriptsMissing).
+	ScriptsKnown   bool
+	ScriptsMissing int
 }
 
 // MaxLagBlocks is how far the processed height may trail the node before
@@ -44,6 +48,7 @@ func (p *Pool) Health(ctx context.Context) Health {
 	h := Health{NodeConnected: p.node.Connected(), WalletConnected: p.wallet.Connected(), Network: p.network}
 	h.Live, h.Ignored, h.Added, h.Users = p.Counts()
 	h.StateDigest = p.StateDigest().Digest()
+	h.ScriptsMissing, h.ScriptsKnown = p.ScriptsMissing()
 	var (
 		wg      sync.WaitGroup
 		best    BlockRef
@@ -121,6 +126,7 @@ func (p *Pool) MarkUnsynced() {
 	p.mu.Lock()
 	p.synced = false
 	p.mu.Unlock()
+	p.InvalidateScripts() // the wallet may come back without them
 }
 
 // NoteBlock records that the daemon has seen a connected block.
