@@ -419,7 +419,7 @@ func TestFrozenBackendIsReportedWithinSeconds(t *testing.T) {
 	go c.Watch(ctx, spc.DefaultPollInterval)
 	start := time.Now()
 	close(fz.frozen)
-	waitFor(t, "frozen backend reported", 4*time.Second, func() bool {
+	waitFor(t, "frozen backend reported", 6*time.Second, func() bool {
 		ok, why := c.Health()
 		return !ok && strings.Contains(why, "a:1") && !strings.Contains(why, "b:1")
 	})

@@ -39,7 +39,7 @@ const MaxLagBlocks = 2
 // HealthCallTimeout bounds each node and wallet call Health makes, so that
 // a frozen wallet or node is reported within about a second instead of
 // holding the front end's poll until its deadline.
-const HealthCallTimeout = 500 * time.Millisecond
+const HealthCallTimeout = time.Second
 
 // Health asks the node and wallet how they are, concurrently, each call
 // bounded by HealthCallTimeout. It never fails: a failure to reach one
