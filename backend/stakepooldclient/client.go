@@ -26,8 +26,8 @@ type Options struct {
 	// compared with every backend's when set.
 	Network  string
 	PoolFees float64
-	// HealthTimeout bounds one Health call of the poll (default 2s;
-	// stakepoold bounds its own wallet and node calls to 1s).
+	// HealthTimeout bounds one Health call of the poll (default 1s;
+	// stakepoold bounds its own wallet and node calls to 0.5s).
 	HealthTimeout time.Duration
 	// RefreshEvery is how often the expected state is reloaded in full
 	// from the Source, besides every repair (default 5m). Writes through
@@ -73,7 +73,7 @@ func New(backends []Backend, opts Options) (*Client, error) {
 		opts.SyncTimeout = 2 * time.Minute
 	}
 	if opts.HealthTimeout <= 0 {
-		opts.HealthTimeout = 2 * time.Second
+		opts.HealthTimeout = time.Second
 	}
 	if opts.RefreshEvery <= 0 {
 		opts.RefreshEvery = 5 * time.Minute

@@ -169,8 +169,6 @@ func (g *grpcBackend) Health(ctx context.Context) (Health, error) {
 		Users:                 r.GetUsers(),
 		Network:               r.GetNetwork(),
 		StateDigest:           r.GetStateDigest(),
-		ScriptsKnown:          r.GetScriptsKnown(),
-		ScriptsMissing:        r.GetScriptsMissing(),
 	}
 	if !r.GetReady() && len(h.Problems) == 0 {
 		h.Problems = []string{"not ready"}

@@ -244,8 +244,7 @@ func (c *Client) checkDigest(m *member, h Health, snap snapshot, now time.Time) 
 	if differs && !c.exp.stable(snap) {
 		return
 	}
-	why := fmt.Sprintf("holds a state whose digest differs from the database's (users %d, database %d; "+
-		"scripts missing from its wallet: %d)", h.Users, snap.users, h.ScriptsMissing)
+	why := fmt.Sprintf("holds a state whose digest differs from the database's (users %d, database %d)", h.Users, snap.users)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.run != nil {
@@ -277,9 +276,6 @@ func (c *Client) checkDigest(m *member, h Health, snap snapshot, now time.Time) 
 // digestMatches compares a backend's reported state with the expected one
 // (only the user count for a server without digests).
 func digestMatches(h Health, snap snapshot) bool {
-	if h.ScriptsKnown && h.ScriptsMissing > 0 {
-		return false // the wallet lost scripts of users it votes for
-	}
 	if h.StateDigest == "" {
 		return int64(h.Users) == snap.users
 	}

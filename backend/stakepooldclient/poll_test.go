@@ -419,35 +419,9 @@ func TestFrozenBackendIsReportedWithinSeconds(t *testing.T) {
 	go c.Watch(ctx, spc.DefaultPollInterval)
 	start := time.Now()
 	close(fz.frozen)
-	waitFor(t, "frozen backend reported", 6*time.Second, func() bool {
+	waitFor(t, "frozen backend reported", 4*time.Second, func() bool {
 		ok, why := c.Health()
 		return !ok && strings.Contains(why, "a:1") && !strings.Contains(why, "b:1")
 	})
 	t.Logf("frozen backend reported down after %v", time.Since(start))
-}
-
-// TestLostScriptsAreReimported: a wallet that lost users' scripts (a
-// restored wallet behind a stakepoold that kept its state) is repaired
-// as soon as its stakepoold reports scripts missing.
-func TestLostScriptsAreReimported(t *testing.T) {
-	fs := newFakes(2)
-	c := newClient(t, fs)
-	ctx := context.Background()
-	src := threeUsers()
-	if err := c.Start(ctx, src, spc.Version{}); err != nil {
-		t.Fatal(err)
-	}
-	lost := src.users[1].Prefs.MultisigAddress
-	fs[0].Do(func(b *fakebackend.Backend) { delete(b.Imported, lost) })
-	if err := c.RepairAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	fs[0].Do(func(b *fakebackend.Backend) {
-		if b.Imported[lost] == "" {
-			t.Fatalf("script of %s not imported again: %v", lost, b.Imported)
-		}
-	})
-	if ok, why := c.Health(); !ok {
-		t.Fatal(why)
-	}
 }

@@ -37,10 +37,6 @@ type Health struct {
 	// StateDigest is the digest of the preferences and added tickets the
 	// backend holds (package statedigest); "" from a server before API 1.1.
 	StateDigest string
-	// ScriptsMissing counts the held users whose multisig script the
-	// backend's wallet lacks; it is only meaningful when ScriptsKnown.
-	ScriptsKnown   bool
-	ScriptsMissing uint32
 }
 
 // Ready reports whether the backend can do wallet work (writes, votes).

@@ -26,10 +26,6 @@ type Health struct {
 	// StateDigest is the digest of the users' preferences and the added
 	// tickets held (package statedigest).
 	StateDigest string
-	// ScriptsMissing counts held users whose script the wallet lacks,
-	// when ScriptsKnown (see ScriptsMissing).
-	ScriptsKnown   bool
-	ScriptsMissing int
 }
 
 // MaxLagBlocks is how far the processed height may trail the node before
@@ -39,7 +35,7 @@ const MaxLagBlocks = 2
 // HealthCallTimeout bounds each node and wallet call Health makes, so that
 // a frozen wallet or node is reported within about a second instead of
 // holding the front end's poll until its deadline.
-const HealthCallTimeout = time.Second
+const HealthCallTimeout = 500 * time.Millisecond
 
 // Health asks the node and wallet how they are, concurrently, each call
 // bounded by HealthCallTimeout. It never fails: a failure to reach one
@@ -48,7 +44,6 @@ func (p *Pool) Health(ctx context.Context) Health {
 	h := Health{NodeConnected: p.node.Connected(), WalletConnected: p.wallet.Connected(), Network: p.network}
 	h.Live, h.Ignored, h.Added, h.Users = p.Counts()
 	h.StateDigest = p.StateDigest().Digest()
-	h.ScriptsMissing, h.ScriptsKnown = p.ScriptsMissing()
 	var (
 		wg      sync.WaitGroup
 		best    BlockRef
@@ -126,7 +121,6 @@ func (p *Pool) MarkUnsynced() {
 	p.mu.Lock()
 	p.synced = false
 	p.mu.Unlock()
-	p.InvalidateScripts() // the wallet may come back without them
 }
 
 // NoteBlock records that the daemon has seen a connected block.

@@ -117,7 +117,6 @@ type Pool struct {
 
 	digestMu sync.Mutex
 	digest   digestCache // StateDigest of the current maps (digest.go)
-	scripts  scriptCache // the wallet's scripts (digest_scripts.go)
 }
 
 // New builds a Pool and loads the stored preferences and added tickets.

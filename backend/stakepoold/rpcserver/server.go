@@ -119,7 +119,6 @@ func (s *Server) Health(ctx context.Context, _ *pb.HealthRequest) (*pb.HealthRes
 		Ready: h.Ready, Problems: h.Problems,
 		LiveTickets: uint32(h.Live), IgnoredTickets: uint32(h.Ignored), AddedTickets: uint32(h.Added),
 		Users: uint32(h.Users), Network: h.Network, StateDigest: h.StateDigest,
-		ScriptsKnown: h.ScriptsKnown, ScriptsMissing: uint32(h.ScriptsMissing),
 	}, nil
 }
 
@@ -153,7 +152,6 @@ func (s *Server) CreateMultisig(ctx context.Context, r *pb.CreateMultisigRequest
 // ImportScript implements the ImportScript RPC.
 func (s *Server) ImportScript(ctx context.Context, r *pb.ImportScriptRequest) (*pb.ImportScriptResponse, error) {
 	h, err := s.pool.ImportScript(ctx, r.GetScript(), r.GetRescan(), r.GetRescanHeight())
-	s.pool.InvalidateScripts() // list them again, with the new one
 	if err != nil {
 		return nil, err
 	}
@@ -162,9 +160,7 @@ func (s *Server) ImportScript(ctx context.Context, r *pb.ImportScriptRequest) (*
 
 // ImportScripts implements the ImportScripts RPC.
 func (s *Server) ImportScripts(ctx context.Context, r *pb.ImportScriptsRequest) (*pb.ImportScriptsResponse, error) {
-	err := s.pool.ImportScripts(ctx, r.GetScripts(), r.GetRescanHeight())
-	s.pool.InvalidateScripts() // list them again, with the new ones
-	if err != nil {
+	if err := s.pool.ImportScripts(ctx, r.GetScripts(), r.GetRescanHeight()); err != nil {
 		return nil, err
 	}
 	return &pb.ImportScriptsResponse{}, nil

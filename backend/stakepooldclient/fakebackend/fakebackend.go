@@ -211,12 +211,6 @@ func (b *Backend) Health(context.Context) (stakepooldclient.Health, error) {
 		acc.AddTicket(statedigest.TicketHash(statedigest.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}))
 	}
 	h.StateDigest = acc.Digest()
-	h.ScriptsKnown = true
-	for addr := range b.Prefs {
-		if _, ok := b.Imported[addr]; !ok {
-			h.ScriptsMissing++
-		}
-	}
 	return h, nil
 }
 

@@ -236,16 +236,9 @@ type HealthResponse struct {
 	// low-fee tickets (package statedigest, 64 hex characters). The front end
 	// compares it with its database on every poll and re-pushes everything
 	// when it differs (e.g. after state.json was lost).
-	StateDigest string `protobuf:"bytes,18,opt,name=state_digest,json=stateDigest,proto3" json:"state_digest,omitempty"`
-	// scripts_known (API 1.1) is true when the daemon has listed the
-	// wallet's imported scripts since the wallet last (re)connected or a
-	// script was imported; scripts_missing then counts the users held above
-	// whose multisig script the wallet does not have (the front end imports
-	// them when it is not 0).
-	ScriptsKnown   bool   `protobuf:"varint,19,opt,name=scripts_known,json=scriptsKnown,proto3" json:"scripts_known,omitempty"`
-	ScriptsMissing uint32 `protobuf:"varint,20,opt,name=scripts_missing,json=scriptsMissing,proto3" json:"scripts_missing,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	StateDigest   string `protobuf:"bytes,18,opt,name=state_digest,json=stateDigest,proto3" json:"state_digest,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *HealthResponse) Reset() {
@@ -402,20 +395,6 @@ func (x *HealthResponse) GetStateDigest() string {
 		return x.StateDigest
 	}
 	return ""
-}
-
-func (x *HealthResponse) GetScriptsKnown() bool {
-	if x != nil {
-		return x.ScriptsKnown
-	}
-	return false
-}
-
-func (x *HealthResponse) GetScriptsMissing() uint32 {
-	if x != nil {
-		return x.ScriptsMissing
-	}
-	return 0
 }
 
 type ValidateAddressRequest struct {
@@ -2495,7 +2474,7 @@ const file_stakepoold_proto_rawDesc = "" +
 	"prerelease\x12%\n" +
 	"\x0ebuild_metadata\x18\x06 \x01(\tR\rbuildMetadata\x12%\n" +
 	"\x0edaemon_version\x18\a \x01(\tR\rdaemonVersion\"\x0f\n" +
-	"\rHealthRequest\"\xd7\x05\n" +
+	"\rHealthRequest\"\x89\x05\n" +
 	"\x0eHealthResponse\x12%\n" +
 	"\x0eecrd_connected\x18\x01 \x01(\bR\recrdConnected\x12)\n" +
 	"\x10wallet_connected\x18\x02 \x01(\bR\x0fwalletConnected\x126\n" +
@@ -2517,9 +2496,7 @@ const file_stakepoold_proto_rawDesc = "" +
 	"\radded_tickets\x18\x0f \x01(\rR\faddedTickets\x12\x14\n" +
 	"\x05users\x18\x10 \x01(\rR\x05users\x12\x18\n" +
 	"\anetwork\x18\x11 \x01(\tR\anetwork\x12!\n" +
-	"\fstate_digest\x18\x12 \x01(\tR\vstateDigest\x12#\n" +
-	"\rscripts_known\x18\x13 \x01(\bR\fscriptsKnown\x12'\n" +
-	"\x0fscripts_missing\x18\x14 \x01(\rR\x0escriptsMissing\"2\n" +
+	"\fstate_digest\x18\x12 \x01(\tR\vstateDigest\"2\n" +
 	"\x16ValidateAddressRequest\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\tR\aaddress\"\xa5\x01\n" +
 	"\x17ValidateAddressResponse\x12\x19\n" +
