@@ -16,6 +16,7 @@ var (
 	allFlag      = flag.Bool("faultmatrix.all", false, "also run the faults listed in knownFailing")
 	intervalFlag = flag.Duration("faultmatrix.interval", time.Second, "block interval of the simulated node")
 	holdFlag     = flag.Duration("faultmatrix.hold", 5*time.Second, "how long each fault lasts")
+	keepFlag     = flag.Bool("faultmatrix.keep", false, "keep the data folder (every process's log) even when the test passes")
 )
 
 // knownFailing lists faults that fail on today's code, each with the issue
@@ -72,7 +73,7 @@ func TestFaultMatrix(t *testing.T) {
 	defer func() {
 		stopSignals()
 		c.Close()
-		if t.Failed() {
+		if t.Failed() || *keepFlag {
 			t.Logf("data kept in %s", dir)
 		} else {
 			os.RemoveAll(dir)
