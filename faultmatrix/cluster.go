@@ -138,9 +138,9 @@ func waitRPC(p *Proc, wallet bool, timeout time.Duration) error {
 	if wallet {
 		method = "walletinfo"
 	}
-	return proctest.Wait(timeout, 100*time.Millisecond, func() error {
+	return wait(timeout, 100*time.Millisecond, func() error {
 		if !p.Running() {
-			return fmt.Errorf("%s exited:\n%s", p.Name, p.Tail(2000))
+			return exited(p)
 		}
 		return Call(p, wallet, nil, method)
 	})
@@ -299,9 +299,9 @@ const stakepooldReady = "stakepoold is running"
 // WaitStakepooldRunning waits until the stakepoold's output after offset
 // says it runs, and returns nil, or an error when it exits or times out.
 func WaitStakepooldRunning(sp *Proc, offset int64, timeout time.Duration) error {
-	return proctest.Wait(timeout, 25*time.Millisecond, func() error {
+	return wait(timeout, 25*time.Millisecond, func() error {
 		if !sp.Running() {
-			return fmt.Errorf("%s exited:\n%s", sp.Name, sp.Tail(2000))
+			return exited(sp)
 		}
 		if strings.Contains(outputFrom(sp, offset), stakepooldReady) {
 			return nil
@@ -385,9 +385,9 @@ func (c *Cluster) startWeb() error {
 
 // WaitStatusOK waits until /status answers 200.
 func (c *Cluster) WaitStatusOK(timeout time.Duration) error {
-	return proctest.Wait(timeout, 100*time.Millisecond, func() error {
+	return wait(timeout, 100*time.Millisecond, func() error {
 		if !c.Web.Running() {
-			return fmt.Errorf("dcrstakepool exited:\n%s", c.Web.Tail(2000))
+			return exited(c.Web)
 		}
 		code, body := c.Status(2 * time.Second)
 		if code != 200 {
@@ -454,4 +454,33 @@ func (c *Cluster) close() {
 		c.DB.root.Close()
 		os.RemoveAll(filepath.Dir(c.DB.sock)) // the short socket folder outside Dir
 	}
+}
+
+// exitedError is returned by a readiness check whose process has exited:
+// waiting longer cannot help.
+type exitedError struct{ err error }
+
+func (e exitedError) Error() string { return e.err.Error() }
+
+// exited reports that p has exited, with the end of its output.
+func exited(p *Proc) error {
+	return exitedError{fmt.Errorf("%s exited (%v):\n%s", p.Name, p.ExitErr(), p.Tail(2000))}
+}
+
+// wait is proctest.Wait that gives up at once when ready reports an
+// exited process.
+func wait(timeout, poll time.Duration, ready func() error) error {
+	var stop error
+	err := proctest.Wait(timeout, poll, func() error {
+		err := ready()
+		if errors.As(err, new(exitedError)) {
+			stop = err
+			return nil
+		}
+		return err
+	})
+	if stop != nil {
+		return stop
+	}
+	return err
 }

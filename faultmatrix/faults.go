@@ -232,7 +232,7 @@ func Faults() []Fault {
 					}
 				}
 				// The outage ends when the first one runs again.
-				err := proctest.Wait(60*time.Second, 25*time.Millisecond, func() error {
+				err := wait(60*time.Second, 25*time.Millisecond, func() error {
 					for i, p := range c.Stakepoolds {
 						if strings.Contains(outputFrom(p, offs[i]), stakepooldReady) {
 							return nil

@@ -100,10 +100,10 @@ func (m *MariaDB) Restart() error {
 		db.SetConnMaxLifetime(5 * time.Second)
 		m.root = db
 	}
-	return proctest.Wait(60*time.Second, 50*time.Millisecond, func() error {
+	return wait(60*time.Second, 50*time.Millisecond, func() error {
 		if !m.Running() {
 			log, _ := os.ReadFile(filepath.Join(m.Dir, "err.log"))
-			return fmt.Errorf("mariadbd exited:\n%s", log)
+			return exitedError{fmt.Errorf("mariadbd exited:\n%s", log)}
 		}
 		return m.root.Ping()
 	})
