@@ -22,11 +22,7 @@ var (
 // knownFailing lists faults that fail on today's code, each with the issue
 // item that fixes it; they run only with -faultmatrix.all, and the test
 // prints them as not run. Empty when every fault passes.
-var knownFailing = map[string]string{
-	"kill -9 stakepoold 1, vote bits changed meanwhile; then stakepoold 2": "1 vote with the old bits on 2026-12-01 22:26: " +
-		"the restarted stakepoold votes the tip's winners with its stale state.json 0.2 s after it runs, " +
-		"0.65 s before the front end's repair reaches it (issue 10)",
-}
+var knownFailing = map[string]string{}
 
 var binDir string
 
