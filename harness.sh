@@ -145,7 +145,11 @@ stop_all() {
 	for name in dcrstakepool stakepoold1 stakepoold2 wallet1 wallet2 user-wallet node mariadb; do
 		[ -f "$PIDS/$name.pid" ] || continue
 		pid=$(cat "$PIDS/$name.pid")
-		kill -TERM "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null
+		# Never let a kill fail the script (set -e): a process that exits
+		# between the two signals made stop give up half way, leaving the
+		# rest running.
+		kill -TERM "$pid" 2>/dev/null || true
+		kill -CONT "$pid" 2>/dev/null || true
 		for i in $(seq 50); do
 			[ "$(state "$pid")" = exited ] && break
 			sleep 0.2
