@@ -95,6 +95,13 @@ wait_for() {
 	done
 }
 
+# user_wallet_at H — true once the user wallet has processed block H.
+user_wallet_at() {
+	local h
+	h=$(wallet_ctl "$USER_WALLET_PORT" "$DIR/userwallet" getblockcount 2>/dev/null) || return 1
+	[ "${h:-0}" -ge "$1" ]
+}
+
 window() { # window NAME COMMAND... — run a daemon in its own tmux window
 	local name=$1; shift
 	local cmd
@@ -239,6 +246,12 @@ start_all() {
 	if [ "$height" -lt $((svh + 2)) ]; then
 		node_ctl generate $((svh + 2 - height)) >/dev/null
 	fi
+
+	# generate returns when the node has the blocks; the wallet learns of
+	# them from notifications a moment later, so wait for it to catch up
+	# before spending (else: "-6: insufficient balance").
+	height=$(node_ctl getblockcount)
+	wait_for "the user wallet to reach height $height" 60 user_wallet_at "$height"
 
 	say "buying $FILLER_TICKETS solo tickets, so the pool's tickets stay live a while before they vote"
 	local own
