@@ -2,7 +2,7 @@
 # run_tests.sh — the project's one test command (README "Testing").
 #
 # On a fresh Debian machine it installs what the tests need (Go toolchain checks,
-# MariaDB, Chromium, protoc, nginx, tmux, curl), then runs: gofmt, go vet, the generated-code check,
+# MariaDB, Chromium, protoc, nginx, tmux, curl), then runs: gofmt, go vet, staticcheck, the generated-code check,
 # and every test (unit, real-database, simulator integration, browser end-to-end).
 # It ends with a one-line summary and exits non-zero on any failure.
 #
@@ -51,6 +51,16 @@ check_gofmt() {
 }
 step gofmt check_gofmt
 step "go vet" go vet ./...
+# staticcheck, pinned; installed into ~/go/bin on first use.
+check_staticcheck() {
+	local want=v0.8.2
+	if ! staticcheck -version 2>/dev/null | grep -q "($want)"; then
+		echo "installing staticcheck $want"
+		GOBIN="$HOME/go/bin" go install "honnef.co/go/tools/cmd/staticcheck@$want" || return 1
+	fi
+	staticcheck ./...
+}
+step staticcheck check_staticcheck
 if [ -x backend/stakepoold/rpc/regen.sh ]; then
 	step "protobuf code is current" backend/stakepoold/rpc/regen.sh --check
 fi

@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -237,13 +236,4 @@ func (a *Application) Redirect(c web.C, w http.ResponseWriter, r *http.Request, 
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 	return nil
-}
-
-// notFoundErr converts models.ErrNotFound into a 404 with msg; other errors
-// pass through unchanged.
-func notFoundErr(err error, msg string) error {
-	if errors.Is(err, models.ErrNotFound) {
-		return system.Wrap(system.KindNotFound, msg, err)
-	}
-	return err
 }

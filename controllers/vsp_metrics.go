@@ -10,6 +10,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/system"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/zenazn/goji/web"
 )
@@ -36,7 +37,7 @@ func newVSPMetrics(b Backends) *vspMetrics {
 		}, []string{"result"}),
 	}
 	m.reg.MustRegister(m.latency, m.addresses, backendCollector{b},
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

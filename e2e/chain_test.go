@@ -139,9 +139,6 @@ func (c *cluster) mine(n int, ours map[string]bool) []string {
 	return selected
 }
 
-// ticketInfo is one entry of the voting wallet's stakepooluserinfo.
-type ticketInfo = rpcjson.PoolUserTicket
-
 // poolTickets asks voting wallet i for the tickets of a multisig address.
 func (c *cluster) poolTickets(i int, multisig string) rpcjson.StakePoolUserInfoResult {
 	c.t.Helper()

@@ -7,7 +7,8 @@ import (
 
 	"github.com/decred/dcrd/crypto/blake256"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // hash160 is defined with RIPEMD-160
+	//lint:ignore SA1019 the protocol's hash160 is defined with RIPEMD-160
+	"golang.org/x/crypto/ripemd160"
 
 	"github.com/eacred/dcrstakepool/eacred/base58"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"

@@ -4,7 +4,8 @@ import (
 	"encoding/binary"
 
 	"github.com/decred/dcrd/crypto/blake256"
-	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // hash160 is defined with RIPEMD-160
+	//lint:ignore SA1019 the protocol's hash160 is defined with RIPEMD-160
+	"golang.org/x/crypto/ripemd160"
 )
 
 // Hash160Size is the length of a hash160 digest.

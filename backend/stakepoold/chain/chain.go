@@ -83,11 +83,3 @@ func parseHash(s string) (chainhash.Hash, error) {
 }
 
 func connected(c *rpcclient.Client) bool { return c.State() == rpcclient.StateConnected }
-
-func hashStrings(hs []chainhash.Hash) []string {
-	out := make([]string, len(hs))
-	for i := range hs {
-		out[i] = hs[i].String()
-	}
-	return out
-}

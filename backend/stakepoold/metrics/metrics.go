@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -60,7 +61,7 @@ func New() *Metrics {
 		m.tipVotes.WithLabelValues(l)
 	}
 	m.reg.MustRegister(m.cast, m.duplicates, m.errors, m.conflicts, m.defBits, m.tips, m.tipVotes, m.latency, m.block,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -254,20 +254,6 @@ func (w *world) pushPrefs() {
 	}
 }
 
-// buyGood buys rounds of 20 good tickets (10 per user) and mines until
-// they are live, so a long scenario does not run out of winners.
-func (w *world) buyGood(rounds int) {
-	t := w.t
-	t.Helper()
-	for r := 0; r < rounds; r++ {
-		w.buyRound()
-		w.step()
-	}
-	for i := 0; i < 4; i++ {
-		w.step()
-	}
-}
-
 // buyRound buys 10 good tickets for each user.
 func (w *world) buyRound() {
 	t := w.t
