@@ -298,25 +298,6 @@ func (c *chainState) setImmature(h int64, hs []chainhash.Hash) {
 	})
 }
 
-// connect applies a block that extends the tip. Blocks are built by this
-// node from transactions valid on their parent (or replayed from its own
-// store), so connect only checks linkage and applies the effects; it
-// records how to undo them (disconnect).
-func (c *chainState) connect(msg *wire.MsgBlock) (*connectEvents, error) {
-	height := int64(msg.Header.Height)
-	if height != int64(len(c.blocks)) {
-		return nil, fmt.Errorf("block height %d does not extend tip height %d", height, c.height())
-	}
-	if height > 0 && msg.Header.PrevBlock != c.tip().hash {
-		return nil, fmt.Errorf("block %d does not build on the tip", height)
-	}
-	b := &block{msg: msg, hash: msg.BlockHash(), height: height, size: msg.SerializeSize()}
-	if height > 0 {
-		b.parent = c.tip()
-	}
-	return c.connectBlock(b), nil
-}
-
 // connectBlock applies b, whose parent is the tip.
 func (c *chainState) connectBlock(b *block) *connectEvents {
 	msg, height := b.msg, b.height
@@ -468,12 +449,6 @@ func (c *chainState) connectBlock(b *block) *connectEvents {
 	c.cur = nil
 	delete(c.undo, height-undoDepth)
 	return ev
-}
-
-// canDisconnect reports whether the tip's effects can be undone.
-func (c *chainState) canDisconnect() bool {
-	_, ok := c.undo[c.height()]
-	return ok && c.height() > 0
 }
 
 // disconnect takes the tip off the best chain, undoing its effects, and

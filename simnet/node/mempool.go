@@ -1,7 +1,6 @@
 package node
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -77,16 +76,6 @@ func (m *mempool) remove(h chainhash.Hash) {
 	}
 }
 
-// hasVoteFor reports whether the mempool holds any vote of the ticket.
-func (m *mempool) hasVoteFor(ticket chainhash.Hash) (chainhash.Hash, bool) {
-	for k, h := range m.votes {
-		if k.ticket == ticket {
-			return h, true
-		}
-	}
-	return chainhash.Hash{}, false
-}
-
 // ordered returns the mempool in acceptance order (parents first).
 func (m *mempool) ordered() []*mempoolTx {
 	out := make([]*mempoolTx, 0, len(m.txs))
@@ -132,9 +121,4 @@ func (e *duplicateError) Error() string {
 
 func reject(h chainhash.Hash, format string, args ...any) error {
 	return &rejectError{hash: h, reason: fmt.Sprintf(format, args...)}
-}
-
-func isReject(err error) bool {
-	var r *rejectError
-	return errors.As(err, &r)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 
-	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
 	"github.com/eacred/dcrstakepool/eacred/wire"
@@ -162,15 +161,4 @@ func (n *Node) rpcGetTxOut(_ context.Context, c *rpcserver.Call) (any, error) {
 	return rpcjson.GetTxOutResult{BestBlock: tip.hash.String(), Confirmations: tip.height - u.height + 1,
 		Value: coins(u.value), ScriptPubKey: n.scriptPubKey(u.pkScript, false), Version: int32(u.version),
 		Coinbase: u.kind == kindCoinbase}, nil
-}
-
-// mempoolHashes lists mempool transactions of a kind (for tests/load).
-func (n *Node) mempoolHashes(kind txKind) []chainhash.Hash {
-	var out []chainhash.Hash
-	for _, e := range n.pool.ordered() {
-		if e.kind == kind {
-			out = append(out, e.hash)
-		}
-	}
-	return out
 }

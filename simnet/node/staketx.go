@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -37,15 +36,6 @@ const (
 
 func (k txKind) String() string {
 	return [...]string{"regular", "coinbase", "ticket", "vote", "revocation"}[k]
-}
-
-// tree returns the block tree a transaction of this kind goes in.
-func (k txKind) tree() int8 {
-	switch k {
-	case kindTicket, kindVote, kindRevocation:
-		return wire.TxTreeStake
-	}
-	return wire.TxTreeRegular
 }
 
 func isNullOutPoint(op *wire.OutPoint) bool {
@@ -297,6 +287,3 @@ func checkPayouts(cs []commitment, payouts []payTo, values []int64, total int64,
 	}
 	return nil
 }
-
-// equalBytes is bytes.Equal, named for readability at call sites.
-func equalBytes(a, b []byte) bool { return bytes.Equal(a, b) }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -130,10 +129,4 @@ func (p *proc) wantCode(code int, method string, params ...any) *rpcErr {
 		p.t.Fatalf("%s %s %v: got %v, want code %d", p.role, method, params, err, code)
 	}
 	return re
-}
-
-// logContains reports whether the process log mentions s.
-func (p *proc) logContains(s string) bool {
-	b, _ := os.ReadFile(filepath.Join(p.dir, p.role+".log"))
-	return strings.Contains(string(b), s)
 }

@@ -15,9 +15,6 @@ const (
 	branchInternal = 1
 )
 
-// importedAccount is the reserved account number of imported scripts.
-const importedAccount = 1<<31 - 1
-
 // Account names as dcrwallet reports them.
 const (
 	defaultAccountName  = "default"

@@ -281,6 +281,3 @@ func (w *Wallet) rescanWallet(ctx context.Context, c *rpcserver.Call) (any, erro
 	}
 	return nil, w.rescan(ctx, int64(from))
 }
-
-// jsonUnmarshal decodes a node reply.
-func jsonUnmarshal(raw json.RawMessage, v any) error { return json.Unmarshal(raw, v) }
