@@ -203,6 +203,28 @@ func (s vspSource) PoolUsers(ctx context.Context) ([]stakepooldclient.PoolUser, 
 	return out, nil
 }
 
+func (s vspSource) Probe(ctx context.Context) (*stakepooldclient.Probe, error) {
+	return s.v.keyProbe(ctx)
+}
+
+// keyProbe is the newest user with an address as stored, for checking that
+// a backend derives the same keys; nil when there is none.
+func (v *VSP) keyProbe(ctx context.Context) (*stakepooldclient.Probe, error) {
+	u, err := v.Store.LastPoolUser(ctx)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	poolAddr, err := v.PoolKeys.Address(uint32(u.ID))
+	if err != nil {
+		return nil, err
+	}
+	return &stakepooldclient.Probe{Index: uint32(u.ID), PoolAddress: poolAddr, PoolPubKeyAddr: u.PoolPubKeyAddr,
+		UserPubKeyAddr: u.UserPubKeyAddr, RedeemScript: u.MultiSigScript, MultisigAddress: u.MultiSigAddress}, nil
+}
+
 func (s vspSource) AddedLowFeeTickets(ctx context.Context) ([]stakepooldclient.Ticket, error) {
 	return s.v.activeLowFee(ctx)
 }

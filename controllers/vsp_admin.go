@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -41,19 +40,9 @@ func (v *VSP) adminStatus(c web.C, w http.ResponseWriter, r *http.Request) error
 // against the newest stored address and lift the halt if they agree.
 func (v *VSP) adminRecheck(c web.C, w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var probe *stakepooldclient.Probe
-	u, err := v.Store.LastPoolUser(ctx)
-	switch {
-	case errors.Is(err, models.ErrNotFound):
-	case err != nil:
+	probe, err := v.keyProbe(ctx)
+	if err != nil {
 		return err
-	default:
-		poolAddr, err := v.PoolKeys.Address(uint32(u.ID))
-		if err != nil {
-			return err
-		}
-		probe = &stakepooldclient.Probe{Index: uint32(u.ID), PoolAddress: poolAddr, PoolPubKeyAddr: u.PoolPubKeyAddr,
-			UserPubKeyAddr: u.UserPubKeyAddr, RedeemScript: u.MultiSigScript, MultisigAddress: u.MultiSigAddress}
 	}
 	admin := system.CurrentUser(c)
 	if err := v.Backends.Recheck(ctx, probe); err != nil {

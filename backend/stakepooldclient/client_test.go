@@ -20,6 +20,13 @@ type memSource struct {
 	mu      sync.Mutex
 	users   []spc.PoolUser
 	tickets []spc.Ticket
+	probe   *spc.Probe
+}
+
+func (s *memSource) Probe(context.Context) (*spc.Probe, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.probe, nil
 }
 
 func (s *memSource) PoolUsers(context.Context) ([]spc.PoolUser, error) {
@@ -481,4 +488,57 @@ func TestWatchRepairs(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// TestRepairChecksKeysBeforeImport: a backend that was down while a user
+// signed up never took part in the comparison of pool keys. When it comes
+// back with a wallet of another seed, the repair must not give it the
+// user's script (that wallet could not vote the address) and must halt
+// address creation, as a disagreement during sign-up does.
+func TestRepairChecksKeysBeforeImport(t *testing.T) {
+	fs := newFakes(2)
+	fs[1].SetDown(true)
+	src := &memSource{}
+	c := newClient(t, fs)
+	ctx := context.Background()
+	if err := c.Start(ctx, src, spc.Version{}); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	req := spc.AddressRequest{Index: 1, PoolAddress: "Ss1", UserPubKeyAddr: "Sk1"}
+	res, err := c.CreateAddress(ctx, req)
+	if err != nil {
+		t.Fatalf("CreateAddress with one backend down: %v", err)
+	}
+	src.add(spc.PoolUser{Prefs: spc.VotingPrefs{UserID: 1, MultisigAddress: res.Multisig.Address, VoteBits: 1},
+		RedeemScript: res.Multisig.RedeemScript, HeightRegistered: res.HeightRegistered})
+	src.mu.Lock()
+	src.probe = &spc.Probe{Index: 1, PoolAddress: req.PoolAddress, PoolPubKeyAddr: fakebackend.PoolPubKey("seed", req.PoolAddress),
+		UserPubKeyAddr: req.UserPubKeyAddr, RedeemScript: res.Multisig.RedeemScript, MultisigAddress: res.Multisig.Address}
+	src.mu.Unlock()
+
+	// b comes back with a wallet restored from another seed.
+	fs[1].Do(func(b *fakebackend.Backend) { b.Seed = "other seed" })
+	fs[1].SetDown(false)
+	if err := c.RepairAll(ctx); err == nil {
+		t.Fatalf("RepairAll of a backend with another seed succeeded")
+	}
+	fs[1].Do(func(b *fakebackend.Backend) {
+		if _, ok := b.Imported[res.Multisig.Address]; ok {
+			t.Errorf("the backend with another seed was given the user's script")
+		}
+	})
+	if reason, _ := c.Halted(); !strings.Contains(reason, "pool key of user 1") {
+		t.Errorf("address creation not halted (reason %q)", reason)
+	}
+
+	// The same backend with the right seed is repaired normally.
+	fs[1].Do(func(b *fakebackend.Backend) { b.Seed = "seed" })
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatalf("RepairAll with the right seed: %v", err)
+	}
+	fs[1].Do(func(b *fakebackend.Backend) {
+		if b.Imported[res.Multisig.Address] != res.Multisig.RedeemScript {
+			t.Errorf("the repaired backend did not get the script")
+		}
+	})
 }

@@ -22,6 +22,10 @@ type Source interface {
 	// AddedLowFeeTickets returns the admin-added low-fee tickets still to
 	// be voted.
 	AddedLowFeeTickets(ctx context.Context) ([]Ticket, error)
+	// Probe returns the newest user with an address as stored, to check
+	// that a backend derives the same keys before it is given scripts;
+	// nil when no user has an address yet.
+	Probe(ctx context.Context) (*Probe, error)
 }
 
 // Start runs the start-up checks and sync: it asks every backend for its
@@ -253,6 +257,13 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 		}
 	}
 	if len(missing) > 0 {
+		// A backend that was skipped while it looked down has never
+		// been compared with the others: check that its wallet derives
+		// the stored keys before it takes scripts (different seeds
+		// would give users addresses this wallet cannot vote).
+		if err := c.checkKeys(ctx, m); err != nil {
+			return err
+		}
 		c.log.Infof("%s: importing %d missing scripts, rescan from height %d", m.name(), len(missing), rescanFrom)
 		if err := call(c.opts.SyncTimeout, func(ctx context.Context) error {
 			return m.b.ImportScripts(ctx, missing, rescanFrom)
@@ -271,6 +282,42 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 	return call(c.opts.CallTimeout, func(ctx context.Context) error {
 		return m.b.SetAddedLowFeeTickets(ctx, tickets)
 	})
+}
+
+// checkKeys compares m's derivation of the newest stored user's pool key
+// and script with what the database holds, and halts address creation on a
+// difference.
+func (c *Client) checkKeys(ctx context.Context, m *member) error {
+	p, err := c.src.Probe(ctx)
+	if err != nil {
+		return fmt.Errorf("load the key probe: %w", err)
+	}
+	if p == nil {
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
+	defer cancel()
+	info, err := m.b.ValidateAddress(cctx, p.PoolAddress, p.Index)
+	if err != nil {
+		return err
+	}
+	var problem string
+	if !info.IsMine || info.PubKeyAddr != p.PoolPubKeyAddr {
+		problem = fmt.Sprintf("pool key of user %d is %q (mine=%t), stored %q", p.Index, info.PubKeyAddr, info.IsMine, p.PoolPubKeyAddr)
+	} else {
+		ms, err := m.b.CreateMultisig(cctx, []string{info.PubKeyAddr, p.UserPubKeyAddr})
+		if err != nil {
+			return err
+		}
+		if ms.RedeemScript != p.RedeemScript || ms.Address != p.MultisigAddress {
+			problem = fmt.Sprintf("multisig of user %d differs from the stored one", p.Index)
+		}
+	}
+	if problem == "" {
+		return nil
+	}
+	c.halt(fmt.Sprintf("%s: %s", m.name(), problem))
+	return fmt.Errorf("%w: %s", ErrInconsistent, problem)
 }
 
 // syncTickets gives m every ticket another reachable backend's wallet
