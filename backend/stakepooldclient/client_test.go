@@ -140,15 +140,23 @@ func TestStartMismatches(t *testing.T) {
 	}
 }
 
-func TestBackendDownAtStartIsRepairedLater(t *testing.T) {
+// startWithBackendDown starts a client of two fake backends, the second
+// one down.
+func startWithBackendDown(t *testing.T) ([]*fakebackend.Backend, *memSource, *spc.Client) {
+	t.Helper()
 	fs := newFakes(2)
 	fs[1].SetDown(true)
 	src := &memSource{}
 	c := newClient(t, fs)
-	ctx := context.Background()
-	if err := c.Start(ctx, src, spc.Version{}); err != nil {
+	if err := c.Start(context.Background(), src, spc.Version{}); err != nil {
 		t.Fatalf("Start with one backend down: %v", err)
 	}
+	return fs, src, c
+}
+
+func TestBackendDownAtStartIsRepairedLater(t *testing.T) {
+	fs, src, c := startWithBackendDown(t)
+	ctx := context.Background()
 	ok, why := c.Health()
 	if ok || !strings.Contains(why, "b:1") {
 		t.Fatalf("Health = %v %q, want b:1 reported", ok, why)
@@ -496,14 +504,8 @@ func TestWatchRepairs(t *testing.T) {
 // user's script (that wallet could not vote the address) and must halt
 // address creation, as a disagreement during sign-up does.
 func TestRepairChecksKeysBeforeImport(t *testing.T) {
-	fs := newFakes(2)
-	fs[1].SetDown(true)
-	src := &memSource{}
-	c := newClient(t, fs)
+	fs, src, c := startWithBackendDown(t)
 	ctx := context.Background()
-	if err := c.Start(ctx, src, spc.Version{}); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
 	req := spc.AddressRequest{Index: 1, PoolAddress: "Ss1", UserPubKeyAddr: "Sk1"}
 	res, err := c.CreateAddress(ctx, req)
 	if err != nil {
