@@ -303,7 +303,8 @@ func fromPBTickets(r *pb.TicketsResponse, err error) ([]Ticket, error) {
 	}
 	out := make([]Ticket, len(r.GetTickets()))
 	for i, t := range r.GetTickets() {
-		out[i] = Ticket{Hash: t.GetHash(), MultisigAddress: t.GetMultisigAddress()}
+		out[i] = Ticket{Hash: t.GetHash(), MultisigAddress: t.GetMultisigAddress(), State: t.GetState(),
+			MinedHeight: t.GetMinedHeight(), StateHeight: t.GetStateHeight()}
 	}
 	return out, nil
 }

@@ -95,7 +95,25 @@ type VotingPrefs struct {
 type Ticket struct {
 	Hash            string
 	MultisigAddress string
+	// State, MinedHeight and StateHeight are set for low-fee tickets only
+	// (API 1.2; empty from older servers): State is one of the LowFee*
+	// constants, MinedHeight the height of the block that mined the
+	// ticket, StateHeight the block where it entered State (0 when
+	// immature).
+	State       string
+	MinedHeight int64
+	StateHeight int64
 }
+
+// States of a low-fee ticket (Ticket.State).
+const (
+	LowFeeImmature = "immature"
+	LowFeeLive     = "live"
+	LowFeeVoted    = "voted"
+	LowFeeMissed   = "missed"
+	LowFeeExpired  = "expired"
+	LowFeeRevoked  = "revoked"
+)
 
 // TicketStatus is a ticket's state as the wallet sees it.
 type TicketStatus string

@@ -1444,8 +1444,21 @@ type Ticket struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	Hash            string                 `protobuf:"bytes,1,opt,name=hash,proto3" json:"hash,omitempty"`
 	MultisigAddress string                 `protobuf:"bytes,2,opt,name=multisig_address,json=multisigAddress,proto3" json:"multisig_address,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The fields below (API 1.2) are set by GetIgnoredLowFeeTickets only.
+	// state: "immature" (mined, not live yet), "live", or for an ended ticket
+	// "voted", "missed" (called to vote and not voted), "expired" (never
+	// called before expiry) or "revoked" (revoked by a revocation
+	// transaction). Under automatic revocations (DCP0009) a missed or expired
+	// ticket is revoked by the node in the block that misses it, and keeps
+	// the state "missed" or "expired".
+	State       string `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
+	MinedHeight int64  `protobuf:"varint,4,opt,name=mined_height,json=minedHeight,proto3" json:"mined_height,omitempty"` // height of the block that mined the ticket
+	// state_height: the block where the ticket entered its state (live: the
+	// block it matured in; ended: the block that voted, missed or revoked
+	// it, which under DCP0009 also holds its revocation); 0 for immature.
+	StateHeight   int64 `protobuf:"varint,5,opt,name=state_height,json=stateHeight,proto3" json:"state_height,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Ticket) Reset() {
@@ -1490,6 +1503,27 @@ func (x *Ticket) GetMultisigAddress() string {
 		return x.MultisigAddress
 	}
 	return ""
+}
+
+func (x *Ticket) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *Ticket) GetMinedHeight() int64 {
+	if x != nil {
+		return x.MinedHeight
+	}
+	return 0
+}
+
+func (x *Ticket) GetStateHeight() int64 {
+	if x != nil {
+		return x.StateHeight
+	}
+	return 0
 }
 
 type SetAddedLowFeeTicketsRequest struct {
@@ -1609,7 +1643,9 @@ func (*GetLiveTicketsRequest) Descriptor() ([]byte, []int) {
 }
 
 type GetIgnoredLowFeeTicketsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// include_ended (API 1.2): also list the low-fee tickets that ended.
+	IncludeEnded  bool `protobuf:"varint,1,opt,name=include_ended,json=includeEnded,proto3" json:"include_ended,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1642,6 +1678,13 @@ func (x *GetIgnoredLowFeeTicketsRequest) ProtoReflect() protoreflect.Message {
 // Deprecated: Use GetIgnoredLowFeeTicketsRequest.ProtoReflect.Descriptor instead.
 func (*GetIgnoredLowFeeTicketsRequest) Descriptor() ([]byte, []int) {
 	return file_stakepoold_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *GetIgnoredLowFeeTicketsRequest) GetIncludeEnded() bool {
+	if x != nil {
+		return x.IncludeEnded
+	}
+	return false
 }
 
 type GetAddedLowFeeTicketsRequest struct {
@@ -2550,15 +2593,19 @@ const file_stakepoold_proto_rawDesc = "" +
 	"\x06stored\x18\x01 \x01(\rR\x06stored\"M\n" +
 	"\x18SetUserVotingPrefRequest\x121\n" +
 	"\x04user\x18\x01 \x01(\v2\x1d.stakepoolrpc.UserVotingPrefsR\x04user\"\x1b\n" +
-	"\x19SetUserVotingPrefResponse\"G\n" +
+	"\x19SetUserVotingPrefResponse\"\xa3\x01\n" +
 	"\x06Ticket\x12\x12\n" +
 	"\x04hash\x18\x01 \x01(\tR\x04hash\x12)\n" +
-	"\x10multisig_address\x18\x02 \x01(\tR\x0fmultisigAddress\"N\n" +
+	"\x10multisig_address\x18\x02 \x01(\tR\x0fmultisigAddress\x12\x14\n" +
+	"\x05state\x18\x03 \x01(\tR\x05state\x12!\n" +
+	"\fmined_height\x18\x04 \x01(\x03R\vminedHeight\x12!\n" +
+	"\fstate_height\x18\x05 \x01(\x03R\vstateHeight\"N\n" +
 	"\x1cSetAddedLowFeeTicketsRequest\x12.\n" +
 	"\atickets\x18\x01 \x03(\v2\x14.stakepoolrpc.TicketR\atickets\"\x1f\n" +
 	"\x1dSetAddedLowFeeTicketsResponse\"\x17\n" +
-	"\x15GetLiveTicketsRequest\" \n" +
-	"\x1eGetIgnoredLowFeeTicketsRequest\"\x1e\n" +
+	"\x15GetLiveTicketsRequest\"E\n" +
+	"\x1eGetIgnoredLowFeeTicketsRequest\x12#\n" +
+	"\rinclude_ended\x18\x01 \x01(\bR\fincludeEnded\"\x1e\n" +
 	"\x1cGetAddedLowFeeTicketsRequest\"A\n" +
 	"\x0fTicketsResponse\x12.\n" +
 	"\atickets\x18\x01 \x03(\v2\x14.stakepoolrpc.TicketR\atickets\"E\n" +

@@ -112,7 +112,11 @@ type StakepooldClient interface {
 	// GetLiveTickets lists the pool tickets this daemon will vote.
 	GetLiveTickets(ctx context.Context, in *GetLiveTicketsRequest, opts ...grpc.CallOption) (*TicketsResponse, error)
 	// GetIgnoredLowFeeTickets lists pool tickets that failed the fee check and
-	// were not added by an admin.
+	// were not added by an admin, from the block that mined them (API 1.2;
+	// before: from maturity) until they are voted, missed, expired or revoked,
+	// each with its state and mined height. With include_ended (API 1.2) it
+	// also lists the low-fee tickets, added or not, that this daemon saw end
+	// (voted, missed, expired, revoked) since it started.
 	GetIgnoredLowFeeTickets(ctx context.Context, in *GetIgnoredLowFeeTicketsRequest, opts ...grpc.CallOption) (*TicketsResponse, error)
 	// GetAddedLowFeeTickets lists the admin-added low-fee tickets.
 	GetAddedLowFeeTickets(ctx context.Context, in *GetAddedLowFeeTicketsRequest, opts ...grpc.CallOption) (*TicketsResponse, error)
@@ -385,7 +389,11 @@ type StakepooldServer interface {
 	// GetLiveTickets lists the pool tickets this daemon will vote.
 	GetLiveTickets(context.Context, *GetLiveTicketsRequest) (*TicketsResponse, error)
 	// GetIgnoredLowFeeTickets lists pool tickets that failed the fee check and
-	// were not added by an admin.
+	// were not added by an admin, from the block that mined them (API 1.2;
+	// before: from maturity) until they are voted, missed, expired or revoked,
+	// each with its state and mined height. With include_ended (API 1.2) it
+	// also lists the low-fee tickets, added or not, that this daemon saw end
+	// (voted, missed, expired, revoked) since it started.
 	GetIgnoredLowFeeTickets(context.Context, *GetIgnoredLowFeeTicketsRequest) (*TicketsResponse, error)
 	// GetAddedLowFeeTickets lists the admin-added low-fee tickets.
 	GetAddedLowFeeTickets(context.Context, *GetAddedLowFeeTicketsRequest) (*TicketsResponse, error)
