@@ -13,6 +13,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +21,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
 )
@@ -104,12 +106,9 @@ func (e *CorruptError) Unwrap() error { return e.Err }
 
 // Save writes the state atomically.
 func (f *File) Save(st pool.State) error {
-	sort.Slice(st.Users, func(i, j int) bool { return st.Users[i].UserID < st.Users[j].UserID })
-	sort.Slice(st.AddedTickets, func(i, j int) bool { return st.AddedTickets[i].Hash < st.AddedTickets[j].Hash })
-	b, err := json.MarshalIndent(fileFormat{Version: formatVersion, State: st}, "", " ")
-	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
-	}
+	slices.SortFunc(st.Users, func(a, b pool.UserPrefs) int { return cmp.Compare(a.UserID, b.UserID) })
+	slices.SortFunc(st.AddedTickets, func(a, b pool.PoolTicketID) int { return strings.Compare(a.Hash, b.Hash) })
+	b := appendState(make([]byte, 0, 64+100*len(st.Users)+110*len(st.AddedTickets)), st)
 	dir := filepath.Dir(f.path)
 	tmp, err := os.CreateTemp(dir, FileName+".tmp-*")
 	if err != nil {
