@@ -41,6 +41,10 @@ type DialConfig struct {
 	Dialer func(ctx context.Context, addr string) (net.Conn, error)
 }
 
+// MaxMessageSize bounds one gRPC message either way; it matches
+// stakepoold's own limit (rpcserver.MaxMessageSize).
+const MaxMessageSize = 64 << 20
+
 // Dial returns the gRPC Backend for one stakepoold. The connection is made
 // lazily; a backend that is down now is reported by its calls, not here.
 // Errors are configuration errors (unreadable certificate, bad host).
@@ -66,6 +70,10 @@ func Dial(cfg DialConfig) (Backend, error) {
 	}
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(credentials.NewTLS(tc)),
+		// At 100,000 users and 40,960 tickets answers (the wallet's
+		// scripts, the live tickets, one big user's tickets) and pushes
+		// pass gRPC's default 4 MiB; stakepoold accepts up to 64 MiB.
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageSize), grpc.MaxCallSendMsgSize(MaxMessageSize)),
 		// A restarted stakepoold must be reached again within about a
 		// second, not after gRPC's default backoff of up to two minutes.
 		grpc.WithConnectParams(grpc.ConnectParams{

@@ -224,7 +224,7 @@ func (s *pbServer) GetAgendas(ctx context.Context, _ *pb.GetAgendasRequest) (*pb
 
 // testCert writes a self-signed certificate for "localhost" into dir and
 // returns the paths and a server TLS config.
-func testCert(t *testing.T, dir string) (certFile string, cfg *tls.Config) {
+func testCert(t testing.TB, dir string) (certFile string, cfg *tls.Config) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -26,7 +26,7 @@ type realDaemon struct {
 	b      spc.Backend
 }
 
-func startReal(t *testing.T, name string) *realDaemon {
+func startReal(t testing.TB, name string) *realDaemon {
 	t.Helper()
 	ctx := context.Background()
 	d := &realDaemon{wallet: pooltest.NewWallet(), node: pooltest.NewNode(pool.BlockRef{Hash: "best", Height: 300})}

@@ -59,10 +59,19 @@ func New(cfg Config) *Server {
 	return &Server{cfg: cfg, pool: cfg.Pool, log: cfg.Log}
 }
 
-// NewGRPCServer returns a grpc.Server with the service registered and the
-// interceptor installed; opts add transport options such as TLS credentials.
+// MaxMessageSize bounds one request or response. gRPC's default of 4 MiB
+// is too small for a pool of 100,000 users: the full push of their
+// preferences is about 5 MB and their scripts about 7 MB. 64 MiB holds
+// pool.MaxUsers preferences (about 50 bytes each) and pool.MaxImportBatch
+// scripts.
+const MaxMessageSize = 64 << 20
+
+// NewGRPCServer returns a grpc.Server with the service registered, the
+// interceptor installed and MaxMessageSize set; opts add transport options
+// such as TLS credentials.
 func NewGRPCServer(s *Server, opts ...grpc.ServerOption) *grpc.Server {
-	opts = append(opts, grpc.ChainUnaryInterceptor(s.intercept))
+	opts = append(opts, grpc.ChainUnaryInterceptor(s.intercept),
+		grpc.MaxRecvMsgSize(MaxMessageSize), grpc.MaxSendMsgSize(MaxMessageSize))
 	g := grpc.NewServer(opts...)
 	pb.RegisterStakepooldServer(g, s)
 	return g

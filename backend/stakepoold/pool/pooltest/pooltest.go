@@ -217,6 +217,8 @@ type Wallet struct {
 	// VoteHang, when set, makes GenerateVote wait until it is closed or
 	// the call's context ends (a frozen wallet).
 	VoteHang chan struct{}
+
+	scriptSet map[string]bool // imported scripts, for an O(1) ImportScript
 }
 
 // NewWallet returns a connected, unlocked, non-voting fake wallet with
@@ -377,11 +379,16 @@ func (w *Wallet) ImportScript(ctx context.Context, script []byte, rescan bool, f
 	if err := w.down(); err != nil {
 		return err
 	}
-	for _, s := range w.Scripts {
-		if string(s.RedeemScript) == string(script) {
-			return nil
+	if w.scriptSet == nil || len(w.scriptSet) != len(w.Scripts) { // first use, or Scripts set directly
+		w.scriptSet = make(map[string]bool, len(w.Scripts))
+		for _, s := range w.Scripts {
+			w.scriptSet[string(s.RedeemScript)] = true
 		}
 	}
+	if w.scriptSet[string(script)] {
+		return nil
+	}
+	w.scriptSet[string(script)] = true
 	w.Scripts = append(w.Scripts, pool.Script{Address: "Sc" + string(script), RedeemScript: script})
 	return nil
 }
