@@ -259,9 +259,15 @@ func (d *daemon) handlers() rpcclient.NotificationHandlers {
 			d.pool.HandleSpentAndMissed(pool.BlockRef{Hash: block.String(), Height: height}, m)
 		},
 		OnBlockConnected: func(header []byte, _ [][]byte) {
-			if h, err := wire.NewBlockHeaderFromBytes(header); err == nil {
-				d.pool.NoteBlock(int64(h.Height))
+			h, err := wire.NewBlockHeaderFromBytes(header)
+			if err != nil {
+				return
 			}
+			ref := pool.BlockRef{Hash: h.BlockHash().String(), Height: int64(h.Height)}
+			d.pool.BlockConnected(ref)
+			// The pool's low-fee tickets mined in the block are listed
+			// for the admin at once (not only when they mature).
+			go d.pool.ExamineMinedTickets(d.ctx, ref)
 		},
 		OnBlockDisconnected: func(header []byte) {
 			h, err := wire.NewBlockHeaderFromBytes(header)

@@ -43,6 +43,9 @@ type Backend interface {
 	SetAddedLowFeeTickets(ctx context.Context, tickets []Ticket) error
 	AddedLowFeeTickets(ctx context.Context) ([]Ticket, error)
 	IgnoredLowFeeTickets(ctx context.Context) ([]Ticket, error)
+	// LowFeeTickets lists the ignored low-fee tickets with their state and
+	// mined height, and with includeEnded those that ended (API 1.2).
+	LowFeeTickets(ctx context.Context, includeEnded bool) ([]LowFeeTicket, error)
 	LiveTickets(ctx context.Context) ([]Ticket, error)
 	UserTickets(ctx context.Context, multisigAddr string) (UserTickets, error)
 	StakeInfo(ctx context.Context) (StakeInfo, error)

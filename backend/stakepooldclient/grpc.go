@@ -311,8 +311,7 @@ func fromPBTickets(r *pb.TicketsResponse, err error) ([]Ticket, error) {
 	}
 	out := make([]Ticket, len(r.GetTickets()))
 	for i, t := range r.GetTickets() {
-		out[i] = Ticket{Hash: t.GetHash(), MultisigAddress: t.GetMultisigAddress(), State: t.GetState(),
-			MinedHeight: t.GetMinedHeight(), StateHeight: t.GetStateHeight()}
+		out[i] = Ticket{Hash: t.GetHash(), MultisigAddress: t.GetMultisigAddress()}
 	}
 	return out, nil
 }
@@ -323,6 +322,19 @@ func (g *grpcBackend) AddedLowFeeTickets(ctx context.Context) ([]Ticket, error) 
 
 func (g *grpcBackend) IgnoredLowFeeTickets(ctx context.Context) ([]Ticket, error) {
 	return fromPBTickets(g.c.GetIgnoredLowFeeTickets(ctx, &pb.GetIgnoredLowFeeTicketsRequest{}))
+}
+
+func (g *grpcBackend) LowFeeTickets(ctx context.Context, includeEnded bool) ([]LowFeeTicket, error) {
+	r, err := g.c.GetIgnoredLowFeeTickets(ctx, &pb.GetIgnoredLowFeeTicketsRequest{IncludeEnded: includeEnded})
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	out := make([]LowFeeTicket, len(r.GetTickets()))
+	for i, t := range r.GetTickets() {
+		out[i] = LowFeeTicket{Hash: t.GetHash(), MultisigAddress: t.GetMultisigAddress(), State: t.GetState(),
+			MinedHeight: t.GetMinedHeight(), StateHeight: t.GetStateHeight()}
+	}
+	return out, nil
 }
 
 func (g *grpcBackend) LiveTickets(ctx context.Context) ([]Ticket, error) {

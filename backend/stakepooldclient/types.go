@@ -95,14 +95,25 @@ type VotingPrefs struct {
 type Ticket struct {
 	Hash            string
 	MultisigAddress string
-	// State, MinedHeight and StateHeight are set for low-fee tickets only
-	// (API 1.2; empty from older servers): State is one of the LowFee*
-	// constants, MinedHeight the height of the block that mined the
-	// ticket, StateHeight the block where it entered State (0 when
-	// immature).
-	State       string
-	MinedHeight int64
-	StateHeight int64
+}
+
+// LowFeeTicket is a pool ticket that paid too low a fee, as a backend
+// tracks it (API 1.2; State is "" from older servers): State is one of the
+// LowFee* constants, MinedHeight the height of the block that mined the
+// ticket, StateHeight the block where it entered State (the block it
+// matured in, or the one that voted or missed it, which under DCP0009 also
+// revokes it; 0 when immature or unknown).
+type LowFeeTicket struct {
+	Hash            string
+	MultisigAddress string
+	State           string
+	MinedHeight     int64
+	StateHeight     int64
+}
+
+// Ended reports whether the ticket was voted, missed, expired or revoked.
+func (t LowFeeTicket) Ended() bool {
+	return t.State != "" && t.State != LowFeeImmature && t.State != LowFeeLive
 }
 
 // States of a low-fee ticket (Ticket.State).

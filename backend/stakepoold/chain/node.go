@@ -60,6 +60,23 @@ func (n Node) RawTransaction(ctx context.Context, txid string) (pool.WalletTx, e
 	return pool.WalletTx{Hex: tx.Hex, BlockHash: tx.BlockHash}, nil
 }
 
+// BlockStakeTxs implements pool.Node.
+func (n Node) BlockStakeTxs(ctx context.Context, blockHash string) ([]pool.StakeTx, error) {
+	h, err := parseHash(blockHash)
+	if err != nil {
+		return nil, err
+	}
+	b, err := n.C.GetBlockVerbose(ctx, h, true)
+	if err != nil {
+		return nil, Classify(err, "getblock")
+	}
+	out := make([]pool.StakeTx, len(b.RawSTx))
+	for i, tx := range b.RawSTx {
+		out[i] = pool.StakeTx{Hash: tx.Txid, Hex: tx.Hex}
+	}
+	return out, nil
+}
+
 // VoteInfo implements pool.Node.
 func (n Node) VoteInfo(ctx context.Context, version uint32) (pool.VoteInfo, error) {
 	vi, err := n.C.GetVoteInfo(ctx, version)

@@ -21,7 +21,8 @@ type removedSet struct {
 	height  int64
 	live    []PoolTicketID
 	ignored []PoolTicketID
-	all     []string // every ticket the block spent or missed
+	all     []string               // every ticket the block spent or missed
+	lowFee  map[string]lowFeeEntry // low-fee records before the block ended them (lowfee.go)
 }
 
 // rememberRemoved records what block removed, and forgets blocks far below it.
@@ -50,6 +51,11 @@ func (p *Pool) HandleBlockDisconnected(block BlockRef) (known bool) {
 	rm, ok := p.removed[block.Hash]
 	delete(p.removed, block.Hash)
 	p.chainMu.Unlock()
+	p.mu.Lock()
+	if n := p.undoLowFeeLocked(block, rm.lowFee); n > 0 {
+		p.log.Infof("Block %d %s disconnected: %d low-fee tickets mined in it leave the ignored set", block.Height, block.Hash, n)
+	}
+	p.mu.Unlock()
 	if !ok {
 		p.log.Infof("Block %d %s disconnected (reorganization); it spent none of our tickets that this process saw", block.Height, block.Hash)
 		return false

@@ -110,6 +110,12 @@ type VoteInfo struct {
 	Agendas     []Agenda
 }
 
+// StakeTx is one transaction of a block's stake tree.
+type StakeTx struct {
+	Hash string
+	Hex  string
+}
+
 // Node is what the pool needs from ecrd. Implementations return errors with
 // a Kind (KindUnavailable when not connected, KindDuplicate for a
 // transaction the node already has, KindNotFound for unknown objects).
@@ -118,6 +124,9 @@ type Node interface {
 	BlockHeight(ctx context.Context, blockHash string) (int64, error)
 	SendRawTransaction(ctx context.Context, txHex string) (string, error)
 	RawTransaction(ctx context.Context, txid string) (WalletTx, error)
+	// BlockStakeTxs returns the stake tree of a block (getblock verbose
+	// with transactions): tickets, votes and revocations.
+	BlockStakeTxs(ctx context.Context, blockHash string) ([]StakeTx, error)
 	VoteInfo(ctx context.Context, voteVersion uint32) (VoteInfo, error)
 	// AutoRevocations reports whether the node's best chain enforces
 	// automatic revocations (DCP0009, agenda "autorevocations"): the node

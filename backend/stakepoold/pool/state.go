@@ -103,6 +103,7 @@ type Pool struct {
 	// finishes after the block that spent the ticket must not make it
 	// live again.
 	gone     map[string]int64
+	low      lowFeeBook // what is known about low-fee tickets (lowfee.go)
 	defaults WalletInfo // wallet's default vote bits/version
 	walletOK bool       // CheckWallet passed: voting allowed
 	synced   bool       // ticket sets built at least once
@@ -137,6 +138,7 @@ func New(cfg Config) (*Pool, error) {
 		live:        make(map[string]string),
 		ignored:     make(map[string]string),
 		gone:        make(map[string]int64),
+		low:         newLowFeeBook(),
 		voteTimeout: cfg.VoteTimeout,
 		prefsWait:   cfg.PrefsWait,
 		prefsPushed: make(chan struct{}),

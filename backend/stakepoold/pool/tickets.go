@@ -15,6 +15,8 @@ const maxLoadRounds = 5
 type ticketVerdict struct {
 	hash     string
 	multisig string
+	block    string // mining block
+	height   int64  // its height
 	feeOK    bool
 	reason   string
 	skip     bool // not ours / not a ticket
@@ -45,10 +47,27 @@ func (p *Pool) LoadTickets(ctx context.Context) (LoadStats, error) {
 		if err != nil {
 			return st, wrapCall(err, "wallet gettickets")
 		}
+		// Immature tickets are examined too, for the low-fee ones (an
+		// admin may accept them before they mature); the others join the
+		// live set when they mature (newtickets).
+		all, err := p.wallet.Tickets(ctx, true)
+		if err != nil {
+			return st, wrapCall(err, "wallet gettickets")
+		}
+		mature := make(map[string]bool, len(hashes))
+		for _, h := range hashes {
+			mature[h] = true
+		}
+		for _, h := range all {
+			if !mature[h] {
+				hashes = append(hashes, h)
+			}
+		}
 		// Verdicts go straight into the new sets as they arrive, so a
 		// load holds no per-ticket list besides the wallet's hashes.
 		live := make(map[string]string, len(hashes))
 		ignored := make(map[string]string)
+		lowFee := make(map[string]ticketVerdict)
 		st = LoadStats{Tickets: len(hashes), Rounds: st.Rounds}
 		var mu sync.Mutex
 		p.examine(ctx, hashes, func(v ticketVerdict) {
@@ -65,10 +84,13 @@ func (p *Pool) LoadTickets(ctx context.Context) (LoadStats, error) {
 				st.Errors++
 			case v.skip:
 				st.Skipped++
+			case v.feeOK && !mature[v.hash]:
+				st.Skipped++ // immature: newtickets adds it
 			case v.feeOK:
 				live[v.hash] = v.multisig
 			default:
 				ignored[v.hash] = v.multisig
+				lowFee[v.hash] = v
 			}
 		})
 		if err := ctx.Err(); err != nil {
@@ -85,6 +107,7 @@ func (p *Pool) LoadTickets(ctx context.Context) (LoadStats, error) {
 		}
 		p.mu.Lock()
 		p.live, p.ignored, p.synced = live, ignored, true
+		p.reloadLowFeeLocked(lowFee, mature)
 		p.mu.Unlock()
 		p.storeProcessed(after.Height)
 		st.Live, st.Ignored = len(live), len(ignored)
@@ -151,11 +174,13 @@ func (p *Pool) examineOne(ctx context.Context, heights *heightCache, hash string
 		return v
 	}
 	v.multisig, v.feeOK, v.reason = chk.VotingAddress, chk.FeeOK, chk.Reason
+	v.block, v.height = tx.BlockHash, height
 	return v
 }
 
 // HandleNewTickets adds the tickets that matured in a block (newtickets) to
-// the live or ignored set; tickets unknown to the wallet are not ours.
+// the live or ignored set (where a low-fee ticket usually is already, since
+// the block that mined it); tickets unknown to the wallet are not ours.
 func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []string) {
 	start := time.Now()
 	verdicts := make([]ticketVerdict, 0, len(tickets))
@@ -179,6 +204,7 @@ func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []s
 			live++
 		default:
 			p.ignored[v.hash] = v.multisig
+			p.setLowFeeLocked(v.hash, v.multisig, LowFeeLive, v.block, v.height, block.Height)
 			ignored++
 		}
 	}
@@ -213,6 +239,12 @@ func (p *Pool) HandleSpentAndMissed(block BlockRef, tickets map[string]string) {
 		if a, ok := p.ignored[t]; ok {
 			rm.ignored = append(rm.ignored, PoolTicketID{t, a})
 			delete(p.ignored, t)
+		}
+		if prev, ok := p.endLowFeeLocked(t, tickets[t], block.Height); ok {
+			if rm.lowFee == nil {
+				rm.lowFee = make(map[string]lowFeeEntry)
+			}
+			rm.lowFee[t] = prev
 		}
 	}
 	for t, h := range p.gone {

@@ -121,6 +121,7 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 			bv.Results[i] = p.vote(vctx, block, &jobs[i], ext, received)
 		}(i)
 	}
+	p.noteLowFeeWinners(winners)
 	// Winners the pool did not know are looked up concurrently; their
 	// results are collected apart so the slices above are never resized
 	// while the votes write into them.

@@ -272,8 +272,14 @@ func (s *Server) GetLiveTickets(ctx context.Context, _ *pb.GetLiveTicketsRequest
 }
 
 // GetIgnoredLowFeeTickets implements the GetIgnoredLowFeeTickets RPC.
-func (s *Server) GetIgnoredLowFeeTickets(ctx context.Context, _ *pb.GetIgnoredLowFeeTicketsRequest) (*pb.TicketsResponse, error) {
-	return tickets(s.pool.IgnoredTickets()), nil
+func (s *Server) GetIgnoredLowFeeTickets(ctx context.Context, r *pb.GetIgnoredLowFeeTicketsRequest) (*pb.TicketsResponse, error) {
+	ts := s.pool.LowFeeTickets(r.GetIncludeEnded())
+	out := make([]*pb.Ticket, len(ts))
+	for i, t := range ts {
+		out[i] = &pb.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress, State: t.State,
+			MinedHeight: t.MinedHeight, StateHeight: t.StateHeight}
+	}
+	return &pb.TicketsResponse{Tickets: out}, nil
 }
 
 // GetAddedLowFeeTickets implements the GetAddedLowFeeTickets RPC.

@@ -48,6 +48,8 @@ type Backend struct {
 	// Added are the admin-added low-fee tickets; Ignored the ignored ones;
 	// Live the live pool tickets.
 	Added, Ignored, Live []stakepooldclient.Ticket
+	// LowFee, when not nil, is what LowFeeTickets lists (with states).
+	LowFee []stakepooldclient.LowFeeTicket
 	// Tickets maps multisig address to that user's tickets.
 	Tickets map[string]stakepooldclient.UserTickets
 	// Stake is returned by StakeInfo; AgendaSet by Agendas.
@@ -365,6 +367,30 @@ func (b *Backend) IgnoredLowFeeTickets(context.Context) ([]stakepooldclient.Tick
 	}
 	defer b.mu.Unlock()
 	return append([]stakepooldclient.Ticket(nil), b.Ignored...), nil
+}
+
+// LowFeeTickets implements stakepooldclient.Backend: LowFee, or the
+// Ignored tickets as live when LowFee is nil; ended ones only with
+// includeEnded.
+func (b *Backend) LowFeeTickets(_ context.Context, includeEnded bool) ([]stakepooldclient.LowFeeTicket, error) {
+	if err := b.enter("LowFeeTickets"); err != nil {
+		return nil, err
+	}
+	defer b.mu.Unlock()
+	var out []stakepooldclient.LowFeeTicket
+	if b.LowFee == nil {
+		for _, t := range b.Ignored {
+			out = append(out, stakepooldclient.LowFeeTicket{Hash: t.Hash, MultisigAddress: t.MultisigAddress,
+				State: stakepooldclient.LowFeeLive})
+		}
+		return out, nil
+	}
+	for _, t := range b.LowFee {
+		if includeEnded || !t.Ended() {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // LiveTickets implements stakepooldclient.Backend.

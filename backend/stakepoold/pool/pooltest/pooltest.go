@@ -83,6 +83,8 @@ type Node struct {
 	Down       bool
 	Info       pool.VoteInfo
 	AutoRevoke bool // AutoRevocations answer
+	// Stake is each block's stake tree (BlockStakeTxs), by block hash.
+	Stake map[string][]pool.StakeTx
 	SendCalls  int
 	// HeightCalls counts BlockHeight calls.
 	HeightCalls int
@@ -90,7 +92,32 @@ type Node struct {
 
 // NewNode returns a connected fake node at best.
 func NewNode(best pool.BlockRef) *Node {
-	return &Node{Best: best, Heights: map[string]int64{}, Raw: map[string]pool.WalletTx{}, Sent: map[string]bool{}}
+	return &Node{Best: best, Heights: map[string]int64{}, Raw: map[string]pool.WalletTx{}, Sent: map[string]bool{},
+		Stake: map[string][]pool.StakeTx{}}
+}
+
+// BlockStakeTxs implements pool.Node.
+func (n *Node) BlockStakeTxs(ctx context.Context, hash string) ([]pool.StakeTx, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if err := n.down(); err != nil {
+		return nil, err
+	}
+	txs, ok := n.Stake[hash]
+	if !ok {
+		if _, known := n.Heights[hash]; !known {
+			return nil, pool.Errorf(pool.KindNotFound, "block %s not found", hash)
+		}
+	}
+	return append([]pool.StakeTx(nil), txs...), nil
+}
+
+// MineStake records a block at height whose stake tree holds txs.
+func (n *Node) MineStake(hash string, height int64, txs ...pool.StakeTx) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.Heights[hash] = height
+	n.Stake[hash] = txs
 }
 
 func (n *Node) down() error {
@@ -202,6 +229,8 @@ type Wallet struct {
 	mu          sync.Mutex
 	Info        pool.WalletInfo
 	TicketList  []string
+	// Immature lists tickets gettickets reports only with includeimmature.
+	Immature []string
 	Txs         map[string]pool.WalletTx
 	Votes       []Vote
 	Revokes     int
@@ -295,7 +324,21 @@ func (w *Wallet) WalletInfo(ctx context.Context) (pool.WalletInfo, error) {
 func (w *Wallet) Tickets(ctx context.Context, includeImmature bool) ([]string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]string(nil), w.TicketList...), w.down()
+	out := append([]string(nil), w.TicketList...)
+	if includeImmature {
+		out = append(out, w.Immature...)
+	}
+	return out, w.down()
+}
+
+// AddImmatureTicketTx makes the wallet track a ticket mined in blockHash
+// that has not matured yet (gettickets lists it only with
+// includeimmature).
+func (w *Wallet) AddImmatureTicketTx(hash, multisig string, feeOK bool, blockHash string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.Immature = append(w.Immature, hash)
+	w.Txs[hash] = pool.WalletTx{Hex: TicketHex(multisig, feeOK), BlockHash: blockHash}
 }
 
 // Transaction implements pool.Wallet.
