@@ -84,8 +84,8 @@ type Node struct {
 	Info       pool.VoteInfo
 	AutoRevoke bool // AutoRevocations answer
 	// Stake is each block's stake tree (BlockStakeTxs), by block hash.
-	Stake map[string][]pool.StakeTx
-	SendCalls  int
+	Stake     map[string][]pool.StakeTx
+	SendCalls int
 	// HeightCalls counts BlockHeight calls.
 	HeightCalls int
 }
@@ -226,11 +226,11 @@ func (n *Node) SetDown(down bool) {
 
 // Wallet is a fake eacrwallet.
 type Wallet struct {
-	mu          sync.Mutex
-	Info        pool.WalletInfo
-	TicketList  []string
+	mu         sync.Mutex
+	Info       pool.WalletInfo
+	TicketList []string
 	// Immature lists tickets gettickets reports only with includeimmature.
-	Immature []string
+	Immature    []string
 	Txs         map[string]pool.WalletTx
 	Votes       []Vote
 	Revokes     int
