@@ -14,7 +14,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/controllers"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/public"
 	"github.com/eacred/dcrstakepool/system"
@@ -31,7 +33,7 @@ type server struct {
 	templates *system.Templates
 	sessions  *system.Sessions
 	mailer    *system.AsyncMailer
-	app       *controllers.Application
+	web       *controllers.Server
 	handler   http.Handler
 	closers   []func() // run in reverse order by close
 }
@@ -41,9 +43,9 @@ var templateFuncs = template.FuncMap{
 	"times": func(a, b float64) float64 { return a * b },
 }
 
-// newServer connects to the database, loads templates and builds the
-// handler. VSP features are wired by vspFeatures (wiring_vsp.go); dial
-// connects to each stakepoold.
+// newServer connects to the database and to every stakepoold (through
+// dial), loads templates, runs the start-up sync with the backends and
+// builds the handler.
 func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (*server, error) {
 	log := logs.Logger(subMain)
 	s := &server{cfg: cfg, logs: logs}
@@ -107,40 +109,56 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 		log.Warnf("nocaptcha is set: forms have no captcha (do not run a public pool like this)")
 	}
 
-	s.app, err = controllers.New(controllers.Deps{
-		Config: controllers.Config{
-			BaseURL: cfg.BaseURL, Network: cfg.network, Designation: cfg.Designation,
-			Description: cfg.Description, PoolEmail: cfg.PoolEmail, PoolLink: cfg.PoolLink,
-			PoolFees: cfg.PoolFees, ClosePool: cfg.ClosePool, ClosePoolMsg: cfg.ClosePoolMsg,
-			MinPasswordLength: cfg.MinPasswordLength, NoCaptcha: cfg.NoCaptcha, VerifyTokenTTL: 48 * time.Hour,
-			ResetTokenTTL: time.Hour, Version: version,
-		},
+	params, err := chaincfg.ByName(cfg.network)
+	if err != nil {
+		return nil, err
+	}
+	poolKeys, err := controllers.NewXpubDeriver(cfg.VotingWalletExtPub, params)
+	if err != nil {
+		return nil, fmt.Errorf("votingwalletextpub: %w", err)
+	}
+	feeKeys, err := controllers.NewXpubDeriver(cfg.ColdWalletExtPub, params)
+	if err != nil {
+		return nil, fmt.Errorf("coldwalletextpub: %w", err)
+	}
+	backends, err := dialBackends(cfg, params, s.store, logs, dial)
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, func() { backends.Close() })
+
+	s.web, err = controllers.New(controllers.Config{
+		BaseURL: cfg.BaseURL, Params: params, Designation: cfg.Designation,
+		Description: cfg.Description, PoolEmail: cfg.PoolEmail, PoolLink: cfg.PoolLink,
+		PoolFees: cfg.PoolFees, ClosePool: cfg.ClosePool, ClosePoolMsg: cfg.ClosePoolMsg,
+		MinPasswordLength: cfg.MinPasswordLength, NoCaptcha: cfg.NoCaptcha, VerifyTokenTTL: 48 * time.Hour,
+		ResetTokenTTL: time.Hour, Version: version, APISecret: cfg.APISecret,
+		MaxVotedTickets: cfg.MaxVotedTickets, ExplorerURL: cfg.ExplorerURL, Metrics: cfg.Metrics,
+		APITokenLifetime: cfg.APITokenLifetime, RepairEvery: cfg.BackendPoll,
+	}, controllers.Deps{
 		Store: s.store, Templates: s.templates, Sessions: s.sessions, Mailer: s.mailer,
 		Captcha: captcha, Admins: admins,
 		LoginLimit: system.NewRateLimiter(6*time.Second, 10), // 10 at once, then 10 a minute
 		EmailLimit: system.NewRateLimiter(time.Minute, 5),    // 5 at once, then 1 a minute
-		Log:        logs.Logger(subControllers),
+		Backends:   backends, PoolKeys: poolKeys, FeeKeys: feeKeys,
+		Log: logs.Logger(subControllers),
 	})
 	if err != nil {
 		return nil, err
 	}
-
-	features, closeFeatures, err := vspFeatures(ctx, cfg, s.app, s.store, logs, dial)
-	if err != nil {
+	// The start-up sync with the backends, then their repair loop.
+	if err := s.web.Start(ctx); err != nil {
 		return nil, err
-	}
-	if closeFeatures != nil {
-		s.closers = append(s.closers, closeFeatures)
 	}
 
 	csrfKey := sha256.Sum256([]byte("dcrstakepool csrf key\x00" + cfg.APISecret))
 	rt := system.NewRouter(system.RouterConfig{
 		Log: sysLog, IP: ipres, MaxBodyBytes: cfg.MaxBodyBytes, CSRFKey: csrfKey[:],
 		Secure: cfg.CookieSecure, BaseURL: cfg.BaseURL, Sessions: s.sessions, Captcha: captcha,
-		StaticDir: cfg.PublicPath, StaticFS: public.FS, OnError: s.app.RenderError,
+		StaticDir: cfg.PublicPath, StaticFS: public.FS, OnError: s.web.RenderError,
 	})
-	s.sessions.OnError(s.app.RenderError)
-	s.app.Install(rt, features...)
+	s.sessions.OnError(s.web.RenderError)
+	s.web.Install(rt)
 	s.handler = requestDeadline(rt.Handler(), requestTimeout(cfg.DBTimeout))
 	ok = true
 	return s, nil
@@ -275,4 +293,50 @@ func (s *server) close() {
 		s.closers[i]()
 	}
 	s.closers = nil
+}
+
+// dialFunc connects to one stakepoold (stakepooldclient.Dial; tests
+// substitute fakes).
+type dialFunc func(stakepooldclient.DialConfig) (stakepooldclient.Backend, error)
+
+// dialBackends connects to every stakepoold and returns the fan-out client
+// over them; its voting preferences come from the database.
+func dialBackends(cfg *config, params *chaincfg.Params, store *models.Store, logs *logging,
+	dial dialFunc) (*stakepooldclient.Client, error) {
+	backends := make([]stakepooldclient.Backend, 0, len(cfg.StakepooldHosts))
+	closeAll := func() {
+		for _, b := range backends {
+			b.Close()
+		}
+	}
+	for i, host := range cfg.StakepooldHosts {
+		b, err := dial(stakepooldclient.DialConfig{Host: host, CertFile: cfg.StakepooldCerts[i],
+			ClientCertFile: cfg.StakepooldClientCert, ClientKeyFile: cfg.StakepooldClientKey})
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("stakepooldhosts/stakepooldcerts: %w", err)
+		}
+		backends = append(backends, b)
+	}
+	client, err := stakepooldclient.New(backends, stakepooldclient.Options{
+		ColdWalletExtPub: cfg.ColdWalletExtPub, Network: params.Name, PoolFees: cfg.PoolFees,
+		Log: logs.Logger(subBackend),
+		Prefs: func(ctx context.Context) ([]stakepooldclient.VotingPrefs, error) {
+			ps, err := store.PoolPrefs(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]stakepooldclient.VotingPrefs, len(ps))
+			for i, p := range ps {
+				out[i] = stakepooldclient.VotingPrefs{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
+					VoteBits: uint16(p.VoteBits), VoteBitsVersion: uint32(p.VoteBitsVersion)}
+			}
+			return out, nil
+		},
+	})
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	return client, nil
 }

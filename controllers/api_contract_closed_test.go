@@ -27,7 +27,7 @@ func TestAPIClientContractClosedPool(t *testing.T) {
 		t.Fatal("no address stored")
 	}
 
-	closed := newVSPEnv(t, vspOptions{Core: func(c *controllers.Config) { c.ClosePool = true }})
+	closed := newVSPEnv(t, vspOptions{Config: func(c *controllers.Config) { c.ClosePool = true }})
 	cbase := closed.Env.Server.URL
 	anon2 := closed.Env.Client()
 	// Registered before the close, with an address: code 6 first, whatever

@@ -103,7 +103,7 @@ func TestAPITokenRevokedByAccountChanges(t *testing.T) {
 func TestAPITokenLifetime(t *testing.T) {
 	var offset atomic.Int64
 	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	ve := newVSPEnv(t, vspOptions{Now: now, VSP: func(c *controllers.VSPConfig) { c.APITokenLifetime = 30 * 24 * time.Hour }})
+	ve := newVSPEnv(t, vspOptions{Now: now, Config: func(c *controllers.Config) { c.APITokenLifetime = 30 * 24 * time.Hour }})
 	_, c := ve.withAddress(t, "lifetime@example.com", 60)
 	tok := pageToken(t, c)
 	until := now().Add(30 * 24 * time.Hour).UTC().Format("2006-01-02")

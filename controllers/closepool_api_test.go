@@ -17,7 +17,7 @@ import (
 // Decrediton <= 1.6) post the address on every save and rely on it, as the
 // original pool answered (issue 14). Stats report the pool closed.
 func TestClosePoolKeepsRegisteredUsers(t *testing.T) {
-	ve := newVSPEnv(t, vspOptions{Core: func(c *controllers.Config) { c.ClosePool = true }})
+	ve := newVSPEnv(t, vspOptions{Config: func(c *controllers.Config) { c.ClosePool = true }})
 	// Registered before the close: finishes the setup through the API.
 	u, c := ve.user(t, "closedapi@example.com")
 	c.Get("/address") // creates the token

@@ -99,12 +99,12 @@ func CheckNewPassword(pw string, min int) error {
 }
 
 // newPassword checks a new password and its repetition against the policy.
-func (a *Application) newPassword(r *http.Request, name, repeatName string) (string, error) {
+func (s *Server) newPassword(r *http.Request, name, repeatName string) (string, error) {
 	pw, err := password(r, name, "The new password")
 	if err != nil {
 		return "", err
 	}
-	if err := CheckNewPassword(pw, a.Config.MinPasswordLength); err != nil {
+	if err := CheckNewPassword(pw, s.cfg.MinPasswordLength); err != nil {
 		return "", err
 	}
 	if r.PostForm.Get(repeatName) != pw {

@@ -41,8 +41,9 @@ const layoutProblems = `(() => {
 // address or version wraps (issue 14). It also checks the password fields
 // count bytes as the server does.
 func TestLayoutInBrowser(t *testing.T) {
-	ve := newVSPEnv(t, vspOptions{Core: func(c *controllers.Config) { c.NoCaptcha = true; c.Version = "1.6.0-pre" },
-		VSP: func(c *controllers.VSPConfig) { c.ExplorerURL = "https://explorer.example" },
+	ve := newVSPEnv(t, vspOptions{Config: func(c *controllers.Config) {
+		c.NoCaptcha, c.Version, c.ExplorerURL = true, "1.6.0-pre", "https://explorer.example"
+	},
 		Prepare: func(fs []*fakebackend.Backend) {
 			for _, f := range fs {
 				f.Stake.TotalSubsidyAtoms = 148493284961
@@ -109,7 +110,7 @@ func TestLayoutInBrowser(t *testing.T) {
 // a message in bytes, whatever its length in characters, and the forms no
 // longer carry a character maxlength that disagrees with it.
 func TestPasswordLimitInBytes(t *testing.T) {
-	ve := newVSPEnv(t, vspOptions{Core: func(c *controllers.Config) { c.NoCaptcha = true }})
+	ve := newVSPEnv(t, vspOptions{Config: func(c *controllers.Config) { c.NoCaptcha = true }})
 	c := ve.Env.Client()
 	pw := strings.Repeat("é", 40) // 40 characters, 80 bytes
 	p := c.Submit("/register", "/register", map[string][]string{"email": {"bytes@example.com"},

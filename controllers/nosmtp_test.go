@@ -33,11 +33,10 @@ func (s *syncBuffer) String() string {
 // (original-features.md §14.12: the original crashed); registration,
 // verification and password reset work and the logged links can be followed.
 func TestEmailFlowsWithoutSMTP(t *testing.T) {
-	env := webtest.New(t, webtest.Options{})
 	var buf syncBuffer
 	log := slog.NewBackend(&buf).Logger("MAIL")
 	log.SetLevel(slog.LevelInfo)
-	env.App.Mailer = system.LogMailer{Log: log} // set before any request
+	env := webtest.New(t, webtest.Options{Mailer: system.LogMailer{Log: log}})
 	c := env.Client()
 	p := c.Submit("/register", "/register", url.Values{"email": {"nosmtp@example.com"},
 		"password": {"password123"}, "passwordrepeat": {"password123"}})

@@ -13,69 +13,69 @@ import (
 
 // resetSent is the answer to a reset request, whether or not the address
 // has an account.
-func (a *Application) resetSent() string {
+func (s *Server) resetSent() string {
 	return "If an account uses that address, we have sent it a link to choose a new password. " +
-		"The link works once, for " + humanDuration(a.Config.ResetTokenTTL) + "."
+		"The link works once, for " + humanDuration(s.cfg.ResetTokenTTL) + "."
 }
 
 // GET /passwordreset
-func (a *Application) resetPage(c web.C, w http.ResponseWriter, r *http.Request) error {
-	return a.renderForm(w, "auth/passwordreset",
-		&formPage{Base: a.Base(c, r, "Reset password"), CaptchaID: a.newCaptcha()}, nil)
+func (s *Server) resetPage(c web.C, w http.ResponseWriter, r *http.Request) error {
+	return s.renderForm(w, "auth/passwordreset",
+		&formPage{Base: s.Base(c, r, "Reset password"), CaptchaID: s.newCaptcha()}, nil)
 }
 
 // POST /passwordreset. The answer does not say whether the address has an
 // account, and the mail goes out asynchronously so the timing does not either.
-func (a *Application) reset(c web.C, w http.ResponseWriter, r *http.Request) error {
-	if err := a.EmailLimit.Check(system.ClientIP(c), "Too many requests from your address."); err != nil {
+func (s *Server) reset(c web.C, w http.ResponseWriter, r *http.Request) error {
+	if err := s.emailLimit.Check(system.ClientIP(c), "Too many requests from your address."); err != nil {
 		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	p := &formPage{Base: a.Base(c, r, "Reset password"), CaptchaID: a.newCaptcha()}
-	if err := a.checkCaptcha(r); err != nil {
-		return a.renderForm(w, "auth/passwordreset", p, err)
+	p := &formPage{Base: s.Base(c, r, "Reset password"), CaptchaID: s.newCaptcha()}
+	if err := s.checkCaptcha(r); err != nil {
+		return s.renderForm(w, "auth/passwordreset", p, err)
 	}
 	addr, err := email(r, "email")
 	if err != nil {
-		return a.renderForm(w, "auth/passwordreset", p, err)
+		return s.renderForm(w, "auth/passwordreset", p, err)
 	}
-	u, err := a.Store.UserByEmail(r.Context(), addr)
+	u, err := s.store.UserByEmail(r.Context(), addr)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 	case err != nil:
 		return err
 	default:
-		link, err := a.issueToken(r, u, models.PurposePasswordReset, "", "/passwordupdate")
+		link, err := s.issueToken(r, u, models.PurposePasswordReset, "", "/passwordupdate")
 		if err != nil {
 			return err
 		}
-		if err := a.mail(r, u.Email, "Password reset", fmt.Sprintf(
+		if err := s.mail(r, u.Email, "Password reset", fmt.Sprintf(
 			"Someone, hopefully you, asked to reset the password of your account at %s (request from %s).\n\n"+
 				"To choose a new password, open this link within %s (it works once):\n\n%s\n\n"+
 				"If it was not you, ignore this message; your password stays as it is.\n",
-			a.Config.BaseURL, system.ClientIP(c), humanDuration(a.Config.ResetTokenTTL), link)); err != nil {
+			s.cfg.BaseURL, system.ClientIP(c), humanDuration(s.cfg.ResetTokenTTL), link)); err != nil {
 			return err
 		}
 	}
-	done := &formPage{Base: a.Base(c, r, "Check your email"), Message: a.resetSent()}
-	return a.renderForm(w, "auth/done", done, nil)
+	done := &formPage{Base: s.Base(c, r, "Check your email"), Message: s.resetSent()}
+	return s.renderForm(w, "auth/done", done, nil)
 }
 
 var errBadResetLink = system.E(system.KindNotFound,
 	"This password reset link is invalid, already used or expired. Ask for a new one.")
 
 // GET /passwordupdate?t=
-func (a *Application) passwordUpdatePage(c web.C, w http.ResponseWriter, r *http.Request) error {
-	p := &formPage{Base: a.Base(c, r, "Choose a new password")}
+func (s *Server) passwordUpdatePage(c web.C, w http.ResponseWriter, r *http.Request) error {
+	p := &formPage{Base: s.Base(c, r, "Choose a new password")}
 	t, err := linkToken(r)
 	if err != nil {
-		return a.renderForm(w, "auth/done", p, err)
+		return s.renderForm(w, "auth/done", p, err)
 	}
-	if _, err := a.Store.PeekToken(r.Context(), hashSecret(t), models.PurposePasswordReset, a.Now().Unix()); err != nil {
+	if _, err := s.store.PeekToken(r.Context(), hashSecret(t), models.PurposePasswordReset, s.now().Unix()); err != nil {
 		if errors.Is(err, models.ErrNotFound) {
-			return a.renderForm(w, "auth/done", p, errBadResetLink)
+			return s.renderForm(w, "auth/done", p, errBadResetLink)
 		}
 		return err
 	}
@@ -84,61 +84,61 @@ func (a *Application) passwordUpdatePage(c web.C, w http.ResponseWriter, r *http
 	// Chromium send "Origin: null" with the form, which the CSRF check
 	// refuses, so the reset could never be completed in a browser.
 	p.Token = t
-	return a.renderForm(w, "auth/passwordupdate", p, nil)
+	return s.renderForm(w, "auth/passwordupdate", p, nil)
 }
 
 // POST /passwordupdate: sets the password, ends every session of the user.
-func (a *Application) passwordUpdate(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) passwordUpdate(c web.C, w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	p := &formPage{Base: a.Base(c, r, "Choose a new password")}
+	p := &formPage{Base: s.Base(c, r, "Choose a new password")}
 	t, err := linkToken(r)
 	if err != nil {
-		return a.renderForm(w, "auth/done", p, err)
+		return s.renderForm(w, "auth/done", p, err)
 	}
 	p.Token = t
-	pw, err := a.newPassword(r, "password", "passwordrepeat")
+	pw, err := s.newPassword(r, "password", "passwordrepeat")
 	if err != nil {
-		return a.renderForm(w, "auth/passwordupdate", p, err)
+		return s.renderForm(w, "auth/passwordupdate", p, err)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), a.Config.BcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.cfg.BcryptCost)
 	if err != nil {
 		return err
 	}
-	tok, err := a.Store.ConsumeToken(r.Context(), hashSecret(t), models.PurposePasswordReset, a.Now().Unix())
+	tok, err := s.store.ConsumeToken(r.Context(), hashSecret(t), models.PurposePasswordReset, s.now().Unix())
 	if err != nil {
 		if errors.Is(err, models.ErrNotFound) {
-			return a.renderForm(w, "auth/done", p, errBadResetLink)
+			return s.renderForm(w, "auth/done", p, errBadResetLink)
 		}
 		return err
 	}
-	if err := a.Store.SetPassword(r.Context(), tok.UserID, string(hash)); err != nil {
+	if err := s.store.SetPassword(r.Context(), tok.UserID, string(hash)); err != nil {
 		return err
 	}
 	// Opening the emailed link proves the address works.
-	if err := a.Store.MarkEmailVerified(r.Context(), tok.UserID); err != nil {
+	if err := s.store.MarkEmailVerified(r.Context(), tok.UserID); err != nil {
 		return err
 	}
-	if err := a.Sessions.End(r.Context(), &c, w); err != nil {
+	if err := s.sessions.End(r.Context(), &c, w); err != nil {
 		return err
 	}
-	if u, err := a.Store.UserByID(r.Context(), tok.UserID); err == nil {
-		a.notifyPasswordChanged(c, r, u)
+	if u, err := s.store.UserByID(r.Context(), tok.UserID); err == nil {
+		s.notifyPasswordChanged(c, r, u)
 	}
-	done := &formPage{Base: a.Base(c, r, "Password changed"),
+	done := &formPage{Base: s.Base(c, r, "Password changed"),
 		Message: "Your password has been changed, every session has been logged out and your API token " +
 			"was revoked. Log in with the new password; the address page has a new token for your wallets."}
-	return a.renderForm(w, "auth/done", done, nil)
+	return s.renderForm(w, "auth/done", done, nil)
 }
 
-func (a *Application) notifyPasswordChanged(c web.C, r *http.Request, u *models.User) {
-	err := a.mail(r, u.Email, "Your password was changed", fmt.Sprintf(
+func (s *Server) notifyPasswordChanged(c web.C, r *http.Request, u *models.User) {
+	err := s.mail(r, u.Email, "Your password was changed", fmt.Sprintf(
 		"The password of your account at %s was changed (request from %s): all sessions were logged out\n"+
 			"and the API token was revoked (the address page shows a new one).\n\n"+
 			"If this was not you, reset your password at %s/passwordreset and contact %s.\n",
-		a.Config.BaseURL, system.ClientIP(c), a.Config.BaseURL, a.Config.PoolEmail))
+		s.cfg.BaseURL, system.ClientIP(c), s.cfg.BaseURL, s.cfg.PoolEmail))
 	if err != nil {
-		a.Log.Errorf("password change notice for user %d: %v", u.ID, err)
+		s.log.Errorf("password change notice for user %d: %v", u.ID, err)
 	}
 }

@@ -1,39 +1,63 @@
 package controllers
 
 import (
+	"net/http"
+
 	"github.com/eacred/dcrstakepool/system"
 )
 
-// Feature is a group of pages built on the web core (the VSP pages, the
-// API, admin pages). Install registers its routes on the router.
-type Feature interface {
-	Install(rt *system.Router)
-}
+// Install registers every route of the site on rt: this is the one list of
+// pages, forms, API commands and the root endpoints (/status, /metrics).
+// The router itself adds the static files (/assets/*, /favicon.ico,
+// /captchas/*). A page's handler is a Server method; its template is
+// views/<page>.html (see system.Templates).
+func (s *Server) Install(rt *system.Router) {
+	// Public pages.
+	rt.Get("/", s.H(s.home))
+	rt.Get("/stats", s.H(s.statsPage))
 
-// Install registers the features' routes, then the core routes. Goji tries
-// routes in registration order, so a feature may take over a core path
-// (e.g. "/").
-func (a *Application) Install(rt *system.Router, features ...Feature) {
-	for _, f := range features {
-		f.Install(rt)
+	// The user's pool pages.
+	rt.Get("/address", s.H(s.RequireLogin(s.addressPage)))
+	rt.Post("/address", s.H(s.RequireLogin(s.addressPost)))
+	rt.Post("/address/token", s.H(s.RequireLogin(s.regenerateToken)))
+	rt.Get("/tickets", s.H(s.RequireLogin(s.ticketsPage)))
+	rt.Get("/voting", s.H(s.RequireLogin(s.votingPage)))
+	rt.Post("/voting", s.H(s.RequireLogin(s.votingPost)))
+
+	// Admin pages.
+	rt.Get("/admin/status", s.H(s.RequireAdmin(s.adminStatus)))
+	rt.Post("/admin/recheck", s.H(s.RequireAdmin(s.adminRecheck)))
+	rt.Get("/admintickets", s.H(s.RequireAdmin(s.adminTickets)))
+	rt.Post("/admintickets", s.H(s.RequireAdmin(s.adminTicketsPost)))
+
+	// Root endpoints: no CSRF, no session.
+	rt.RootGet("/status", s.status)
+	if s.cfg.Metrics {
+		rt.RootGet("/metrics", s.metricsHandler())
 	}
-	h := rt
-	h.Get("/", a.H(a.home))
+	rt.Root.Use(s.metrics.middleware)
 
-	h.Get("/login", a.H(a.loginPage))
-	h.Post("/login", a.H(a.login))
-	h.Post("/logout", a.H(a.logout))
-	h.Get("/register", a.H(a.registerPage))
-	h.Post("/register", a.H(a.register))
-	h.Get("/emailverify", a.H(a.emailVerify))
-	h.Get("/passwordreset", a.H(a.resetPage))
-	h.Post("/passwordreset", a.H(a.reset))
-	h.Get("/passwordupdate", a.H(a.passwordUpdatePage))
-	h.Post("/passwordupdate", a.H(a.passwordUpdate))
-	h.Get("/emailupdate", a.H(a.emailUpdate))
+	// The JSON API (bearer tokens; answers its own errors).
+	rt.APIHandle("/api/:version/:command", s.api)
+	rt.APIHandle("/api/*", func(w http.ResponseWriter, r *http.Request) {
+		writeAPI(w, http.StatusNotFound, apiResponse{Status: "error", Code: apiInvalidArgument,
+			Message: "invalid API command or version"})
+	})
 
-	h.Get("/settings", a.H(a.RequireLogin(a.settings)))
-	h.Post("/settings/email", a.H(a.RequireLogin(a.settingsEmail)))
-	h.Post("/settings/password", a.H(a.RequireLogin(a.settingsPassword)))
-	h.Post("/settings/delete", a.H(a.RequireLogin(a.settingsDelete)))
+	// Accounts: sign-up, login, email links, settings.
+	rt.Get("/login", s.H(s.loginPage))
+	rt.Post("/login", s.H(s.login))
+	rt.Post("/logout", s.H(s.logout))
+	rt.Get("/register", s.H(s.registerPage))
+	rt.Post("/register", s.H(s.register))
+	rt.Get("/emailverify", s.H(s.emailVerify))
+	rt.Get("/passwordreset", s.H(s.resetPage))
+	rt.Post("/passwordreset", s.H(s.reset))
+	rt.Get("/passwordupdate", s.H(s.passwordUpdatePage))
+	rt.Post("/passwordupdate", s.H(s.passwordUpdate))
+	rt.Get("/emailupdate", s.H(s.emailUpdate))
+	rt.Get("/settings", s.H(s.RequireLogin(s.settings)))
+	rt.Post("/settings/email", s.H(s.RequireLogin(s.settingsEmail)))
+	rt.Post("/settings/password", s.H(s.RequireLogin(s.settingsPassword)))
+	rt.Post("/settings/delete", s.H(s.RequireLogin(s.settingsDelete)))
 }

@@ -8,23 +8,20 @@ import (
 
 	"github.com/eacred/dcrstakepool/controllers"
 	"github.com/eacred/dcrstakepool/controllers/webtest"
-	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/system"
 	"github.com/zenazn/goji/web"
 )
 
-// probe is a test feature: an admin page, a login page and a panicking page.
-type probe struct{ app *controllers.Application }
-
-func (p probe) Install(rt *system.Router) {
+// probeRoutes are test pages: an admin page, a login page and a panicking page.
+func probeRoutes(rt *system.Router, s *controllers.Server) {
 	ok := func(c web.C, w http.ResponseWriter, r *http.Request) error {
 		_, err := w.Write([]byte("secret admin page"))
 		return err
 	}
-	rt.HTML.Get("/admin/probe", p.app.H(p.app.RequireAdmin(ok)))
-	rt.HTML.Get("/user/probe", p.app.H(p.app.RequireLogin(ok)))
-	rt.HTML.Get("/panic", p.app.H(func(web.C, http.ResponseWriter, *http.Request) error { panic("boom") }))
-	rt.HTML.Get("/fail", p.app.H(func(web.C, http.ResponseWriter, *http.Request) error {
+	rt.HTML.Get("/admin/probe", s.H(s.RequireAdmin(ok)))
+	rt.HTML.Get("/user/probe", s.H(s.RequireLogin(ok)))
+	rt.HTML.Get("/panic", s.H(func(web.C, http.ResponseWriter, *http.Request) error { panic("boom") }))
+	rt.HTML.Get("/fail", s.H(func(web.C, http.ResponseWriter, *http.Request) error {
 		return errInternal
 	}))
 }
@@ -36,9 +33,7 @@ type errorString string
 func (e errorString) Error() string { return string(e) }
 
 func withProbe(o webtest.Options) webtest.Options {
-	o.Features = func(app *controllers.Application, _ *models.Store) []controllers.Feature {
-		return []controllers.Feature{probe{app}}
-	}
+	o.Routes = probeRoutes
 	return o
 }
 

@@ -22,31 +22,31 @@ type settingsPage struct {
 	NewEmail      string
 }
 
-func (a *Application) settingsData(c web.C, r *http.Request) *settingsPage {
-	return &settingsPage{Base: a.Base(c, r, "Settings"), CaptchaID: a.newCaptcha()}
+func (s *Server) settingsData(c web.C, r *http.Request) *settingsPage {
+	return &settingsPage{Base: s.Base(c, r, "Settings"), CaptchaID: s.newCaptcha()}
 }
 
 // renderSettings shows the settings page, with err (a client error) in the
 // slot chosen by set.
-func (a *Application) renderSettings(w http.ResponseWriter, p *settingsPage, err error, set func(string)) error {
+func (s *Server) renderSettings(w http.ResponseWriter, p *settingsPage, err error, set func(string)) error {
 	if err == nil {
-		return a.Templates.Render(w, http.StatusOK, "settings", p)
+		return s.templates.Render(w, http.StatusOK, "settings", p)
 	}
 	kind := system.KindOf(err)
 	if kind == system.KindInternal || kind == system.KindTooLarge || kind == system.KindRateLimited {
 		return err
 	}
 	set(system.PublicMessage(err))
-	return a.Templates.Render(w, kind.Status(), "settings", p)
+	return s.templates.Render(w, kind.Status(), "settings", p)
 }
 
 // GET /settings
-func (a *Application) settings(c web.C, w http.ResponseWriter, r *http.Request) error {
-	return a.renderSettings(w, a.settingsData(c, r), nil, nil)
+func (s *Server) settings(c web.C, w http.ResponseWriter, r *http.Request) error {
+	return s.renderSettings(w, s.settingsData(c, r), nil, nil)
 }
 
 // checkPassword compares the "password" field with the user's password.
-func (a *Application) checkPassword(r *http.Request, u *models.User) error {
+func (s *Server) checkPassword(r *http.Request, u *models.User) error {
 	pw, err := password(r, "password", "Your current password")
 	if err != nil {
 		return err
@@ -59,34 +59,34 @@ func (a *Application) checkPassword(r *http.Request, u *models.User) error {
 
 // POST /settings/email: sends a confirmation link to the new address and a
 // notice to the old one. Nothing changes until the link is opened.
-func (a *Application) settingsEmail(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) settingsEmail(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	if err := a.LoginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+	if err := s.loginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
 		return err
 	}
-	if err := a.EmailLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+	if err := s.emailLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
 		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	p := a.settingsData(c, r)
+	p := s.settingsData(c, r)
 	set := func(m string) { p.EmailError = m }
-	if err := a.checkCaptcha(r); err != nil {
-		return a.renderSettings(w, p, err, set)
+	if err := s.checkCaptcha(r); err != nil {
+		return s.renderSettings(w, p, err, set)
 	}
 	addr, err := email(r, "email")
 	if err != nil {
-		return a.renderSettings(w, p, err, set)
+		return s.renderSettings(w, p, err, set)
 	}
 	p.NewEmail = addr
-	if err := a.checkPassword(r, u); err != nil {
-		return a.renderSettings(w, p, err, set)
+	if err := s.checkPassword(r, u); err != nil {
+		return s.renderSettings(w, p, err, set)
 	}
 	if addr == u.Email {
-		return a.renderSettings(w, p, system.E(system.KindInvalid, "That is already your address."), set)
+		return s.renderSettings(w, p, system.E(system.KindInvalid, "That is already your address."), set)
 	}
-	inUse, err := a.Store.EmailInUse(r.Context(), addr)
+	inUse, err := s.store.EmailInUse(r.Context(), addr)
 	if err != nil {
 		return err
 	}
@@ -95,127 +95,127 @@ func (a *Application) settingsEmail(c web.C, w http.ResponseWriter, r *http.Requ
 	// answer and the notice to the old address are the same either way, and
 	// the owner of addr is told instead of sent a link.
 	if inUse {
-		if err := a.mail(r, addr, "Email change attempt", fmt.Sprintf(
+		if err := s.mail(r, addr, "Email change attempt", fmt.Sprintf(
 			"Someone logged in to another account at %s asked to change its email address to this address "+
 				"(request from %s). This address already has an account here, so nothing was changed.\n\n"+
 				"If it was you, you already have an account: log in at %s/login. Otherwise ignore this message.\n",
-			a.Config.BaseURL, ip, a.Config.BaseURL)); err != nil {
+			s.cfg.BaseURL, ip, s.cfg.BaseURL)); err != nil {
 			return err
 		}
 	} else {
-		link, err := a.issueToken(r, u, models.PurposeEmailChange, addr, "/emailupdate")
+		link, err := s.issueToken(r, u, models.PurposeEmailChange, addr, "/emailupdate")
 		if err != nil {
 			return err
 		}
-		if err := a.mail(r, addr, "Confirm your new email address", fmt.Sprintf(
+		if err := s.mail(r, addr, "Confirm your new email address", fmt.Sprintf(
 			"Someone, hopefully you, asked to change the email address of an account at %s to this address (request from %s).\n\n"+
 				"To confirm, open this link within %s (it works once):\n\n%s\n\nIf it was not you, ignore this message.\n",
-			a.Config.BaseURL, ip, humanDuration(a.Config.ResetTokenTTL), link)); err != nil {
+			s.cfg.BaseURL, ip, humanDuration(s.cfg.ResetTokenTTL), link)); err != nil {
 			return err
 		}
 	}
-	if err := a.mail(r, u.Email, "Email change requested", fmt.Sprintf(
+	if err := s.mail(r, u.Email, "Email change requested", fmt.Sprintf(
 		"Someone logged in to your account at %s asked to change its email address to %s (request from %s).\n"+
 			"It changes only when the link sent to the new address is opened.\n\n"+
 			"If this was not you, change your password at %s/settings now and contact %s.\n",
-		a.Config.BaseURL, addr, ip, a.Config.BaseURL, a.Config.PoolEmail)); err != nil {
+		s.cfg.BaseURL, addr, ip, s.cfg.BaseURL, s.cfg.PoolEmail)); err != nil {
 		return err
 	}
-	return a.Redirect(c, w, r, "/settings", "We have sent a confirmation link to "+addr+
+	return s.Redirect(c, w, r, "/settings", "We have sent a confirmation link to "+addr+
 		". Your address changes when you open it.")
 }
 
 // GET /emailupdate?t=: completes an email change and logs every session out.
-func (a *Application) emailUpdate(c web.C, w http.ResponseWriter, r *http.Request) error {
-	p := &formPage{Base: a.Base(c, r, "Email change")}
+func (s *Server) emailUpdate(c web.C, w http.ResponseWriter, r *http.Request) error {
+	p := &formPage{Base: s.Base(c, r, "Email change")}
 	t, err := linkToken(r)
 	if err != nil {
-		return a.renderForm(w, "auth/done", p, err)
+		return s.renderForm(w, "auth/done", p, err)
 	}
-	tok, err := a.Store.ConsumeToken(r.Context(), hashSecret(t), models.PurposeEmailChange, a.Now().Unix())
+	tok, err := s.store.ConsumeToken(r.Context(), hashSecret(t), models.PurposeEmailChange, s.now().Unix())
 	if errors.Is(err, models.ErrNotFound) {
-		return a.renderForm(w, "auth/done", p, system.E(system.KindNotFound,
+		return s.renderForm(w, "auth/done", p, system.E(system.KindNotFound,
 			"This confirmation link is invalid, already used or expired. Ask for a new one on the settings page."))
 	}
 	if err != nil {
 		return err
 	}
-	err = a.Store.ChangeEmail(r.Context(), tok.UserID, tok.NewEmail)
+	err = s.store.ChangeEmail(r.Context(), tok.UserID, tok.NewEmail)
 	if errors.Is(err, models.ErrExists) {
-		return a.renderForm(w, "auth/done", p, system.E(system.KindExists,
+		return s.renderForm(w, "auth/done", p, system.E(system.KindExists,
 			"That address has been taken by another account in the meantime."))
 	}
 	if err != nil {
 		return err
 	}
-	if err := a.Sessions.End(r.Context(), &c, w); err != nil {
+	if err := s.sessions.End(r.Context(), &c, w); err != nil {
 		return err
 	}
-	done := &formPage{Base: a.Base(c, r, "Email changed"),
+	done := &formPage{Base: s.Base(c, r, "Email changed"),
 		Message: "Your email address is now " + tok.NewEmail + ". Every session has been logged out and your API token " +
 			"was revoked; log in with the new address and give wallets the new token from the address page."}
-	return a.renderForm(w, "auth/done", done, nil)
+	return s.renderForm(w, "auth/done", done, nil)
 }
 
 // POST /settings/password: changes the password, ends every other session
 // and moves this browser to a fresh session id.
-func (a *Application) settingsPassword(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) settingsPassword(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	if err := a.LoginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+	if err := s.loginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
 		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	p := a.settingsData(c, r)
+	p := s.settingsData(c, r)
 	set := func(m string) { p.PasswordError = m }
-	if err := a.checkPassword(r, u); err != nil {
-		return a.renderSettings(w, p, err, set)
+	if err := s.checkPassword(r, u); err != nil {
+		return s.renderSettings(w, p, err, set)
 	}
-	pw, err := a.newPassword(r, "newpassword", "newpasswordrepeat")
+	pw, err := s.newPassword(r, "newpassword", "newpasswordrepeat")
 	if err != nil {
-		return a.renderSettings(w, p, err, set)
+		return s.renderSettings(w, p, err, set)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), a.Config.BcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.cfg.BcryptCost)
 	if err != nil {
 		return err
 	}
-	if err := a.Store.SetPassword(r.Context(), u.ID, string(hash)); err != nil { // ends all sessions
+	if err := s.store.SetPassword(r.Context(), u.ID, string(hash)); err != nil { // ends all sessions
 		return err
 	}
-	if err := a.Sessions.Start(r.Context(), &c, w, u.ID); err != nil {
+	if err := s.sessions.Start(r.Context(), &c, w, u.ID); err != nil {
 		return err
 	}
-	a.notifyPasswordChanged(c, r, u)
-	return a.Redirect(c, w, r, "/settings", "Your password has been changed. Other sessions have been logged out and your API token "+
+	s.notifyPasswordChanged(c, r, u)
+	return s.Redirect(c, w, r, "/settings", "Your password has been changed. Other sessions have been logged out and your API token "+
 		"was revoked: wallets that use it need the new one from the address page.")
 }
 
 // POST /settings/delete: deletes the account after checking the password.
-func (a *Application) settingsDelete(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) settingsDelete(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	if err := a.LoginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
+	if err := s.loginLimit.Check(system.ClientIP(c), "Too many attempts from your address."); err != nil {
 		return err
 	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	p := a.settingsData(c, r)
+	p := s.settingsData(c, r)
 	set := func(m string) { p.DeleteError = m }
 	if r.PostForm.Get("confirm") != "yes" {
-		return a.renderSettings(w, p, system.E(system.KindInvalid, "Tick the box to confirm that you want to delete the account."), set)
+		return s.renderSettings(w, p, system.E(system.KindInvalid, "Tick the box to confirm that you want to delete the account."), set)
 	}
-	if err := a.checkPassword(r, u); err != nil {
-		return a.renderSettings(w, p, err, set)
+	if err := s.checkPassword(r, u); err != nil {
+		return s.renderSettings(w, p, err, set)
 	}
-	if err := a.Store.DeleteUser(r.Context(), u.ID, a.Now().Unix()); err != nil {
+	if err := s.store.DeleteUser(r.Context(), u.ID, s.now().Unix()); err != nil {
 		return err
 	}
-	if err := a.Sessions.End(r.Context(), &c, w); err != nil {
+	if err := s.sessions.End(r.Context(), &c, w); err != nil {
 		return err
 	}
-	a.Log.Infof("user %d deleted their account", u.ID)
-	done := &formPage{Base: a.Base(c, r, "Account deleted"), Message: "Your account has been deleted and its API token no longer works. " +
+	s.log.Infof("user %d deleted their account", u.ID)
+	done := &formPage{Base: s.Base(c, r, "Account deleted"), Message: "Your account has been deleted and its API token no longer works. " +
 		"Tickets you already bought are still voted with your last saved preferences."}
-	return a.renderForm(w, "auth/done", done, nil)
+	return s.renderForm(w, "auth/done", done, nil)
 }

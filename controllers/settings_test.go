@@ -3,7 +3,9 @@ package controllers_test
 import (
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/eacred/dcrstakepool/controllers/webtest"
 )
@@ -92,13 +94,19 @@ func TestPasswordReset(t *testing.T) {
 }
 
 func TestPasswordResetExpires(t *testing.T) {
-	env := webtest.New(t, webtest.Options{})
+	var later atomic.Bool
+	now := func() timeT {
+		if later.Load() {
+			return time.Now().Add(61 * minute)
+		}
+		return time.Now()
+	}
+	env := webtest.New(t, webtest.Options{ServerNow: now})
 	env.CreateUser("x@example.com", "old password", true)
 	c := env.Client()
 	c.Submit("/passwordreset", "/passwordreset", url.Values{"email": {"x@example.com"}})
 	link := env.Mail.Link(t, "x@example.com", "Password reset")
-	now := env.App.Now
-	env.App.Now = func() timeT { return now().Add(61 * minute) }
+	later.Store(true)
 	wantStatus(t, "expired link", c.Get(link), 404)
 }
 

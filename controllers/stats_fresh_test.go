@@ -20,7 +20,7 @@ func TestStatsFollowBlocks(t *testing.T) {
 	var offset atomic.Int64
 	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	ve := newVSPEnv(t, vspOptions{Now: now,
-		VSP: func(c *controllers.VSPConfig) { c.StatsTTL = time.Hour },
+		Config: func(c *controllers.Config) { c.StatsTTL = time.Hour },
 		Prepare: func(fs []*fakebackend.Backend) {
 			for _, f := range fs {
 				f.HealthValue.BestHeight = 500
@@ -42,7 +42,7 @@ func TestStatsFollowBlocks(t *testing.T) {
 				b.HealthValue.BestHeight = h
 			})
 		}
-		if err := ve.Client.RepairAll(context.Background()); err != nil {
+		if err := ve.Backends.RepairAll(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}

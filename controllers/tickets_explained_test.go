@@ -27,7 +27,7 @@ func hashOf(c byte) string { return strings.Repeat(string("0123456789abcdef"[c%1
 // wallets still hold live are "waiting" while the others are not offered to
 // the operator forever (issue 14).
 func TestTicketsPageExplains(t *testing.T) {
-	ve := newVSPEnv(t, vspOptions{VSP: func(c *controllers.VSPConfig) { c.ExplorerURL = "https://explorer.example" }})
+	ve := newVSPEnv(t, vspOptions{Config: func(c *controllers.Config) { c.ExplorerURL = "https://explorer.example" }})
 	u, c := ve.withAddress(t, "explain@example.com", 70)
 	ut := stakepooldclient.UserTickets{Tickets: []stakepooldclient.UserTicket{
 		{Hash: hashOf(1), Status: stakepooldclient.StatusVoted, TicketHeight: 100, SpentByHeight: 300},

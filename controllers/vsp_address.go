@@ -93,12 +93,12 @@ const maxUserIndex = 1<<31 - 1
 // only new sign-ups are refused, so legacy wallets (which save the address
 // on every settings change and expect code 6 "already submitted") and
 // accounts that had not finished their setup keep working.
-func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*models.User, error) {
+func (s *Server) submitAddress(ctx context.Context, u *models.User, raw string) (*models.User, error) {
 	if u.UserPubKeyAddr != "" {
 		return nil, system.E(system.KindExists, "This account already has a voting address: there is one "+
 			"address per account.")
 	}
-	userAddr, err := validateUserAddress(raw, v.Config.Params)
+	userAddr, err := validateUserAddress(raw, s.cfg.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -106,54 +106,54 @@ func (v *VSP) submitAddress(ctx context.Context, u *models.User, raw string) (*m
 		return nil, fmt.Errorf("user id %d cannot index a pool key", u.ID)
 	}
 	idx := uint32(u.ID)
-	if lim := v.Backends.FeeAddressLimit(); lim > 0 && idx >= lim {
-		v.Log.Errorf("user %d cannot get a voting address: the stakepoolds only recognize fee addresses 0..%d; "+
+	if lim := s.backends.FeeAddressLimit(); lim > 0 && idx >= lim {
+		s.log.Errorf("user %d cannot get a voting address: the stakepoolds only recognize fee addresses 0..%d; "+
 			"raise feeaddresses on every stakepoold", u.ID, lim-1)
 		return nil, system.E(system.KindUnavailable, "The pool cannot take new voting addresses until the "+
 			"operator enlarges it; the operator has been alerted. Please try again later.")
 	}
-	poolAddr, err := v.PoolKeys.Address(idx)
+	poolAddr, err := s.poolKeys.Address(idx)
 	if err != nil {
 		return nil, fmt.Errorf("derive pool key %d: %w", idx, err)
 	}
-	feeAddr, err := v.FeeKeys.Address(idx)
+	feeAddr, err := s.feeKeys.Address(idx)
 	if err != nil {
 		return nil, fmt.Errorf("derive fee address %d: %w", idx, err)
 	}
-	res, err := v.Backends.CreateAddress(ctx, stakepooldclient.AddressRequest{
+	res, err := s.backends.CreateAddress(ctx, stakepooldclient.AddressRequest{
 		Index: idx, PoolAddress: poolAddr, UserPubKeyAddr: userAddr})
 	if err == nil {
-		if verr := verifyMultisig(res, userAddr, v.Config.Params); verr != nil {
-			v.Backends.Halt(fmt.Sprintf("user %d: %v", u.ID, verr))
+		if verr := verifyMultisig(res, userAddr, s.cfg.Params); verr != nil {
+			s.backends.Halt(fmt.Sprintf("user %d: %v", u.ID, verr))
 			err = fmt.Errorf("%w: %v", stakepooldclient.ErrInconsistent, verr)
 		}
 	}
-	v.metrics.addressResult(err)
+	s.metrics.addressResult(err)
 	if err != nil {
 		return nil, backendError(err)
 	}
 	if len(res.Missed) > 0 {
-		v.Log.Infof("user %d: script not yet on %v (down); it is imported when they return", u.ID, res.Missed)
+		s.log.Infof("user %d: script not yet on %v (down); it is imported when they return", u.ID, res.Missed)
 	}
 	info := models.MultisigInfo{
 		MultiSigAddress: res.Multisig.Address, MultiSigScript: res.Multisig.RedeemScript,
 		PoolPubKeyAddr: res.PoolPubKeyAddr, UserPubKeyAddr: userAddr, UserFeeAddr: feeAddr,
-		HeightRegistered: res.HeightRegistered, VoteBits: 1, VoteBitsVersion: int64(v.Backends.VoteVersion()),
+		HeightRegistered: res.HeightRegistered, VoteBits: 1, VoteBitsVersion: int64(s.backends.VoteVersion()),
 	}
-	if err := v.Store.SetUserMultisig(ctx, u.ID, info); err != nil {
+	if err := s.store.SetUserMultisig(ctx, u.ID, info); err != nil {
 		if errors.Is(err, models.ErrExists) {
 			return nil, system.Wrap(system.KindExists, "This account already has a voting address.", err)
 		}
 		return nil, err
 	}
-	nu, err := v.Store.UserByID(ctx, u.ID)
+	nu, err := s.store.UserByID(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := v.Backends.PushUserPrefs(ctx, prefsOf(nu)); err != nil {
-		v.Log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", u.ID, err)
+	if err := s.backends.PushUserPrefs(ctx, prefsOf(nu)); err != nil {
+		s.log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", u.ID, err)
 	}
-	v.Log.Infof("user %d: voting address %s created (height %d)", u.ID, info.MultiSigAddress, info.HeightRegistered)
+	s.log.Infof("user %d: voting address %s created (height %d)", u.ID, info.MultiSigAddress, info.HeightRegistered)
 	return nu, nil
 }
 
@@ -241,14 +241,14 @@ type addressPageData struct {
 	ImportCmd   string
 }
 
-func (v *VSP) addressData(c web.C, r *http.Request, u *models.User) addressPageData {
-	n := networkInfo(v.Config.Params)
-	d := addressPageData{Base: v.app.Base(c, r, "Voting address"), Net: n, PoolFees: v.Config.PoolFees,
-		APIToken: u.APIToken, APITokenExpiry: v.jwt.Expiry(u.APIToken), Submitted: u.UserPubKeyAddr != ""}
+func (s *Server) addressData(c web.C, r *http.Request, u *models.User) addressPageData {
+	n := networkInfo(s.cfg.Params)
+	d := addressPageData{Base: s.Base(c, r, "Voting address"), Net: n, PoolFees: s.cfg.PoolFees,
+		APIToken: u.APIToken, APITokenExpiry: s.jwt.Expiry(u.APIToken), Submitted: u.UserPubKeyAddr != ""}
 	if d.Submitted {
 		d.Multisig, d.Script, d.FeeAddr, d.UserPubKey = u.MultiSigAddress, u.MultiSigScript, u.UserFeeAddr, u.UserPubKeyAddr
 		d.PurchaseCmd = fmt.Sprintf("eacrctl %s--wallet purchaseticket \"default\" 100 1 %s 1 %s %s",
-			n.CtlFlag, u.MultiSigAddress, u.UserFeeAddr, formatFee(v.Config.PoolFees))
+			n.CtlFlag, u.MultiSigAddress, u.UserFeeAddr, formatFee(s.cfg.PoolFees))
 		d.ImportCmd = fmt.Sprintf("eacrctl %s--wallet importscript %s", n.CtlFlag, u.MultiSigScript)
 	}
 	return d
@@ -262,18 +262,18 @@ func formatFee(f float64) string {
 
 // ensureToken gives u an API token if it has none (never had one, or it
 // was revoked by a password or email change) or if it has expired.
-func (v *VSP) ensureToken(ctx context.Context, u *models.User) error {
+func (s *Server) ensureToken(ctx context.Context, u *models.User) error {
 	if u.APIToken != "" {
-		exp := v.jwt.Expiry(u.APIToken)
-		if exp.IsZero() || v.Now().Before(exp) {
+		exp := s.jwt.Expiry(u.APIToken)
+		if exp.IsZero() || s.now().Before(exp) {
 			return nil
 		}
 	}
-	tok, err := v.jwt.Issue(u.ID)
+	tok, err := s.jwt.Issue(u.ID)
 	if err != nil {
 		return err
 	}
-	if err := v.Store.SetAPIToken(ctx, u.ID, tok); err != nil {
+	if err := s.store.SetAPIToken(ctx, u.ID, tok); err != nil {
 		return err
 	}
 	u.APIToken = tok
@@ -281,25 +281,25 @@ func (v *VSP) ensureToken(ctx context.Context, u *models.User) error {
 }
 
 // GET /address
-func (v *VSP) addressPage(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) addressPage(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	if err := v.ensureToken(r.Context(), u); err != nil {
+	if err := s.ensureToken(r.Context(), u); err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return v.app.Render(w, "vsp/address", v.addressData(c, r, u))
+	return s.Render(w, "address", s.addressData(c, r, u))
 }
 
 // POST /address
-func (v *VSP) addressPost(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) addressPost(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
 	if err := parseForm(r); err != nil {
 		return err
 	}
 	raw := r.PostForm.Get("UserPubKeyAddr")
-	_, err := v.submitAddress(r.Context(), u, raw)
+	_, err := s.submitAddress(r.Context(), u, raw)
 	if err == nil {
-		return v.app.Redirect(c, w, r, "/tickets", "Your voting address is ready. Buy tickets with the "+
+		return s.Redirect(c, w, r, "/tickets", "Your voting address is ready. Buy tickets with the "+
 			"instructions on the address page.")
 	}
 	kind := system.KindOf(err)
@@ -307,12 +307,12 @@ func (v *VSP) addressPost(c web.C, w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if kind.Status() >= 500 {
-		v.Log.Errorf("user %d: address submission: %v", u.ID, err)
+		s.log.Errorf("user %d: address submission: %v", u.ID, err)
 	}
-	d := v.addressData(c, r, u)
+	d := s.addressData(c, r, u)
 	d.Input, d.Error = echoInput(raw, 100), system.PublicMessage(err)
 	w.Header().Set("Cache-Control", "no-store")
-	return v.app.Templates.Render(w, kind.Status(), "vsp/address", d)
+	return s.templates.Render(w, kind.Status(), "address", d)
 }
 
 // echoInput is a rejected form value made fit to show back in the form:
@@ -327,15 +327,15 @@ func echoInput(raw string, max int) string {
 }
 
 // POST /address/token — a new API token; the old one stops working.
-func (v *VSP) regenerateToken(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) regenerateToken(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
-	tok, err := v.jwt.Issue(u.ID)
+	tok, err := s.jwt.Issue(u.ID)
 	if err != nil {
 		return err
 	}
-	if err := v.Store.SetAPIToken(r.Context(), u.ID, tok); err != nil {
+	if err := s.store.SetAPIToken(r.Context(), u.ID, tok); err != nil {
 		return err
 	}
-	v.Log.Infof("user %d: API token regenerated", u.ID)
-	return v.app.Redirect(c, w, r, "/address", "A new API token was created; the old one no longer works.")
+	s.log.Infof("user %d: API token regenerated", u.ID)
+	return s.Redirect(c, w, r, "/address", "A new API token was created; the old one no longer works.")
 }

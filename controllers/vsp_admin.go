@@ -25,32 +25,32 @@ type adminStatusData struct {
 }
 
 // GET /admin/status
-func (v *VSP) adminStatus(c web.C, w http.ResponseWriter, r *http.Request) error {
-	d := adminStatusData{Base: v.app.Base(c, r, "Status"), Backends: v.Backends.Statuses()}
-	d.Healthy, d.Reason = v.Backends.Health()
-	d.HaltReason, d.HaltAt = v.Backends.Halted()
-	if err := v.Store.Ping(r.Context()); err != nil {
+func (s *Server) adminStatus(c web.C, w http.ResponseWriter, r *http.Request) error {
+	d := adminStatusData{Base: s.Base(c, r, "Status"), Backends: s.backends.Statuses()}
+	d.Healthy, d.Reason = s.backends.Health()
+	d.HaltReason, d.HaltAt = s.backends.Halted()
+	if err := s.store.Ping(r.Context()); err != nil {
 		d.DBError = err.Error()
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return v.app.Render(w, "vsp/admin_status", d)
+	return s.Render(w, "admin/status", d)
 }
 
 // POST /admin/recheck — the operator says the wallets are fixed: check them
 // against the newest stored address and lift the halt if they agree.
-func (v *VSP) adminRecheck(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) adminRecheck(c web.C, w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	probe, err := v.keyProbe(ctx)
+	probe, err := s.keyProbe(ctx)
 	if err != nil {
 		return err
 	}
 	admin := system.CurrentUser(c)
-	if err := v.Backends.Recheck(ctx, probe); err != nil {
-		v.Log.Warnf("admin %d: re-check failed: %v", admin.ID, err)
-		return v.app.Redirect(c, w, r, "/admin/status", "Re-check failed: "+err.Error())
+	if err := s.backends.Recheck(ctx, probe); err != nil {
+		s.log.Warnf("admin %d: re-check failed: %v", admin.ID, err)
+		return s.Redirect(c, w, r, "/admin/status", "Re-check failed: "+err.Error())
 	}
-	v.Log.Infof("admin %d: re-check passed, address creation resumed", admin.ID)
-	return v.app.Redirect(c, w, r, "/admin/status", "Re-check passed: the wallets agree and address creation is on.")
+	s.log.Infof("admin %d: re-check passed, address creation resumed", admin.ID)
+	return s.Redirect(c, w, r, "/admin/status", "Re-check passed: the wallets agree and address creation is on.")
 }
 
 // lowFeeRow is one ticket on the admin tickets page.
@@ -82,40 +82,40 @@ func unixTime(s int64) time.Time {
 	return time.Unix(s, 0).UTC()
 }
 
-func (v *VSP) lowFeeRow(t models.LowFeeTicket) lowFeeRow {
-	row := newTicketRow(t.TicketHash, strings.TrimRight(v.Config.ExplorerURL, "/"))
+func (s *Server) lowFeeRow(t models.LowFeeTicket) lowFeeRow {
+	row := newTicketRow(t.TicketHash, strings.TrimRight(s.cfg.ExplorerURL, "/"))
 	return lowFeeRow{Hash: t.TicketHash, Short: row.Short, Link: row.Link, MultisigAddress: t.MultisigAddress,
 		AddedBy: t.AddedBy, AddedAt: unixTime(t.AddedAt), ExpiresAt: unixTime(t.ExpiresAt),
 		RemovedBy: t.RemovedBy, RemovedAt: unixTime(t.RemovedAt)}
 }
 
 // GET /admintickets
-func (v *VSP) adminTickets(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) adminTickets(c web.C, w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	d := adminTicketsData{Base: v.app.Base(c, r, "Low-fee tickets")}
-	ign, err := v.Backends.IgnoredLowFeeTickets(ctx)
+	d := adminTicketsData{Base: s.Base(c, r, "Low-fee tickets")}
+	ign, err := s.backends.IgnoredLowFeeTickets(ctx)
 	if err != nil {
 		d.BackendError = "The voting wallets do not answer, so the ignored tickets cannot be listed: " + err.Error()
 	}
 	for _, t := range ign {
-		d.Ignored = append(d.Ignored, v.lowFeeRow(models.LowFeeTicket{TicketHash: t.Hash, MultisigAddress: t.MultisigAddress}))
+		d.Ignored = append(d.Ignored, s.lowFeeRow(models.LowFeeTicket{TicketHash: t.Hash, MultisigAddress: t.MultisigAddress}))
 	}
-	act, err := v.Store.ActiveLowFeeTickets(ctx, v.Now().Unix())
+	act, err := s.store.ActiveLowFeeTickets(ctx, s.now().Unix())
 	if err != nil {
 		return err
 	}
 	for _, t := range act {
-		d.Added = append(d.Added, v.lowFeeRow(t))
+		d.Added = append(d.Added, s.lowFeeRow(t))
 	}
-	hist, err := v.Store.LowFeeTicketHistory(ctx, 200)
+	hist, err := s.store.LowFeeTicketHistory(ctx, 200)
 	if err != nil {
 		return err
 	}
 	for _, t := range hist {
-		d.History = append(d.History, v.lowFeeRow(t))
+		d.History = append(d.History, s.lowFeeRow(t))
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return v.app.Render(w, "vsp/admin_tickets", d)
+	return s.Render(w, "admin/tickets", d)
 }
 
 // parseTicketHashes validates the submitted ticket hashes (64 hex
@@ -147,7 +147,7 @@ func parseTicketHashes(vals []string) ([]string, error) {
 }
 
 // POST /admintickets: action=add|remove, tickets=<hash>...
-func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := parseForm(r); err != nil {
 		return err
@@ -157,11 +157,11 @@ func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	admin := system.CurrentUser(c)
-	now := v.Now()
+	now := s.now()
 	var msg string
 	switch r.PostForm.Get("action") {
 	case "add":
-		ign, err := v.Backends.IgnoredLowFeeTickets(ctx)
+		ign, err := s.backends.IgnoredLowFeeTickets(ctx)
 		if err != nil {
 			return system.Wrap(system.KindUnavailable, "The voting wallets do not answer; try again later.", err)
 		}
@@ -169,7 +169,7 @@ func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) 
 		for _, t := range ign {
 			byHash[strings.ToLower(t.Hash)] = t.MultisigAddress
 		}
-		p := v.Config.Params
+		p := s.cfg.Params
 		life := time.Duration(float64(time.Duration(p.TicketExpiry)*p.TargetTimePerBlock) * 1.05)
 		var rows []models.LowFeeTicket
 		var gone []string
@@ -182,7 +182,7 @@ func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) 
 			rows = append(rows, models.LowFeeTicket{TicketHash: h, MultisigAddress: ms, AddedBy: admin.ID,
 				AddedAt: now.Unix(), ExpiresAt: now.Add(life).Unix()})
 		}
-		n, err := v.Store.AddLowFeeTickets(ctx, rows)
+		n, err := s.store.AddLowFeeTickets(ctx, rows)
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) 
 				verb, strings.Join(gone, ", "))
 		}
 	case "remove":
-		n, err := v.Store.RemoveLowFeeTickets(ctx, hashes, admin.ID, now.Unix())
+		n, err := s.store.RemoveLowFeeTickets(ctx, hashes, admin.ID, now.Unix())
 		if err != nil {
 			return err
 		}
@@ -204,14 +204,14 @@ func (v *VSP) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Request) 
 	default:
 		return system.E(system.KindInvalid, "Unknown action: choose add or remove.")
 	}
-	v.Log.Infof("admin %d: low-fee tickets %s %v", admin.ID, r.PostForm.Get("action"), hashes)
-	active, err := v.activeLowFee(ctx)
+	s.log.Infof("admin %d: low-fee tickets %s %v", admin.ID, r.PostForm.Get("action"), hashes)
+	active, err := s.activeLowFee(ctx)
 	if err != nil {
 		return err
 	}
-	if err := v.Backends.PushAddedLowFeeTickets(ctx, active); err != nil {
-		v.Log.Warnf("push low-fee tickets: %v", err)
+	if err := s.backends.PushAddedLowFeeTickets(ctx, active); err != nil {
+		s.log.Warnf("push low-fee tickets: %v", err)
 		msg += " The voting wallets could not all be reached; they receive the list when they return."
 	}
-	return v.app.Redirect(c, w, r, "/admintickets", msg)
+	return s.Redirect(c, w, r, "/admintickets", msg)
 }

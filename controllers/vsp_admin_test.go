@@ -114,7 +114,7 @@ func TestAdminLowFeeTickets(t *testing.T) {
 			t.Errorf("healthy backend not updated: %v", ve.Fakes[0].Added)
 		}
 		ve.Fakes[1].SetDown(false)
-		if err := ve.Client.RepairAll(vbg); err != nil {
+		if err := ve.Backends.RepairAll(vbg); err != nil {
 			t.Fatal(err)
 		}
 		if len(ve.Fakes[1].Added) != 2 {

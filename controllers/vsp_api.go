@@ -77,22 +77,14 @@ type apiCommand struct {
 	auth   bool
 	// errCtx prefixes error messages ("purchaseinfo error - ...").
 	errCtx string
-	run    func(v *VSP, r *http.Request, u *models.User) apiResponse
+	run    func(v *Server, r *http.Request, u *models.User) apiResponse
 }
 
 var apiCommands = map[string]apiCommand{
-	"getpurchaseinfo": {http.MethodGet, true, "purchaseinfo error", (*VSP).apiPurchaseInfo},
-	"stats":           {http.MethodGet, false, "stats error", (*VSP).apiStats},
-	"address":         {http.MethodPost, true, "address error", (*VSP).apiAddress},
-	"voting":          {http.MethodPost, true, "voting error", (*VSP).apiVoting},
-}
-
-func (v *VSP) installAPI(rt *system.Router) {
-	rt.APIHandle("/api/:version/:command", v.api)
-	rt.APIHandle("/api/*", func(w http.ResponseWriter, r *http.Request) {
-		writeAPI(w, http.StatusNotFound, apiResponse{Status: "error", Code: apiInvalidArgument,
-			Message: "invalid API command or version"})
-	})
+	"getpurchaseinfo": {http.MethodGet, true, "purchaseinfo error", (*Server).apiPurchaseInfo},
+	"stats":           {http.MethodGet, false, "stats error", (*Server).apiStats},
+	"address":         {http.MethodPost, true, "address error", (*Server).apiAddress},
+	"voting":          {http.MethodPost, true, "voting error", (*Server).apiVoting},
 }
 
 func apiFail(code int, context, msg string) apiResponse {
@@ -107,7 +99,7 @@ func writeAPI(w http.ResponseWriter, status int, resp apiResponse) {
 }
 
 // api serves /api/v1/:command and /api/v2/:command.
-func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
+func (s *Server) api(c web.C, w http.ResponseWriter, r *http.Request) {
 	ver, name := c.URLParams["version"], c.URLParams["command"]
 	cmd, ok := apiCommands[name]
 	if (ver != "v1" && ver != "v2") || !ok {
@@ -144,42 +136,42 @@ func (v *VSP) api(c web.C, w http.ResponseWriter, r *http.Request) {
 	var u *models.User
 	if cmd.auth {
 		var err error
-		if u, err = v.apiUser(r); err != nil {
+		if u, err = s.apiUser(r); err != nil {
 			if errors.Is(err, models.ErrUnavailable) { // a database outage is not a bad token
-				v.Log.Errorf("api %s: %v", name, err)
+				s.log.Errorf("api %s: %v", name, err)
 				writeAPI(w, http.StatusServiceUnavailable, apiFail(apiUnavailable, cmd.errCtx,
 					"database unavailable, try again in a minute"))
 				return
 			}
 			if !errors.Is(err, errNoToken) && !errors.Is(err, errBadToken) && !errors.Is(err, errRevokedToken) &&
 				!errors.Is(err, errExpiredToken) {
-				v.Log.Errorf("api %s: %v", name, err)
+				s.log.Errorf("api %s: %v", name, err)
 				writeAPI(w, http.StatusOK, apiFail(apiInternal, cmd.errCtx, "internal error"))
 				return
 			}
-			v.Log.Debugf("api %s from %s: %v", name, system.ClientIP(c), err)
+			s.log.Debugf("api %s from %s: %v", name, system.ClientIP(c), err)
 			writeAPI(w, http.StatusOK, apiFail(apiUnauthenticated, cmd.errCtx, err.Error()))
 			return
 		}
 	}
-	writeAPI(w, http.StatusOK, cmd.run(v, r, u))
+	writeAPI(w, http.StatusOK, cmd.run(s, r, u))
 }
 
 // apiUser authenticates the bearer token: signed by us, issued by this
 // pool, and still the user's current token.
-func (v *VSP) apiUser(r *http.Request) (*models.User, error) {
+func (s *Server) apiUser(r *http.Request) (*models.User, error) {
 	tok, err := bearer(r.Header.Get("Authorization"))
 	if err != nil {
 		return nil, err
 	}
-	id, err := v.jwt.Parse(tok)
+	id, err := s.jwt.Parse(tok)
 	if errors.Is(err, errExpiredToken) {
 		return nil, err
 	}
 	if err != nil {
 		return nil, errBadToken
 	}
-	u, err := v.Store.UserByID(r.Context(), id)
+	u, err := s.store.UserByID(r.Context(), id)
 	if err != nil {
 		if errors.Is(err, models.ErrNotFound) {
 			return nil, errBadToken
@@ -192,43 +184,43 @@ func (v *VSP) apiUser(r *http.Request) (*models.User, error) {
 	return u, nil
 }
 
-func (v *VSP) apiPurchaseInfo(r *http.Request, u *models.User) apiResponse {
+func (s *Server) apiPurchaseInfo(r *http.Request, u *models.User) apiResponse {
 	if !u.HasMultiSig() {
 		return apiFail(apiFailedPrecondition, "purchaseinfo error", "no address submitted")
 	}
 	return apiResponse{Status: "success", Code: apiOK, Data: purchaseInfo{
-		PoolAddress: u.UserFeeAddr, PoolFees: v.Config.PoolFees, Script: u.MultiSigScript,
+		PoolAddress: u.UserFeeAddr, PoolFees: s.cfg.PoolFees, Script: u.MultiSigScript,
 		TicketAddress: u.MultiSigAddress, VoteBits: uint16(u.VoteBits), VoteBitsVersion: uint32(u.VoteBitsVersion),
 	}}
 }
 
-func (v *VSP) apiStats(r *http.Request, _ *models.User) apiResponse {
-	ps, err := v.stats.Get(r.Context())
+func (s *Server) apiStats(r *http.Request, _ *models.User) apiResponse {
+	ps, err := s.stats.Get(r.Context())
 	if err != nil {
-		v.Log.Errorf("api stats: %v", err)
+		s.log.Errorf("api stats: %v", err)
 		return apiFail(apiInternal, "stats error", "database error")
 	}
 	if !ps.StakeOK {
 		return apiFail(apiUnavailable, "stats error", "RPC server error")
 	}
-	s := ps.Stake
+	st := ps.Stake
 	status := "Open"
-	if v.app.Config.ClosePool {
+	if s.cfg.ClosePool {
 		status = "Closed"
 	}
 	return apiResponse{Status: "success", Code: apiOK, Data: apiStats{
-		AllMempoolTix: s.AllMempoolTix, APIVersionsSupported: []int{1, 2}, BlockHeight: s.BlockHeight,
-		Difficulty: atomsToCoins(s.DifficultyAtoms), Expired: s.Expired, Immature: s.Immature, Live: s.Live,
-		Missed: s.Missed, OwnMempoolTix: s.OwnMempoolTix, PoolSize: s.PoolSize, ProportionLive: s.ProportionLive,
-		ProportionMissed: s.ProportionMissed, Revoked: s.Revoked, TotalSubsidy: atomsToCoins(s.TotalSubsidyAtoms),
-		Voted: s.Voted, Network: v.Config.Params.Name, PoolEmail: v.app.Config.PoolEmail,
-		PoolFees: v.Config.PoolFees, PoolStatus: status, UserCount: ps.Users, UserCountActive: ps.ActiveUsers,
-		Version: v.app.Config.Version,
+		AllMempoolTix: st.AllMempoolTix, APIVersionsSupported: []int{1, 2}, BlockHeight: st.BlockHeight,
+		Difficulty: atomsToCoins(st.DifficultyAtoms), Expired: st.Expired, Immature: st.Immature, Live: st.Live,
+		Missed: st.Missed, OwnMempoolTix: st.OwnMempoolTix, PoolSize: st.PoolSize, ProportionLive: st.ProportionLive,
+		ProportionMissed: st.ProportionMissed, Revoked: st.Revoked, TotalSubsidy: atomsToCoins(st.TotalSubsidyAtoms),
+		Voted: st.Voted, Network: s.cfg.Params.Name, PoolEmail: s.cfg.PoolEmail,
+		PoolFees: s.cfg.PoolFees, PoolStatus: status, UserCount: ps.Users, UserCountActive: ps.ActiveUsers,
+		Version: s.cfg.Version,
 	}}
 }
 
-func (v *VSP) apiAddress(r *http.Request, u *models.User) apiResponse {
-	_, err := v.submitAddress(r.Context(), u, r.PostForm.Get("UserPubKeyAddr"))
+func (s *Server) apiAddress(r *http.Request, u *models.User) apiResponse {
+	_, err := s.submitAddress(r.Context(), u, r.PostForm.Get("UserPubKeyAddr"))
 	if err == nil {
 		return apiResponse{Status: "success", Code: apiOK, Message: "address successfully imported"}
 	}
@@ -240,14 +232,14 @@ func (v *VSP) apiAddress(r *http.Request, u *models.User) apiResponse {
 	case system.KindPermission:
 		return apiFail(apiFailedPrecondition, "address error", system.PublicMessage(err))
 	case system.KindUnavailable:
-		v.Log.Errorf("api address, user %d: %v", u.ID, err)
+		s.log.Errorf("api address, user %d: %v", u.ID, err)
 		return apiFail(apiUnavailable, "system error", "unable to process wallet commands")
 	}
-	v.Log.Errorf("api address, user %d: %v", u.ID, err)
+	s.log.Errorf("api address, user %d: %v", u.ID, err)
 	return apiFail(apiInternal, "system error", "internal error")
 }
 
-func (v *VSP) apiVoting(r *http.Request, u *models.User) apiResponse {
+func (s *Server) apiVoting(r *http.Request, u *models.User) apiResponse {
 	if !u.HasMultiSig() {
 		return apiFail(apiFailedPrecondition, "voting error", "no address submitted")
 	}
@@ -256,9 +248,9 @@ func (v *VSP) apiVoting(r *http.Request, u *models.User) apiResponse {
 	if err != nil {
 		return apiFail(apiInvalidArgument, "voting error", "VoteBits must be a whole number from 1 to 65535")
 	}
-	ag, err := v.agendas.Get(r.Context())
+	ag, err := s.agendas.Get(r.Context())
 	if err != nil {
-		v.Log.Errorf("api voting: %v", err)
+		s.log.Errorf("api voting: %v", err)
 		return apiFail(apiUnavailable, "system error", "unable to process wallet commands")
 	}
 	bits := uint16(n)
@@ -266,8 +258,8 @@ func (v *VSP) apiVoting(r *http.Request, u *models.User) apiResponse {
 		return apiFail(apiInvalidArgument, "voting error", "invalid VoteBits: "+err.Error())
 	}
 	if uint16(u.VoteBits) != bits || uint32(u.VoteBitsVersion) != ag.VoteVersion {
-		if err := v.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
-			v.Log.Errorf("api voting, user %d: %v", u.ID, err)
+		if err := s.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
+			s.log.Errorf("api voting, user %d: %v", u.ID, err)
 			return apiFail(apiInternal, "voting error", "failed to store the voting preferences")
 		}
 	}

@@ -152,16 +152,16 @@ func TestAPI(t *testing.T) {
 			return s
 		}
 		now := time.Now().Unix()
-		none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL,
+		none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims{"iat": now, "iss": ve.Env.Server.URL,
 			"loggedInAs": u.ID}).SignedString(jwt.UnsafeAllowNoneSignatureType)
 		for name, forged := range map[string]string{
-			"other secret":         sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, "wrong"),
+			"other secret":         sign(jwt.MapClaims{"iat": now, "iss": ve.Env.Server.URL, "loggedInAs": u.ID}, "wrong"),
 			"other issuer":         sign(jwt.MapClaims{"iat": now, "iss": "https://evil.example", "loggedInAs": u.ID}, testAPISecret),
-			"no user":              sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL}, testAPISecret),
-			"string user":          sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": "1"}, testAPISecret),
-			"future iat":           sign(jwt.MapClaims{"iat": now + 3600, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, testAPISecret),
-			"unknown user":         sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": 999}, testAPISecret),
-			"valid but not stored": sign(jwt.MapClaims{"iat": now, "iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}, testAPISecret),
+			"no user":              sign(jwt.MapClaims{"iat": now, "iss": ve.Env.Server.URL}, testAPISecret),
+			"string user":          sign(jwt.MapClaims{"iat": now, "iss": ve.Env.Server.URL, "loggedInAs": "1"}, testAPISecret),
+			"future iat":           sign(jwt.MapClaims{"iat": now + 3600, "iss": ve.Env.Server.URL, "loggedInAs": u.ID}, testAPISecret),
+			"unknown user":         sign(jwt.MapClaims{"iat": now, "iss": ve.Env.Server.URL, "loggedInAs": 999}, testAPISecret),
+			"valid but not stored": sign(jwt.MapClaims{"iat": now, "iss": ve.Env.Server.URL, "loggedInAs": u.ID}, testAPISecret),
 			"alg none":             none,
 			"huge":                 strings.Repeat("a", 5000),
 		} {

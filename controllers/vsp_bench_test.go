@@ -102,7 +102,7 @@ func BenchmarkAddressCreation(b *testing.B) {
 					b.Fatal(err)
 				}
 				tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": time.Now().Unix(),
-					"iss": ve.App.Config.BaseURL, "loggedInAs": u.ID}).SignedString([]byte(testAPISecret))
+					"iss": ve.Env.Server.URL, "loggedInAs": u.ID}).SignedString([]byte(testAPISecret))
 				if err != nil {
 					b.Fatal(err)
 				}

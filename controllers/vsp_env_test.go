@@ -15,17 +15,14 @@ import (
 	"github.com/eacred/dcrstakepool/controllers/webtest"
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
-	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/models"
 )
 
-const testAPISecret = "api secret for tests"
+const testAPISecret = webtest.APISecret
 
-// vspEnv is the real front end with the VSP feature over fake stakepoolds.
+// vspEnv is the real front end over fake stakepoolds.
 type vspEnv struct {
 	*webtest.Env
-	VSP      *controllers.VSP
-	Client   *stakepooldclient.Client
 	Fakes    []*fakebackend.Backend
 	ColdXpub string
 }
@@ -33,31 +30,16 @@ type vspEnv struct {
 type vspOptions struct {
 	Engine   models.Engine
 	Backends int
-	VSP      func(*controllers.VSPConfig)
-	Core     func(*controllers.Config)
+	// Config adjusts the Server's settings.
+	Config func(*controllers.Config)
 	// Prepare runs on the fakes before start-up.
 	Prepare func(fs []*fakebackend.Backend)
-	// Now is the VSP feature's clock (default time.Now).
+	// Now is the Server's clock (default time.Now; sessions keep time.Now).
 	Now func() time.Time
 }
 
 // testXpub derives a simnet account extended public key from a seed byte.
-func testXpub(t testing.TB, seed byte) string {
-	t.Helper()
-	s := make([]byte, 32)
-	for i := range s {
-		s[i] = seed
-	}
-	m, err := hdkeychain.NewMaster(s, chaincfg.SimNetParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := m.DerivePath(44+hdkeychain.HardenedKeyStart, 1+hdkeychain.HardenedKeyStart, hdkeychain.HardenedKeyStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return acct.Neuter().String()
-}
+func testXpub(t testing.TB, seed byte) string { return webtest.Xpub(t, seed) }
 
 // pubKeyAddr returns a valid pubkey address of p made from a fixed key.
 func pubKeyAddr(t testing.TB, k byte, p *chaincfg.Params) string {
@@ -89,46 +71,12 @@ func newVSPEnv(t testing.TB, o vspOptions) *vspEnv {
 	if o.Prepare != nil {
 		o.Prepare(ve.Fakes)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ve.Env = webtest.New(t, webtest.Options{Engine: o.Engine, Config: o.Core,
-		Features: func(app *controllers.Application, store *models.Store) []controllers.Feature {
-			var bs []stakepooldclient.Backend
-			for _, f := range ve.Fakes {
-				bs = append(bs, f)
-			}
-			c, err := stakepooldclient.New(bs, stakepooldclient.Options{ColdWalletExtPub: ve.ColdXpub,
-				Network: "simnet", PoolFees: 7.5})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ve.Client = c
-			params := chaincfg.SimNetParams()
-			poolKeys, err := controllers.NewXpubDeriver(testXpub(t, 1), params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			feeKeys, err := controllers.NewXpubDeriver(ve.ColdXpub, params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg := controllers.VSPConfig{Params: params, PoolFees: 7.5, BaseURL: app.Config.BaseURL,
-				APISecret: testAPISecret, Metrics: true,
-				RepairEvery: 1 << 40} // the tests repair explicitly
-			if o.VSP != nil {
-				o.VSP(&cfg)
-			}
-			v, err := controllers.NewVSP(app, controllers.VSPDeps{Config: cfg, Store: store, Backends: c,
-				PoolKeys: poolKeys, FeeKeys: feeKeys, Now: o.Now})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := v.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			ve.VSP = v
-			return []controllers.Feature{v}
-		}})
+	var bs []stakepooldclient.Backend
+	for _, f := range ve.Fakes {
+		bs = append(bs, f)
+	}
+	ve.Env = webtest.New(t, webtest.Options{Engine: o.Engine, Config: o.Config, ServerNow: o.Now,
+		PoolXpub: testXpub(t, 1), ColdXpub: ve.ColdXpub, Backends: bs})
 	return ve
 }
 

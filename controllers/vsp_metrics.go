@@ -146,10 +146,10 @@ func (bc backendCollector) Collect(ch chan<- prometheus.Metric) {
 
 // metricsHandler serves /metrics to clients in adminips only (Prometheus
 // scrapes without logging in).
-func (v *VSP) metricsHandler() web.HandlerFunc {
-	h := promhttp.HandlerFor(v.metrics.reg, promhttp.HandlerOpts{})
+func (s *Server) metricsHandler() web.HandlerFunc {
+	h := promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
 	return func(c web.C, w http.ResponseWriter, r *http.Request) {
-		if v.app.Admins == nil || !v.app.Admins.AllowsIP(system.ClientIP(c)) {
+		if s.admins == nil || !s.admins.AllowsIP(system.ClientIP(c)) {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}

@@ -218,7 +218,7 @@ func TestAddressHaltsOnInconsistentBackends(t *testing.T) {
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("recheck = %d", p.Status)
 	}
-	if r, _ := ve.Client.Halted(); r == "" {
+	if r, _ := ve.Backends.Halted(); r == "" {
 		t.Fatal("failed re-check lifted the halt")
 	}
 	mustContain(t, "flash", admin.Get("/admin/status").Body, "Re-check failed")
@@ -246,7 +246,7 @@ func TestAddressWithBackendDown(t *testing.T) {
 		t.Fatalf("down backend got %d imports", n)
 	}
 	ve.Fakes[1].SetDown(false)
-	if err := ve.Client.RepairAll(vbg); err != nil {
+	if err := ve.Backends.RepairAll(vbg); err != nil {
 		t.Fatal(err)
 	}
 	ve.Fakes[1].Do(func(b *fakebackend.Backend) {
@@ -275,7 +275,7 @@ func TestAddressAllBackendsDown(t *testing.T) {
 }
 
 func TestClosePool(t *testing.T) {
-	ve := newVSPEnv(t, vspOptions{Core: func(c *controllers.Config) { c.ClosePool = true }})
+	ve := newVSPEnv(t, vspOptions{Config: func(c *controllers.Config) { c.ClosePool = true }})
 	_, c := ve.user(t, "closed@example.com")
 	// Registered users finish their setup while closed (issue 14).
 	p := submit(c, pubKeyAddr(t, 5, chaincfg.SimNetParams()))
@@ -286,7 +286,7 @@ func TestClosePool(t *testing.T) {
 }
 
 func TestTicketsPage(t *testing.T) {
-	ve := newVSPEnv(t, vspOptions{VSP: func(c *controllers.VSPConfig) {
+	ve := newVSPEnv(t, vspOptions{Config: func(c *controllers.Config) {
 		c.MaxVotedTickets = 2
 		c.ExplorerURL = "https://explorer.example/"
 	}})
@@ -402,7 +402,7 @@ func TestAddressWrongScriptHalts(t *testing.T) {
 	if p.Status != http.StatusServiceUnavailable {
 		t.Fatalf("submit = %d\n%s", p.Status, p.Body)
 	}
-	if r, _ := ve.Client.Halted(); !strings.Contains(r, "not the 1-of-2 multisig") {
+	if r, _ := ve.Backends.Halted(); !strings.Contains(r, "not the 1-of-2 multisig") {
 		t.Fatalf("halt reason %q", r)
 	}
 	if nu, _ := ve.Store.UserByID(vbg, u.ID); nu.HasMultiSig() {

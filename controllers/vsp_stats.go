@@ -90,11 +90,11 @@ func (sc *statsCache) Get(ctx context.Context) (poolStats, error) {
 
 // backendTip is the highest best-block height the backends reported in
 // their last health check.
-func (v *VSP) backendTip() int64 {
+func (s *Server) backendTip() int64 {
 	var tip int64
-	for _, s := range v.Backends.Statuses() {
-		if !s.HealthAt.IsZero() && s.Health.BestHeight > tip {
-			tip = s.Health.BestHeight
+	for _, st := range s.backends.Statuses() {
+		if !st.HealthAt.IsZero() && st.Health.BestHeight > tip {
+			tip = st.Health.BestHeight
 		}
 	}
 	return tip
@@ -106,20 +106,20 @@ func (v *VSP) backendTip() int64 {
 // given to the wallet with addticket), while the tickets page shows them;
 // they are counted here from the wallets' own per-user records, so the two
 // pages agree.
-func (v *VSP) loadStats(ctx context.Context) (poolStats, error) {
-	ps := poolStats{At: v.Now()}
-	total, active, err := v.Store.CountUsers(ctx)
+func (s *Server) loadStats(ctx context.Context) (poolStats, error) {
+	ps := poolStats{At: s.now()}
+	total, active, err := s.store.CountUsers(ctx)
 	if err != nil {
 		return ps, err
 	}
 	ps.Users, ps.ActiveUsers = total, active
-	si, err := v.Backends.StakeInfo(ctx)
+	si, err := s.backends.StakeInfo(ctx)
 	if err != nil {
-		v.Log.Warnf("stats: %v", err)
+		s.log.Warnf("stats: %v", err)
 		return ps, nil
 	}
-	if err := v.addLowFeeCounts(ctx, &si); err != nil {
-		v.Log.Warnf("stats: counting added low-fee tickets: %v", err)
+	if err := s.addLowFeeCounts(ctx, &si); err != nil {
+		s.log.Warnf("stats: counting added low-fee tickets: %v", err)
 		return ps, nil // figures that disagree are not shown
 	}
 	ps.Stake, ps.StakeOK = si, true
@@ -128,8 +128,8 @@ func (v *VSP) loadStats(ctx context.Context) (poolStats, error) {
 
 // addLowFeeCounts adds the admin-added tickets to si by the status the
 // wallets report for them, with each vote's reward.
-func (v *VSP) addLowFeeCounts(ctx context.Context, si *stakepooldclient.StakeInfo) error {
-	added, err := v.Store.AddedLowFeeTickets(ctx)
+func (s *Server) addLowFeeCounts(ctx context.Context, si *stakepooldclient.StakeInfo) error {
+	added, err := s.store.AddedLowFeeTickets(ctx)
 	if err != nil || len(added) == 0 {
 		return err
 	}
@@ -141,7 +141,7 @@ func (v *VSP) addLowFeeCounts(ctx context.Context, si *stakepooldclient.StakeInf
 		byUser[t.MultisigAddress][strings.ToLower(t.TicketHash)] = true
 	}
 	for ms, hashes := range byUser {
-		ut, err := v.Backends.UserTickets(ctx, ms)
+		ut, err := s.backends.UserTickets(ctx, ms)
 		if err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func (v *VSP) addLowFeeCounts(ctx context.Context, si *stakepooldclient.StakeInf
 				si.Live++
 			case stakepooldclient.StatusVoted:
 				si.Voted++
-				si.TotalSubsidyAtoms += v.voteReward(t.SpentByHeight)
+				si.TotalSubsidyAtoms += s.voteReward(t.SpentByHeight)
 			case stakepooldclient.StatusMissed, stakepooldclient.StatusRevoked:
 				si.Missed++
 			case stakepooldclient.StatusExpired:
@@ -175,11 +175,11 @@ func (v *VSP) addLowFeeCounts(ctx context.Context, si *stakepooldclient.StakeInf
 
 // voteReward is the stake reward (stakebase) of a vote mined at height h:
 // consensus takes it at the height voted on, h-1.
-func (v *VSP) voteReward(h uint32) int64 {
+func (s *Server) voteReward(h uint32) int64 {
 	if h < 2 {
 		return 0
 	}
-	return v.subsidy.VoteSubsidyOn(int64(h) - 1)
+	return s.subsidy.VoteSubsidyOn(int64(h) - 1)
 }
 
 // atomsToCoins converts atoms to whole coins.
@@ -223,46 +223,46 @@ type statsView struct {
 
 // statsView returns the view of ps, reusing the last one built when ps is
 // the same snapshot (the charts are drawn once per refresh, not per visit).
-func (v *VSP) statsView(ps poolStats) statsView {
-	if last := v.lastView.Load(); last != nil && last.At.Equal(ps.At) {
+func (s *Server) statsView(ps poolStats) statsView {
+	if last := s.lastView.Load(); last != nil && last.At.Equal(ps.At) {
 		return *last
 	}
-	sv := v.buildStatsView(ps)
-	v.lastView.Store(&sv)
+	sv := s.buildStatsView(ps)
+	s.lastView.Store(&sv)
 	return sv
 }
 
 // requestView is statsView with the per-request age.
-func (v *VSP) requestView(ps poolStats) statsView {
-	sv := v.statsView(ps)
+func (s *Server) requestView(ps poolStats) statsView {
+	sv := s.statsView(ps)
 	if ps.StakeOK {
-		sv.AsOf = asOf(ps, v.Now())
+		sv.AsOf = asOf(ps, s.now())
 	}
-	sv.MaxAge = humanDuration(v.Config.StatsTTL)
+	sv.MaxAge = humanDuration(s.cfg.StatsTTL)
 	return sv
 }
 
-func (v *VSP) buildStatsView(ps poolStats) statsView {
-	s := ps.Stake
-	sv := statsView{poolStats: ps, PoolFees: v.Config.PoolFees, Network: v.Config.Params.Name,
-		Open:             !v.app.Config.ClosePool,
-		TicketPrice:      formatCoins(s.DifficultyAtoms),
-		TotalSubsidy:     formatCoins(s.TotalSubsidyAtoms),
-		ProportionLive:   fmt.Sprintf("%.2f", s.ProportionLive*100),
-		ProportionMissed: fmt.Sprintf("%.2f", s.ProportionMissed*100),
+func (s *Server) buildStatsView(ps poolStats) statsView {
+	st := ps.Stake
+	sv := statsView{poolStats: ps, PoolFees: s.cfg.PoolFees, Network: s.cfg.Params.Name,
+		Open:             !s.cfg.ClosePool,
+		TicketPrice:      formatCoins(st.DifficultyAtoms),
+		TotalSubsidy:     formatCoins(st.TotalSubsidyAtoms),
+		ProportionLive:   fmt.Sprintf("%.2f", st.ProportionLive*100),
+		ProportionMissed: fmt.Sprintf("%.2f", st.ProportionMissed*100),
 	}
 	if ps.StakeOK {
-		other := float64(s.PoolSize) - float64(s.Live)
+		other := float64(st.PoolSize) - float64(st.Live)
 		if other < 0 {
 			other = 0
 		}
 		sv.Charts = []template.HTML{
 			donutChart("Voted and missed", []chartPart{
-				{"Voted", float64(s.Voted), "#2970ff"}, {"Missed", float64(s.Missed), "#ed6d47"}}),
+				{"Voted", float64(st.Voted), "#2970ff"}, {"Missed", float64(st.Missed), "#ed6d47"}}),
 			donutChart("Pool share of live tickets", []chartPart{
-				{"This pool", float64(s.Live), "#2ed6a1"}, {"Rest of the network", other, "#c4cbd2"}}),
+				{"This pool", float64(st.Live), "#2ed6a1"}, {"Rest of the network", other, "#c4cbd2"}}),
 			donutChart("Immature and live", []chartPart{
-				{"Immature", float64(s.Immature), "#fdb53f"}, {"Live", float64(s.Live), "#2ed6a1"}}),
+				{"Immature", float64(st.Immature), "#fdb53f"}, {"Live", float64(st.Live), "#2ed6a1"}}),
 		}
 	}
 	return sv
@@ -275,15 +275,15 @@ type homePageData struct {
 }
 
 // GET /
-func (v *VSP) home(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) home(c web.C, w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Path != "/" {
-		return v.app.home(c, w, r) // the core's 404
+		return s.home(c, w, r) // the core's 404
 	}
-	ps, err := v.stats.Get(r.Context())
+	ps, err := s.stats.Get(r.Context())
 	if err != nil {
 		return err
 	}
-	return v.app.Render(w, "vsp/home", homePageData{Base: v.app.Base(c, r, "Home"), Stats: v.requestView(ps)})
+	return s.Render(w, "home", homePageData{Base: s.Base(c, r, "Home"), Stats: s.requestView(ps)})
 }
 
 // statsPageData is the data of the stats page.
@@ -293,10 +293,10 @@ type statsPageData struct {
 }
 
 // GET /stats
-func (v *VSP) statsPage(c web.C, w http.ResponseWriter, r *http.Request) error {
-	ps, err := v.stats.Get(r.Context())
+func (s *Server) statsPage(c web.C, w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.stats.Get(r.Context())
 	if err != nil {
 		return err
 	}
-	return v.app.Render(w, "vsp/stats", statsPageData{Base: v.app.Base(c, r, "Stats"), Stats: v.requestView(ps)})
+	return s.Render(w, "stats", statsPageData{Base: s.Base(c, r, "Stats"), Stats: s.requestView(ps)})
 }

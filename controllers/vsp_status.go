@@ -20,10 +20,10 @@ import (
 // details are on /admin/status. Backend states come from the client's
 // poll (every backendpoll, and at once when a connection is lost), so the
 // answer is never older than about a poll.
-func (v *VSP) status(c web.C, w http.ResponseWriter, r *http.Request) {
+func (s *Server) status(c web.C, w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	reason := v.statusReason(r.Context())
+	reason := s.statusReason(r.Context())
 	if reason != "" {
 		w.WriteHeader(http.StatusInternalServerError)
 		fmt.Fprintln(w, reason)
@@ -32,32 +32,32 @@ func (v *VSP) status(c web.C, w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "OK")
 }
 
-func (v *VSP) statusReason(ctx context.Context) string {
+func (s *Server) statusReason(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	var parts []string
-	sts := v.Backends.Statuses()
+	sts := s.backends.Statuses()
 	voters := 0
-	for _, s := range sts {
-		if s.CanVote() {
+	for _, st := range sts {
+		if st.CanVote() {
 			voters++
 		}
 	}
 	if voters == 0 {
 		parts = append(parts, "no stakepoold backend can vote")
 	}
-	if err := v.Store.Ping(ctx); err != nil {
+	if err := s.store.Ping(ctx); err != nil {
 		parts = append(parts, "database unreachable")
 	}
-	if r, _ := v.Backends.Halted(); r != "" {
+	if r, _ := s.backends.Halted(); r != "" {
 		parts = append(parts, "address creation halted: the voting wallets gave inconsistent answers")
 	}
-	for i, s := range sts {
-		if s.State != stakepooldclient.StateHealthy {
-			why := string(s.State)
-			if p := s.Health.Problem(); s.Answered && p != "" {
+	for i, st := range sts {
+		if st.State != stakepooldclient.StateHealthy {
+			why := string(st.State)
+			if p := st.Health.Problem(); st.Answered && p != "" {
 				why += " (" + p + ")"
-			} else if !s.Answered && s.LastError != "" {
+			} else if !st.Answered && st.LastError != "" {
 				why += " (unreachable)"
 			}
 			parts = append(parts, fmt.Sprintf("stakepoold backend %d of %d is %s", i+1, len(sts), why))

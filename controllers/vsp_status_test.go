@@ -18,7 +18,7 @@ func TestStatusNamesEveryUnhealthyBackend(t *testing.T) {
 	}
 	ve.Fakes[0].SetDown(true)
 	ve.Fakes[2].Do(func(b *fakebackend.Backend) { b.HealthValue.EcrdConnected = false })
-	ve.Client.RepairAll(vbg)
+	ve.Backends.RepairAll(vbg)
 	p := c.Get("/status")
 	body := strings.TrimSpace(p.Body)
 	if p.Status != http.StatusInternalServerError || !strings.Contains(body, "backend 1 of 3 is down") ||
@@ -27,7 +27,7 @@ func TestStatusNamesEveryUnhealthyBackend(t *testing.T) {
 		t.Fatalf("/status with backends 1 and 3 down = %d %q", p.Status, p.Body)
 	}
 	ve.Fakes[1].SetDown(true)
-	ve.Client.RepairAll(vbg)
+	ve.Backends.RepairAll(vbg)
 	p = c.Get("/status")
 	body = strings.TrimSpace(p.Body)
 	if p.Status != http.StatusInternalServerError || !strings.HasPrefix(body, "no stakepoold backend can vote") ||

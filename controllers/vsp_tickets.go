@@ -210,27 +210,27 @@ func newTicketRow(hash, explorer string) ticketRow {
 }
 
 // GET /tickets
-func (v *VSP) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
 	if !u.HasMultiSig() {
 		http.Redirect(w, r, "/address", http.StatusSeeOther)
 		return nil
 	}
 	ctx := r.Context()
-	ut, err := v.Backends.UserTickets(ctx, u.MultiSigAddress)
+	ut, err := s.backends.UserTickets(ctx, u.MultiSigAddress)
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "Your tickets cannot be loaded right now because the voting "+
 			"wallets do not answer. Your tickets keep being voted; please try again in a few minutes.", err)
 	}
-	explorer := strings.TrimRight(v.Config.ExplorerURL, "/")
-	d := ticketsPageData{Base: v.app.Base(c, r, "Tickets"),
-		Groups: buildTicketGroups(ut, v.Config.MaxVotedTickets, explorer, v.voteReward),
+	explorer := strings.TrimRight(s.cfg.ExplorerURL, "/")
+	d := ticketsPageData{Base: s.Base(c, r, "Tickets"),
+		Groups: buildTicketGroups(ut, s.cfg.MaxVotedTickets, explorer, s.voteReward),
 		Total:  system.Plural(int64(len(ut.Tickets)+len(ut.Invalid)), "ticket", "tickets")}
 	if len(ut.Invalid) > 0 {
 		ignored := make(map[string]bool)
-		ign, err := v.Backends.IgnoredLowFeeTickets(ctx)
+		ign, err := s.backends.IgnoredLowFeeTickets(ctx)
 		if err != nil {
-			v.Log.Warnf("tickets page: ignored low-fee tickets: %v", err)
+			s.log.Warnf("tickets page: ignored low-fee tickets: %v", err)
 		}
 		for _, t := range ign {
 			ignored[strings.ToLower(t.Hash)] = true
@@ -238,11 +238,11 @@ func (v *VSP) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) error
 		d.Waiting, d.Unvoted = splitLowFee(ut.Invalid, ignored, explorer)
 		d.WaitingBody, d.UnvotedBody = lowFeeHTML(d.Waiting), lowFeeHTML(d.Unvoted)
 	}
-	if ps, err := v.stats.Get(ctx); err == nil && ps.StakeOK {
-		d.AsOf = asOf(ps, v.Now())
+	if ps, err := s.stats.Get(ctx); err == nil && ps.StakeOK {
+		d.AsOf = asOf(ps, s.now())
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return v.app.Render(w, "vsp/tickets", d)
+	return s.Render(w, "tickets", d)
 }
 
 // asOf writes which block a snapshot describes and how long ago it was

@@ -120,8 +120,8 @@ func userBits(bits int64, version int64, ag stakepooldclient.Agendas) uint16 {
 	return b
 }
 
-func (v *VSP) votingData(c web.C, r *http.Request, ag stakepooldclient.Agendas, bits uint16) votingPageData {
-	d := votingPageData{Base: v.app.Base(c, r, "Voting preferences"), VoteVersion: ag.VoteVersion, VoteBits: bits}
+func (s *Server) votingData(c web.C, r *http.Request, ag stakepooldclient.Agendas, bits uint16) votingPageData {
+	d := votingPageData{Base: s.Base(c, r, "Voting preferences"), VoteVersion: ag.VoteVersion, VoteBits: bits}
 	for _, a := range ag.Agendas {
 		d.Agendas = append(d.Agendas, votingAgenda{Agenda: a, Selected: choiceOf(bits, a)})
 	}
@@ -129,28 +129,28 @@ func (v *VSP) votingData(c web.C, r *http.Request, ag stakepooldclient.Agendas, 
 }
 
 // GET /voting
-func (v *VSP) votingPage(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) votingPage(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
 	if !u.HasMultiSig() {
 		http.Redirect(w, r, "/address", http.StatusSeeOther)
 		return nil
 	}
-	ag, err := v.agendas.Get(r.Context())
+	ag, err := s.agendas.Get(r.Context())
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "The agendas cannot be loaded right now because the voting "+
 			"wallets do not answer. Please try again in a few minutes.", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return v.app.Render(w, "vsp/voting", v.votingData(c, r, ag, userBits(u.VoteBits, u.VoteBitsVersion, ag)))
+	return s.Render(w, "voting", s.votingData(c, r, ag, userBits(u.VoteBits, u.VoteBitsVersion, ag)))
 }
 
 // POST /voting: one field per agenda, "agenda_<id>" = choice id.
-func (v *VSP) votingPost(c web.C, w http.ResponseWriter, r *http.Request) error {
+func (s *Server) votingPost(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
 	if !u.HasMultiSig() {
 		return system.E(system.KindInvalid, "Submit a voting address first.")
 	}
-	ag, err := v.agendas.Get(r.Context())
+	ag, err := s.agendas.Get(r.Context())
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "The agendas cannot be loaded right now. Please try again later.", err)
 	}
@@ -178,25 +178,25 @@ func (v *VSP) votingPost(c web.C, w http.ResponseWriter, r *http.Request) error 
 	if err := validateVoteBits(bits, ag.Agendas); err != nil {
 		return system.Wrap(system.KindInvalid, "Those choices do not make a valid vote: "+err.Error(), err)
 	}
-	if err := v.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
+	if err := s.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
 		return err
 	}
-	return v.app.Redirect(c, w, r, "/voting", "Your voting preferences are saved and sent to the voting wallets.")
+	return s.Redirect(c, w, r, "/voting", "Your voting preferences are saved and sent to the voting wallets.")
 }
 
 // saveVoteBits stores a user's vote bits and pushes them to every backend.
 // The database is the source of truth: a backend that misses the push gets
 // it when it is repaired.
-func (v *VSP) saveVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error {
-	if err := v.Store.SetVoteBits(ctx, userID, bits, version); err != nil {
+func (s *Server) saveVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error {
+	if err := s.store.SetVoteBits(ctx, userID, bits, version); err != nil {
 		return err
 	}
-	u, err := v.Store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
 		return err
 	}
-	if err := v.Backends.PushUserPrefs(ctx, prefsOf(u)); err != nil {
-		v.Log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", userID, err)
+	if err := s.backends.PushUserPrefs(ctx, prefsOf(u)); err != nil {
+		s.log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", userID, err)
 	}
 	return nil
 }

@@ -1,48 +1,20 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
-	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
 	"github.com/eacred/dcrstakepool/controllers"
 	"github.com/eacred/dcrstakepool/controllers/webtest"
-	"github.com/eacred/dcrstakepool/eacred/chaincfg"
-	"github.com/eacred/dcrstakepool/models"
 )
 
-// routerRoutes builds the front end's router as the server does (core
-// pages plus the VSP feature, with /metrics on, over a fake backend) and
+// routerRoutes builds the front end's router as the server does (every
+// route of controllers.Server, with /metrics on, over a fake backend) and
 // returns every route it registered.
 func routerRoutes(t *testing.T) []route {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	env := webtest.New(t, webtest.Options{Features: func(app *controllers.Application, store *models.Store) []controllers.Feature {
-		f := fakebackend.New("backend1:19560", "seed", coldXpub)
-		c, err := stakepooldclient.New([]stakepooldclient.Backend{f}, stakepooldclient.Options{ColdWalletExtPub: coldXpub,
-			Network: "simnet", PoolFees: 7.5})
-		if err != nil {
-			t.Fatal(err)
-		}
-		params := chaincfg.SimNetParams()
-		keys, err := controllers.NewXpubDeriver(coldXpub, params)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := controllers.NewVSP(app, controllers.VSPDeps{Config: controllers.VSPConfig{Params: params, PoolFees: 7.5,
-			BaseURL: app.Config.BaseURL, APISecret: "route list", Metrics: true, RepairEvery: 1 << 40},
-			Store: store, Backends: c, PoolKeys: keys, FeeKeys: keys})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := v.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return []controllers.Feature{v}
-	}})
+	env := webtest.New(t, webtest.Options{PoolXpub: coldXpub, ColdXpub: coldXpub,
+		Config: func(c *controllers.Config) { c.Metrics = true }})
 	var out []route
 	for _, r := range env.Router.Routes() {
 		out = append(out, route{Mux: r.Mux, Method: r.Method, Pattern: r.Pattern})

@@ -25,7 +25,11 @@ import (
 	"time"
 
 	"github.com/decred/slog"
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
 	"github.com/eacred/dcrstakepool/controllers"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/models/dbtest"
 	"github.com/eacred/dcrstakepool/public"
@@ -42,9 +46,20 @@ type Options struct {
 	AdminIPs     []string      // default 127.0.0.1/32 and 10.9.9.9
 	AdminUserIDs []string      // default "1"
 	MaxBodyBytes int64         // default 64 KiB
-	Config       func(*controllers.Config)
-	// Features builds extra features (VSP pages) once the Application exists.
-	Features func(app *controllers.Application, store *models.Store) []controllers.Feature
+	// Config adjusts the Server's settings (defaults: simnet, 7.5% fee,
+	// /metrics on, no background repairs: tests repair explicitly).
+	Config func(*controllers.Config)
+	// PoolXpub and ColdXpub are votingwalletextpub and coldwalletextpub
+	// (default Xpub(1) and Xpub(2)).
+	PoolXpub, ColdXpub string
+	// Backends are the stakepoolds behind the fan-out client (default: one
+	// fake backend over ColdXpub with nothing staked).
+	Backends []stakepooldclient.Backend
+	// Routes adds test-only routes after the Server's own (a page that
+	// panics, a probe behind RequireAdmin).
+	Routes func(rt *system.Router, s *controllers.Server)
+	// Mailer replaces the SMTP mailer that sends to Env.Mail.
+	Mailer system.Mailer
 	// LogLevel for the test loggers, written with t.Log. The zero value
 	// (slog.LevelTrace) is taken as "off"; use LevelDebug to see requests.
 	LogLevel slog.Level
@@ -53,25 +68,51 @@ type Options struct {
 	PublicURL string
 	// LoginLimit overrides the login rate limiter.
 	LoginLimit *system.RateLimiter
-	// Now is the clock of the Application and the session manager
-	// (default time.Now), so tests can move time. Sessions last an hour.
+	// Now is the clock of the Server and the session manager (default
+	// time.Now), so tests can move time. Sessions last an hour.
 	Now func() time.Time
+	// ServerNow, when set, is the Server's clock instead of Now (the
+	// sessions keep Now), to move the pages' time without ending sessions.
+	ServerNow func() time.Time
 }
 
 // Env is a running test front end.
 type Env struct {
 	T         testing.TB
 	Store     *models.Store
-	App       *controllers.Application
+	Web       *controllers.Server
+	Backends  *stakepooldclient.Client
 	Templates *system.Templates
+	Captcha   *system.Captcha
 	Server    *httptest.Server
 	Mail      *Sink
 	Log       slog.Logger
-	// Router is the router with every feature installed; Routes its
+	// Router is the router with every route installed; Routes its
 	// deduplicated routes (Router.Routes()).
 	Router *system.Router
 	Routes []system.Route
 }
+
+// Xpub derives a simnet account extended public key from a seed byte.
+func Xpub(tb testing.TB, seed byte) string {
+	tb.Helper()
+	s := make([]byte, 32)
+	for i := range s {
+		s[i] = seed
+	}
+	m, err := hdkeychain.NewMaster(s, chaincfg.SimNetParams())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	acct, err := m.DerivePath(44+hdkeychain.HardenedKeyStart, 1+hdkeychain.HardenedKeyStart, hdkeychain.HardenedKeyStart)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return acct.Neuter().String()
+}
+
+// APISecret is the test Server's apisecret.
+const APISecret = "api secret for tests"
 
 type testWriter struct{ tb testing.TB }
 
@@ -113,7 +154,8 @@ func New(tb testing.TB, o Options) *Env {
 		tb.Fatal(err)
 	}
 	sink := StartSink(tb)
-	mailer, err := system.NewSMTPMailer(system.SMTPConfig{Host: sink.Addr, From: "vsp@example.com", Timeout: 5 * time.Second})
+	var mailer system.Mailer
+	mailer, err = system.NewSMTPMailer(system.SMTPConfig{Host: sink.Addr, From: "vsp@example.com", Timeout: 5 * time.Second})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -130,11 +172,13 @@ func New(tb testing.TB, o Options) *Env {
 		tb.Fatal(err)
 	}
 	captcha := system.NewCaptcha()
+	params := chaincfg.SimNetParams()
 	cfg := controllers.Config{
-		BaseURL: "http://placeholder", Network: "simnet", Designation: "Testing",
+		BaseURL: "http://placeholder", Params: params, Designation: "Testing",
 		Description: "A pool for tests.", PoolEmail: "ops@example.com", PoolFees: 7.5,
 		ClosePoolMsg: "Closed for tests.", MinPasswordLength: 8, BcryptCost: bcrypt.MinCost,
 		VerifyTokenTTL: 48 * time.Hour, ResetTokenTTL: time.Hour, Version: "test",
+		APISecret: APISecret, Metrics: true, RepairEvery: 1 << 40,
 	}
 	if o.Config != nil {
 		o.Config(&cfg)
@@ -143,10 +187,40 @@ func New(tb testing.TB, o Options) *Env {
 	if loginLimit == nil {
 		loginLimit = system.NewRateLimiter(time.Millisecond, 1000)
 	}
-	deps := controllers.Deps{Config: cfg, Store: store, Templates: tpl, Sessions: sessions, Mailer: mailer,
+	if o.PoolXpub == "" {
+		o.PoolXpub = Xpub(tb, 1)
+	}
+	if o.ColdXpub == "" {
+		o.ColdXpub = Xpub(tb, 2)
+	}
+	if o.Backends == nil {
+		o.Backends = []stakepooldclient.Backend{fakebackend.New("backend1:19560", "seed", o.ColdXpub)}
+	}
+	backends, err := stakepooldclient.New(o.Backends, stakepooldclient.Options{ColdWalletExtPub: o.ColdXpub,
+		Network: params.Name, PoolFees: cfg.PoolFees})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	poolKeys, err := controllers.NewXpubDeriver(o.PoolXpub, params)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	feeKeys, err := controllers.NewXpubDeriver(o.ColdXpub, params)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if o.Mailer != nil {
+		mailer = o.Mailer
+	}
+	serverNow := o.Now
+	if o.ServerNow != nil {
+		serverNow = o.ServerNow
+	}
+	deps := controllers.Deps{Store: store, Templates: tpl, Sessions: sessions, Mailer: mailer,
 		Captcha: captcha, Admins: admins, LoginLimit: loginLimit,
-		EmailLimit: system.NewRateLimiter(time.Millisecond, 1000), Log: log, Now: o.Now}
-	e := &Env{T: tb, Store: store, Templates: tpl, Mail: sink, Log: log}
+		EmailLimit: system.NewRateLimiter(time.Millisecond, 1000), Backends: backends,
+		PoolKeys: poolKeys, FeeKeys: feeKeys, Log: log, Now: serverNow}
+	e := &Env{T: tb, Store: store, Templates: tpl, Captcha: captcha, Mail: sink, Log: log, Backends: backends}
 
 	// The base URL is only known once the server listens; start it with a
 	// handler that is swapped in right after.
@@ -155,18 +229,19 @@ func New(tb testing.TB, o Options) *Env {
 		handler.ServeHTTP(w, r)
 	}))
 	tb.Cleanup(e.Server.Close)
-	deps.Config.BaseURL = e.Server.URL
+	cfg.BaseURL = e.Server.URL
 	publicURL := e.Server.URL
 	if o.PublicURL != "" {
 		publicURL = o.PublicURL
 	}
-	e.App, err = controllers.New(deps)
+	e.Web, err = controllers.New(cfg, deps)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var features []controllers.Feature
-	if o.Features != nil {
-		features = o.Features(e.App, store)
+	ctx, cancel := context.WithCancel(context.Background())
+	tb.Cleanup(cancel)
+	if err := e.Web.Start(ctx); err != nil {
+		tb.Fatal(err)
 	}
 	staticDir := o.StaticDir
 	if staticDir == "" {
@@ -175,9 +250,12 @@ func New(tb testing.TB, o Options) *Env {
 	rt := system.NewRouter(system.RouterConfig{
 		Log: log, IP: ipres, MaxBodyBytes: o.MaxBodyBytes, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
 		BaseURL: publicURL, Sessions: sessions, Captcha: captcha, StaticDir: staticDir, StaticFS: public.FS,
-		OnError: e.App.RenderError,
+		OnError: e.Web.RenderError,
 	})
-	e.App.Install(rt, features...)
+	e.Web.Install(rt)
+	if o.Routes != nil {
+		o.Routes(rt, e.Web)
+	}
 	handler = rt.Handler()
 	e.Router, e.Routes = rt, rt.Routes()
 	return e
@@ -291,7 +369,7 @@ func (c *Client) Submit(formPage, action string, form url.Values) *Page {
 	f.Set(system.CSRFFieldName, html.UnescapeString(m[1]))
 	if cm := captchaRE.FindStringSubmatch(p.Body); cm != nil && f.Get("captcha_solution") == "" {
 		f.Set("captcha_id", cm[1])
-		f.Set("captcha_solution", c.env.App.Captcha.Solution(cm[1]))
+		f.Set("captcha_solution", c.env.Captcha.Solution(cm[1]))
 	}
 	return c.Post(action, f)
 }
