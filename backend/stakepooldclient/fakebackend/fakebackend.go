@@ -81,7 +81,7 @@ func New(name, seed, coldXpub string) *Backend {
 		Network:      "simnet",
 		PoolFees:     7.5,
 		FeeAddrs:     10000,
-		VersionValue: stakepooldclient.Version{Major: 1, Minor: 1, Text: "1.1.0"},
+		VersionValue: currentVersion(),
 		Imported:     map[string]string{},
 		Prefs:        map[string]stakepooldclient.VotingPrefs{},
 		Tickets:      map[string]stakepooldclient.UserTickets{},
@@ -440,3 +440,11 @@ func (b *Backend) CallCount(method string) int {
 }
 
 var _ stakepooldclient.Backend = (*Backend)(nil)
+
+// currentVersion is the API version this client requires, as a backend of
+// the same build reports it.
+func currentVersion() stakepooldclient.Version {
+	v := stakepooldclient.APIVersion
+	v.Text = fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
+	return v
+}
