@@ -22,19 +22,23 @@ type chainWatcher struct {
 	client  *rpcclient.Client
 	mu      sync.Mutex
 	winners map[int64][]chainhash.Hash
+	// byHash holds the winners of every block notified, side chains too.
+	byHash  map[chainhash.Hash][]chainhash.Hash
 	changed chan struct{}
 }
 
 func watchChain(t *testing.T, nodeAddr, certFile string) *chainWatcher {
 	t.Helper()
-	w := &chainWatcher{winners: make(map[int64][]chainhash.Hash), changed: make(chan struct{}, 1)}
+	w := &chainWatcher{winners: make(map[int64][]chainhash.Hash), byHash: make(map[chainhash.Hash][]chainhash.Hash),
+		changed: make(chan struct{}, 1)}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := rpcclient.Dial(ctx, rpcclient.Config{Host: nodeAddr, User: rpcUser, Pass: rpcPass, CertFile: certFile,
 		Handlers: rpcclient.NotificationHandlers{
-			OnWinningTickets: func(_ chainhash.Hash, height int64, tickets []chainhash.Hash) {
+			OnWinningTickets: func(block chainhash.Hash, height int64, tickets []chainhash.Hash) {
 				w.mu.Lock()
 				w.winners[height] = tickets
+				w.byHash[block] = tickets
 				w.mu.Unlock()
 				select {
 				case w.changed <- struct{}{}:
@@ -69,6 +73,32 @@ func (w *chainWatcher) winnersAt(t *testing.T, height int64) []chainhash.Hash {
 		case <-w.changed:
 		case <-deadline:
 			t.Fatalf("no winningtickets notification for height %d", height)
+		}
+	}
+}
+
+// winnersOf returns the winners notified for block (nil when none were).
+func (w *chainWatcher) winnersOf(block chainhash.Hash) []chainhash.Hash {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.byHash[block]
+}
+
+// waitWinnersOf waits for the winningtickets notification of block.
+func (w *chainWatcher) waitWinnersOf(t *testing.T, block chainhash.Hash) []chainhash.Hash {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		w.mu.Lock()
+		ws, ok := w.byHash[block]
+		w.mu.Unlock()
+		if ok {
+			return ws
+		}
+		select {
+		case <-w.changed:
+		case <-deadline:
+			t.Fatalf("no winningtickets notification for block %s", block)
 		}
 	}
 }

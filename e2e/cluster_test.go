@@ -75,6 +75,9 @@ func (p *proc) logTail() string { return p.proc.Tail(3000) }
 type clusterOptions struct {
 	secondWalletSeed string   // default votingSeed; another seed makes the backends disagree
 	extraConfig      []string // more dcrstakepool.conf lines
+	// chainArgs are parameter overrides (--ticketexpiry 16, ...) given to
+	// the node and every wallet alike.
+	chainArgs []string
 }
 
 // cluster is the harness topology as real processes.
@@ -89,6 +92,7 @@ type cluster struct {
 	mail       *webtest.Sink
 	baseURL    string
 	watcher    *chainWatcher
+	expiry     int64 // TicketExpiry when overridden (chainArgs), else 0
 }
 
 func freeAddr(t *testing.T) string { return proctest.FreeAddr(t) }
@@ -112,7 +116,7 @@ func newCluster(t *testing.T, o clusterOptions) *cluster {
 	nodeAddr := freeAddr(t)
 	walletArgs := func(d, addr, seed string, extra ...string) []string {
 		return append([]string{"wallet", "--datadir", d, "--rpclisten", addr, "--rpcuser", rpcUser, "--rpcpass", rpcPass,
-			"--rpcconnect", nodeAddr, "--cafile", nodeCert, "--seed", seed}, extra...)
+			"--rpcconnect", nodeAddr, "--cafile", nodeCert, "--seed", seed}, append(extra, o.chainArgs...)...)
 	}
 
 	// The user wallet first: its first address receives the coinbases.
@@ -125,6 +129,7 @@ func newCluster(t *testing.T, o clusterOptions) *cluster {
 
 	c.node = &proc{name: "node", bin: "simnet", dir: nodeDir, addr: nodeAddr, args: []string{"node", "--datadir", nodeDir,
 		"--rpclisten", nodeAddr, "--rpcuser", rpcUser, "--rpcpass", rpcPass, "--miningaddr", miningAddr}}
+	c.node.args = append(c.node.args, o.chainArgs...)
 	c.node.start(t)
 	c.waitRPC(c.node, false)
 

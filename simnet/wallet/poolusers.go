@@ -25,8 +25,13 @@ type ticketLifetime struct {
 // reports: a stored live ticket is "immature" until the tip reaches its
 // height plus the ticket maturity plus one (tickets added by an operator
 // are stored with height 0, so they are reported live); a stored missed ticket (revoked)
-// is "expired" when it was revoked at least TicketExpiry blocks after it was
-// mined.
+// is "expired" when it was revoked at least TicketMaturity + TicketExpiry
+// blocks after it was mined: a ticket expires in block mined + maturity +
+// expiry (the node's rule, and getstakeinfo's), so one revoked earlier was
+// missed. (dcrwallet v1.5 says "expired" from TicketExpiry blocks on, which
+// calls tickets missed in the last TicketMaturity blocks of their life
+// expired; the simulator follows the chain instead, so that its
+// stakepooluserinfo and getstakeinfo agree with each other and the node.)
 func (lt ticketLifetime) reportStatus(t *poolTicket, tip int64) string {
 	switch t.Status {
 	case poolLive:
@@ -37,7 +42,7 @@ func (lt ticketLifetime) reportStatus(t *poolTicket, tip int64) string {
 	case poolVoted:
 		return "voted"
 	case poolMissed:
-		if t.SpentByHeight-t.Height >= lt.Expiry {
+		if t.SpentByHeight-t.Height >= lt.Maturity+lt.Expiry {
 			return "expired"
 		}
 		return "missed"

@@ -22,7 +22,9 @@ func TestPoolTicketStatus(t *testing.T) {
 		{"added without height", poolTicket{Status: poolLive}, 1000, "live"},
 		{"voted", poolTicket{Status: poolVoted, Height: 100, SpentByHeight: 150}, 200, "voted"},
 		{"missed", poolTicket{Status: poolMissed, Height: 100, SpentByHeight: 150}, 200, "missed"},
-		{"expired", poolTicket{Status: poolMissed, Height: 100, SpentByHeight: 484}, 500, "expired"},
+		{"missed late in life", poolTicket{Status: poolMissed, Height: 100, SpentByHeight: 484}, 500, "missed"},
+		{"missed in the last block before expiry", poolTicket{Status: poolMissed, Height: 100, SpentByHeight: 499}, 500, "missed"},
+		{"expired", poolTicket{Status: poolMissed, Height: 100, SpentByHeight: 500}, 500, "expired"},
 		{"unknown", poolTicket{Status: "weird"}, 1, ""},
 	}
 	for _, tc := range tests {

@@ -173,3 +173,19 @@ func TestLateNewTicketsDoNotReviveSpent(t *testing.T) {
 		t.Fatalf("live after the reorganization and newtickets: %v, want tickets 7 and 8", live)
 	}
 }
+
+// TestNoRevokeTicketsBeforeRulesChecked: a block handled before the
+// start-up CheckRules (stakepoold asks for the tip's winners again at
+// once) must not call revoketickets when the node revokes by itself.
+func TestNoRevokeTicketsBeforeRulesChecked(t *testing.T) {
+	p, node, wallet := newTipsPool(t, 1, nil)
+	node.AutoRevoke = true
+	p.ProcessWinningTickets(context.Background(), pool.BlockRef{Hash: "x", Height: 301}, []string{hash(9)}, time.Now())
+	time.Sleep(100 * time.Millisecond)
+	if n := wallet.RevokeCount(); n != 0 {
+		t.Fatalf("revoketickets called %d times before the rules were checked, with automatic revocations active", n)
+	}
+	if !p.AutoRevocations() {
+		t.Fatal("the pool did not learn that automatic revocations are active")
+	}
+}

@@ -283,6 +283,15 @@ func (p *Pool) revoke(ctx context.Context, block BlockRef) {
 		return
 	}
 	defer p.revoking.Store(false)
+	// A block can arrive before the start-up check of the node's rules (the
+	// tip's winners asked for again at start-up): ask the node now rather
+	// than revoke on a guess; with DCP0009 active there is nothing to do.
+	if auto, err := p.CheckRules(ctx); err != nil || auto {
+		if err != nil {
+			p.log.Warnf("Block %d: not calling revoketickets: %v", block.Height, err)
+		}
+		return
+	}
 	if err := p.wallet.RevokeTickets(ctx); err != nil {
 		p.log.Warnf("Block %d: wallet revoketickets: %v", block.Height, err)
 	}
