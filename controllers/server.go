@@ -11,6 +11,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/subsidy"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/system"
 	"golang.org/x/crypto/bcrypt"
@@ -92,7 +93,7 @@ type Backends interface {
 	Watch(ctx context.Context, every time.Duration)
 	CreateAddress(ctx context.Context, req stakepooldclient.AddressRequest) (stakepooldclient.AddressResult, error)
 	StakeInfo(ctx context.Context) (stakepooldclient.StakeInfo, error)
-	Agendas(ctx context.Context) (stakepooldclient.Agendas, error)
+	Agendas(ctx context.Context) (votebits.VoteInfo, error)
 	UserTickets(ctx context.Context, multisigAddr string) (stakepooldclient.UserTickets, error)
 	IgnoredLowFeeTickets(ctx context.Context) ([]stakepooldclient.Ticket, error)
 	PushUserPrefs(ctx context.Context, p stakepooldclient.VotingPrefs) error

@@ -15,6 +15,7 @@ import (
 	"github.com/eacred/dcrstakepool/controllers/webtest"
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 	"github.com/eacred/dcrstakepool/models"
 )
 
@@ -80,11 +81,11 @@ func newVSPEnv(t testing.TB, o vspOptions) *vspEnv {
 	return ve
 }
 
-func testAgendas() stakepooldclient.Agendas {
-	return stakepooldclient.Agendas{VoteVersion: 8, Agendas: []stakepooldclient.Agenda{
-		{ID: "treasury", Description: "Enable the treasury", Mask: 0x0006, Status: "started", Choices: []stakepooldclient.Choice{
+func testAgendas() votebits.VoteInfo {
+	return votebits.VoteInfo{VoteVersion: 8, Status: map[string]string{"treasury": "started"}, Agendas: []chaincfg.Agenda{
+		{ID: "treasury", Description: "Enable the treasury", Mask: 0x0006, Choices: []chaincfg.Choice{
 			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0002, IsNo: true}, {ID: "yes", Bits: 0x0004}}},
-		{ID: "headercommitments", Description: "Header commitments", Mask: 0x0018, Choices: []stakepooldclient.Choice{
+		{ID: "headercommitments", Description: "Header commitments", Mask: 0x0018, Choices: []chaincfg.Choice{
 			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0008, IsNo: true}, {ID: "yes", Bits: 0x0010}}},
 	}}
 }

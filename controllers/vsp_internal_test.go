@@ -11,14 +11,15 @@ import (
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 	"github.com/eacred/dcrstakepool/system"
 )
 
-func testAgendaSet() []stakepooldclient.Agenda {
-	return []stakepooldclient.Agenda{
-		{ID: "a", Mask: 0x0006, Choices: []stakepooldclient.Choice{
+func testAgendaSet() []chaincfg.Agenda {
+	return []chaincfg.Agenda{
+		{ID: "a", Mask: 0x0006, Choices: []chaincfg.Choice{
 			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0002}, {ID: "yes", Bits: 0x0004}}},
-		{ID: "b", Mask: 0x0018, Choices: []stakepooldclient.Choice{
+		{ID: "b", Mask: 0x0018, Choices: []chaincfg.Choice{
 			{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 0x0008}, {ID: "yes", Bits: 0x0010}}},
 	}
 }
@@ -27,7 +28,7 @@ func TestValidateVoteBits(t *testing.T) {
 	ag := testAgendaSet()
 	tests := []struct {
 		bits    uint16
-		agendas []stakepooldclient.Agenda
+		agendas []chaincfg.Agenda
 		want    string // "" = valid
 	}{
 		{0x0001, ag, ""},
@@ -59,7 +60,7 @@ func TestValidateVoteBits(t *testing.T) {
 }
 
 func TestUserBits(t *testing.T) {
-	ag := stakepooldclient.Agendas{VoteVersion: 8, Agendas: testAgendaSet()}
+	ag := votebits.VoteInfo{VoteVersion: 8, Agendas: testAgendaSet()}
 	tests := []struct {
 		bits, version int64
 		want          uint16

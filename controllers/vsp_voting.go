@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/votebits"
 	"github.com/eacred/dcrstakepool/system"
@@ -16,36 +15,18 @@ import (
 // defaultVoteBits votes "previous block valid" and abstains on every agenda.
 const defaultVoteBits uint16 = 1
 
-// chainAgendas converts the backends' agendas to eacred's type.
-func chainAgendas(agendas []stakepooldclient.Agenda) []chaincfg.Agenda {
-	out := make([]chaincfg.Agenda, len(agendas))
-	for i, a := range agendas {
-		ca := chaincfg.Agenda{ID: a.ID, Description: a.Description, Mask: a.Mask}
-		hasAbstain := false
-		for _, c := range a.Choices {
-			ca.Choices = append(ca.Choices, chaincfg.Choice{ID: c.ID, Description: c.Description, Bits: c.Bits,
-				IsAbstain: c.IsAbstain, IsNo: c.IsNo})
-			hasAbstain = hasAbstain || c.Bits == 0
-		}
-		if !hasAbstain { // abstaining is always allowed
-			ca.Choices = append(ca.Choices, chaincfg.Choice{ID: "abstain", Bits: 0, IsAbstain: true})
-		}
-		out[i] = ca
-	}
-	return out
-}
-
 // validateVoteBits checks bits against the agendas of a vote version with
-// eacred/votebits: bit 0 (previous block valid) must be set, each agenda's
-// masked bits must be one of its choices, and no other bit may be set. The
-// error says what is wrong.
-func validateVoteBits(bits uint16, agendas []stakepooldclient.Agenda) error {
-	return votebits.Validate(bits, chainAgendas(agendas))
+// eacred/votebits, the one rule stakepoold applies too: bit 0 (previous
+// block valid) must be set, each agenda's masked bits must be one of its
+// choices (or abstain), and no other bit may be set. The error says what is
+// wrong.
+func validateVoteBits(bits uint16, agendas []chaincfg.Agenda) error {
+	return votebits.Validate(bits, agendas)
 }
 
 // choiceOf returns the id of the choice bits select for agenda a ("" for
 // abstain or when none matches).
-func choiceOf(bits uint16, a stakepooldclient.Agenda) string {
+func choiceOf(bits uint16, a chaincfg.Agenda) string {
 	got := bits & a.Mask
 	if got == 0 {
 		return ""
@@ -65,7 +46,7 @@ type agendaCache struct {
 	now func() time.Time
 
 	mu  sync.Mutex
-	val stakepooldclient.Agendas
+	val votebits.VoteInfo
 	at  time.Time
 }
 
@@ -75,7 +56,7 @@ func newAgendaCache(b Backends, ttl time.Duration, now func() time.Time) *agenda
 
 // Get returns the cached agendas, refreshing them when stale; when the
 // backends do not answer, the last good copy is used if there is one.
-func (ac *agendaCache) Get(ctx context.Context) (stakepooldclient.Agendas, error) {
+func (ac *agendaCache) Get(ctx context.Context) (votebits.VoteInfo, error) {
 	ac.mu.Lock()
 	defer ac.mu.Unlock()
 	if !ac.at.IsZero() && ac.now().Sub(ac.at) < ac.ttl {
@@ -94,7 +75,8 @@ func (ac *agendaCache) Get(ctx context.Context) (stakepooldclient.Agendas, error
 
 // votingAgenda is one agenda on the voting page.
 type votingAgenda struct {
-	stakepooldclient.Agenda
+	chaincfg.Agenda
+	Status   string // deployment status as the node reports it ("" if unknown)
 	Selected string // choice id currently chosen
 }
 
@@ -109,7 +91,7 @@ type votingPageData struct {
 
 // userBits returns the user's vote bits for vote version vv: their stored
 // bits if saved for that version and still valid, else the default.
-func userBits(bits int64, version int64, ag stakepooldclient.Agendas) uint16 {
+func userBits(bits int64, version int64, ag votebits.VoteInfo) uint16 {
 	if version != int64(ag.VoteVersion) || bits < 0 || bits > 0xffff {
 		return defaultVoteBits
 	}
@@ -120,10 +102,10 @@ func userBits(bits int64, version int64, ag stakepooldclient.Agendas) uint16 {
 	return b
 }
 
-func (s *Server) votingData(c web.C, r *http.Request, ag stakepooldclient.Agendas, bits uint16) votingPageData {
+func (s *Server) votingData(c web.C, r *http.Request, ag votebits.VoteInfo, bits uint16) votingPageData {
 	d := votingPageData{Base: s.Base(c, r, "Voting preferences"), VoteVersion: ag.VoteVersion, VoteBits: bits}
 	for _, a := range ag.Agendas {
-		d.Agendas = append(d.Agendas, votingAgenda{Agenda: a, Selected: choiceOf(bits, a)})
+		d.Agendas = append(d.Agendas, votingAgenda{Agenda: a, Status: ag.Status[a.ID], Selected: choiceOf(bits, a)})
 	}
 	return d
 }
@@ -141,7 +123,7 @@ func (s *Server) votingPage(c web.C, w http.ResponseWriter, r *http.Request) err
 			"wallets do not answer. Please try again in a few minutes.", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "voting", s.votingData(c, r, ag, userBits(u.VoteBits, u.VoteBitsVersion, ag)))
+	return s.Render(w, "vsp/voting", s.votingData(c, r, ag, userBits(u.VoteBits, u.VoteBitsVersion, ag)))
 }
 
 // POST /voting: one field per agenda, "agenda_<id>" = choice id.

@@ -80,7 +80,7 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 		Node: chain.Node{C: d.node}, Wallet: chain.Wallet{C: d.wallet},
 		Inspector: netrules.NewInspector(cfg.params, feeAddrs, cfg.PoolFees),
 		Addresses: netrules.Addresses{Params: cfg.params}, Store: st, Metrics: m,
-		Log: lg.get(subPool), Agendas: agendaSource{cfg.params}, Network: cfg.params.Name,
+		Log: lg.get(subPool), Agendas: cfg.params, Network: cfg.params.Name,
 		VoteTimeout: cfg.VoteTimeout, PrefsWait: cfg.PrefsWait, PrefsGrace: cfg.PrefsGrace,
 	})
 	if err != nil {

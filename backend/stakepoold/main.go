@@ -21,9 +21,6 @@ import (
 	"syscall"
 
 	flags "github.com/jessevdk/go-flags"
-
-	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
-	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 )
 
 // daemonVersion is stakepoold's own version (the API version is in
@@ -62,25 +59,4 @@ func realMain(args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// agendaSource adapts the chain parameters' agendas for vote-bit checks.
-type agendaSource struct{ p *chaincfg.Params }
-
-func (a agendaSource) Agendas(v uint32) ([]pool.Agenda, bool) {
-	ags, ok := a.p.Agendas(v)
-	if !ok {
-		return nil, false
-	}
-	out := make([]pool.Agenda, len(ags))
-	for i, ag := range ags {
-		pa := pool.Agenda{ID: ag.ID, Description: ag.Description, Mask: ag.Mask,
-			Choices: make([]pool.AgendaChoice, len(ag.Choices))}
-		for j, c := range ag.Choices {
-			pa.Choices[j] = pool.AgendaChoice{ID: c.ID, Description: c.Description, Bits: c.Bits,
-				IsAbstain: c.IsAbstain, IsNo: c.IsNo}
-		}
-		out[i] = pa
-	}
-	return out, true
 }

@@ -2,6 +2,7 @@ package stakepooldclient
 
 import (
 	"context"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 	"sync"
 	"time"
 )
@@ -49,7 +50,7 @@ type Backend interface {
 	LiveTickets(ctx context.Context) ([]Ticket, error)
 	UserTickets(ctx context.Context, multisigAddr string) (UserTickets, error)
 	StakeInfo(ctx context.Context) (StakeInfo, error)
-	Agendas(ctx context.Context) (Agendas, error)
+	Agendas(ctx context.Context) (votebits.VoteInfo, error)
 	Close() error
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/decred/slog"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // Options configures a Client. Zero values get the defaults noted.
@@ -264,8 +265,8 @@ func (c *Client) StakeInfo(ctx context.Context) (StakeInfo, error) {
 }
 
 // Agendas returns the agendas of the current vote version.
-func (c *Client) Agendas(ctx context.Context) (Agendas, error) {
-	return firstAnswer(ctx, c, "agendas", func(ctx context.Context, b Backend) (Agendas, error) {
+func (c *Client) Agendas(ctx context.Context) (votebits.VoteInfo, error) {
+	return firstAnswer(ctx, c, "agendas", func(ctx context.Context, b Backend) (votebits.VoteInfo, error) {
 		return b.Agendas(ctx)
 	})
 }

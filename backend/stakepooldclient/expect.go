@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/statedigest"
 )
 
@@ -52,12 +53,11 @@ func (e *expected) stable(s snapshot) bool {
 }
 
 func userRecord(p VotingPrefs) statedigest.Hash {
-	return statedigest.UserHash(statedigest.User{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
-		VoteBits: p.VoteBits, VoteBitsVersion: p.VoteBitsVersion})
+	return statedigest.UserHash(p)
 }
 
 func ticketRecord(t Ticket) statedigest.Hash {
-	return statedigest.TicketHash(statedigest.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress})
+	return statedigest.TicketHash(poolapi.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress})
 }
 
 // load replaces the whole expectation with what the Source returned. It is

@@ -18,6 +18,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // APIVersion is the stakepoold API version this client speaks; Start
@@ -369,34 +371,39 @@ func (g *grpcBackend) StakeInfo(ctx context.Context) (StakeInfo, error) {
 	}, nil
 }
 
-func (g *grpcBackend) Agendas(ctx context.Context) (Agendas, error) {
+func (g *grpcBackend) Agendas(ctx context.Context) (votebits.VoteInfo, error) {
 	r, err := g.c.GetAgendas(ctx, &pb.GetAgendasRequest{})
 	if err != nil {
-		return Agendas{}, grpcErr(err)
+		return votebits.VoteInfo{}, grpcErr(err)
 	}
-	out := Agendas{VoteVersion: r.GetVoteVersion(), Agendas: make([]Agenda, 0, len(r.GetAgendas()))}
+	out := votebits.VoteInfo{VoteVersion: r.GetVoteVersion(), Agendas: make([]chaincfg.Agenda, 0, len(r.GetAgendas())),
+		Status: make(map[string]string, len(r.GetAgendas()))}
 	for _, a := range r.GetAgendas() {
 		if a.GetMask() > 0xffff {
-			return Agendas{}, fmt.Errorf("%w: agenda %q has mask %#x wider than 16 bits", ErrBackendDown, a.GetId(), a.GetMask())
+			return votebits.VoteInfo{}, fmt.Errorf("%w: agenda %q has mask %#x wider than 16 bits", ErrBackendDown, a.GetId(), a.GetMask())
 		}
-		ag := Agenda{ID: a.GetId(), Description: a.GetDescription(), Mask: uint16(a.GetMask()),
-			Status: a.GetStatus(), StartTime: unixOrZero(a.GetStartTime()), ExpireTime: unixOrZero(a.GetExpireTime())}
+		ag := chaincfg.Agenda{ID: a.GetId(), Description: a.GetDescription(), Mask: uint16(a.GetMask()),
+			StartTime: unixOrZero(a.GetStartTime()), ExpireTime: unixOrZero(a.GetExpireTime())}
 		for _, ch := range a.GetChoices() {
 			if ch.GetBits() > 0xffff {
-				return Agendas{}, fmt.Errorf("%w: agenda %q choice %q has bits %#x wider than 16 bits",
+				return votebits.VoteInfo{}, fmt.Errorf("%w: agenda %q choice %q has bits %#x wider than 16 bits",
 					ErrBackendDown, a.GetId(), ch.GetId(), ch.GetBits())
 			}
-			ag.Choices = append(ag.Choices, Choice{ID: ch.GetId(), Description: ch.GetDescription(),
+			ag.Choices = append(ag.Choices, chaincfg.Choice{ID: ch.GetId(), Description: ch.GetDescription(),
 				Bits: uint16(ch.GetBits()), IsAbstain: ch.GetIsAbstain(), IsNo: ch.GetIsNo()})
 		}
 		out.Agendas = append(out.Agendas, ag)
+		if st := a.GetStatus(); st != "" {
+			out.Status[ag.ID] = st
+		}
 	}
 	return out, nil
 }
 
-func unixOrZero(s int64) time.Time {
+// unixOrZero converts a wire time (Unix seconds) to chaincfg's, 0 for none.
+func unixOrZero(s int64) uint64 {
 	if s <= 0 {
-		return time.Time{}
+		return 0
 	}
-	return time.Unix(s, 0).UTC()
+	return uint64(s)
 }

@@ -211,8 +211,8 @@ func (s *pbServer) GetAgendas(ctx context.Context, _ *pb.GetAgendasRequest) (*pb
 	}
 	out := &pb.GetAgendasResponse{VoteVersion: as.VoteVersion}
 	for _, a := range as.Agendas {
-		pa := &pb.Agenda{Id: a.ID, Description: a.Description, Mask: uint32(a.Mask), Status: a.Status,
-			StartTime: a.StartTime.Unix()}
+		pa := &pb.Agenda{Id: a.ID, Description: a.Description, Mask: uint32(a.Mask), Status: as.Status[a.ID],
+			StartTime: int64(a.StartTime)}
 		for _, c := range a.Choices {
 			pa.Choices = append(pa.Choices, &pb.AgendaChoice{Id: c.ID, Description: c.Description,
 				Bits: uint32(c.Bits), IsAbstain: c.IsAbstain, IsNo: c.IsNo})

@@ -18,6 +18,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepoold/rpcserver"
 	spc "github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) time.Duration {
@@ -233,7 +234,7 @@ func newTCPDaemon(t *testing.T) *tcpDaemon {
 func (d *tcpDaemon) serve(ln net.Listener) {
 	ctx := context.Background()
 	node := pooltest.NewNode(pool.BlockRef{Hash: "best", Height: 300})
-	node.Info = pool.VoteInfo{VoteVersion: 8, Agendas: []pool.Agenda{pooltest.YesNoAgenda}}
+	node.Info = votebits.VoteInfo{VoteVersion: 8}
 	p, err := pool.New(pool.Config{Node: node, Wallet: pooltest.NewWallet(), Inspector: pooltest.Inspector{},
 		Addresses: pooltest.Addresses{}, Store: &pooltest.MemStore{},
 		Agendas: pooltest.Agendas{8: {pooltest.YesNoAgenda}}, Network: "simnet"})

@@ -15,6 +15,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool/pooltest"
 	"github.com/eacred/dcrstakepool/backend/stakepoold/rpcserver"
 	spc "github.com/eacred/dcrstakepool/backend/stakepooldclient"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // realDaemon is stakepoold's real core and gRPC server over fake
@@ -31,7 +32,7 @@ func startReal(t testing.TB, name string) *realDaemon {
 	ctx := context.Background()
 	d := &realDaemon{wallet: pooltest.NewWallet(), node: pooltest.NewNode(pool.BlockRef{Hash: "best", Height: 300})}
 	d.node.Heights["b1"] = 100
-	d.node.Info = pool.VoteInfo{VoteVersion: 8, Agendas: []pool.Agenda{pooltest.YesNoAgenda}}
+	d.node.Info = votebits.VoteInfo{VoteVersion: 8}
 	p, err := pool.New(pool.Config{Node: d.node, Wallet: d.wallet, Inspector: pooltest.Inspector{},
 		Addresses: pooltest.Addresses{}, Store: &pooltest.MemStore{},
 		Agendas: pooltest.Agendas{8: {pooltest.YesNoAgenda}}, Network: "simnet"})

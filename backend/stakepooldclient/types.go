@@ -3,6 +3,8 @@ package stakepooldclient
 import (
 	"strings"
 	"time"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
 
 // Version is a stakepoold's API version (semantic versioning).
@@ -82,13 +84,9 @@ type Multisig struct {
 	RedeemScript string
 }
 
-// VotingPrefs is one user's voting preferences, as pushed to every backend.
-type VotingPrefs struct {
-	UserID          int64
-	MultisigAddress string
-	VoteBits        uint16
-	VoteBitsVersion uint32
-}
+// VotingPrefs is one user's voting preferences, as pushed to every backend
+// (this package's name for poolapi.User, the one definition).
+type VotingPrefs = poolapi.User
 
 // Ticket is a pool ticket: its hash (txid, hex) and the user's multisig
 // address its voting rights are bound to.
@@ -158,53 +156,8 @@ type UserTickets struct {
 }
 
 // StakeInfo is the wallet's stake summary (getstakeinfo) used by the home,
-// stats and API pages.
-type StakeInfo struct {
-	BlockHeight       int64
-	DifficultyAtoms   int64 // ticket price
-	TotalSubsidyAtoms int64 // earned by the pool's votes
-	OwnMempoolTix     uint32
-	Immature          uint32
-	Unspent           uint32
-	Voted             uint32
-	Revoked           uint32
-	UnspentExpired    uint32
-	PoolSize          uint32
-	AllMempoolTix     uint32
-	Live              uint32
-	ProportionLive    float64
-	Missed            uint32
-	ProportionMissed  float64
-	Expired           uint32
-}
-
-// Choice is one option of an agenda.
-type Choice struct {
-	ID          string
-	Description string
-	Bits        uint16
-	IsAbstain   bool
-	IsNo        bool
-}
-
-// Agenda is one consensus vote of the current vote version.
-type Agenda struct {
-	ID          string
-	Description string
-	Mask        uint16
-	// Status is the deployment state: defined, started, lockedin, active
-	// or failed.
-	Status     string
-	StartTime  time.Time
-	ExpireTime time.Time
-	Choices    []Choice
-}
-
-// Agendas is the set of agendas of one vote version.
-type Agendas struct {
-	VoteVersion uint32
-	Agendas     []Agenda
-}
+// stats and API pages (this package's name for poolapi.StakeInfo).
+type StakeInfo = poolapi.StakeInfo
 
 // BackendStatus is a snapshot of one backend for the admin status page.
 type BackendStatus struct {

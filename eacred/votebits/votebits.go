@@ -10,10 +10,16 @@
 // Bits equal votebits & Mask.
 //
 // Valid vote bits, for a set of agendas: bit 0 is set; for every agenda the
-// masked value is one of its choices; no bit outside bit 0 and the agendas'
-// choice bits is set. Vote bits are only meaningful together with the vote
+// masked value is one of its choices or 0 (abstain is always allowed); no
+// bit outside bit 0 and the agendas' choice bits is set. Vote bits are only meaningful together with the vote
 // version whose agendas they were checked against: when the network moves
 // to a new vote version, old preferences no longer apply.
+//
+// The agendas always come from chaincfg (Params.Agendas, or AgendasFor):
+// stakepoold checks pushed preferences against them, answers the front
+// end's agenda requests with them, and the simulator's node and wallet
+// build getvoteinfo and their vote choices from them. Validate is the one
+// rule all of them apply.
 package votebits
 
 import (
@@ -75,6 +81,18 @@ func (e *Error) Error() string {
 // Unwrap returns the kind for errors.Is.
 func (e *Error) Unwrap() error { return e.Kind }
 
+// VoteInfo is the agendas of one vote version as the pool checks and shows
+// them: their definitions (Agendas, from chaincfg: the one source of what a
+// valid choice is) and, for display only, each agenda's deployment status
+// as the node reports it (Status: agenda ID -> "defined", "started",
+// "lockedin", "active" or "failed"; an agenda the node did not report has
+// no entry). Status never changes which vote bits are valid.
+type VoteInfo struct {
+	VoteVersion uint32
+	Agendas     []chaincfg.Agenda
+	Status      map[string]string
+}
+
 // AgendasFor returns the agendas of vote version v on network p.
 func AgendasFor(p *chaincfg.Params, v uint32) ([]chaincfg.Agenda, error) {
 	a, ok := p.Agendas(v)
@@ -105,12 +123,17 @@ func Validate(bits uint16, agendas []chaincfg.Agenda) error {
 	return nil
 }
 
+// choiceFor returns the choice bits select on a. Masked bits of 0 are
+// abstain, which is always allowed, even when a lists no abstain choice.
 func choiceFor(a *chaincfg.Agenda, bits uint16) (chaincfg.Choice, bool) {
 	masked := bits & a.Mask
 	for _, c := range a.Choices {
 		if c.Bits == masked {
 			return c, true
 		}
+	}
+	if masked == 0 {
+		return chaincfg.Choice{ID: "abstain", Description: "abstain from voting", IsAbstain: true}, true
 	}
 	return chaincfg.Choice{}, false
 }

@@ -91,6 +91,25 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestAbstainAlwaysValid: masked bits of 0 abstain on an agenda even when
+// its choices list no abstain (an agenda from another source), and abstain
+// is described as such.
+func TestAbstainAlwaysValid(t *testing.T) {
+	a := []chaincfg.Agenda{{ID: "x", Mask: 0x06, Choices: []chaincfg.Choice{
+		{ID: "no", Bits: 0x02, IsNo: true}, {ID: "yes", Bits: 0x04}}}}
+	for _, bits := range []uint16{0x0001, 0x0003, 0x0005} {
+		if err := votebits.Validate(bits, a); err != nil {
+			t.Errorf("%#04x: %v", bits, err)
+		}
+	}
+	if err := votebits.Validate(0x0007, a); !errors.Is(err, votebits.ErrInvalidChoice) {
+		t.Errorf("0x0007: %v", err)
+	}
+	if d, err := votebits.Describe(0x0001, a); err != nil || d["x"] != "abstain" {
+		t.Errorf("Describe = %v, %v", d, err)
+	}
+}
+
 func TestBuildErrors(t *testing.T) {
 	a := agendas(t, chaincfg.MainNetParams(), 11)
 	if _, err := votebits.Build(map[string]string{"nosuch": "yes"}, a); !errors.Is(err, votebits.ErrUnknownAgenda) {

@@ -3,7 +3,6 @@ package chain
 import (
 	"context"
 	"encoding/hex"
-	"math"
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
@@ -77,22 +76,16 @@ func (n Node) BlockStakeTxs(ctx context.Context, blockHash string) ([]pool.Stake
 	return out, nil
 }
 
-// VoteInfo implements pool.Node.
-func (n Node) VoteInfo(ctx context.Context, version uint32) (pool.VoteInfo, error) {
+// AgendaStatus implements pool.Node: the status getvoteinfo gives each
+// agenda of the version (the definitions come from chaincfg, not from here).
+func (n Node) AgendaStatus(ctx context.Context, version uint32) (map[string]string, error) {
 	vi, err := n.C.GetVoteInfo(ctx, version)
 	if err != nil {
-		return pool.VoteInfo{}, Classify(err, "getvoteinfo")
+		return nil, Classify(err, "getvoteinfo")
 	}
-	out := pool.VoteInfo{VoteVersion: vi.VoteVersion, Agendas: make([]pool.Agenda, len(vi.Agendas))}
-	for i, a := range vi.Agendas {
-		pa := pool.Agenda{ID: a.ID, Description: a.Description, Mask: a.Mask,
-			StartTime: clampInt64(a.StartTime), ExpireTime: clampInt64(a.ExpireTime), Status: a.Status,
-			Choices: make([]pool.AgendaChoice, len(a.Choices))}
-		for j, c := range a.Choices {
-			pa.Choices[j] = pool.AgendaChoice{ID: c.ID, Description: c.Description, Bits: c.Bits,
-				IsAbstain: c.IsAbstain, IsNo: c.IsNo}
-		}
-		out.Agendas[i] = pa
+	out := make(map[string]string, len(vi.Agendas))
+	for _, a := range vi.Agendas {
+		out[a.ID] = a.Status
 	}
 	return out, nil
 }
@@ -119,13 +112,6 @@ const autoRevocationsAgenda = "autorevocations"
 
 // Connected implements pool.Node.
 func (n Node) Connected() bool { return connected(n.C) }
-
-func clampInt64(v uint64) int64 {
-	if v > math.MaxInt64 {
-		return math.MaxInt64
-	}
-	return int64(v)
-}
 
 // decodeHex converts a hex string to bytes, as an invalid-input error.
 func decodeHex(s, what string) ([]byte, error) {

@@ -141,7 +141,7 @@ func (w Wallet) StakeInfo(ctx context.Context) (pool.StakeInfo, error) {
 	if err != nil {
 		return pool.StakeInfo{}, Classify(err, "getstakeinfo")
 	}
-	return pool.StakeInfo{BlockHeight: r.BlockHeight, Difficulty: atoms(r.Difficulty), TotalSubsidy: atoms(r.TotalSubsidy),
+	return pool.StakeInfo{BlockHeight: r.BlockHeight, DifficultyAtoms: atoms(r.Difficulty), TotalSubsidyAtoms: atoms(r.TotalSubsidy),
 		OwnMempoolTix: r.OwnMempoolTix, Immature: r.Immature, Unspent: r.Unspent, Voted: r.Voted,
 		Revoked: r.Revoked, UnspentExpired: r.UnspentExpired, PoolSize: r.PoolSize,
 		AllMempoolTix: r.AllMempoolTix, Live: r.Live, ProportionLive: r.ProportionLive,

@@ -3,6 +3,8 @@ package pool
 import (
 	"context"
 	"time"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
 
 // BlockRef names a block.
@@ -64,51 +66,9 @@ type UserInfo struct {
 	Invalid []string
 }
 
-// StakeInfo is the wallet's getstakeinfo answer, amounts in atoms.
-type StakeInfo struct {
-	BlockHeight      int64
-	Difficulty       int64
-	TotalSubsidy     int64
-	OwnMempoolTix    uint32
-	Immature         uint32
-	Unspent          uint32
-	Voted            uint32
-	Revoked          uint32
-	UnspentExpired   uint32
-	PoolSize         uint32
-	AllMempoolTix    uint32
-	Live             uint32
-	ProportionLive   float64
-	Missed           uint32
-	ProportionMissed float64
-	Expired          uint32
-}
-
-// AgendaChoice is one choice of a consensus agenda.
-type AgendaChoice struct {
-	ID          string
-	Description string
-	Bits        uint16
-	IsAbstain   bool
-	IsNo        bool
-}
-
-// Agenda is one consensus agenda (getvoteinfo).
-type Agenda struct {
-	ID          string
-	Description string
-	Mask        uint16
-	StartTime   int64
-	ExpireTime  int64
-	Status      string
-	Choices     []AgendaChoice
-}
-
-// VoteInfo is the node's getvoteinfo answer for one vote version.
-type VoteInfo struct {
-	VoteVersion uint32
-	Agendas     []Agenda
-}
+// StakeInfo is the wallet's getstakeinfo answer, amounts in atoms (the
+// pool's name for poolapi.StakeInfo).
+type StakeInfo = poolapi.StakeInfo
 
 // StakeTx is one transaction of a block's stake tree.
 type StakeTx struct {
@@ -127,7 +87,10 @@ type Node interface {
 	// BlockStakeTxs returns the stake tree of a block (getblock verbose
 	// with transactions): tickets, votes and revocations.
 	BlockStakeTxs(ctx context.Context, blockHash string) ([]StakeTx, error)
-	VoteInfo(ctx context.Context, voteVersion uint32) (VoteInfo, error)
+	// AgendaStatus returns the deployment status of each agenda of a vote
+	// version (agenda ID -> "defined", "started", "lockedin", "active" or
+	// "failed"), from getvoteinfo. It is shown, never used to check bits.
+	AgendaStatus(ctx context.Context, voteVersion uint32) (map[string]string, error)
 	// AutoRevocations reports whether the node's best chain enforces
 	// automatic revocations (DCP0009, agenda "autorevocations"): the node
 	// then revokes missed and expired tickets itself.

@@ -24,12 +24,11 @@ func sameMap[K comparable, V any](a, b map[K]V) bool {
 }
 
 func userHash(u UserPrefs) statedigest.Hash {
-	return statedigest.UserHash(statedigest.User{UserID: u.UserID, MultisigAddress: u.MultisigAddress,
-		VoteBits: u.VoteBits, VoteBitsVersion: u.VoteBitsVersion})
+	return statedigest.UserHash(u)
 }
 
 func ticketHash(h, addr string) statedigest.Hash {
-	return statedigest.TicketHash(statedigest.Ticket{Hash: h, MultisigAddress: addr})
+	return statedigest.TicketHash(PoolTicketID{Hash: h, MultisigAddress: addr})
 }
 
 // StateDigest returns the digest of the preferences and added tickets this

@@ -15,16 +15,7 @@ import (
 )
 
 func wantDigest(users []pool.UserPrefs, tickets []pool.PoolTicketID) string {
-	var us []statedigest.User
-	for _, u := range users {
-		us = append(us, statedigest.User{UserID: u.UserID, MultisigAddress: u.MultisigAddress,
-			VoteBits: u.VoteBits, VoteBitsVersion: u.VoteBitsVersion})
-	}
-	var ts []statedigest.Ticket
-	for _, t := range tickets {
-		ts = append(ts, statedigest.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress})
-	}
-	return statedigest.Of(us, ts).Digest()
+	return statedigest.Of(users, tickets).Digest()
 }
 
 // TestHealthReportsStateDigest: Health's digest follows every kind of write

@@ -204,15 +204,15 @@ func TestSetUserPrefsValidation(t *testing.T) {
 		want  string // error substring; "" = success
 	}{
 		{"valid", []pool.UserPrefs{ok}, ""},
-		{"bit 0 clear", []pool.UserPrefs{{1, "ScA", 4, 8}}, "bit 0"},
-		{"bits outside agendas", []pool.UserPrefs{{1, "ScA", 0x101, 8}}, "belong to no agenda"},
-		{"not a choice", []pool.UserPrefs{{1, "ScA", 7, 8}}, "no choice of agenda testagenda"},
-		{"other version not checked", []pool.UserPrefs{{1, "ScA", 0x101, 7}}, ""},
-		{"zero id", []pool.UserPrefs{{0, "ScA", 1, 8}}, "user id must be positive"},
-		{"wrong network", []pool.UserPrefs{{1, "DcA", 1, 8}}, "not an address of simnet"},
-		{"not p2sh", []pool.UserPrefs{{1, "SsA", 1, 8}}, "not a P2SH"},
-		{"duplicate address", []pool.UserPrefs{ok, {2, "ScA", 1, 8}}, "appears twice"},
-		{"duplicate id", []pool.UserPrefs{ok, {1, "ScB", 1, 8}}, "two multisig addresses"},
+		{"bit 0 clear", []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 4, VoteBitsVersion: 8}}, "bit 0"},
+		{"bits outside agendas", []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 0x101, VoteBitsVersion: 8}}, "belong to no agenda"},
+		{"not a choice", []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 7, VoteBitsVersion: 8}}, "no choice of agenda testagenda"},
+		{"other version not checked", []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 0x101, VoteBitsVersion: 7}}, ""},
+		{"zero id", []pool.UserPrefs{{UserID: 0, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8}}, "user id must be positive"},
+		{"wrong network", []pool.UserPrefs{{UserID: 1, MultisigAddress: "DcA", VoteBits: 1, VoteBitsVersion: 8}}, "not an address of simnet"},
+		{"not p2sh", []pool.UserPrefs{{UserID: 1, MultisigAddress: "SsA", VoteBits: 1, VoteBitsVersion: 8}}, "not a P2SH"},
+		{"duplicate address", []pool.UserPrefs{ok, {UserID: 2, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8}}, "appears twice"},
+		{"duplicate id", []pool.UserPrefs{ok, {UserID: 1, MultisigAddress: "ScB", VoteBits: 1, VoteBitsVersion: 8}}, "two multisig addresses"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -257,11 +257,11 @@ func TestSetUserPrefAndAddedValidation(t *testing.T) {
 		ts   []pool.PoolTicketID
 		want string
 	}{
-		{"short hash", []pool.PoolTicketID{{"abc", "ScA"}}, "want 64 hex"},
-		{"non-hex", []pool.PoolTicketID{{strings.Repeat("z", 64), "ScA"}}, "not hexadecimal"},
-		{"unknown user", []pool.PoolTicketID{{hash(1), "ScZ"}}, "unknown user"},
-		{"bad address", []pool.PoolTicketID{{hash(1), "x"}}, "multisig address"},
-		{"one ticket for two users", []pool.PoolTicketID{{hash(1), "ScA"}, {strings.ToUpper(hash(1)), "ScB"}}, "listed twice"},
+		{"short hash", []pool.PoolTicketID{{Hash: "abc", MultisigAddress: "ScA"}}, "want 64 hex"},
+		{"non-hex", []pool.PoolTicketID{{Hash: strings.Repeat("z", 64), MultisigAddress: "ScA"}}, "not hexadecimal"},
+		{"unknown user", []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScZ"}}, "unknown user"},
+		{"bad address", []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "x"}}, "multisig address"},
+		{"one ticket for two users", []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScA"}, {Hash: strings.ToUpper(hash(1)), MultisigAddress: "ScB"}}, "listed twice"},
 	}
 	for _, tc := range tests {
 		err := h.pool.SetAddedTickets(ctx, tc.ts)
@@ -273,7 +273,7 @@ func TestSetUserPrefAndAddedValidation(t *testing.T) {
 		t.Errorf("refused lists changed the added tickets: %v", got)
 	}
 	// The same ticket twice for the same user is harmless.
-	if err := h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{hash(1), "ScA"}, {hash(1), "ScA"}}); err != nil {
+	if err := h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScA"}, {Hash: hash(1), MultisigAddress: "ScA"}}); err != nil {
 		t.Errorf("repeated identical entry: %v", err)
 	}
 }

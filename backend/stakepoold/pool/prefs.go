@@ -2,9 +2,12 @@ package pool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // MaxUsers bounds one SetUserPrefs call (far above any real pool, low
@@ -170,14 +173,14 @@ func (p *Pool) stateLocked() State {
 		st.Users = append(st.Users, u)
 	}
 	for t, a := range p.added {
-		st.AddedTickets = append(st.AddedTickets, PoolTicketID{t, a})
+		st.AddedTickets = append(st.AddedTickets, PoolTicketID{Hash: t, MultisigAddress: a})
 	}
 	return st
 }
 
 // checkPrefs validates one user's preferences: a positive id, a P2SH
-// address of the network, bit 0 set, and, when the version is the wallet's
-// current vote version, only bits some agenda choice allows.
+// address of the network, bit 0 set, and, when the chain parameters know
+// the version, valid vote bits for its agendas (votebits.Validate).
 func (p *Pool) checkPrefs(u UserPrefs) error {
 	if u.UserID <= 0 {
 		return fmt.Errorf("user id must be positive, got %d", u.UserID)
@@ -195,35 +198,26 @@ func (p *Pool) checkPrefs(u UserPrefs) error {
 	if !ok {
 		return nil // another version: stored, but the default is used to vote
 	}
-	return CheckVoteBits(u.VoteBits, ags)
-}
-
-// CheckVoteBits reports whether bits is a valid choice set for agendas: bit
-// 0 set, each agenda's masked bits equal to one of its choices, and no bit
-// outside bit 0 and the agendas' masks.
-func CheckVoteBits(bits uint16, agendas []Agenda) error {
-	if bits&1 == 0 {
-		return fmt.Errorf("vote bits %#04x: bit 0 must be set", bits)
-	}
-	allowed := uint16(1)
-	for _, a := range agendas {
-		allowed |= a.Mask
-		v := bits & a.Mask
-		found := false
-		for _, c := range a.Choices {
-			if c.Bits == v {
-				found = true
-				break
-			}
-		}
-		if !found && v != 0 {
-			return fmt.Errorf("vote bits %#04x: %#04x is no choice of agenda %s", bits, v, a.ID)
-		}
-	}
-	if extra := bits &^ allowed; extra != 0 {
-		return fmt.Errorf("vote bits %#04x: bits %#04x belong to no agenda", bits, extra)
+	if err := votebits.Validate(u.VoteBits, ags); err != nil {
+		return voteBitsError(u.VoteBits, err)
 	}
 	return nil
+}
+
+// voteBitsError words a votebits.Validate refusal for stakepoold's
+// callers and log (the rule itself is votebits').
+func voteBitsError(bits uint16, err error) error {
+	var e *votebits.Error
+	if !errors.As(err, &e) {
+		return fmt.Errorf("vote bits %#04x: %w", bits, err)
+	}
+	switch e.Kind {
+	case votebits.ErrInvalidChoice:
+		return fmt.Errorf("vote bits %#04x: %#04x is no choice of agenda %s", bits, e.Bits, e.Agenda)
+	case votebits.ErrStrayBits:
+		return fmt.Errorf("vote bits %#04x: bits %#04x belong to no agenda", bits, e.Bits)
+	}
+	return fmt.Errorf("vote bits %#04x: %w", bits, err)
 }
 
 // NormalizeHash validates a transaction hash string (64 hex characters)

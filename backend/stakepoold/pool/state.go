@@ -8,21 +8,18 @@ import (
 	"time"
 
 	"github.com/decred/slog"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 )
 
-// UserPrefs is one user's voting preferences.
-type UserPrefs struct {
-	UserID          int64  `json:"userid"`
-	MultisigAddress string `json:"multisigaddress"`
-	VoteBits        uint16 `json:"votebits"`
-	VoteBitsVersion uint32 `json:"votebitsversion"`
-}
+// UserPrefs is one user's voting preferences (the pool's name for
+// poolapi.User, the one definition both programs share).
+type UserPrefs = poolapi.User
 
-// PoolTicketID is a ticket and the multisig address that owns it.
-type PoolTicketID struct {
-	Hash            string `json:"hash"`
-	MultisigAddress string `json:"multisigaddress"`
-}
+// PoolTicketID is a ticket and the multisig address that owns it (the
+// pool's name for poolapi.Ticket).
+type PoolTicketID = poolapi.Ticket
 
 // Config holds a Pool's dependencies.
 type Config struct {
@@ -63,10 +60,11 @@ const DefaultPrefsGrace = 30 * time.Second
 // DefaultVoteTimeout is Config.VoteTimeout's default.
 const DefaultVoteTimeout = 10 * time.Second
 
-// AgendaSource returns the agendas of a vote version (from the chain
-// parameters), used to reject vote bits no agenda allows.
+// AgendaSource returns the agendas of a vote version. It is the chain
+// parameters (*chaincfg.Params), the one source of agendas: pushed vote
+// bits are checked against it, and the front end is answered with it.
 type AgendaSource interface {
-	Agendas(voteVersion uint32) ([]Agenda, bool)
+	Agendas(voteVersion uint32) ([]chaincfg.Agenda, bool)
 }
 
 // Pool tracks the pool's tickets and users and votes.
@@ -252,11 +250,11 @@ func (p *Pool) LiveTickets() []PoolTicketID {
 	defer p.mu.RUnlock()
 	out := make([]PoolTicketID, 0, len(p.live))
 	for t, a := range p.live {
-		out = append(out, PoolTicketID{t, a})
+		out = append(out, PoolTicketID{Hash: t, MultisigAddress: a})
 	}
 	for t, a := range p.added {
 		if _, ok := p.ignored[t]; ok {
-			out = append(out, PoolTicketID{t, a})
+			out = append(out, PoolTicketID{Hash: t, MultisigAddress: a})
 		}
 	}
 	return sortTickets(out)
@@ -269,7 +267,7 @@ func (p *Pool) IgnoredTickets() []PoolTicketID {
 	out := make([]PoolTicketID, 0, len(p.ignored))
 	for t, a := range p.ignored {
 		if _, ok := p.added[t]; !ok {
-			out = append(out, PoolTicketID{t, a})
+			out = append(out, PoolTicketID{Hash: t, MultisigAddress: a})
 		}
 	}
 	return sortTickets(out)
@@ -281,7 +279,7 @@ func (p *Pool) AddedTickets() []PoolTicketID {
 	defer p.mu.RUnlock()
 	out := make([]PoolTicketID, 0, len(p.added))
 	for t, a := range p.added {
-		out = append(out, PoolTicketID{t, a})
+		out = append(out, PoolTicketID{Hash: t, MultisigAddress: a})
 	}
 	return sortTickets(out)
 }

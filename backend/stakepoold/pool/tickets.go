@@ -233,11 +233,11 @@ func (p *Pool) HandleSpentAndMissed(block BlockRef, tickets map[string]string) {
 		rm.all = append(rm.all, t)
 		p.gone[t] = block.Height
 		if a, ok := p.live[t]; ok {
-			rm.live = append(rm.live, PoolTicketID{t, a})
+			rm.live = append(rm.live, PoolTicketID{Hash: t, MultisigAddress: a})
 			delete(p.live, t)
 		}
 		if a, ok := p.ignored[t]; ok {
-			rm.ignored = append(rm.ignored, PoolTicketID{t, a})
+			rm.ignored = append(rm.ignored, PoolTicketID{Hash: t, MultisigAddress: a})
 			delete(p.ignored, t)
 		}
 		if prev, ok := p.endLowFeeLocked(t, tickets[t], block.Height); ok {

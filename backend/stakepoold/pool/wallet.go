@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // MaxScriptSize is the largest redeem script accepted for import (a 1-of-2
@@ -149,18 +152,33 @@ func (p *Pool) StakeInfo(ctx context.Context) (StakeInfo, error) {
 	return si, wrapCall(err, "wallet getstakeinfo")
 }
 
-// Agendas returns the agendas of the wallet's current vote version.
-func (p *Pool) Agendas(ctx context.Context) (VoteInfo, error) {
+// Agendas returns the agendas of the wallet's current vote version: their
+// definitions from the chain parameters (the source SetUserPrefs checks
+// against too), each one's status from the node. A vote version the chain
+// parameters do not know is a precondition error: this build cannot tell
+// which choices are valid.
+func (p *Pool) Agendas(ctx context.Context) (votebits.VoteInfo, error) {
 	p.mu.RLock()
 	v := p.defaults.VoteVersion
 	p.mu.RUnlock()
 	if v == 0 {
 		wi, err := p.CheckWallet(ctx)
 		if err != nil && !errors.Is(err, ctx.Err()) && KindOf(err) != KindPrecondition {
-			return VoteInfo{}, err
+			return votebits.VoteInfo{}, err
 		}
 		v = wi.VoteVersion
 	}
-	vi, err := p.node.VoteInfo(ctx, v)
-	return vi, wrapCall(err, "node getvoteinfo")
+	var ags []chaincfg.Agenda
+	ok := false
+	if p.agendas != nil {
+		ags, ok = p.agendas.Agendas(v)
+	}
+	if !ok {
+		return votebits.VoteInfo{}, Errorf(KindPrecondition, "vote version %d is not in the chain parameters of this stakepoold", v)
+	}
+	st, err := p.node.AgendaStatus(ctx, v)
+	if err != nil {
+		return votebits.VoteInfo{}, wrapCall(err, "node getvoteinfo")
+	}
+	return votebits.VoteInfo{VoteVersion: v, Agendas: ags, Status: st}, nil
 }

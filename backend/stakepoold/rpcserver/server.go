@@ -12,6 +12,7 @@ package rpcserver
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime/debug"
 	"time"
 
@@ -308,7 +309,7 @@ func (s *Server) GetStakeInfo(ctx context.Context, _ *pb.GetStakeInfoRequest) (*
 		return nil, err
 	}
 	return &pb.GetStakeInfoResponse{
-		BlockHeight: si.BlockHeight, DifficultyAtoms: si.Difficulty, TotalSubsidyAtoms: si.TotalSubsidy,
+		BlockHeight: si.BlockHeight, DifficultyAtoms: si.DifficultyAtoms, TotalSubsidyAtoms: si.TotalSubsidyAtoms,
 		OwnMempoolTix: si.OwnMempoolTix, Immature: si.Immature, Unspent: si.Unspent, Voted: si.Voted,
 		Revoked: si.Revoked, UnspentExpired: si.UnspentExpired, PoolSize: si.PoolSize,
 		AllMempoolTix: si.AllMempoolTix, Live: si.Live, ProportionLive: si.ProportionLive,
@@ -330,8 +331,8 @@ func (s *Server) GetAgendas(ctx context.Context, _ *pb.GetAgendasRequest) (*pb.G
 	}
 	out := &pb.GetAgendasResponse{VoteVersion: vi.VoteVersion, Agendas: make([]*pb.Agenda, len(vi.Agendas))}
 	for i, a := range vi.Agendas {
-		pa := &pb.Agenda{Id: a.ID, Description: a.Description, Mask: uint32(a.Mask), StartTime: a.StartTime,
-			ExpireTime: a.ExpireTime, Status: a.Status, Choices: make([]*pb.AgendaChoice, len(a.Choices))}
+		pa := &pb.Agenda{Id: a.ID, Description: a.Description, Mask: uint32(a.Mask), StartTime: clampInt64(a.StartTime),
+			ExpireTime: clampInt64(a.ExpireTime), Status: vi.Status[a.ID], Choices: make([]*pb.AgendaChoice, len(a.Choices))}
 		for j, c := range a.Choices {
 			pa.Choices[j] = &pb.AgendaChoice{Id: c.ID, Description: c.Description, Bits: uint32(c.Bits),
 				IsAbstain: c.IsAbstain, IsNo: c.IsNo}
@@ -339,4 +340,13 @@ func (s *Server) GetAgendas(ctx context.Context, _ *pb.GetAgendasRequest) (*pb.G
 		out.Agendas[i] = pa
 	}
 	return out, nil
+}
+
+// clampInt64 converts a chaincfg time (seconds, "never" is MaxInt64 or
+// more) to the wire's int64.
+func clampInt64(v uint64) int64 {
+	if v > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(v)
 }

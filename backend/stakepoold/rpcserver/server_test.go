@@ -17,6 +17,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool/pooltest"
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 func TestToStatus(t *testing.T) {
@@ -63,7 +64,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{node: pooltest.NewNode(pool.BlockRef{Hash: "best", Height: 300}), wallet: pooltest.NewWallet()}
 	e.node.Heights["b1"] = 100
-	e.node.Info = pool.VoteInfo{VoteVersion: 8, Agendas: []pool.Agenda{pooltest.YesNoAgenda}}
+	e.node.Info = votebits.VoteInfo{VoteVersion: 8}
 	p, err := pool.New(pool.Config{Node: e.node, Wallet: e.wallet, Inspector: pooltest.Inspector{},
 		Addresses: pooltest.Addresses{}, Store: &pooltest.MemStore{},
 		Agendas: pooltest.Agendas{8: {pooltest.YesNoAgenda}}, Network: "simnet"})
@@ -171,7 +172,7 @@ func TestRPCs(t *testing.T) {
 	if err != nil || len(ui.Tickets) != 1 || ui.Tickets[0].Status != "live" || ui.InvalidTickets[0] != hash(3) {
 		t.Fatalf("userinfo: %v %v", ui, err)
 	}
-	e.wallet.Stake = pool.StakeInfo{BlockHeight: 300, Live: 7, ProportionLive: 0.5, Difficulty: 20000}
+	e.wallet.Stake = pool.StakeInfo{BlockHeight: 300, Live: 7, ProportionLive: 0.5, DifficultyAtoms: 20000}
 	si, err := c.GetStakeInfo(ctx, &pb.GetStakeInfoRequest{})
 	if err != nil || si.Live != 7 || si.DifficultyAtoms != 20000 || si.ProportionLive != 0.5 {
 		t.Fatalf("stakeinfo: %v %v", si, err)

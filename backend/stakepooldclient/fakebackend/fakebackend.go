@@ -16,10 +16,12 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/statedigest"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // Backend is a fake stakepoold. Zero values are not usable; use New.
@@ -54,7 +56,7 @@ type Backend struct {
 	Tickets map[string]stakepooldclient.UserTickets
 	// Stake is returned by StakeInfo; AgendaSet by Agendas.
 	Stake     stakepooldclient.StakeInfo
-	AgendaSet stakepooldclient.Agendas
+	AgendaSet votebits.VoteInfo
 	// SwapKeys makes CreateMultisig put the keys in the wrong order (a
 	// wallet that misbehaves consistently).
 	SwapKeys bool
@@ -206,11 +208,10 @@ func (b *Backend) Health(context.Context) (stakepooldclient.Health, error) {
 	h.AddedTickets = uint32(len(b.Added))
 	var acc statedigest.Acc
 	for _, p := range b.Prefs {
-		acc.AddUser(statedigest.UserHash(statedigest.User{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
-			VoteBits: p.VoteBits, VoteBitsVersion: p.VoteBitsVersion}))
+		acc.AddUser(statedigest.UserHash(p))
 	}
 	for _, t := range b.Added {
-		acc.AddTicket(statedigest.TicketHash(statedigest.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}))
+		acc.AddTicket(statedigest.TicketHash(poolapi.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}))
 	}
 	h.StateDigest = acc.Digest()
 	return h, nil
@@ -421,9 +422,9 @@ func (b *Backend) StakeInfo(context.Context) (stakepooldclient.StakeInfo, error)
 }
 
 // Agendas implements stakepooldclient.Backend.
-func (b *Backend) Agendas(context.Context) (stakepooldclient.Agendas, error) {
+func (b *Backend) Agendas(context.Context) (votebits.VoteInfo, error) {
 	if err := b.enter("Agendas"); err != nil {
-		return stakepooldclient.Agendas{}, err
+		return votebits.VoteInfo{}, err
 	}
 	defer b.mu.Unlock()
 	return b.AgendaSet, nil

@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // TicketHex is the fake encoding of a ticket owned by multisig.
@@ -74,14 +76,16 @@ type Vote struct {
 
 // Node is a fake ecrd.
 type Node struct {
-	mu         sync.Mutex
-	Best       pool.BlockRef
-	Heights    map[string]int64
-	Raw        map[string]pool.WalletTx
-	Sent       map[string]bool // vote hex relayed
-	SendErr    error
-	Down       bool
-	Info       pool.VoteInfo
+	mu      sync.Mutex
+	Best    pool.BlockRef
+	Heights map[string]int64
+	Raw     map[string]pool.WalletTx
+	Sent    map[string]bool // vote hex relayed
+	SendErr error
+	Down    bool
+	// Info is the getvoteinfo answer: its vote version and the status of
+	// each agenda (AgendaStatus); its Agendas are not used.
+	Info       votebits.VoteInfo
 	AutoRevoke bool // AutoRevocations answer
 	// Stake is each block's stake tree (BlockStakeTxs), by block hash.
 	Stake     map[string][]pool.StakeTx
@@ -183,17 +187,17 @@ func (n *Node) RawTransaction(ctx context.Context, txid string) (pool.WalletTx, 
 	return tx, nil
 }
 
-// VoteInfo implements pool.Node.
-func (n *Node) VoteInfo(ctx context.Context, v uint32) (pool.VoteInfo, error) {
+// AgendaStatus implements pool.Node.
+func (n *Node) AgendaStatus(ctx context.Context, v uint32) (map[string]string, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if err := n.down(); err != nil {
-		return pool.VoteInfo{}, err
+		return nil, err
 	}
 	if v != n.Info.VoteVersion {
-		return pool.VoteInfo{}, pool.Errorf(pool.KindInvalid, "unknown vote version %d", v)
+		return nil, pool.Errorf(pool.KindInvalid, "unknown vote version %d", v)
 	}
-	return n.Info, nil
+	return n.Info.Status, nil
 }
 
 // AutoRevocations implements pool.Node.
@@ -500,15 +504,15 @@ func (s *MemStore) Save(st pool.State) error {
 }
 
 // Agendas is a fixed pool.AgendaSource.
-type Agendas map[uint32][]pool.Agenda
+type Agendas map[uint32][]chaincfg.Agenda
 
 // Agendas implements pool.AgendaSource.
-func (a Agendas) Agendas(v uint32) ([]pool.Agenda, bool) {
+func (a Agendas) Agendas(v uint32) ([]chaincfg.Agenda, bool) {
 	ags, ok := a[v]
 	return ags, ok
 }
 
 // YesNoAgenda is an agenda with mask 0x06: abstain 0, no 2, yes 4.
-var YesNoAgenda = pool.Agenda{ID: "testagenda", Mask: 6, Choices: []pool.AgendaChoice{
+var YesNoAgenda = chaincfg.Agenda{ID: "testagenda", Mask: 6, Choices: []chaincfg.Choice{
 	{ID: "abstain", Bits: 0, IsAbstain: true}, {ID: "no", Bits: 2, IsNo: true}, {ID: "yes", Bits: 4},
 }}

@@ -25,28 +25,15 @@ import (
 	"encoding/hex"
 	"math/bits"
 	"strings"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
-
-// User is one user's voting preferences as pushed to stakepoold.
-type User struct {
-	UserID          int64
-	MultisigAddress string
-	VoteBits        uint16
-	VoteBitsVersion uint32
-}
-
-// Ticket is an admin-added low-fee ticket. The hash is compared in lower
-// case (stakepoold normalizes it).
-type Ticket struct {
-	Hash            string
-	MultisigAddress string
-}
 
 // Hash is one record's hash.
 type Hash [32]byte
 
 // UserHash returns the hash of one user record.
-func UserHash(u User) Hash {
+func UserHash(u poolapi.User) Hash {
 	b := make([]byte, 0, 64)
 	b = append(b, "u\x00"...)
 	b = binary.BigEndian.AppendUint64(b, uint64(u.UserID))
@@ -57,7 +44,7 @@ func UserHash(u User) Hash {
 }
 
 // TicketHash returns the hash of one added-ticket record.
-func TicketHash(t Ticket) Hash {
+func TicketHash(t poolapi.Ticket) Hash {
 	b := make([]byte, 0, 112)
 	b = append(b, "t\x00"...)
 	b = appendString(b, strings.ToLower(t.Hash))
@@ -144,7 +131,7 @@ func (a Acc) Digest() string {
 }
 
 // Of returns the accumulator of a whole state.
-func Of(users []User, tickets []Ticket) Acc {
+func Of(users []poolapi.User, tickets []poolapi.Ticket) Acc {
 	var a Acc
 	for _, u := range users {
 		a.AddUser(UserHash(u))

@@ -4,24 +4,26 @@ import (
 	"fmt"
 	"math/rand"
 	"testing"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
 
-func users(n int) []User {
-	us := make([]User, n)
+func users(n int) []poolapi.User {
+	us := make([]poolapi.User, n)
 	for i := range us {
-		us[i] = User{UserID: int64(i + 1), MultisigAddress: fmt.Sprintf("Sc%032d", i), VoteBits: 1, VoteBitsVersion: 10}
+		us[i] = poolapi.User{UserID: int64(i + 1), MultisigAddress: fmt.Sprintf("Sc%032d", i), VoteBits: 1, VoteBitsVersion: 10}
 	}
 	return us
 }
 
 func TestDigestOrderIndependentAndIncremental(t *testing.T) {
 	us := users(50)
-	ts := []Ticket{{Hash: "AB" + fmt.Sprintf("%062d", 1), MultisigAddress: us[0].MultisigAddress}}
+	ts := []poolapi.Ticket{{Hash: "AB" + fmt.Sprintf("%062d", 1), MultisigAddress: us[0].MultisigAddress}}
 	want := Of(us, ts).Digest()
 
-	shuffled := append([]User(nil), us...)
+	shuffled := append([]poolapi.User(nil), us...)
 	rand.New(rand.NewSource(1)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-	lower := []Ticket{{Hash: "ab" + fmt.Sprintf("%062d", 1), MultisigAddress: us[0].MultisigAddress}}
+	lower := []poolapi.Ticket{{Hash: "ab" + fmt.Sprintf("%062d", 1), MultisigAddress: us[0].MultisigAddress}}
 	if got := Of(shuffled, lower).Digest(); got != want {
 		t.Fatalf("shuffled users / lower-case hash: digest %s, want %s", got, want)
 	}
@@ -32,7 +34,7 @@ func TestDigestOrderIndependentAndIncremental(t *testing.T) {
 	changed.VoteBits = 5
 	a.SubUser(UserHash(us[7]))
 	a.AddUser(UserHash(changed))
-	us2 := append([]User(nil), us...)
+	us2 := append([]poolapi.User(nil), us...)
 	us2[7] = changed
 	if a.Digest() != Of(us2, ts).Digest() {
 		t.Fatal("incremental update differs from recomputation")
@@ -48,28 +50,28 @@ func TestDigestOrderIndependentAndIncremental(t *testing.T) {
 }
 
 func TestDigestSeesEveryField(t *testing.T) {
-	base := User{UserID: 3, MultisigAddress: "ScAAA", VoteBits: 1, VoteBitsVersion: 10}
-	variants := []User{
+	base := poolapi.User{UserID: 3, MultisigAddress: "ScAAA", VoteBits: 1, VoteBitsVersion: 10}
+	variants := []poolapi.User{
 		{UserID: 4, MultisigAddress: "ScAAA", VoteBits: 1, VoteBitsVersion: 10},
 		{UserID: 3, MultisigAddress: "ScAAB", VoteBits: 1, VoteBitsVersion: 10},
 		{UserID: 3, MultisigAddress: "ScAAA", VoteBits: 3, VoteBitsVersion: 10},
 		{UserID: 3, MultisigAddress: "ScAAA", VoteBits: 1, VoteBitsVersion: 11},
 	}
-	d := Of([]User{base}, nil).Digest()
+	d := Of([]poolapi.User{base}, nil).Digest()
 	for _, v := range variants {
-		if Of([]User{v}, nil).Digest() == d {
+		if Of([]poolapi.User{v}, nil).Digest() == d {
 			t.Errorf("%+v has the digest of %+v", v, base)
 		}
 	}
 	// A user record is not a ticket record, and counts matter.
-	if Of(nil, nil).Digest() == Of([]User{base}, nil).Digest() {
+	if Of(nil, nil).Digest() == Of([]poolapi.User{base}, nil).Digest() {
 		t.Error("empty state has the digest of one user")
 	}
-	if Of(nil, []Ticket{{Hash: "x", MultisigAddress: "y"}}).Digest() == Of(nil, []Ticket{{Hash: "xy", MultisigAddress: ""}}).Digest() {
+	if Of(nil, []poolapi.Ticket{{Hash: "x", MultisigAddress: "y"}}).Digest() == Of(nil, []poolapi.Ticket{{Hash: "xy", MultisigAddress: ""}}).Digest() {
 		t.Error("ticket fields are not length-prefixed")
 	}
-	a := Of([]User{base, base}, nil)
-	if a.Users() != 2 || a.Digest() == Of([]User{base}, nil).Digest() {
+	a := Of([]poolapi.User{base, base}, nil)
+	if a.Users() != 2 || a.Digest() == Of([]poolapi.User{base}, nil).Digest() {
 		t.Error("a duplicated record does not change the digest")
 	}
 }
@@ -77,8 +79,8 @@ func TestDigestSeesEveryField(t *testing.T) {
 // TestDigestVector pins the encoding: changing it silently would make every
 // front end repair every backend on every poll during an upgrade.
 func TestDigestVector(t *testing.T) {
-	got := Of([]User{{UserID: 1, MultisigAddress: "ScuQxvveKGfpG1ypt6u27F99Anf7EW3cqhq", VoteBits: 5, VoteBitsVersion: 10}},
-		[]Ticket{{Hash: "1111111111111111111111111111111111111111111111111111111111111111",
+	got := Of([]poolapi.User{{UserID: 1, MultisigAddress: "ScuQxvveKGfpG1ypt6u27F99Anf7EW3cqhq", VoteBits: 5, VoteBitsVersion: 10}},
+		[]poolapi.Ticket{{Hash: "1111111111111111111111111111111111111111111111111111111111111111",
 			MultisigAddress: "ScuQxvveKGfpG1ypt6u27F99Anf7EW3cqhq"}}).Digest()
 	const want = "ac0068db4fb755bcaaf5e710b2e79ea83525429cf16c0d6be71828f53a28f183" // computed independently (Python hashlib)
 	if got != want {
@@ -101,7 +103,7 @@ func BenchmarkOf100k(b *testing.B) {
 
 func BenchmarkUpdateOne(b *testing.B) {
 	a := Of(users(100_000), nil)
-	u := User{UserID: 7, MultisigAddress: "ScAAA", VoteBits: 1, VoteBitsVersion: 10}
+	u := poolapi.User{UserID: 7, MultisigAddress: "ScAAA", VoteBits: 1, VoteBitsVersion: 10}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		a.SubUser(UserHash(u))

@@ -1,0 +1,56 @@
+// Package poolapi defines, once, the records the front end and stakepoold
+// exchange: a user's voting preferences (User), an admin-added low-fee
+// ticket (Ticket) and the voting wallet's stake summary (StakeInfo).
+//
+// The pool core (backend/stakepoold/pool) stores and serves them,
+// stakepooldclient returns them to the front end, and statedigest hashes
+// them; only the gRPC edge (rpcserver on one side, stakepooldclient's
+// grpc.go on the other) converts them to and from protobuf, and only
+// backend/stakepoold/chain converts the wallet's JSON-RPC answers into them.
+// The packages that use them may give them a local name (pool.UserPrefs,
+// stakepooldclient.VotingPrefs, ...): those are aliases of these types, not
+// copies.
+//
+// The package imports nothing, so both programs can use it.
+package poolapi
+
+// User is one user's voting preferences as the front end pushes them to
+// every stakepoold: the user id (also the index of the user's pool key and
+// fee address), the user's P2SH multisig voting address, and the vote bits
+// with the vote version they were chosen for. The JSON names are those of
+// stakepoold's state file.
+type User struct {
+	UserID          int64  `json:"userid"`
+	MultisigAddress string `json:"multisigaddress"`
+	VoteBits        uint16 `json:"votebits"`
+	VoteBitsVersion uint32 `json:"votebitsversion"`
+}
+
+// Ticket is a pool ticket: its hash (txid, hex) and the multisig address
+// of the user its voting rights belong to. The front end pushes the
+// admin-added low-fee tickets as Tickets.
+type Ticket struct {
+	Hash            string `json:"hash"`
+	MultisigAddress string `json:"multisigaddress"`
+}
+
+// StakeInfo is the voting wallet's stake summary (getstakeinfo), amounts
+// in atoms, shown by the home, stats and API pages.
+type StakeInfo struct {
+	BlockHeight       int64
+	DifficultyAtoms   int64 // ticket price
+	TotalSubsidyAtoms int64 // earned by the pool's votes
+	OwnMempoolTix     uint32
+	Immature          uint32
+	Unspent           uint32
+	Voted             uint32
+	Revoked           uint32
+	UnspentExpired    uint32
+	PoolSize          uint32
+	AllMempoolTix     uint32
+	Live              uint32
+	ProportionLive    float64
+	Missed            uint32
+	ProportionMissed  float64
+	Expired           uint32
+}
