@@ -123,7 +123,7 @@ func (s *Server) votingPage(c web.C, w http.ResponseWriter, r *http.Request) err
 			"wallets do not answer. Please try again in a few minutes.", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "vsp/voting", s.votingData(c, r, ag, userBits(u.VoteBits, u.VoteBitsVersion, ag)))
+	return s.Render(w, "voting", s.votingData(c, r, ag, userBits(u.VoteBits, u.VoteBitsVersion, ag)))
 }
 
 // POST /voting: one field per agenda, "agenda_<id>" = choice id.
