@@ -47,7 +47,11 @@ func createUser(ctx context.Context, cfg *config, stdin io.Reader) (id int64, cr
 	if err != nil {
 		return 0, false, err
 	}
-	defer store.Close()
+	defer func() {
+		if cerr := store.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close database: %w", cerr)
+		}
+	}()
 
 	u, err := store.UserByEmail(ctx, email)
 	switch {

@@ -122,6 +122,8 @@ func (l *logging) Logger(sub string) slog.Logger {
 // Close flushes and closes the log file.
 func (l *logging) Close() {
 	if l.rotator != nil {
-		l.rotator.Close()
+		if err := l.rotator.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "dcrstakepool: close the log file:", err)
+		}
 	}
 }

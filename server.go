@@ -64,7 +64,11 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, func() { s.store.Close() })
+	s.closers = append(s.closers, func() {
+		if err := s.store.Close(); err != nil {
+			log.Warnf("close database: %v", err)
+		}
+	})
 	v, _ := s.store.SchemaVersion(ctx)
 	log.Infof("database: %s, schema version %d", engine, v)
 
@@ -125,7 +129,11 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, func() { backends.Close() })
+	s.closers = append(s.closers, func() {
+		if err := backends.Close(); err != nil {
+			log.Warnf("close stakepoold connections: %v", err)
+		}
+	})
 
 	s.web, err = controllers.New(controllers.Config{
 		BaseURL: cfg.BaseURL, Params: params, Designation: cfg.Designation,
@@ -235,7 +243,7 @@ func (s *server) serve(ctx context.Context, ln net.Listener, log interface{ Info
 			case <-ctx.Done():
 				return
 			case <-usr1:
-				s.templates.Reload() // logs its own outcome
+				_ = s.templates.Reload() // logs its own outcome
 			}
 		}
 	}()
@@ -306,7 +314,9 @@ func dialBackends(cfg *config, params *chaincfg.Params, store *models.Store, log
 	backends := make([]stakepooldclient.Backend, 0, len(cfg.StakepooldHosts))
 	closeAll := func() {
 		for _, b := range backends {
-			b.Close()
+			if err := b.Close(); err != nil {
+				logs.Logger(subBackend).Warnf("close stakepoold connection: %v", err)
+			}
 		}
 	}
 	for i, host := range cfg.StakepooldHosts {

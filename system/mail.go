@@ -106,17 +106,17 @@ func (s *SMTPMailer) Send(ctx context.Context, m Mail) error {
 	if s.cfg.ImplicitTLS {
 		tconn := tls.Client(conn, s.tls)
 		if err := tconn.HandshakeContext(ctx); err != nil {
-			conn.Close()
+			_ = conn.Close() // the handshake error is the one to report
 			return fmt.Errorf("smtps handshake with %s: %w", s.cfg.Host, err)
 		}
 		conn = tconn
 	}
 	c, err := smtp.NewClient(conn, s.host)
 	if err != nil {
-		conn.Close()
+		_ = conn.Close() // the greeting error is the one to report
 		return fmt.Errorf("smtp greeting from %s: %w", s.cfg.Host, err)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }() // only closes the connection: the error that matters (a command's, or Quit's) is returned
 	if err := c.Hello("localhost"); err != nil {
 		return fmt.Errorf("smtp hello: %w", err)
 	}
@@ -175,8 +175,12 @@ func buildMessage(from *mail.Address, m Mail) ([]byte, string, error) {
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n" +
 		"Content-Transfer-Encoding: quoted-printable\r\n\r\n")
 	qp := quotedprintable.NewWriter(&b)
-	qp.Write([]byte(strings.ReplaceAll(m.Body, "\n", "\r\n")))
-	qp.Close()
+	if _, err := qp.Write([]byte(strings.ReplaceAll(m.Body, "\n", "\r\n"))); err != nil {
+		return nil, "", err
+	}
+	if err := qp.Close(); err != nil {
+		return nil, "", err
+	}
 	return b.Bytes(), to.Address, nil
 }
 

@@ -43,8 +43,12 @@ func StartSink(tb testing.TB) *Sink {
 		tb.Fatal(err)
 	}
 	s.Addr, s.srv = ln.Addr().String(), srv
-	go srv.Serve(ln)
-	tb.Cleanup(func() { srv.Close() })
+	go func() { _ = srv.Serve(ln) }() // returns when Cleanup closes it
+	tb.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			tb.Errorf("close the SMTP sink: %v", err)
+		}
+	})
 	return s
 }
 
