@@ -96,8 +96,11 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		return "", err
+	}
+	return addr, nil
 }
 
 func (c *Cluster) logf(format string, args ...any) {
@@ -442,16 +445,22 @@ func (c *Cluster) close() {
 			continue
 		}
 		if p.frozen {
-			p.Thaw()
+			if err := p.Thaw(); err != nil {
+				c.logf("close: resume %s: %v", p.Name, err)
+			}
 		}
 		sig := p.stopSig
 		if sig == 0 {
 			sig = syscall.SIGINT
 		}
-		p.Stop(sig, 10*time.Second)
+		if err := p.Stop(sig, 10*time.Second); err != nil {
+			c.logf("close: stop %s: %v", p.Name, err)
+		}
 	}
 	if c.DB != nil {
-		c.DB.root.Close()
+		if err := c.DB.root.Close(); err != nil {
+			c.logf("close: database connection: %v", err)
+		}
 		os.RemoveAll(filepath.Dir(c.DB.sock)) // the short socket folder outside Dir
 	}
 }

@@ -25,7 +25,7 @@ func WriteTable(w io.Writer, results []Result) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d/%d\t%d\t%s\t%d/%d\t%d\t%s\n", r.Fault, r.Blocks, r.Expected, r.Cast, r.Missed,
 			r.Excused, r.ExcusedMax, r.WrongBits, rec, r.WritesAcked, r.WritesFailed, r.RowsLost, res)
 	}
-	tw.Flush()
+	_ = tw.Flush() // as the writes to w: a failed report write has nowhere to go
 	fmt.Fprintln(w)
 	for _, r := range results {
 		fmt.Fprintf(w, "%s (%s, heights %d-%d):\n", r.Fault, r.Duration.Round(time.Second), r.From, r.To)

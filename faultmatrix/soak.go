@@ -39,7 +39,7 @@ func Soak(c *Cluster, d, every time.Duration, out io.Writer) Tally {
 		var live struct {
 			Tickets []string `json:"tickets"`
 		}
-		c.nodeCall(&live, "livetickets") // 0 while the node does not answer
+		_ = c.nodeCall(&live, "livetickets") // 0 while the node does not answer
 		if !header {
 			var names []string
 			for _, p := range c.Procs() {

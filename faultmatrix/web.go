@@ -59,7 +59,7 @@ func (c *Cluster) login(u *User) (*http.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body) // only the status matters
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
 		return nil, fmt.Errorf("login %s: HTTP %d", u.Email, resp.StatusCode)
