@@ -21,8 +21,7 @@ type PoolPref struct {
 func (s *Store) PoolPrefs(ctx context.Context) ([]PoolPref, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
-	rows, err := s.db.QueryContext(ctx, "SELECT id, multisig_address, vote_bits, vote_bits_version "+
-		"FROM users WHERE multisig_address <> '' ORDER BY id")
+	rows, err := s.db.QueryContext(ctx, poolPrefsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("pool preferences: %w", unavailable(err))
 	}

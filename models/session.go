@@ -35,12 +35,7 @@ func (s *Store) SessionUser(ctx context.Context, id string, now int64) (*Session
 	var u User
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
-	err := s.db.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.flash, s.created_at, s.expires_at,
-		u.id, u.email, u.password_hash, u.email_verified, u.created_at, u.deleted_at,
-		u.multisig_address, u.multisig_script, u.pool_pubkey_addr, u.user_pubkey_addr, u.user_fee_addr,
-		u.height_registered, u.api_token, u.vote_bits, u.vote_bits_version
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ? AND s.expires_at > ? AND u.deleted_at = 0`, id, now).Scan(
+	err := s.db.QueryRowContext(ctx, sessionUserSQL, id, now).Scan(
 		&sess.ID, &sess.UserID, &sess.Flash, &sess.CreatedAt, &sess.ExpiresAt,
 		&u.ID, &u.Email, &u.PasswordHash, &u.EmailVerified, &u.CreatedAt, &u.DeletedAt,
 		&u.MultiSigAddress, &u.MultiSigScript, &u.PoolPubKeyAddr, &u.UserPubKeyAddr, &u.UserFeeAddr,

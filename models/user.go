@@ -45,7 +45,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 // UserByID returns a live (not deleted) user.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
-	err := s.exec(ctx).SelectOne(&u, "SELECT * FROM users WHERE id = ? AND deleted_at = 0", id)
+	err := s.exec(ctx).SelectOne(&u, userByIDSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", id, classify(err))
 	}
@@ -55,7 +55,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 // UserByEmail returns a live user by email (compared case-insensitively).
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
-	err := s.exec(ctx).SelectOne(&u, "SELECT * FROM users WHERE email = ? AND deleted_at = 0", email)
+	err := s.exec(ctx).SelectOne(&u, userByEmailSQL, email)
 	if err != nil {
 		return nil, fmt.Errorf("user by email: %w", classify(err))
 	}
@@ -64,7 +64,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 
 // EmailInUse reports whether any account, deleted or not, holds email.
 func (s *Store) EmailInUse(ctx context.Context, email string) (bool, error) {
-	n, err := s.exec(ctx).SelectInt("SELECT COUNT(*) FROM users WHERE email = ?", email)
+	n, err := s.exec(ctx).SelectInt(emailInUseSQL, email)
 	if err != nil {
 		return false, fmt.Errorf("check email: %w", err)
 	}
@@ -155,15 +155,12 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64, now int64) error {
 }
 
 // CountUsers returns the number of live accounts and of those with a voting
-// address ("active").
+// address ("active"), in one pass over an index.
 func (s *Store) CountUsers(ctx context.Context) (total, active int64, err error) {
-	total, err = s.exec(ctx).SelectInt("SELECT COUNT(*) FROM users WHERE deleted_at = 0")
-	if err != nil {
-		return 0, 0, fmt.Errorf("count users: %w", err)
-	}
-	active, err = s.exec(ctx).SelectInt("SELECT COUNT(*) FROM users WHERE deleted_at = 0 AND multisig_address <> ''")
-	if err != nil {
-		return 0, 0, fmt.Errorf("count active users: %w", err)
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	if err := s.db.QueryRowContext(ctx, countUsersSQL).Scan(&total, &active); err != nil {
+		return 0, 0, fmt.Errorf("count users: %w", unavailable(err))
 	}
 	return total, active, nil
 }
