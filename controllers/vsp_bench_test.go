@@ -2,7 +2,6 @@ package controllers_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,117 +12,165 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/internal/benchdata"
+	"github.com/eacred/dcrstakepool/internal/benchdata/benchdb"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// BenchmarkTicketsPage renders /tickets for a user with 10,000 tickets,
-// calling the real router in-process (server time only, no socket).
-func BenchmarkTicketsPage(b *testing.B) {
-	ve := newVSPEnv(b, vspOptions{})
-	u, c := ve.withAddress(b, "many@example.com", 1)
-	ut := stakepooldclient.UserTickets{}
-	statuses := []stakepooldclient.TicketStatus{stakepooldclient.StatusLive, stakepooldclient.StatusVoted,
-		stakepooldclient.StatusVoted, stakepooldclient.StatusVoted, stakepooldclient.StatusMissed,
-		stakepooldclient.StatusExpired, stakepooldclient.StatusImmature}
-	for i := 0; i < 10000; i++ {
-		ut.Tickets = append(ut.Tickets, stakepooldclient.UserTicket{Hash: fmt.Sprintf("%064x", i*7919),
-			Status: statuses[i%len(statuses)], TicketHeight: uint32(i), SpentByHeight: uint32(20000 - i)})
-	}
-	for i := 0; i < 50; i++ {
-		ut.Invalid = append(ut.Invalid, fmt.Sprintf("%064x", i+1<<40))
-	}
-	for _, f := range ve.Fakes {
-		f.Do(func(fb *fakebackend.Backend) { fb.Tickets[u.MultiSigAddress] = ut })
-	}
-	h := ve.Env.Server.Config.Handler
-	srvURL, _ := url.Parse(ve.Env.Server.URL)
-	cookies := c.HTTP.Jar.Cookies(srvURL)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		req := httptest.NewRequest(http.MethodGet, "/tickets", nil)
-		for _, ck := range cookies {
-			req.AddCookie(ck)
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 || rec.Body.Len() < 100000 {
-			b.Fatalf("status %d, %d bytes", rec.Code, rec.Body.Len())
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/page")
+// The whole-pool benchmarks of the web front end (issue 13): 100,000
+// users with voting addresses in the database (benchdata), two in-memory
+// backends that hold the pool's 40,960 live tickets, all of them owned by
+// the one user whose tickets page is measured (the worst case), 1,000
+// ignored low-fee tickets and 20 added ones. Handlers are called through
+// the real router in-process (server time, no socket). Targets and
+// figures: docs/performance.md.
+
+const (
+	scaleIgnored = 1000
+	scaleAdded   = 20
+)
+
+// scaleEnv is a front end on engine with the synthetic pool loaded.
+type scaleEnv struct {
+	*vspEnv
+	data *benchdata.Pool
+	big  benchdata.User // owner of every ticket
 }
 
-// BenchmarkStats measures /stats and /api/v2/stats over HTTP with parallel
-// clients, on MariaDB and SQLite.
-func BenchmarkStats(b *testing.B) {
+func newScaleEnv(b *testing.B, engine models.Engine, users int) *scaleEnv {
+	d := benchdata.New(users, benchdata.Tickets)
+	se := &scaleEnv{data: d, big: d.Users[d.Largest]}
+	ut := stakepooldclient.UserTickets{Tickets: make([]stakepooldclient.UserTicket, len(d.Tickets))}
+	var live []stakepooldclient.Ticket
+	for i, t := range d.Tickets {
+		ut.Tickets[i] = stakepooldclient.UserTicket{Hash: t.Hash, Status: stakepooldclient.StatusLive,
+			TicketHeight: uint32(t.Height)}
+		live = append(live, stakepooldclient.Ticket{Hash: t.Hash, MultisigAddress: se.big.MultisigAddress})
+	}
+	var ignored []stakepooldclient.Ticket
+	for i := 0; i < scaleIgnored; i++ {
+		ignored = append(ignored, stakepooldclient.Ticket{Hash: benchdata.TicketHash(1_000_000 + i),
+			MultisigAddress: d.Users[i*97%users].MultisigAddress})
+	}
+	se.vspEnv = newVSPEnv(b, vspOptions{Engine: engine, Prepare: func(fs []*fakebackend.Backend) {
+		for _, f := range fs {
+			f.FeeAddrs = 1 << 20
+			f.Live, f.Ignored = live, ignored
+			f.Tickets[se.big.MultisigAddress] = ut
+		}
+	}})
+	t0 := time.Now()
+	if err := benchdb.Seed(vbg, se.Store, d); err != nil {
+		b.Fatal(err)
+	}
+	var added []models.LowFeeTicket
+	for i := 0; i < scaleAdded; i++ {
+		added = append(added, models.LowFeeTicket{TicketHash: ignored[i].Hash, MultisigAddress: ignored[i].MultisigAddress,
+			AddedBy: 1, AddedAt: time.Now().Unix(), ExpiresAt: time.Now().Add(time.Hour).Unix()})
+	}
+	if _, err := se.Store.AddLowFeeTickets(vbg, added); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: %d users loaded in %v", engine, users, time.Since(t0).Round(time.Millisecond))
+	return se
+}
+
+// cookies logs in as email and returns the session cookies.
+func (se *scaleEnv) cookies(email string) []*http.Cookie {
+	c := se.Env.Client()
+	c.Login(email, benchdb.Password)
+	u, _ := url.Parse(se.Env.Server.URL)
+	return c.HTTP.Jar.Cookies(u)
+}
+
+// page measures GET path through the router, checking the status and a
+// word of the body.
+func (se *scaleEnv) page(b *testing.B, path string, cookies []*http.Cookie, want string) {
+	h := se.Env.Server.Config.Handler
+	b.Run(strings.Trim(strings.ReplaceAll(path, "/", "_"), "_"), func(b *testing.B) {
+		b.ReportAllocs()
+		var size int
+		for i := 0; i < b.N; i++ {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.RemoteAddr = "127.0.0.1:1234"
+			for _, ck := range cookies {
+				req.AddCookie(ck)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
+				b.Fatalf("GET %s: status %d, %d bytes, want %q:\n%.2000s", path, rec.Code, rec.Body.Len(), want, rec.Body.String())
+			}
+			size = rec.Body.Len()
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/page")
+		b.ReportMetric(float64(size)/1000, "kB/page")
+	})
+}
+
+// BenchmarkScalePages measures, at 100,000 users on MariaDB and SQLite:
+// the tickets page of a user holding all 40,960 live tickets, the stats
+// page and its API, the admin pages (/admintickets, /admin/status) and
+// /status.
+func BenchmarkScalePages(b *testing.B) {
 	for _, engine := range []models.Engine{models.MySQL, models.SQLite} {
-		for _, path := range []string{"/stats", "/api/v2/stats"} {
-			b.Run(string(engine)+strings.ReplaceAll(path, "/", "_"), func(b *testing.B) {
-				ve := newVSPEnv(b, vspOptions{Engine: engine})
-				ve.CreateUser("someone@example.com", "password123", true)
-				b.ResetTimer()
-				b.RunParallel(func(pb *testing.PB) {
-					c := ve.Env.Client()
-					for pb.Next() {
-						resp, err := c.HTTP.Get(ve.Env.Server.URL + path)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						n, _ := io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-						if resp.StatusCode != 200 || n < 200 {
-							b.Errorf("status %d, %d bytes", resp.StatusCode, n)
-							return
-						}
-					}
-				})
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-			})
-		}
+		b.Run(string(engine), func(b *testing.B) {
+			se := newScaleEnv(b, engine, benchdata.Users)
+			big := se.cookies(se.big.Email)
+			admin := se.cookies(se.data.Users[0].Email) // user 1 is the admin
+			se.page(b, "/tickets", big, se.data.Tickets[len(se.data.Tickets)-1].Hash)
+			se.page(b, "/stats", nil, "100000")
+			se.page(b, "/api/v2/stats", nil, `"UserCountActive":100000`)
+			se.page(b, "/admintickets", admin, se.data.Users[0].MultisigAddress)
+			se.page(b, "/admin/status", admin, "backend1")
+			se.page(b, "/status", nil, "ok")
+		})
 	}
 }
 
-// BenchmarkAddressCreation submits one address per user through the API
-// with 3 in-memory backends (backend time ~0), on SQLite and MariaDB.
+// BenchmarkAddressCreation submits one address per new user through the
+// API with 2 in-memory backends (backend time ~0) on top of 100,000
+// users, on MariaDB and SQLite.
 func BenchmarkAddressCreation(b *testing.B) {
-	for _, engine := range []models.Engine{models.SQLite, models.MySQL} {
+	for _, engine := range []models.Engine{models.MySQL, models.SQLite} {
 		b.Run(string(engine), func(b *testing.B) {
-			ve := newVSPEnv(b, vspOptions{Engine: engine, Backends: 3})
-			type acct struct{ token, addr string }
-			accts := make([]acct, b.N)
-			sim := chaincfg.SimNetParams()
-			for i := range accts {
-				u := &models.User{Email: fmt.Sprintf("u%d@example.com", i), PasswordHash: "x", EmailVerified: true,
-					CreatedAt: time.Now().Unix(), VoteBits: 1}
-				if err := ve.Store.CreateUser(vbg, u); err != nil {
-					b.Fatal(err)
+			se := newScaleEnv(b, engine, benchdata.Users)
+			b.Run("api", func(b *testing.B) {
+				type acct struct{ token, addr string }
+				accts := make([]acct, b.N)
+				sim := chaincfg.SimNetParams()
+				for i := range accts {
+					u := &models.User{Email: fmt.Sprintf("new%d-%d@example.com", b.N, i), PasswordHash: "x", EmailVerified: true,
+						CreatedAt: time.Now().Unix(), VoteBits: 1}
+					if err := se.Store.CreateUser(vbg, u); err != nil {
+						b.Fatal(err)
+					}
+					tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": time.Now().Unix(),
+						"iss": se.Env.Server.URL, "loggedInAs": u.ID}).SignedString([]byte(testAPISecret))
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := se.Store.SetAPIToken(vbg, u.ID, tok); err != nil {
+						b.Fatal(err)
+					}
+					accts[i] = acct{tok, pubKeyAddr(b, byte(i%250+1), sim)}
 				}
-				tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": time.Now().Unix(),
-					"iss": ve.Env.Server.URL, "loggedInAs": u.ID}).SignedString([]byte(testAPISecret))
-				if err != nil {
-					b.Fatal(err)
+				h := se.Env.Server.Config.Handler
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					req := httptest.NewRequest(http.MethodPost, "/api/v1/address",
+						strings.NewReader(url.Values{"UserPubKeyAddr": {accts[i].addr}}.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Authorization", "Bearer "+accts[i].token)
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, req)
+					if !strings.Contains(rec.Body.String(), `"code":0`) {
+						b.Fatalf("address %d: %s", i, rec.Body.String())
+					}
 				}
-				if err := ve.Store.SetAPIToken(vbg, u.ID, tok); err != nil {
-					b.Fatal(err)
-				}
-				accts[i] = acct{tok, pubKeyAddr(b, byte(i%250+1), sim)}
-			}
-			c := ve.Env.Client()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				req, _ := http.NewRequest(http.MethodPost, ve.Env.Server.URL+"/api/v1/address",
-					strings.NewReader(url.Values{"UserPubKeyAddr": {accts[i].addr}}.Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("Authorization", "Bearer "+accts[i].token)
-				p := c.Do(req)
-				if !strings.Contains(p.Body, `"code":0`) {
-					b.Fatalf("address %d: %s", i, p.Body)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/address")
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/address")
+			})
 		})
 	}
 }
