@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ type scaleEnv struct {
 	*vspEnv
 	data *benchdata.Pool
 	big  benchdata.User // owner of every ticket
+	// skew moves the VSP clock forward (to expire the stats cache).
+	skew atomic.Int64
 }
 
 func newScaleEnv(b *testing.B, engine models.Engine, users int) *scaleEnv {
@@ -53,7 +56,8 @@ func newScaleEnv(b *testing.B, engine models.Engine, users int) *scaleEnv {
 		ignored = append(ignored, stakepooldclient.Ticket{Hash: benchdata.TicketHash(1_000_000 + i),
 			MultisigAddress: d.Users[i*97%users].MultisigAddress})
 	}
-	se.vspEnv = newVSPEnv(b, vspOptions{Engine: engine, Prepare: func(fs []*fakebackend.Backend) {
+	se.vspEnv = newVSPEnv(b, vspOptions{Engine: engine,
+		Now: func() time.Time { return time.Now().Add(time.Duration(se.skew.Load())) }, Prepare: func(fs []*fakebackend.Backend) {
 		for _, f := range fs {
 			f.FeeAddrs = 1 << 20
 			f.Live, f.Ignored = live, ignored
@@ -85,13 +89,16 @@ func (se *scaleEnv) cookies(email string) []*http.Cookie {
 }
 
 // page measures GET path through the router, checking the status and a
-// word of the body.
-func (se *scaleEnv) page(b *testing.B, path string, cookies []*http.Cookie, want string) {
+// word of the body; before each request, before (if not nil) runs.
+func (se *scaleEnv) page(b *testing.B, name, path string, cookies []*http.Cookie, want string, before func()) {
 	h := se.Env.Server.Config.Handler
-	b.Run(strings.Trim(strings.ReplaceAll(path, "/", "_"), "_"), func(b *testing.B) {
+	b.Run(name, func(b *testing.B) {
 		b.ReportAllocs()
 		var size int
 		for i := 0; i < b.N; i++ {
+			if before != nil {
+				before()
+			}
 			req := httptest.NewRequest(http.MethodGet, path, nil)
 			req.RemoteAddr = "127.0.0.1:1234"
 			for _, ck := range cookies {
@@ -119,12 +126,16 @@ func BenchmarkScalePages(b *testing.B) {
 			se := newScaleEnv(b, engine, benchdata.Users)
 			big := se.cookies(se.big.Email)
 			admin := se.cookies(se.data.Users[0].Email) // user 1 is the admin
-			se.page(b, "/tickets", big, se.data.Tickets[len(se.data.Tickets)-1].Hash)
-			se.page(b, "/stats", nil, "100000")
-			se.page(b, "/api/v2/stats", nil, `"UserCountActive":100000`)
-			se.page(b, "/admintickets", admin, se.data.Users[0].MultisigAddress)
-			se.page(b, "/admin/status", admin, "backend1")
-			se.page(b, "/status", nil, "ok")
+			se.page(b, "tickets", "/tickets", big, se.data.Tickets[len(se.data.Tickets)-1].Hash, nil)
+			// The stats are cached (until a new block or maxAge): the
+			// cached page, and the page that reloads them (the clock
+			// moved an hour on).
+			se.page(b, "stats", "/stats", nil, "100000", nil)
+			se.page(b, "stats_reload", "/stats", nil, "100000", func() { se.skew.Add(int64(time.Hour)) })
+			se.page(b, "api_v2_stats", "/api/v2/stats", nil, `"UserCountActive":100000`, nil)
+			se.page(b, "admintickets", "/admintickets", admin, se.data.Users[0].MultisigAddress, nil)
+			se.page(b, "admin_status", "/admin/status", admin, "backend1", nil)
+			se.page(b, "status", "/status", nil, "OK", nil)
 		})
 	}
 }
