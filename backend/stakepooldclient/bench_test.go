@@ -3,7 +3,6 @@ package stakepooldclient_test
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -73,13 +72,13 @@ func BenchmarkFrontEndStartup(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cpu0 := cpuTime()
+		cpu0 := benchdata.CPUTime()
 		b.StartTimer()
 		if err := c.Start(ctx, src, spc.Version{}); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		cpu += cpuTime() - cpu0
+		cpu += benchdata.CPUTime() - cpu0
 		for _, s := range c.Statuses() {
 			if s.State != spc.StateHealthy {
 				b.Fatalf("%s is %s after start-up: %s", s.Name, s.State, s.LastError)
@@ -97,11 +96,4 @@ func BenchmarkFrontEndStartup(b *testing.B) {
 	// CPU time (client and both servers, all in this process): what the
 	// start-up costs whatever else the machine runs.
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N)/1000, "cpu-ms/start")
-}
-
-// cpuTime is the CPU time (user+system) this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

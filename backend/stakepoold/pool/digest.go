@@ -83,3 +83,34 @@ func (p *Pool) StateDigest() statedigest.Acc {
 	c.acc = acc
 	return acc
 }
+
+// noteUserChange folds one user's change (key, from map prev to map next)
+// into the cached digest when the cache holds prev, so that the next
+// StateDigest costs nothing instead of a pass over every user (about
+// 0.1 s at 100,000 users). When the cache holds another generation it is
+// left alone and StateDigest diffs as usual.
+func (p *Pool) noteUserChange(prev, next map[string]UserPrefs, key string) {
+	p.digestMu.Lock()
+	defer p.digestMu.Unlock()
+	c := &p.digest
+	if !sameMap(c.users, prev) {
+		return
+	}
+	old, hadOld := prev[key]
+	u, hasNew := next[key]
+	if hadOld && hasNew && old == u {
+		c.users = next
+		return
+	}
+	if hadOld {
+		c.uacc.SubUser(userHash(old))
+	}
+	if hasNew {
+		c.uacc.AddUser(userHash(u))
+	}
+	c.users = next
+	var acc statedigest.Acc
+	acc.Merge(c.uacc)
+	acc.Merge(c.tacc)
+	c.acc = acc
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -64,14 +65,24 @@ func (p *Pool) SetUserPref(ctx context.Context, u UserPrefs) error {
 				u.UserID, addr, u.MultisigAddress)
 		}
 	}
-	next := make(map[string]UserPrefs, len(p.users)+1)
-	for k, v := range p.users {
-		next[k] = v
-	}
 	p.mu.RUnlock()
-	next[u.MultisigAddress] = u
+	// The copy is made inside commit, under the lock: a copy made before
+	// it lost the users that concurrent calls added meanwhile.
+	var prev, next map[string]UserPrefs
+	err := p.commit(func() {
+		prev, next = p.users, maps.Clone(p.users)
+		if next == nil {
+			next = make(map[string]UserPrefs)
+		}
+		next[u.MultisigAddress] = u
+		p.users = next
+	})
+	if err != nil {
+		return err
+	}
+	p.noteUserChange(prev, next, u.MultisigAddress)
 	// One user's update does not end a wait for the whole set.
-	return p.commit(func() { p.users = next })
+	return nil
 }
 
 // SetAddedTickets replaces the admin-added low-fee tickets. Each must name
