@@ -37,8 +37,7 @@ func TestConcurrentUserPrefsAllKept(t *testing.T) {
 	}
 	var want statedigest.Acc
 	for _, u := range h.pool.Users() {
-		want.AddUser(statedigest.UserHash(statedigest.User{UserID: u.UserID, MultisigAddress: u.MultisigAddress,
-			VoteBits: u.VoteBits, VoteBitsVersion: u.VoteBitsVersion}))
+		want.AddUser(statedigest.UserHash(u))
 	}
 	if got := h.pool.StateDigest(); got.Digest() != want.Digest() || got.Users() != n {
 		t.Fatalf("digest %s of %d users after the changes, want %s of %d", got.Digest(), got.Users(), want.Digest(), n)
