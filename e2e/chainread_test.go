@@ -1,27 +1,20 @@
 package e2e
 
 import (
-	"fmt"
-	"sort"
-
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/stake"
-	"github.com/eacred/dcrstakepool/eacred/subsidy"
 	"github.com/eacred/dcrstakepool/eacred/wire"
+	"github.com/eacred/dcrstakepool/internal/chaincheck"
 )
 
 // An independent read of the chain: the scenarios walk the node's blocks
 // (getblock) and classify a pool user's tickets themselves with
-// eacred/stake, instead of trusting any wallet's answer, and check every
-// stake transaction of every block they walk (best chain and orphaned
-// blocks alike) against the consensus rules: a vote votes on its parent,
-// claims the subsidy of the height voted on and pays each commitment its
-// exact share; a revocation is a DCP0009 automatic revocation (version 2,
-// no signature, the exact amounts) of a ticket that is missed or expired
-// in that block; a ticket has the ticket shape and pays at least the
-// block's stake difficulty.
+// eacred/stake, instead of trusting any wallet's answer, and run every block
+// they walk (best chain and orphaned blocks alike) through the consensus
+// checks of internal/chaincheck. A revocation must also be of a ticket
+// missed or expired in that very block (DCP0009).
 
 // chainTicket is one pool ticket as the chain says it is.
 type chainTicket struct {
@@ -41,14 +34,9 @@ type chainTicket struct {
 type chainRead struct {
 	Tip     int64
 	Tickets map[string]*chainTicket
-	// Votes, Revocations, Tickets checked (all tickets, not just the pool's).
-	Votes, Revocations, TicketsSeen, Blocks int
-	// AutoRevocations counts version 2 revocations (all of them, under
-	// DCP0009).
-	AutoRevocations int
-	// BoundaryVotes counts votes on a block k·128−1 (the last block before a
-	// subsidy reduction on simnet).
-	BoundaryVotes int
+	// Stats counts the blocks and stake transactions checked (all of them,
+	// not just the pool's).
+	chaincheck.Stats
 }
 
 func (r *chainRead) counts() map[string]int {
@@ -102,7 +90,7 @@ func (c *cluster) readChain(multisig string, from int64, extra []string) *chainR
 	}
 	c.call(c.node, &best, "getbestblock")
 	r.Tip = best.Height
-	v := &validator{c: c, sub: subsidy.NewCache(params)}
+	v := chaincheck.New(nodeSource{c}, params)
 	for h := from; h <= r.Tip; h++ {
 		var hash string
 		c.call(c.node, &hash, "getblockhash", h)
@@ -110,7 +98,7 @@ func (c *cluster) readChain(multisig string, from int64, extra []string) *chainR
 		if err != nil {
 			c.t.Fatalf("block %d: %v", h, err)
 		}
-		v.check(r, b)
+		c.check(v, b)
 		parentWinners := c.watcher.winnersOf(b.Header.PrevBlock)
 		for _, tx := range b.STransactions {
 			switch stake.DetermineTxType(tx) {
@@ -169,8 +157,9 @@ func (c *cluster) readChain(multisig string, from int64, extra []string) *chainR
 		if err != nil {
 			c.t.Fatalf("block %s: %v", hash, err)
 		}
-		v.check(r, b)
+		c.check(v, b)
 	}
+	r.Stats = v.Stats
 	return r
 }
 
@@ -191,118 +180,17 @@ func contains(hs []chainhash.Hash, h chainhash.Hash) bool {
 	return false
 }
 
-// validator checks stake transactions against the consensus rules.
-type validator struct {
-	c   *cluster
-	sub *subsidy.Cache
-}
+// nodeSource reads blocks and transactions from the cluster's node.
+type nodeSource struct{ c *cluster }
 
-func (v *validator) ticket(h chainhash.Hash) *stake.Ticket {
-	v.c.t.Helper()
-	tx, err := v.c.rawTx(h.String())
-	if err != nil {
-		v.c.t.Fatalf("ticket %s: %v", h, err)
-	}
-	t, err := stake.ParseTicket(tx)
-	if err != nil {
-		v.c.t.Fatalf("ticket %s does not parse: %v", h, err)
-	}
-	return t
-}
+func (s nodeSource) Block(h chainhash.Hash) (*wire.MsgBlock, error) { return s.c.block(h.String()) }
+func (s nodeSource) Tx(h chainhash.Hash) (*wire.MsgTx, error)       { return s.c.rawTx(h.String()) }
 
-// check validates every stake transaction of b.
-func (v *validator) check(r *chainRead, b *wire.MsgBlock) {
-	c := v.c
+// check runs b through the rules (internal/chaincheck); a broken rule fails
+// the test.
+func (c *cluster) check(v *chaincheck.Checker, b *wire.MsgBlock) {
 	c.t.Helper()
-	r.Blocks++
-	height := int64(b.Header.Height)
-	parent, err := c.block(b.Header.PrevBlock.String())
-	if err != nil {
-		c.t.Fatalf("parent of block %d: %v", height, err)
+	for _, err := range v.Block(b) {
+		c.t.Error(err)
 	}
-	for _, tx := range b.STransactions {
-		switch stake.DetermineTxType(tx) {
-		case stake.TxTypeSStx:
-			r.TicketsSeen++
-			t, err := stake.ParseTicket(tx)
-			if err != nil {
-				c.t.Errorf("block %d: ticket %s does not parse: %v", height, tx.TxHash(), err)
-				continue
-			}
-			if t.Price < b.Header.SBits {
-				c.t.Errorf("block %d: ticket %s pays %d, under the stake difficulty %d", height, t.Hash, t.Price, b.Header.SBits)
-			}
-			if fee, err := stake.TxFee(tx); err != nil || fee < 0 {
-				c.t.Errorf("block %d: ticket %s fee %d: %v", height, t.Hash, fee, err)
-			}
-		case stake.TxTypeSSGen:
-			r.Votes++
-			vote, err := stake.ParseVote(tx)
-			if err != nil {
-				c.t.Errorf("block %d: vote %s does not parse: %v", height, tx.TxHash(), err)
-				continue
-			}
-			if vote.BlockHash != b.Header.PrevBlock || int64(vote.BlockHeight) != height-1 {
-				c.t.Errorf("block %d: vote %s votes on %d %s, not the parent", height, vote.Hash, vote.BlockHeight, vote.BlockHash)
-			}
-			if (int64(vote.BlockHeight)+1)%chaincfg.SimNetParams().SubsidyReductionInterval == 0 {
-				r.BoundaryVotes++
-			}
-			if want := v.sub.VoteSubsidyOn(int64(vote.BlockHeight)); vote.Subsidy != want {
-				c.t.Errorf("block %d: vote %s claims %d atoms, the subsidy of the voted-on height %d is %d",
-					height, vote.Hash, vote.Subsidy, vote.BlockHeight, want)
-			}
-			t := v.ticket(vote.TicketHash)
-			checkPayouts(c, fmt.Sprintf("block %d: vote %s", height, vote.Hash), t, vote.Payouts,
-				stake.CalculateRewards(amounts(t), t.Price, vote.Subsidy))
-		case stake.TxTypeSSRtx:
-			r.Revocations++
-			rev, err := stake.ParseRevocation(tx)
-			if err != nil {
-				c.t.Errorf("block %d: revocation %s does not parse: %v", height, tx.TxHash(), err)
-				continue
-			}
-			t := v.ticket(rev.TicketHash)
-			if tx.Version == 2 {
-				r.AutoRevocations++
-			}
-			if err := stake.CheckAutoRevocation(tx, t, &parent.Header); err != nil {
-				c.t.Errorf("block %d: revocation %s of %s is not a valid automatic revocation: %v", height, rev.Hash, t.Hash, err)
-			}
-		}
-	}
-}
-
-func amounts(t *stake.Ticket) []int64 {
-	a := make([]int64, len(t.Contributions))
-	for i, com := range t.Contributions {
-		a[i] = com.Amount
-	}
-	return a
-}
-
-func checkPayouts(c *cluster, what string, t *stake.Ticket, got []stake.Payout, want []int64) {
-	c.t.Helper()
-	if len(got) != len(want) {
-		c.t.Errorf("%s: %d payouts for %d commitments", what, len(got), len(want))
-		return
-	}
-	for i, p := range got {
-		com := t.Contributions[i]
-		if p.Value != want[i] || p.Script.Hash != com.Hash || p.Script.ScriptHash != com.ScriptHash {
-			c.t.Errorf("%s: payout %d = %d atoms to %x, want %d to commitment %x", what, i, p.Value, p.Script.Hash, want[i], com.Hash)
-		}
-	}
-}
-
-// sortedHashes lists the tickets of r with status st.
-func (r *chainRead) sortedHashes(st string) []string {
-	var hs []string
-	for h, t := range r.Tickets {
-		if t.Status == st {
-			hs = append(hs, h)
-		}
-	}
-	sort.Strings(hs)
-	return hs
 }

@@ -138,7 +138,7 @@ func TestReorgPages(t *testing.T) {
 	r = c.readChain(pa.ticketAddr, from, orphaned)
 	n := r.counts()
 	t.Logf("end at %d: pool tickets %v; walked %d blocks: %d tickets, %d votes (%d on a block k*128-1), %d revocations (%d automatic)",
-		r.Tip, n, r.Blocks, r.TicketsSeen, r.Votes, r.BoundaryVotes, r.Revocations, r.AutoRevocations)
+		r.Tip, n, r.Blocks, r.Stats.Tickets, r.Votes, r.BoundaryVotes, r.Revocations, r.AutoRevocations)
 	if n["voted"] == 0 || n["missed"] == 0 || n["expired"] == 0 {
 		t.Errorf("want voted, missed and expired pool tickets, the chain has %v", n)
 	}

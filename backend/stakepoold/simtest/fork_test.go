@@ -69,6 +69,7 @@ func TestTwoTipsAtOneHeight(t *testing.T) {
 	w.waitSynced()
 	w.checkLiveTickets()
 	w.step()
+	w.checkChain()
 }
 
 // checkBlockVotes checks that block holds a vote on its parent for every
@@ -141,6 +142,7 @@ func (w *world) generateOn(parent string, n int) []string {
 	w.t.Helper()
 	var hashes []string
 	w.node.must("generateon", &hashes, parent, n)
+	w.forked = append(w.forked, hashes...)
 	return hashes
 }
 

@@ -69,6 +69,7 @@ func TestReorganizations(t *testing.T) {
 	w.waitReady()
 	w.checkLiveTickets()
 	w.step()
+	w.checkChain()
 }
 
 // reorg3 mines three blocks (with pool votes) on the best chain, then a

@@ -188,6 +188,7 @@ func TestNoMissedVoteThroughRestarts(t *testing.T) {
 	// 6. A damaged state.json.
 	w.ensureLive(25)
 	w.damagedState()
+	w.checkChain() // the node was restarted too: its replayed chain
 }
 
 // damagedState damages stakepoold's state.json: it must refuse to start

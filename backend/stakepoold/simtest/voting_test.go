@@ -70,7 +70,8 @@ type world struct {
 	// frozen and frozen2 are wallets that are down or stopped on
 	// purpose: waitSynced does not ask them.
 	frozen, frozen2 *proc
-	lastTip         int64 // the block the last step mined
+	lastTip         int64    // the block the last step mined
+	forked          []string // blocks mined with generateon (checkChain checks them)
 	// requireWinners makes every step fail when its block has no pool
 	// winner to vote (a scenario that ran out of tickets checks nothing).
 	requireWinners bool
