@@ -33,7 +33,7 @@ func (s *Server) adminStatus(c web.C, w http.ResponseWriter, r *http.Request) er
 		d.DBError = err.Error()
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "admin/status", d)
+	return s.Render(w, "vsp/admin_status", d)
 }
 
 // POST /admin/recheck — the operator says the wallets are fixed: check them
@@ -64,6 +64,11 @@ type lowFeeRow struct {
 	ExpiresAt       time.Time
 	RemovedBy       int64
 	RemovedAt       time.Time
+	// State and MinedHeight of an ignored ticket; VotableUntil is when it
+	// expires if never selected (estimated from the mined height).
+	State        string
+	MinedHeight  int64
+	VotableUntil time.Time
 }
 
 // adminTicketsData is the data of the low-fee tickets page.
@@ -93,12 +98,16 @@ func (s *Server) lowFeeRow(t models.LowFeeTicket) lowFeeRow {
 func (s *Server) adminTickets(c web.C, w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d := adminTicketsData{Base: s.Base(c, r, "Low-fee tickets")}
-	ign, err := s.backends.IgnoredLowFeeTickets(ctx)
+	ign, err := s.backends.LowFeeTickets(ctx, false)
 	if err != nil {
 		d.BackendError = "The voting wallets do not answer, so the ignored tickets cannot be listed: " + err.Error()
 	}
+	tip := s.tipHeight(ctx)
 	for _, t := range ign {
-		d.Ignored = append(d.Ignored, s.lowFeeRow(models.LowFeeTicket{TicketHash: t.Hash, MultisigAddress: t.MultisigAddress}))
+		row := s.lowFeeRow(models.LowFeeTicket{TicketHash: t.Hash, MultisigAddress: t.MultisigAddress})
+		row.State, row.MinedHeight = stateWord(t.State), t.MinedHeight
+		row.VotableUntil = s.expiresAt(t, tip, s.now())
+		d.Ignored = append(d.Ignored, row)
 	}
 	act, err := s.store.ActiveLowFeeTickets(ctx, s.now().Unix())
 	if err != nil {
@@ -115,7 +124,7 @@ func (s *Server) adminTickets(c web.C, w http.ResponseWriter, r *http.Request) e
 		d.History = append(d.History, s.lowFeeRow(t))
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "admin/tickets", d)
+	return s.Render(w, "vsp/admin_tickets", d)
 }
 
 // parseTicketHashes validates the submitted ticket hashes (64 hex
@@ -161,26 +170,22 @@ func (s *Server) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Reques
 	var msg string
 	switch r.PostForm.Get("action") {
 	case "add":
-		ign, err := s.backends.IgnoredLowFeeTickets(ctx)
+		ign, err := s.backends.LowFeeTickets(ctx, false)
 		if err != nil {
 			return system.Wrap(system.KindUnavailable, "The voting wallets do not answer; try again later.", err)
 		}
-		byHash := make(map[string]string, len(ign))
-		for _, t := range ign {
-			byHash[strings.ToLower(t.Hash)] = t.MultisigAddress
-		}
-		p := s.cfg.Params
-		life := time.Duration(float64(time.Duration(p.TicketExpiry)*p.TargetTimePerBlock) * 1.05)
+		byHash := lowFeeByHash(ign)
+		tip := s.tipHeight(ctx)
 		var rows []models.LowFeeTicket
 		var gone []string
 		for _, h := range hashes {
-			ms, ok := byHash[h]
+			t, ok := byHash[h]
 			if !ok {
 				gone = append(gone, h[:16])
 				continue
 			}
-			rows = append(rows, models.LowFeeTicket{TicketHash: h, MultisigAddress: ms, AddedBy: admin.ID,
-				AddedAt: now.Unix(), ExpiresAt: now.Add(life).Unix()})
+			rows = append(rows, models.LowFeeTicket{TicketHash: h, MultisigAddress: t.MultisigAddress, AddedBy: admin.ID,
+				AddedAt: now.Unix(), ExpiresAt: s.expiresAt(t, tip, now).Unix()})
 		}
 		n, err := s.store.AddLowFeeTickets(ctx, rows)
 		if err != nil {

@@ -155,7 +155,7 @@ func TestBuildTicketGroups(t *testing.T) {
 		{Hash: "r1", Status: stakepooldclient.StatusRevoked, SpentByHeight: 3},
 		{Hash: "l1", Status: stakepooldclient.StatusLive, TicketHeight: 1},
 	}}
-	gs := buildTicketGroups(ut, 1, "", func(h uint32) int64 { return int64(h) * 100 })
+	gs := buildTicketGroups(ut, 1, "", func(h uint32) int64 { return int64(h) * 100 }, nil)
 	byName := map[string]ticketGroup{}
 	for _, g := range gs {
 		byName[g.Name] = g

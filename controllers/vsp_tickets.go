@@ -25,6 +25,10 @@ type ticketRow struct {
 	Bought, Spent uint32
 	// Reward is a vote's stake reward in coins ("" for other tickets).
 	Reward string
+	// LowFee marks a ticket that paid too little pool fee; State is a
+	// waiting low-fee ticket's state (immature, live).
+	LowFee bool
+	State  string
 }
 
 // ticketGroup is one section of the tickets page.
@@ -47,9 +51,9 @@ type ticketGroup struct {
 type ticketsPageData struct {
 	Base
 	Groups []ticketGroup
-	// Waiting are low-fee tickets the voting wallets still hold as live
-	// and unvoted (an admin can accept them); Unvoted the other low-fee
-	// tickets (not live: immature, or past their chance to vote).
+	// Waiting are low-fee tickets that are immature or live (an admin can
+	// accept them); Unvoted the low-fee tickets whose state no voting
+	// wallet knows. Ended low-fee tickets are in Groups, marked.
 	Waiting, Unvoted []ticketRow
 	WaitingBody      template.HTML
 	UnvotedBody      template.HTML
@@ -73,8 +77,10 @@ var ticketSections = []struct {
 
 // buildTicketGroups sorts a user's tickets into the page's sections, newest
 // first, keeping only the newest maxVoted voted tickets. reward gives a
-// vote's reward in atoms from the height it was mined at.
-func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer string, reward func(uint32) int64) []ticketGroup {
+// vote's reward in atoms from the height it was mined at; lowFee marks
+// tickets that paid too little pool fee (by hash).
+func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer string, reward func(uint32) int64,
+	lowFee map[string]bool) []ticketGroup {
 	byStatus := make(map[stakepooldclient.TicketStatus][]stakepooldclient.UserTicket, len(ticketSections))
 	for _, t := range ut.Tickets {
 		st := t.Status
@@ -111,6 +117,7 @@ func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer s
 		for i := range ts {
 			r := newTicketRow(ts[i].Hash, explorer)
 			r.Bought = ts[i].TicketHeight
+			r.LowFee = lowFee[ts[i].Hash]
 			if sec.spent {
 				r.Spent = ts[i].SpentByHeight
 			}
@@ -123,21 +130,6 @@ func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer s
 		groups = append(groups, g)
 	}
 	return groups
-}
-
-// splitLowFee sorts a user's low-fee tickets into those the voting wallets
-// still hold as live and unvoted (ignored: an admin can accept them) and
-// the others.
-func splitLowFee(invalid []string, ignored map[string]bool, explorer string) (waiting, unvoted []ticketRow) {
-	for _, h := range invalid {
-		r := newTicketRow(h, explorer)
-		if ignored[strings.ToLower(h)] {
-			waiting = append(waiting, r)
-		} else {
-			unvoted = append(unvoted, r)
-		}
-	}
-	return waiting, unvoted
 }
 
 // hashHTML writes a ticket hash whole, in a <code> that selects entirely
@@ -162,6 +154,9 @@ func rowsHTML(rows []ticketRow, cols int) template.HTML {
 	for _, r := range rows {
 		b.WriteString(`<tr><td>`)
 		hashHTML(&b, r)
+		if r.LowFee {
+			b.WriteString(` <span class="tag">low fee</span>`)
+		}
 		b.WriteString(`</td>`)
 		if cols >= 1 {
 			b.WriteString(`<td class="num">`)
@@ -187,15 +182,28 @@ func rowsHTML(rows []ticketRow, cols int) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // escaped above
 }
 
-// lowFeeHTML renders low-fee rows (hash only).
-func lowFeeHTML(rows []ticketRow) template.HTML {
+// lowFeeHTML renders low-fee rows: the hash, and with withState the
+// ticket's state and mined height.
+func lowFeeHTML(rows []ticketRow, withState bool) template.HTML {
 	var b strings.Builder
 	for _, r := range rows {
 		b.WriteString(`<tr><td>`)
 		hashHTML(&b, r)
-		b.WriteString("</td></tr>\n")
+		b.WriteString("</td>")
+		if withState {
+			b.WriteString(`<td>`)
+			b.WriteString(html.EscapeString(stateWord(r.State)))
+			b.WriteString(`</td><td class="num">`)
+			if r.Bought > 0 {
+				b.WriteString(strconv.FormatUint(uint64(r.Bought), 10))
+			} else {
+				b.WriteString("—")
+			}
+			b.WriteString("</td>")
+		}
+		b.WriteString("</tr>\n")
 	}
-	return template.HTML(b.String()) //nolint:gosec // escaped in hashHTML
+	return template.HTML(b.String()) //nolint:gosec // escaped above and in hashHTML
 }
 
 func newTicketRow(hash, explorer string) ticketRow {
@@ -224,25 +232,28 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 	}
 	explorer := strings.TrimRight(s.cfg.ExplorerURL, "/")
 	d := ticketsPageData{Base: s.Base(c, r, "Tickets"),
-		Groups: buildTicketGroups(ut, s.cfg.MaxVotedTickets, explorer, s.voteReward),
-		Total:  system.Plural(int64(len(ut.Tickets)+len(ut.Invalid)), "ticket", "tickets")}
+		Total: system.Plural(int64(len(ut.Tickets)+len(ut.Invalid)), "ticket", "tickets")}
+	var low map[string]bool
 	if len(ut.Invalid) > 0 {
-		ignored := make(map[string]bool)
-		ign, err := s.backends.IgnoredLowFeeTickets(ctx)
+		lf, err := s.backends.LowFeeTickets(ctx, true)
 		if err != nil {
-			s.log.Warnf("tickets page: ignored low-fee tickets: %v", err)
+			s.log.Warnf("tickets page: low-fee tickets: %v", err)
 		}
-		for _, t := range ign {
-			ignored[strings.ToLower(t.Hash)] = true
+		split := splitLowFee(ut.Invalid, lowFeeByHash(lf), explorer)
+		d.Waiting, d.Unvoted = split.Waiting, split.Unknown
+		d.WaitingBody, d.UnvotedBody = lowFeeHTML(d.Waiting, true), lowFeeHTML(d.Unvoted, false)
+		low = make(map[string]bool, len(split.Ended))
+		for _, t := range split.Ended {
+			low[t.Hash] = true
 		}
-		d.Waiting, d.Unvoted = splitLowFee(ut.Invalid, ignored, explorer)
-		d.WaitingBody, d.UnvotedBody = lowFeeHTML(d.Waiting), lowFeeHTML(d.Unvoted)
+		ut.Tickets = append(slices.Clip(ut.Tickets), split.Ended...)
 	}
+	d.Groups = buildTicketGroups(ut, s.cfg.MaxVotedTickets, explorer, s.voteReward, low)
 	if ps, err := s.stats.Get(ctx); err == nil && ps.StakeOK {
 		d.AsOf = asOf(ps, s.now())
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "tickets", d)
+	return s.Render(w, "vsp/tickets", d)
 }
 
 // asOf writes which block a snapshot describes and how long ago it was
