@@ -33,7 +33,7 @@ func (s *Server) adminStatus(c web.C, w http.ResponseWriter, r *http.Request) er
 		d.DBError = err.Error()
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "vsp/admin_status", d)
+	return s.Render(w, "admin/status", d)
 }
 
 // POST /admin/recheck — the operator says the wallets are fixed: check them
@@ -124,7 +124,7 @@ func (s *Server) adminTickets(c web.C, w http.ResponseWriter, r *http.Request) e
 		d.History = append(d.History, s.lowFeeRow(t))
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "vsp/admin_tickets", d)
+	return s.Render(w, "admin/tickets", d)
 }
 
 // parseTicketHashes validates the submitted ticket hashes (64 hex

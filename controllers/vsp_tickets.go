@@ -253,7 +253,7 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 		d.AsOf = asOf(ps, s.now())
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.Render(w, "vsp/tickets", d)
+	return s.Render(w, "tickets", d)
 }
 
 // asOf writes which block a snapshot describes and how long ago it was
