@@ -77,11 +77,30 @@ func splitLowFee(invalid []string, known map[string]stakepooldclient.LowFeeTicke
 // countEndedLowFee adds to si the low-fee tickets that ended without being
 // accepted (the wallets' getstakeinfo leaves them out, the tickets page
 // shows them as voted, missed or expired), with each vote's reward.
-// Accepted ones (added) are counted from the wallets' records already.
-func (s *Server) countEndedLowFee(ctx context.Context, si *stakepooldclient.StakeInfo, added map[string]bool) error {
+// Accepted ones (added) are counted from the wallets' records already
+// (addLowFeeCounts).
+func (s *Server) countEndedLowFee(ctx context.Context, si *stakepooldclient.StakeInfo) error {
 	ts, err := s.backends.LowFeeTickets(ctx, true)
 	if err != nil {
 		return err
+	}
+	var added map[string]bool
+	n := 0
+	for _, t := range ts {
+		if t.Ended() {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	acc, err := s.store.AddedLowFeeTickets(ctx)
+	if err != nil {
+		return err
+	}
+	added = make(map[string]bool, len(acc))
+	for _, t := range acc {
+		added[strings.ToLower(t.TicketHash)] = true
 	}
 	for _, t := range ts {
 		if added[strings.ToLower(t.Hash)] {
@@ -100,6 +119,9 @@ func (s *Server) countEndedLowFee(ctx context.Context, si *stakepooldclient.Stak
 		case stakepooldclient.StatusExpired:
 			si.Expired++
 		}
+	}
+	if si.Missed+si.Voted > 0 {
+		si.ProportionMissed = float64(si.Missed) / float64(si.Missed+si.Voted)
 	}
 	return nil
 }

@@ -122,6 +122,10 @@ func (s *Server) loadStats(ctx context.Context) (poolStats, error) {
 		s.log.Warnf("stats: counting added low-fee tickets: %v", err)
 		return ps, nil // figures that disagree are not shown
 	}
+	if err := s.countEndedLowFee(ctx, &si); err != nil { // vsp_lowfee.go
+		s.log.Warnf("stats: counting low-fee tickets that ended: %v", err)
+		return ps, nil
+	}
 	ps.Stake, ps.StakeOK = si, true
 	return ps, nil
 }
