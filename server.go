@@ -17,6 +17,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/controllers"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/public"
 	"github.com/eacred/dcrstakepool/system"
@@ -117,11 +118,11 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 	if err != nil {
 		return nil, err
 	}
-	poolKeys, err := controllers.NewXpubDeriver(cfg.VotingWalletExtPub, params)
+	poolKeys, err := hdkeychain.ParsePublicBranch(cfg.VotingWalletExtPub, hdkeychain.ExternalBranch, params)
 	if err != nil {
 		return nil, fmt.Errorf("votingwalletextpub: %w", err)
 	}
-	feeKeys, err := controllers.NewXpubDeriver(cfg.ColdWalletExtPub, params)
+	feeKeys, err := hdkeychain.ParsePublicBranch(cfg.ColdWalletExtPub, hdkeychain.ExternalBranch, params)
 	if err != nil {
 		return nil, fmt.Errorf("coldwalletextpub: %w", err)
 	}

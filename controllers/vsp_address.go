@@ -1,7 +1,6 @@
 package controllers
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/address"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/stakepool"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/system"
 	"github.com/zenazn/goji/web"
@@ -29,17 +29,11 @@ type netInfo struct {
 }
 
 func networkInfo(p *chaincfg.Params) netInfo {
-	switch p.Name {
-	case "mainnet":
-		return netInfo{Name: p.Name, Prefix: "D"}
-	case "testnet3":
-		return netInfo{Name: p.Name, Prefix: "T", CtlFlag: "--testnet "}
-	case "simnet":
-		return netInfo{Name: p.Name, Prefix: "S", CtlFlag: "--simnet "}
-	case "regnet":
-		return netInfo{Name: p.Name, Prefix: "R", CtlFlag: "--regnet "}
+	n := netInfo{Name: p.Name, Prefix: p.AddressPrefix}
+	if p.CLIFlag != "" {
+		n.CtlFlag = p.CLIFlag + " "
 	}
-	return netInfo{Name: p.Name}
+	return n
 }
 
 // validateUserAddress checks s is a secp256k1 pubkey address of the pool's
@@ -159,25 +153,14 @@ func (s *Server) submitAddress(ctx context.Context, u *models.User, raw string) 
 
 // verifyMultisig checks what the backends agreed on is really the 1-of-2
 // multisig of the pool key and the user's key, in that order, and that the
-// P2SH address is the script's: a wallet must not be able to slip in a
-// script the user's key cannot spend.
+// P2SH address is the script's (stakepool.CheckVotingScript): a wallet must
+// not be able to slip in a script the user's key cannot spend.
 func verifyMultisig(res stakepooldclient.AddressResult, userAddr string, p *chaincfg.Params) error {
-	keyOf := func(s string) ([]byte, error) {
-		a, err := address.Decode(s, p)
-		if err != nil {
-			return nil, err
-		}
-		pk, ok := a.(*address.PubKeyAddress)
-		if !ok || a.Kind() != address.KindPubKey {
-			return nil, fmt.Errorf("%s is not a secp256k1 pubkey address", s)
-		}
-		return pk.PubKey(), nil
-	}
-	poolKey, err := keyOf(res.PoolPubKeyAddr)
+	poolKey, err := stakepool.PubKey(res.PoolPubKeyAddr, p)
 	if err != nil {
 		return fmt.Errorf("pool pubkey address from the wallets: %w", err)
 	}
-	userKey, err := keyOf(userAddr)
+	userKey, err := stakepool.PubKey(userAddr, p)
 	if err != nil {
 		return err
 	}
@@ -185,23 +168,7 @@ func verifyMultisig(res stakepooldclient.AddressResult, userAddr string, p *chai
 	if err != nil {
 		return fmt.Errorf("redeem script is not hex: %w", err)
 	}
-	want := make([]byte, 0, 71)
-	want = append(want, 0x51, byte(len(poolKey)))
-	want = append(want, poolKey...)
-	want = append(want, byte(len(userKey)))
-	want = append(want, userKey...)
-	want = append(want, 0x52, 0xae)
-	if !bytes.Equal(script, want) {
-		return fmt.Errorf("redeem script %s is not the 1-of-2 multisig of the pool key and the user key", res.Multisig.RedeemScript)
-	}
-	sh, err := address.NewScriptHashAddress(script, p)
-	if err != nil {
-		return err
-	}
-	if sh.String() != res.Multisig.Address {
-		return fmt.Errorf("P2SH address %s does not match the redeem script (%s)", res.Multisig.Address, sh)
-	}
-	return nil
+	return stakepool.CheckVotingScript(script, res.Multisig.Address, poolKey, userKey, p)
 }
 
 // backendError turns a stakepooldclient error into a page error.

@@ -105,36 +105,6 @@ func TestValidateUserAddress(t *testing.T) {
 	}
 }
 
-func TestXpubDeriverVectors(t *testing.T) {
-	// hdkeychain.json xpub_to_addresses (testnet3).
-	tp, err := NewXpubDeriver("tpubVpQL1h9UcY9c1BPZYfjYEtw5froRAvqZEo6sn5Tji6VkhcpfMaQ6id9Spf5iNvprRTcpdF5pj7m5Suyu1E8iC4xnb6MkjUnCJureTsmdXfG",
-		chaincfg.TestNet3Params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"TskTcbmvjYxduojxjAnTGxLArnGo4EFnoi3", "Tsg1JdVFUw9GVmW9dGo4ZCf3FGWw1FUaqvk", "TsbVWuTSuERse1yFeZHznF8xAHyyuSS8HkY"}
-	for i, w := range want {
-		got, err := tp.Address(uint32(i))
-		if err != nil || got != w {
-			t.Errorf("index %d = %s %v, want %s", i, got, err, w)
-		}
-	}
-	// Beyond the original 10,000-user cap.
-	if _, err := tp.Address(250000); err != nil {
-		t.Errorf("index 250000: %v", err)
-	}
-	for _, bad := range []string{"", "tpub", "not base58 0OIl"} {
-		if _, err := NewXpubDeriver(bad, chaincfg.TestNet3Params()); err == nil {
-			t.Errorf("NewXpubDeriver(%q) succeeded", bad)
-		}
-	}
-	// A testnet key on simnet is refused.
-	if _, err := NewXpubDeriver("tpubVpQL1h9UcY9c1BPZYfjYEtw5froRAvqZEo6sn5Tji6VkhcpfMaQ6id9Spf5iNvprRTcpdF5pj7m5Suyu1E8iC4xnb6MkjUnCJureTsmdXfG",
-		chaincfg.SimNetParams()); err == nil {
-		t.Error("testnet xpub accepted on simnet")
-	}
-}
-
 func TestDonutChart(t *testing.T) {
 	svg := string(donutChart(`Votes <&>`, []chartPart{{"Voted", 3, "#00f"}, {"Missed", 1, "#f00"}, {"None", 0, "#0f0"}}))
 	for _, w := range []string{"<svg", "Votes &lt;&amp;&gt;", `stroke-dasharray="75.000 25.000"`,
@@ -275,6 +245,22 @@ func TestFormatCoins(t *testing.T) {
 		5e8: "5.00", 1: "0.00000001", -150000000: "-1.50", 10000000000: "100.00"} {
 		if got := formatCoins(in); got != want {
 			t.Errorf("formatCoins(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestNetworkInfo: the address prefix and eacrctl flag the pages print
+// come from chaincfg and are those of each network.
+func TestNetworkInfo(t *testing.T) {
+	want := map[string]netInfo{
+		"mainnet":  {Name: "mainnet", Prefix: "D"},
+		"testnet3": {Name: "testnet3", Prefix: "T", CtlFlag: "--testnet "},
+		"simnet":   {Name: "simnet", Prefix: "S", CtlFlag: "--simnet "},
+		"regnet":   {Name: "regnet", Prefix: "R", CtlFlag: "--regnet "},
+	}
+	for _, p := range chaincfg.All() {
+		if got := networkInfo(p); got != want[p.Name] {
+			t.Errorf("%s: %+v, want %+v", p.Name, got, want[p.Name])
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
 	"github.com/eacred/dcrstakepool/controllers"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
+	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/models/dbtest"
 )
@@ -174,7 +175,7 @@ func p2pkh(t testing.TB, p *chaincfg.Params) string {
 
 func mustDeriver(t testing.TB, xpub string) controllers.AddressDeriver {
 	t.Helper()
-	d, err := controllers.NewXpubDeriver(xpub, chaincfg.SimNetParams())
+	d, err := hdkeychain.ParsePublicBranch(xpub, hdkeychain.ExternalBranch, chaincfg.SimNetParams())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/eacred/dcrstakepool/eacred/address"
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/stakepool"
@@ -167,9 +168,45 @@ func testMultisigOneOfTwoComputed(t *testing.T, raw json.RawMessage) {
 		if got := pubKeyAddrStrings(t, keys, net); strings.Join(got, ",") != strings.Join(addrs, ",") {
 			t.Errorf("%s: extracted %v", net, got)
 		}
+		testVotingScript(t, net, p, addrs, v.RedeemScript, v.P2SH[net])
 	}
 	if len(v.P2SH) != len(v.PubKeyAddrs) {
 		t.Errorf("%d P2SH addresses for %d networks", len(v.P2SH), len(v.PubKeyAddrs))
+	}
+}
+
+// testVotingScript checks the pool's voting script (stakepool.PubKey,
+// VotingScript, CheckVotingScript) on a 1-of-2 vector: [pool, user] keys as
+// pubkey addresses, the redeem script and P2SH address they give.
+func testVotingScript(t *testing.T, net string, p *chaincfg.Params, addrs []string, scriptHex, p2sh string) {
+	t.Helper()
+	poolKey, err := stakepool.PubKey(addrs[0], p)
+	if err != nil {
+		t.Fatalf("%s: %v", net, err)
+	}
+	userKey, err := stakepool.PubKey(addrs[1], p)
+	if err != nil {
+		t.Fatalf("%s: %v", net, err)
+	}
+	script, addr, err := stakepool.VotingScript(poolKey, userKey, p)
+	if err != nil || hex.EncodeToString(script) != scriptHex || addr != p2sh {
+		t.Errorf("%s VotingScript = %x %s %v, want %s %s", net, script, addr, err, scriptHex, p2sh)
+	}
+	if err := stakepool.CheckVotingScript(script, addr, poolKey, userKey, p); err != nil {
+		t.Errorf("%s: CheckVotingScript refuses the vector: %v", net, err)
+	}
+	// The keys in the other order, another address, a P2PKH address.
+	swapped, _, _ := stakepool.VotingScript(userKey, poolKey, p)
+	if err := stakepool.CheckVotingScript(swapped, addr, poolKey, userKey, p); err == nil ||
+		!strings.Contains(err.Error(), "not the 1-of-2 multisig") {
+		t.Errorf("%s: swapped keys: %v", net, err)
+	}
+	if err := stakepool.CheckVotingScript(script, addrs[0], poolKey, userKey, p); err == nil ||
+		!strings.Contains(err.Error(), "does not match the redeem script") {
+		t.Errorf("%s: wrong P2SH address: %v", net, err)
+	}
+	if _, err := stakepool.PubKey(p2sh, p); err == nil {
+		t.Errorf("%s: PubKey accepted the P2SH address %s", net, p2sh)
 	}
 }
 

@@ -201,11 +201,11 @@ func New(tb testing.TB, o Options) *Env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	poolKeys, err := controllers.NewXpubDeriver(o.PoolXpub, params)
+	poolKeys, err := hdkeychain.ParsePublicBranch(o.PoolXpub, hdkeychain.ExternalBranch, params)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	feeKeys, err := controllers.NewXpubDeriver(o.ColdXpub, params)
+	feeKeys, err := hdkeychain.ParsePublicBranch(o.ColdXpub, hdkeychain.ExternalBranch, params)
 	if err != nil {
 		tb.Fatal(err)
 	}

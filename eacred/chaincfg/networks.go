@@ -19,6 +19,7 @@ var mainNetParams = Params{
 	Net:           0xd9b400f9,
 	GenesisHash:   hashFromStr("298e5cc3d985bfe7f81dc135f360abe089edd4396b86d2de66b0cef42b21d980"),
 	AddressPrefix: "D",
+	CLIFlag:       "",
 
 	PubKeyAddrID:     [2]byte{0x13, 0x86},
 	PubKeyHashAddrID: [2]byte{0x07, 0x3f},
@@ -86,6 +87,7 @@ var testNet3Params = Params{
 	Net:           0xb194aa75,
 	GenesisHash:   hashFromStr("a649dce53918caf422e9c711c858837e08d626ecfcd198969b24f7b634a49bac"),
 	AddressPrefix: "T",
+	CLIFlag:       "--testnet",
 
 	PubKeyAddrID:     [2]byte{0x28, 0xf7},
 	PubKeyHashAddrID: [2]byte{0x0f, 0x21},
@@ -152,6 +154,7 @@ var simNetParams = Params{
 	Net:           0x12141c16,
 	GenesisHash:   hashFromStr("6bef82c645999585f7255cb02672921ac2f5492820090cd635fe3a59d16b4f87"),
 	AddressPrefix: "S",
+	CLIFlag:       "--simnet",
 
 	PubKeyAddrID:     [2]byte{0x27, 0x6f},
 	PubKeyHashAddrID: [2]byte{0x0e, 0x91},
@@ -218,6 +221,7 @@ var regNetParams = Params{
 	Net:           0xdab500fa,
 	GenesisHash:   hashFromStr("2ced94b4ae95bba344cfa043268732d230649c640f92dce2d9518823d3057cb0"),
 	AddressPrefix: "R",
+	CLIFlag:       "--regnet",
 
 	PubKeyAddrID:     [2]byte{0x25, 0xe5},
 	PubKeyHashAddrID: [2]byte{0x0e, 0x00},

@@ -95,6 +95,9 @@ type Params struct {
 	GenesisHash chainhash.Hash
 	// AddressPrefix is the first character of every address of the network.
 	AddressPrefix string
+	// CLIFlag is the command-line flag ecrd, eacrwallet and eacrctl take to
+	// select the network ("" for mainnet, the default).
+	CLIFlag string
 
 	// Address IDs: the 2-byte prefix of each Base58Check encoding.
 	PubKeyAddrID     [2]byte // pay-to-pubkey ("Dk")
