@@ -40,6 +40,9 @@ type Config struct {
 	// on a network where the agenda is not active: missed and expired
 	// tickets then wait for a revocation sent with sendrawtransaction.
 	NoAutoRevocations bool
+	// VoteTrace records when winningtickets reached each client and when
+	// each vote was decided on (getvotetrace; see votetrace.go).
+	VoteTrace bool
 }
 
 // AddFlags registers the node's flags.
@@ -62,6 +65,7 @@ func (c *Config) AddFlags(fs *flag.FlagSet) {
 	fs.UintVar(&c.MaxFreshStake, "maxfreshstake", 0, "override MaxFreshStakePerBlock (max 255)")
 	fs.Int64Var(&c.MinStakeDiff, "minstakediff", 0, "override MinimumStakeDiff (atoms)")
 	fs.Int64Var(&c.StakeDiffWindow, "stakediffwindow", 0, "override StakeDiffWindowSize")
+	fs.BoolVar(&c.VoteTrace, "votetrace", false, "record when winningtickets reached each client and when each vote was accepted (getvotetrace, for latency benchmarks)")
 	fs.BoolVar(&c.NoAutoRevocations, "noautorevocations", false, "deactivate DCP0009 automatic ticket revocations (active by default, as on simnet)")
 }
 
@@ -125,6 +129,7 @@ type Node struct {
 	miningScript []byte
 	nonce        uint32
 	started      time.Time
+	trace        *voteTrace // nil without --votetrace
 }
 
 // New opens the node's data directory, replays its stored chain (or
@@ -181,6 +186,9 @@ func New(cfg Config, log *slog.Logger, verify VerifyFunc) (*Node, error) {
 	}
 	log.Info("chain loaded", "height", n.chain.height(), "tip", n.chain.tip().hash, "live", len(n.chain.live),
 		"sideblocks", len(n.index)-len(n.chain.blocks), "autorevocations", n.autoRevoke)
+	if cfg.VoteTrace {
+		n.trace = newVoteTrace()
+	}
 	n.srv = rpcserver.New(cfg.ServerConfig(rpcserver.NodeDialect, "P-521", log))
 	n.registerMethods()
 	return n, nil

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
@@ -109,7 +110,28 @@ func (n *Node) notifyStakeDifficulty() {
 // notifyWinnersOf sends winningtickets [hash, height, {"0": ...}] for b.
 func (n *Node) notifyWinnersOf(b *block) {
 	wt := &rpcjson.WinningTicketsNtfn{BlockHash: b.hash.String(), BlockHeight: b.height, Tickets: hashStrings(b.winners)}
-	n.notify(topicWinningTickets, rpcjson.NtfnWinningTickets, wt.Params)
+	if n.trace == nil {
+		n.notify(topicWinningTickets, rpcjson.NtfnWinningTickets, wt.Params)
+		return
+	}
+	if !n.srv.HasSubscribers(topicWinningTickets) {
+		return
+	}
+	ps, err := wt.Params()
+	if err != nil {
+		n.log.Error("cannot encode notification", "method", rpcjson.NtfnWinningTickets, "err", err)
+		return
+	}
+	args := make([]any, len(ps))
+	for i, p := range ps {
+		args[i] = p
+	}
+	hash, height := b.hash, b.height
+	if err := n.srv.NotifyTraced(topicWinningTickets, rpcjson.NtfnWinningTickets, func(c *rpcserver.Client, at time.Time) {
+		n.trace.written(c, hash, height, at)
+	}, args...); err != nil {
+		n.log.Error("cannot send notification", "method", rpcjson.NtfnWinningTickets, "err", err)
+	}
 }
 
 // rebroadcastWinners answers rebroadcastwinners: winningtickets again for

@@ -83,6 +83,7 @@ func (n *Node) registerMethods() {
 		m("generateon", []string{"parenthash", "numblocks"}, 2, n.rpcGenerateOn),
 		m("reorganize", []string{"depth"}, 1, n.rpcReorganize),
 		m("getchaintips", nil, 0, n.rpcGetChainTips),
+		m("getvotetrace", []string{"clear"}, 0, n.rpcGetVoteTrace),
 		ws("notifyblocks", nil, 0, n.subscribe(topicBlocks, true)),
 		ws("stopnotifyblocks", nil, 0, n.subscribe(topicBlocks, false)),
 		ws("notifywinningtickets", nil, 0, n.subscribe(topicWinningTickets, true)),

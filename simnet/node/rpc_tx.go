@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"time"
 
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 	"github.com/eacred/dcrstakepool/eacred/txscript"
@@ -31,6 +32,16 @@ func (n *Node) rpcSendRawTransaction(_ context.Context, c *rpcserver.Call) (any,
 		return nil, rpcjson.NewError(rpcjson.ErrCodeDeserialization, "TX decode failed: %v", err)
 	}
 	e, err := n.acceptTx(tx)
+	if n.trace != nil {
+		outcome := traceAccepted
+		if err != nil {
+			outcome = traceRejected
+			if errors.As(err, new(*duplicateError)) {
+				outcome = traceDuplicate
+			}
+		}
+		n.trace.vote(c.Client, tx, outcome, time.Now())
+	}
 	if err != nil {
 		var dup *duplicateError
 		var rej *rejectError

@@ -19,12 +19,13 @@ const writeWait = 10 * time.Second
 // Client is one websocket connection. Handlers use it to register for
 // notifications and to keep per-connection state (e.g. a tx filter).
 type Client struct {
-	ID   uint64
-	srv  *Server
-	conn *websocket.Conn
+	ID     uint64
+	Remote string // the peer's address, for traces and logs
+	srv    *Server
+	conn   *websocket.Conn
 
 	mu     sync.Mutex
-	queue  [][]byte
+	queue  []outMsg
 	wake   chan struct{}
 	done   chan struct{}
 	closed bool
@@ -67,8 +68,24 @@ func (c *Client) Get(key string) any {
 	return c.values[key]
 }
 
+// outMsg is one queued message; written, when set, is called with the
+// time the message was handed to the connection (its last byte written).
+type outMsg struct {
+	data    []byte
+	written func(time.Time)
+}
+
 // Send queues a raw message (a marshaled notification) for the client.
-func (c *Client) Send(msg []byte) {
+func (c *Client) Send(msg []byte) { c.send(outMsg{data: msg}) }
+
+// SendTraced is Send that calls written, on the client's writer
+// goroutine, with the time the write of msg to the socket returned. It is
+// not called when the message is dropped (the client closed).
+func (c *Client) SendTraced(msg []byte, written func(time.Time)) {
+	c.send(outMsg{data: msg, written: written})
+}
+
+func (c *Client) send(msg outMsg) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -119,13 +136,16 @@ func (c *Client) writer() {
 				break
 			}
 			msg := c.queue[0]
-			c.queue[0] = nil
+			c.queue[0] = outMsg{}
 			c.queue = c.queue[1:]
 			c.mu.Unlock()
 			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+			if err := c.conn.WriteMessage(websocket.TextMessage, msg.data); err != nil {
 				c.close()
 				return
+			}
+			if msg.written != nil {
+				msg.written(time.Now())
 			}
 		}
 	}
@@ -140,6 +160,19 @@ func (s *Server) Notify(topic, method string, params ...any) error {
 	}
 	for _, c := range s.subscribers(topic) {
 		c.Send(msg)
+	}
+	return nil
+}
+
+// NotifyTraced is Notify that reports, for each subscribed client, when
+// the notification was written to its socket (see Client.SendTraced).
+func (s *Server) NotifyTraced(topic, method string, written func(c *Client, at time.Time), params ...any) error {
+	msg, err := MarshalNotification(method, params...)
+	if err != nil {
+		return err
+	}
+	for _, c := range s.subscribers(topic) {
+		c.SendTraced(msg, func(at time.Time) { written(c, at) })
 	}
 	return nil
 }
@@ -200,7 +233,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.nextID++
-	c := &Client{ID: s.nextID, srv: s, conn: conn, wake: make(chan struct{}, 1),
+	c := &Client{ID: s.nextID, Remote: r.RemoteAddr, srv: s, conn: conn, wake: make(chan struct{}, 1),
 		done: make(chan struct{}), subs: make(map[string]bool), values: make(map[string]any)}
 	s.clients[c] = struct{}{}
 	s.mu.Unlock()
