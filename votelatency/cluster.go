@@ -48,7 +48,8 @@ func Build(dir string) error {
 type proc struct {
 	proctest.Proc
 	role string // simulator role ("node", "wallet"); "" for other programs
-	addr string // listen address
+	addr    string // listen address
+	profile string // --profile address ("" = none)
 }
 
 func (c *cluster) newProc(name, bin, sub string) *proc {

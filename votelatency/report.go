@@ -72,6 +72,12 @@ func (r *Report) add(ph *Phase) {
 		if !measured[v.Block] {
 			continue
 		}
+		switch v.Outcome {
+		case "accepted":
+			accepted++
+		case "rejected":
+			s.rejected++
+		}
 		if v.LatencyNs < 0 {
 			s.untimed++
 			continue
@@ -80,12 +86,8 @@ func (r *Report) add(ph *Phase) {
 		if i := index[v.Client]; i < len(s.backends) {
 			s.backends[i] = append(s.backends[i], d)
 		}
-		switch v.Outcome {
-		case "accepted":
+		if v.Outcome == "accepted" {
 			s.first = append(s.first, d)
-			accepted++
-		case "rejected":
-			s.rejected++
 		}
 	}
 	s.missed += 5*len(ph.Blocks) - accepted
@@ -101,7 +103,9 @@ func (r *Report) VotesTimed() (pool, floor int) {
 }
 
 // FirstVote returns the pool's and the floor's first-vote statistics.
-func (r *Report) FirstVote() (pool, floor Stats) { return Summarize(r.Pool.first), Summarize(r.Floor.first) }
+func (r *Report) FirstVote() (pool, floor Stats) {
+	return Summarize(r.Pool.first), Summarize(r.Floor.first)
+}
 
 func loadAvg() string {
 	b, err := os.ReadFile("/proc/loadavg")

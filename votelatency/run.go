@@ -23,10 +23,15 @@ type Options struct {
 	// Interval between blocks; a block whose five votes are not in the
 	// mempool by then waits up to MaxWait more.
 	Interval, MaxWait time.Duration
-	Users       int  // pool users owning the tickets
-	SerialFloor bool // the floor votes the winners one after another
+	Users             int  // pool users owning the tickets
+	SerialFloor       bool // the floor votes the winners one after another
 	// StakepooldArgs are added to both stakepoolds' command lines.
 	StakepooldArgs []string
+	// ProfileDir, when set, runs the node, the voting wallets and the
+	// stakepoolds with --profile and saves their CPU profiles of the first
+	// pool phase and their block and mutex profiles before and after it
+	// there (compare with go tool pprof -base).
+	ProfileDir string
 	Logf           func(format string, args ...any)
 }
 
@@ -44,6 +49,7 @@ type cluster struct {
 	multisigs []string
 	prefs     []*pb.UserVotingPrefs
 	tickets   int
+	profiled  bool
 }
 
 func (c *cluster) logf(format string, args ...any) {
@@ -112,7 +118,7 @@ func (c *cluster) start(ctx context.Context) error {
 	// minimum while the whole run's tickets are bought.
 	nodeArgs := append([]string{"--miningaddr", miningAddr, "--votetrace", "--stakediffwindow", "100000",
 		"--maxfreshstake", "255"}, chainArgs...)
-	if err := c.startSim(c.node, nodeArgs...); err != nil {
+	if err := c.startSim(c.node, c.profileArgs(c.node, nodeArgs)...); err != nil {
 		return err
 	}
 	walletArgs := func(extra ...string) []string {
@@ -127,8 +133,8 @@ func (c *cluster) start(ctx context.Context) error {
 	for i := range c.wallets {
 		w := c.newProc(fmt.Sprintf("voting wallet %d", i+1), "simnet", fmt.Sprintf("wallet%d", i+1))
 		w.role = "wallet"
-		if err := c.startSim(w, walletArgs("--seed", poolSeed, "--stakepoolcoldextkey="+c.cold.String()+":1000",
-			"--poolfees", poolFees)...); err != nil {
+		if err := c.startSim(w, c.profileArgs(w, walletArgs("--seed", poolSeed, "--stakepoolcoldextkey="+c.cold.String()+":1000",
+			"--poolfees", poolFees))...); err != nil {
 			return err
 		}
 		c.wallets[i] = w
@@ -162,7 +168,7 @@ func (c *cluster) stakepooldArgs(i int) []string {
 		"--ecrdhost", c.node.addr, "--ecrduser", rpcUser, "--ecrdpassword", rpcPass, "--ecrdcert", c.node.cert(),
 		"--wallethost", w.addr, "--walletuser", rpcUser, "--walletpassword", rpcPass, "--walletcert", w.cert(),
 		"--rpclisten", sp.addr}
-	return append(a, c.opt.StakepooldArgs...)
+	return c.profileArgs(sp, append(a, c.opt.StakepooldArgs...))
 }
 
 // stakepooldReady is the line stakepoold logs once it follows the chain.
@@ -429,6 +435,11 @@ func (c *cluster) phase(ctx context.Context, floor bool) (*Phase, error) {
 	}
 	if _, err := c.trace(ctx, true); err != nil {
 		return nil, err
+	}
+	if c.opt.ProfileDir != "" && !floor && !c.profiled {
+		c.profiled = true
+		done := c.profile(time.Duration(c.opt.Blocks) * c.opt.Interval)
+		defer done()
 	}
 	for i := 0; i < c.opt.Blocks; i++ {
 		if _, err := c.block(ctx, ph); err != nil {

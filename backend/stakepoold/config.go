@@ -58,6 +58,7 @@ type config struct {
 	RPCKey        string   `long:"rpckey" description:"gRPC TLS key (default <appdata>/rpc.key)"`
 	ClientCAFile  string   `long:"clientcafile" description:"PEM file of CAs for client certificates; when set, gRPC clients must present a certificate"`
 	MetricsListen string   `long:"metricslisten" description:"Serve Prometheus metrics on this host:port at /metrics (off when empty)"`
+	Profile       string   `long:"profile" description:"Serve Go's pprof handlers (/debug/pprof/) on this host:port, with block and mutex profiling on; keep it on loopback (off when empty)"`
 
 	VoteTimeout time.Duration `long:"votetimeout" description:"Deadline for voting one block's winners, from the winningtickets notification; a wallet or ecrd call still running then is abandoned (default: half the network's block time, between 2s and 10s: 10s on mainnet and testnet, 2s on simnet)"`
 	PrefsWait   time.Duration `long:"prefswait" description:"After start-up, how long each vote waits for the front end's first push of the users' preferences (the stored ones may be stale or missing) before it is voted with the stored bits, or the wallet's default for an unknown user (default min(2s, votetimeout/4); 0 keeps the default, negative disables)"`
@@ -211,6 +212,11 @@ func (c *config) finish() error {
 	if c.MetricsListen != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
 			return fmt.Errorf("metricslisten %q: want host:port: %w", c.MetricsListen, err)
+		}
+	}
+	if c.Profile != "" {
+		if _, _, err := net.SplitHostPort(c.Profile); err != nil {
+			return fmt.Errorf("profile %q: want host:port: %w", c.Profile, err)
 		}
 	}
 	return nil

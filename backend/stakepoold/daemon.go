@@ -120,6 +120,14 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 		defer srv.Close()
 	}
 
+	if cfg.Profile != "" {
+		stop, err := startProfile(cfg.Profile, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+
 	log.Infof("Waiting for ecrd at %s", cfg.EcrdHost)
 	if err := d.node.WaitConnected(ctx); err != nil {
 		return fmt.Errorf("ecrd: %w", err)

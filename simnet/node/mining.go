@@ -255,12 +255,17 @@ func (n *Node) mineOnLocked(parent *block, now time.Time) (*block, error) {
 // generate mines count blocks on the tip and makes them durable.
 func (n *Node) generate(count int) ([]string, error) {
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.generateOnLocked(nil, count)
+	hashes, err := n.generateOnLocked(nil, count)
+	n.mu.Unlock()
+	return hashes, n.syncStore(err)
 }
 
 // generateOnLocked mines count blocks, the first on parent (nil: the tip),
-// each next one on the block before, and makes them durable.
+// each next one on the block before. The blocks are written to the store
+// but not fsynced: the caller calls syncStore once it has released n.mu,
+// so the votes the blocks' winningtickets call for are not held up by the
+// disk (the mempool is not durable anyway; the caller's answer still waits
+// for the fsync).
 func (n *Node) generateOnLocked(parent *block, count int) ([]string, error) {
 	hashes := make([]string, 0, count)
 	var err error
@@ -277,12 +282,20 @@ func (n *Node) generateOnLocked(parent *block, count int) ([]string, error) {
 		parent = b
 	}
 	if len(hashes) > 0 {
-		if serr := n.store.sync(); serr != nil && err == nil {
-			err = serr
-		}
 		n.log.Info("mined blocks", "count", len(hashes), "last", hashes[len(hashes)-1], "height", n.chain.height())
 	}
 	return hashes, err
+}
+
+// syncStore makes every block written so far durable; it is called
+// without n.mu. err is the caller's error so far, returned first.
+func (n *Node) syncStore(err error) error {
+	n.syncMu.Lock()
+	defer n.syncMu.Unlock()
+	if serr := n.store.sync(); err == nil {
+		err = serr
+	}
+	return err
 }
 
 // cleanMempool runs after a block extends the tip: it drops the mined

@@ -114,6 +114,7 @@ func (c *Config) params() (*chaincfg.Params, error) {
 // Node is the ecrd role: chain, mempool, miner and RPC server.
 type Node struct {
 	mu           sync.Mutex
+	syncMu       sync.Mutex // serializes fsyncs of the block store (taken without mu)
 	cfg          Config
 	params       *chaincfg.Params
 	log          *slog.Logger
@@ -255,6 +256,11 @@ func Main(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeLog()
+	stopProfile, err := cfg.StartProfile(log)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	n, err := New(cfg, log, defaultVerify)
 	if err != nil {
 		log.Error("node failed to start", "err", err)

@@ -36,6 +36,21 @@ func (n *Node) locked(h handlerFunc) handlerFunc {
 	}
 }
 
+// lockedDurable is locked for handlers that mine (generateon,
+// reorganize): the blocks are fsynced after n.mu is released and before
+// the answer.
+func (n *Node) lockedDurable(h handlerFunc) handlerFunc {
+	return func(ctx context.Context, c *rpcserver.Call) (any, error) {
+		n.mu.Lock()
+		res, err := h(ctx, c)
+		n.mu.Unlock()
+		if serr := n.syncStore(nil); serr != nil && err == nil {
+			return nil, rpcjson.NewError(rpcjson.ErrCodeInternal, "%v", serr)
+		}
+		return res, err
+	}
+}
+
 func (n *Node) registerMethods() {
 	m := func(name string, params []string, required int, h handlerFunc) rpcserver.Method {
 		return rpcserver.Method{Name: name, Params: params, Required: required, Handler: n.locked(h)}
@@ -80,8 +95,9 @@ func (n *Node) registerMethods() {
 		m("getblockchaininfo", nil, 0, n.rpcGetBlockchainInfo),
 		m("sendrawtransaction", []string{"hextx", "allowhighfees"}, 1, n.rpcSendRawTransaction),
 		rpcserver.Method{Name: "generate", Params: []string{"numblocks"}, Required: 1, Handler: n.rpcGenerate},
-		m("generateon", []string{"parenthash", "numblocks"}, 2, n.rpcGenerateOn),
-		m("reorganize", []string{"depth"}, 1, n.rpcReorganize),
+		rpcserver.Method{Name: "generateon", Params: []string{"parenthash", "numblocks"}, Required: 2,
+			Handler: n.lockedDurable(n.rpcGenerateOn)},
+		rpcserver.Method{Name: "reorganize", Params: []string{"depth"}, Required: 1, Handler: n.lockedDurable(n.rpcReorganize)},
 		m("getchaintips", nil, 0, n.rpcGetChainTips),
 		m("getvotetrace", []string{"clear"}, 0, n.rpcGetVoteTrace),
 		ws("notifyblocks", nil, 0, n.subscribe(topicBlocks, true)),

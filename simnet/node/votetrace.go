@@ -11,8 +11,9 @@ import (
 )
 
 // The vote trace (--votetrace) is the node's own measurement of vote
-// latency for benchmarks: for every websocket client it records when each
-// winningtickets notification was written to the client's socket, and for
+// latency for benchmarks: for every websocket client it records when the
+// node started writing each winningtickets notification to the client's
+// socket, and for
 // every vote sent with sendrawtransaction when the node had decided on it
 // (accepted into the mempool, or refused as a copy or a conflict), on which
 // connection, for which ticket and block. A vote's latency is the time

@@ -183,6 +183,11 @@ func Main(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeLog()
+	stopProfile, err := f.StartProfile(log)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	cfg, err := f.config()
 	if err != nil {
 		log.Error("bad configuration", "err", err)

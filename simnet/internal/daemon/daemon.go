@@ -30,6 +30,8 @@ type Common struct {
 	DebugLevel string
 	// RPCCert/RPCKey default to rpc.cert/rpc.key in DataDir.
 	RPCCert, RPCKey string
+	// Profile is a host:port for Go's pprof handlers ("" = off).
+	Profile string
 }
 
 // ParseArgs parses a role's command line, which takes flags only. A -h
@@ -54,6 +56,7 @@ func (c *Common) AddFlags(fs *flag.FlagSet, defaultDataDir, defaultListen string
 	fs.StringVar(&c.DebugLevel, "debuglevel", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.RPCCert, "rpccert", "", "TLS certificate file (default DATADIR/rpc.cert)")
 	fs.StringVar(&c.RPCKey, "rpckey", "", "TLS key file (default DATADIR/rpc.key)")
+	fs.StringVar(&c.Profile, "profile", "", "serve Go's pprof handlers on this host:port (keep it on loopback; off when empty)")
 }
 
 // Prepare creates the data directory and fills in derived defaults.

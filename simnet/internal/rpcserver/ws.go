@@ -69,7 +69,7 @@ func (c *Client) Get(key string) any {
 }
 
 // outMsg is one queued message; written, when set, is called with the
-// time the message was handed to the connection (its last byte written).
+// time the writer starts writing it to the connection.
 type outMsg struct {
 	data    []byte
 	written func(time.Time)
@@ -79,8 +79,9 @@ type outMsg struct {
 func (c *Client) Send(msg []byte) { c.send(outMsg{data: msg}) }
 
 // SendTraced is Send that calls written, on the client's writer
-// goroutine, with the time the write of msg to the socket returned. It is
-// not called when the message is dropped (the client closed).
+// goroutine, with the time the write of msg to the socket starts (just
+// before it, so the call has returned before the peer can have read msg).
+// It is not called when the message is dropped (the client closed).
 func (c *Client) SendTraced(msg []byte, written func(time.Time)) {
 	c.send(outMsg{data: msg, written: written})
 }
@@ -139,13 +140,15 @@ func (c *Client) writer() {
 			c.queue[0] = outMsg{}
 			c.queue = c.queue[1:]
 			c.mu.Unlock()
+			if msg.written != nil {
+				// Before the write: the peer may answer before this
+				// goroutine runs again after it.
+				msg.written(time.Now())
+			}
 			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.conn.WriteMessage(websocket.TextMessage, msg.data); err != nil {
 				c.close()
 				return
-			}
-			if msg.written != nil {
-				msg.written(time.Now())
 			}
 		}
 	}
@@ -165,7 +168,7 @@ func (s *Server) Notify(topic, method string, params ...any) error {
 }
 
 // NotifyTraced is Notify that reports, for each subscribed client, when
-// the notification was written to its socket (see Client.SendTraced).
+// the notification's write to its socket started (see Client.SendTraced).
 func (s *Server) NotifyTraced(topic, method string, written func(c *Client, at time.Time), params ...any) error {
 	msg, err := MarshalNotification(method, params...)
 	if err != nil {
