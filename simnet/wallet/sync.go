@@ -88,11 +88,13 @@ func (w *Wallet) catchUp(ctx context.Context) error {
 		}
 		w.processBlockLocked(blk, next)
 		// While catching up, save every saveEvery blocks: a crash in
-		// between only means processing some blocks again.
+		// between only means processing some blocks again. The fsync runs
+		// without mu (saveUnlock).
 		if next == best || next%saveEvery == 0 {
-			err = w.saveLocked()
+			err = w.saveUnlock()
+		} else {
+			w.mu.Unlock()
 		}
-		w.mu.Unlock()
 		if err != nil {
 			return err
 		}

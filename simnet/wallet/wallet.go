@@ -79,8 +79,11 @@ type Wallet struct {
 
 	node node
 
-	mu      sync.Mutex
-	st      *state
+	mu sync.Mutex
+	st *state
+	// dbMu serializes writes to db; it is taken after mu (saveUnlock
+	// releases mu while it still holds dbMu).
+	dbMu    sync.Mutex
 	db      *journal
 	scripts map[[20]byte][]byte // imported redeem scripts by hash160
 	// scriptKeys are the hash160s of each imported multisig script's keys.
@@ -170,15 +173,10 @@ func Open(cfg Config, n node) (*Wallet, error) {
 // frame, fsynced), or rewrites everything when asked to or when the journal
 // has grown past the snapshot; the caller holds mu (or is the only user).
 func (w *Wallet) saveLocked() error {
+	w.dbMu.Lock()
+	defer w.dbMu.Unlock()
 	if w.st.full || w.db.needsCompaction() {
-		all, err := w.st.allRecords()
-		if err != nil {
-			return fmt.Errorf("encode wallet state: %w", err)
-		}
-		if err := w.db.compact(all); err != nil {
-			return fmt.Errorf("save wallet state: %w", err)
-		}
-		return nil
+		return w.compactLocked()
 	}
 	fr, err := w.st.changes()
 	if err != nil {
@@ -190,10 +188,52 @@ func (w *Wallet) saveLocked() error {
 	return nil
 }
 
+// saveUnlock is saveLocked for the sync loop's block processing: the
+// changes are encoded under mu, which is released before the journal frame
+// is written and fsynced, so the RPCs that only read (generatevote above
+// all, called the moment a block arrives) do not wait for the disk. It is
+// only for state derived from the chain: an RPC that reads it before the
+// fsync and a crash right after only mean the blocks are processed again
+// at the next start (the saved sync height is the one before). Frames stay
+// in the order of the changes: dbMu is taken before mu is released, and
+// every save holds it.
+func (w *Wallet) saveUnlock() error {
+	w.dbMu.Lock()
+	defer w.dbMu.Unlock()
+	if w.st.full || w.db.needsCompaction() {
+		err := w.compactLocked()
+		w.mu.Unlock()
+		return err
+	}
+	fr, err := w.st.changes()
+	w.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("encode wallet state: %w", err)
+	}
+	if err := w.db.append(fr); err != nil {
+		return fmt.Errorf("save wallet state: %w", err)
+	}
+	return nil
+}
+
+// compactLocked rewrites the snapshot; mu and dbMu are held.
+func (w *Wallet) compactLocked() error {
+	all, err := w.st.allRecords()
+	if err != nil {
+		return fmt.Errorf("encode wallet state: %w", err)
+	}
+	if err := w.db.compact(all); err != nil {
+		return fmt.Errorf("save wallet state: %w", err)
+	}
+	return nil
+}
+
 // closeStore closes the database files; the wallet must not be used after.
 func (w *Wallet) closeStore() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.dbMu.Lock()
+	defer w.dbMu.Unlock()
 	return w.db.close()
 }
 
