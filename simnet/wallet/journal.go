@@ -179,6 +179,9 @@ func openJournal(dir string) (*journal, []*frame, error) {
 	return j, frames, nil
 }
 
+// syncFile is (*os.File).Sync; tests hold it to see what waits for it.
+var syncFile = (*os.File).Sync
+
 // append writes one frame and makes it durable.
 func (j *journal) append(fr *frame) error {
 	fr.Gen = j.gen
@@ -189,7 +192,7 @@ func (j *journal) append(fr *frame) error {
 	if _, err := j.f.Write(buf); err != nil {
 		return fmt.Errorf("append to wallet journal: %w", err)
 	}
-	if err := j.f.Sync(); err != nil {
+	if err := syncFile(j.f); err != nil {
 		return fmt.Errorf("fsync wallet journal: %w", err)
 	}
 	j.size += int64(len(buf))
