@@ -47,7 +47,7 @@ func Build(dir string) error {
 // proc is one daemon.
 type proc struct {
 	proctest.Proc
-	role string // simulator role ("node", "wallet"); "" for other programs
+	role    string // simulator role ("node", "wallet"); "" for other programs
 	addr    string // listen address
 	profile string // --profile address ("" = none)
 }

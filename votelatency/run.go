@@ -32,7 +32,7 @@ type Options struct {
 	// pool phase and their block and mutex profiles before and after it
 	// there (compare with go tool pprof -base).
 	ProfileDir string
-	Logf           func(format string, args ...any)
+	Logf       func(format string, args ...any)
 }
 
 // cluster is the running topology.

@@ -33,7 +33,7 @@ func TestVoteTrace(t *testing.T) {
 	tr.written(a, block, 200, t0.Add(time.Second)) // rebroadcastwinners
 	tr.vote(a, vote, traceAccepted, t0.Add(5*time.Millisecond))
 	tr.vote(b, vote, traceDuplicate, t0.Add(7*time.Millisecond))
-	tr.vote(a, ticket, traceAccepted, t0)   // not a vote
+	tr.vote(a, ticket, traceAccepted, t0)  // not a vote
 	tr.vote(nil, vote, traceDuplicate, t0) // POST
 
 	got := tr.take(true)
