@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"sort"
-	"strings"
 	"time"
+
+	"github.com/eacred/dcrstakepool/machineinfo"
 )
+
+func loadAvg() string { return machineinfo.LoadAverage() }
 
 // Stats summarises latencies.
 type Stats struct {
@@ -47,6 +49,7 @@ type Report struct {
 	Options     Options
 	Tickets     int
 	Pool, Floor side
+	Machine     string // machineinfo.Line() at the end
 	LoadStart   string
 	LoadEnd     string
 }
@@ -107,18 +110,6 @@ func (r *Report) FirstVote() (pool, floor Stats) {
 	return Summarize(r.Pool.first), Summarize(r.Floor.first)
 }
 
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
 // Print writes the table.
@@ -126,8 +117,9 @@ func (r *Report) Print(w io.Writer) {
 	o := r.Options
 	fmt.Fprintf(w, "vote latency: node writes winningtickets to a connection -> the vote from that connection is decided\n")
 	fmt.Fprintf(w, "(accepted, or found to be a copy) by the node; both ends timed by the node (--votetrace)\n")
-	fmt.Fprintf(w, "machine: %d cores (GOMAXPROCS %d), load average %s at start, %s at end\n",
-		runtime.NumCPU(), runtime.GOMAXPROCS(0), r.LoadStart, r.LoadEnd)
+	fmt.Fprintln(w, r.Machine)
+	fmt.Fprintf(w, "load average %s at the start of the measurement, %s at the end (GOMAXPROCS %d)\n",
+		r.LoadStart, r.LoadEnd, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "run: %d rounds of %d pool + %d floor blocks (after %d warm-up blocks each), one block per %v, %d pool tickets of %d users, 5 pool winners per block\n",
 		o.Rounds, o.Blocks, o.Blocks, o.Warmup, o.Interval, r.Tickets, o.Users)
 	floorMode := "all winners at once"

@@ -10,6 +10,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/machineinfo"
 	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
@@ -76,6 +77,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		}
 	}
 	rep.LoadEnd = loadAvg()
+	rep.Machine = machineinfo.Line()
 	return rep, nil
 }
 
