@@ -366,11 +366,13 @@ func (c *Client) connect(ctx context.Context) (*conn, error) {
 }
 
 // Call sends method with positional params (leave trailing optional ones
-// out) and decodes the result into result (nil discards it).
+// out) and decodes the result into result (nil discards it). Errors do not
+// name the method: the caller, who knows which call it made and why, says
+// so once.
 func (c *Client) Call(ctx context.Context, method string, result any, params ...any) error {
 	raw, err := rpcjson.MarshalParams(params...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", method, err)
+		return fmt.Errorf("marshal params: %w", err)
 	}
 	res, err := c.RawCall(ctx, method, raw)
 	if err != nil {
@@ -380,7 +382,7 @@ func (c *Client) Call(ctx context.Context, method string, result any, params ...
 		return nil
 	}
 	if err := json.Unmarshal(res, result); err != nil {
-		return fmt.Errorf("%s: decode result: %w", method, err)
+		return fmt.Errorf("decode result: %w", err)
 	}
 	return nil
 }
@@ -393,13 +395,13 @@ func (c *Client) RawCall(ctx context.Context, method string, params []json.RawMe
 	cn, closed := c.cur, c.closed
 	c.mu.Unlock()
 	if closed {
-		return nil, fmt.Errorf("%s: %w", method, ErrClientClosed)
+		return nil, ErrClientClosed
 	}
 	if cn == nil {
-		return nil, fmt.Errorf("%s: %w", method, ErrNotConnected)
+		return nil, ErrNotConnected
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+		return nil, err
 	}
 	if _, ok := ctx.Deadline(); !ok && c.cfg.CallTimeout > 0 {
 		var cancel context.CancelFunc
@@ -415,11 +417,11 @@ func (c *Client) callOn(ctx context.Context, cn *conn, method string, params []j
 		ID: json.RawMessage(fmt.Appendf(nil, "%d", id))}
 	b, err := json.Marshal(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+		return nil, fmt.Errorf("encode request: %w", err)
 	}
 	resp, err := cn.roundTrip(ctx, id, b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+		return nil, err
 	}
 	if resp.Error != nil {
 		return nil, resp.Error

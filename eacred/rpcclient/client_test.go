@@ -327,6 +327,9 @@ func TestServerDeathMidCall(t *testing.T) {
 	waitState(t, c, StateDisconnected)
 	if err := c.Ping(testCtx(t)); !errors.Is(err, ErrNotConnected) {
 		t.Fatalf("while down: %v", err)
+	} else if err.Error() != ErrNotConnected.Error() {
+		// The caller names the call; the client does not say it again.
+		t.Fatalf("while down: %q names more than what happened", err)
 	}
 	d.setRefuse(false)
 	if err := c.WaitConnected(testCtx(t)); err != nil {
@@ -372,7 +375,7 @@ func TestCloseFailsCalls(t *testing.T) {
 	if c.State() != StateClosed {
 		t.Fatalf("state %v", c.State())
 	}
-	if err := c.Ping(context.Background()); !errors.Is(err, ErrClientClosed) {
+	if err := c.Ping(context.Background()); !errors.Is(err, ErrClientClosed) || err.Error() != ErrClientClosed.Error() {
 		t.Fatalf("call after close: %v", err)
 	}
 	c.Close() // idempotent

@@ -243,7 +243,7 @@ func (c *Client) callBitset(ctx context.Context, method string, hashes []chainha
 	}
 	bits, err := rpcjson.DecodeBitset(s, len(hashes))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+		return nil, fmt.Errorf("decode bitset: %w", err)
 	}
 	return bits, nil
 }

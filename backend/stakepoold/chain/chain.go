@@ -24,27 +24,29 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
 )
 
-// Classify gives a daemon or transport error its pool kind.
-func Classify(err error, what string) error {
+// Classify gives a daemon or transport error its pool kind. It adds no
+// words: the pool names the call once ("wallet generatevote: -1: ..."); the
+// second argument names the call for the reader of the call site only.
+func Classify(err error, _ string) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return pool.Wrap(pool.KindUnavailable, err, what)
+		return pool.Wrap(pool.KindUnavailable, err, "")
 	}
 	if errors.Is(err, rpcclient.ErrNotConnected) || errors.Is(err, rpcclient.ErrConnectionLost) ||
 		errors.Is(err, rpcclient.ErrClientClosed) || errors.Is(err, rpcclient.ErrUnauthorized) {
-		return pool.Wrap(pool.KindUnavailable, err, what)
+		return pool.Wrap(pool.KindUnavailable, err, "")
 	}
 	var rerr *rpcjson.RPCError
 	if !errors.As(err, &rerr) {
-		return pool.Wrap(pool.KindInternal, err, what)
+		return pool.Wrap(pool.KindInternal, err, "")
 	}
 	if strings.Contains(rerr.Message, rpcjson.AlreadyHaveTx) {
-		return pool.Wrap(pool.KindDuplicate, err, what)
+		return pool.Wrap(pool.KindDuplicate, err, "")
 	}
 	if rerr.Code == rpcjson.ErrCodeMisc && isMempoolDoubleSpend(rerr.Message) {
-		return pool.Wrap(pool.KindConflict, err, what)
+		return pool.Wrap(pool.KindConflict, err, "")
 	}
 	kind := pool.KindInternal
 	switch rerr.Code {
@@ -60,7 +62,7 @@ func Classify(err error, what string) error {
 		rpcjson.ErrCodeWallet, rpcjson.ErrCodeInvalidParams:
 		kind = pool.KindInvalid
 	}
-	return pool.Wrap(kind, err, what)
+	return pool.Wrap(kind, err, "")
 }
 
 // The node's words for a transaction that spends an output another

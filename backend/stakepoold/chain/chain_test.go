@@ -43,6 +43,11 @@ func TestClassify(t *testing.T) {
 		if !errors.Is(err, tc.err) {
 			t.Errorf("%s: cause lost", tc.name)
 		}
+		// The pool names the call ("wallet generatevote: ..."): Classify
+		// adds no words, so the name is not said twice.
+		if got := err.Error(); got != tc.err.Error() {
+			t.Errorf("%s: message %q, want the cause's %q", tc.name, got, tc.err.Error())
+		}
 	}
 	if Classify(nil, "x") != nil {
 		t.Error("nil not kept")
