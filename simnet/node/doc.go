@@ -180,12 +180,27 @@
 //
 // Every accepted block, best chain or side chain, is appended to blocks.dat
 // in the data directory and fsynced after each generate/generateon call or
-// timed block; at start the node replays them in the order they were
+// timed block (after the node's lock is released, so the votes the block's
+// winningtickets calls for are not held up by the disk; the call answers
+// after the fsync); at start the node replays them in the order they were
 // accepted, reorganizations included, to rebuild its state and its side
 // chains, cutting off a torn last record (a complete record that
 // does not decode stops the start instead: corruption is never silently
 // dropped). The mempool is not
 // kept across restarts, like ecrd's.
+//
+// # Vote trace and profiles
+//
+// With --votetrace the node records, per websocket client, when it starts
+// writing each block's winningtickets to that client, and for every vote
+// that arrives with sendrawtransaction on a websocket when it decided on
+// it (accepted, duplicate, rejected), with the ticket, the block and the
+// latency from the winningtickets write to the same connection.
+// getvotetrace [clear] (a harness method, like generate) returns the
+// records {"sends": [...], "votes": [...]} and optionally forgets them;
+// without --votetrace it answers -1. The vote latency benchmark
+// (votelatency) is built on it. --profile host:port (every role) serves
+// Go's pprof handlers with block and mutex profiling on.
 //
 // Parameter overrides (--ticketpoolsize, --ticketmaturity, ...) change the
 // simnet parameters for load tests; wallets must be started with matching

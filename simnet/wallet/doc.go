@@ -45,7 +45,10 @@
 // credits, tickets, stake pool records) is saved as keyed records: each
 // save appends the records that changed as one CRC-checked frame to
 // wallet.journal and fsyncs it before the RPC answer or the next block, so
-// a wallet killed at any moment restarts with everything it acknowledged;
+// a wallet killed at any moment restarts with everything it acknowledged
+// (a processed block's frame is fsynced after the wallet's lock is
+// released, so generatevote does not wait for the disk when a block
+// arrives; what a crash then loses is re-read from the node);
 // a torn last frame is cut off, a damaged frame followed by good ones stops
 // the start. When the journal passes 64 MB and twice the snapshot, every
 // record is written to wallet.snap (temporary file, fsync, rename) and the
