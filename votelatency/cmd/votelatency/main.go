@@ -3,7 +3,7 @@
 // votefloor, starts the simulator and two stakepoolds in a temporary
 // directory, and alternates pool and floor phases.
 //
-//	go run ./votelatency/cmd/votelatency [-rounds 2] [-blocks 40] [-interval 200ms]
+//	go run ./votelatency/cmd/votelatency [-rounds 3] [-blocks 30] [-interval 200ms] [-profile DIR]
 package main
 
 import (
@@ -28,8 +28,8 @@ func main() {
 
 func run() error {
 	opt := votelatency.Options{}
-	flag.IntVar(&opt.Rounds, "rounds", 2, "rounds of one pool phase and one floor phase")
-	flag.IntVar(&opt.Blocks, "blocks", 40, "measured blocks per phase")
+	flag.IntVar(&opt.Rounds, "rounds", 3, "rounds of one pool phase and one floor phase")
+	flag.IntVar(&opt.Blocks, "blocks", 30, "measured blocks per phase")
 	flag.IntVar(&opt.Warmup, "warmup", 2, "blocks mined before each phase's measurement")
 	flag.DurationVar(&opt.Interval, "interval", 200*time.Millisecond, "time between blocks")
 	flag.DurationVar(&opt.MaxWait, "maxwait", 3*time.Second, "how long a block's votes may take past the interval")
