@@ -223,6 +223,10 @@ func TestReconnectReregisters(t *testing.T) {
 	for round := 1; round <= 3; round++ {
 		d.waitConns(1)
 		d.kill()
+		// The watch skips intermediate states for a slow reader (under
+		// load it may yield only the final "connected"); every state it
+		// yields is a change, so "connected" here is a new connection, and
+		// the counts below prove the subscriptions were repeated on it.
 		seen := map[State]bool{}
 		for !seen[StateConnected] {
 			select {
@@ -231,9 +235,6 @@ func TestReconnectReregisters(t *testing.T) {
 			case <-time.After(5 * time.Second):
 				t.Fatalf("round %d: states seen %v", round, seen)
 			}
-		}
-		if !seen[StateDisconnected] && !seen[StateConnecting] {
-			t.Fatalf("round %d: reconnected without leaving connected: %v", round, seen)
 		}
 		if n := d.count("notifyblocks"); n != round+1 {
 			t.Fatalf("round %d: notifyblocks sent %d times", round, n)
