@@ -8,7 +8,6 @@ import (
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/system"
 	"github.com/zenazn/goji/web"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // formPage is the data of the account forms (login, register, reset, ...).
@@ -66,11 +65,7 @@ func (s *Server) login(c web.C, w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	if u == nil {
-		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(pw)) // same time as a real check; the answer is no
-		return s.renderForm(w, "auth/login", p, errBadLogin)
-	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) != nil {
+	if !s.passwordMatches(u, pw) {
 		return s.renderForm(w, "auth/login", p, errBadLogin)
 	}
 	if !u.EmailVerified {
@@ -140,11 +135,11 @@ func (s *Server) register(c web.C, w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return s.renderForm(w, "auth/register", p, err)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.cfg.BcryptCost)
+	hash, err := s.hashPassword(pw)
 	if err != nil {
 		return err
 	}
-	u := &models.User{Email: addr, PasswordHash: string(hash), CreatedAt: s.now().Unix(), VoteBits: 1}
+	u := &models.User{Email: addr, PasswordHash: hash, CreatedAt: s.now().Unix(), VoteBits: 1}
 	err = s.store.CreateUser(r.Context(), u)
 	switch {
 	case errors.Is(err, models.ErrExists):
@@ -194,20 +189,19 @@ func (s *Server) checkCaptcha(r *http.Request) error {
 	return nil
 }
 
+var errBadVerifyLink = system.E(system.KindNotFound,
+	"This verification link is invalid, already used or expired. Log in to get a new one.")
+
 // GET /emailverify?t=
 func (s *Server) emailVerify(c web.C, w http.ResponseWriter, r *http.Request) error {
 	p := &formPage{Base: s.Base(c, r, "Email verification")}
 	t, err := linkToken(r)
 	if err != nil {
-		return s.renderForm(w, "auth/done", p, err)
+		return s.linkFailed(w, p, err)
 	}
-	tok, err := s.store.ConsumeToken(r.Context(), hashSecret(t), models.PurposeEmailVerify, s.now().Unix())
-	if errors.Is(err, models.ErrNotFound) {
-		return s.renderForm(w, "auth/done", p, system.E(system.KindNotFound,
-			"This verification link is invalid, already used or expired. Log in to get a new one."))
-	}
+	tok, err := s.useLink(r, t, models.PurposeEmailVerify, errBadVerifyLink)
 	if err != nil {
-		return err
+		return s.linkFailed(w, p, err)
 	}
 	if err := s.store.MarkEmailVerified(r.Context(), tok.UserID); err != nil {
 		return err

@@ -71,13 +71,10 @@ func (s *Server) passwordUpdatePage(c web.C, w http.ResponseWriter, r *http.Requ
 	p := &formPage{Base: s.Base(c, r, "Choose a new password")}
 	t, err := linkToken(r)
 	if err != nil {
-		return s.renderForm(w, "auth/done", p, err)
+		return s.linkFailed(w, p, err)
 	}
-	if _, err := s.store.PeekToken(r.Context(), hashSecret(t), models.PurposePasswordReset, s.now().Unix()); err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return s.renderForm(w, "auth/done", p, errBadResetLink)
-		}
-		return err
+	if err := s.peekLink(r, t, models.PurposePasswordReset, errBadResetLink); err != nil {
+		return s.linkFailed(w, p, err)
 	}
 	// The token is in this page's URL. The site-wide policy (same-origin)
 	// already keeps it from other sites; "no-referrer" here would make
@@ -95,25 +92,22 @@ func (s *Server) passwordUpdate(c web.C, w http.ResponseWriter, r *http.Request)
 	p := &formPage{Base: s.Base(c, r, "Choose a new password")}
 	t, err := linkToken(r)
 	if err != nil {
-		return s.renderForm(w, "auth/done", p, err)
+		return s.linkFailed(w, p, err)
 	}
 	p.Token = t
 	pw, err := s.newPassword(r, "password", "passwordrepeat")
 	if err != nil {
 		return s.renderForm(w, "auth/passwordupdate", p, err)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.cfg.BcryptCost)
+	hash, err := s.hashPassword(pw)
 	if err != nil {
 		return err
 	}
-	tok, err := s.store.ConsumeToken(r.Context(), hashSecret(t), models.PurposePasswordReset, s.now().Unix())
+	tok, err := s.useLink(r, t, models.PurposePasswordReset, errBadResetLink)
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return s.renderForm(w, "auth/done", p, errBadResetLink)
-		}
-		return err
+		return s.linkFailed(w, p, err)
 	}
-	if err := s.store.SetPassword(r.Context(), tok.UserID, string(hash)); err != nil {
+	if err := s.store.SetPassword(r.Context(), tok.UserID, hash); err != nil {
 		return err
 	}
 	// Opening the emailed link proves the address works.
@@ -141,4 +135,53 @@ func (s *Server) notifyPasswordChanged(c web.C, r *http.Request, u *models.User)
 	if err != nil {
 		s.log.Errorf("password change notice for user %d: %v", u.ID, err)
 	}
+}
+
+// hashPassword is how every password is stored: bcrypt at the configured
+// cost.
+func (s *Server) hashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), s.cfg.BcryptCost)
+	return string(h), err
+}
+
+// passwordMatches reports whether pw is u's password. With no user it
+// compares against a dummy hash, so the time taken does not tell whether
+// an account exists.
+func (s *Server) passwordMatches(u *models.User, pw string) bool {
+	if u == nil {
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(pw)) // for the time it takes; the answer is no
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) == nil
+}
+
+// useLink uses up the one-time token t of an emailed link for purpose. A
+// token that is unknown, already used or expired gives invalid.
+func (s *Server) useLink(r *http.Request, t, purpose string, invalid error) (*models.Token, error) {
+	tok, err := s.store.ConsumeToken(r.Context(), hashSecret(t), purpose, s.now().Unix())
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, invalid
+	}
+	return tok, err
+}
+
+// peekLink checks the one-time token t like useLink, without using it up
+// (a form that uses it comes next).
+func (s *Server) peekLink(r *http.Request, t, purpose string, invalid error) error {
+	_, err := s.store.PeekToken(r.Context(), hashSecret(t), purpose, s.now().Unix())
+	if errors.Is(err, models.ErrNotFound) {
+		return invalid
+	}
+	return err
+}
+
+// linkFailed answers an emailed link that cannot be used: an incomplete
+// link, or one unknown, used or expired, gets the done page with the
+// reason; anything else (the database failing) takes the error path.
+func (s *Server) linkFailed(w http.ResponseWriter, p *formPage, err error) error {
+	switch system.KindOf(err) {
+	case system.KindInvalid, system.KindNotFound:
+		return s.renderForm(w, "auth/done", p, err)
+	}
+	return err
 }

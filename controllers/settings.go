@@ -8,7 +8,6 @@ import (
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/system"
 	"github.com/zenazn/goji/web"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // settingsPage is the data of the settings page. Each form has its own
@@ -51,7 +50,7 @@ func (s *Server) checkPassword(r *http.Request, u *models.User) error {
 	if err != nil {
 		return err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) != nil {
+	if !s.passwordMatches(u, pw) {
 		return system.E(system.KindPermission, "Your current password is not correct.")
 	}
 	return nil
@@ -125,20 +124,19 @@ func (s *Server) settingsEmail(c web.C, w http.ResponseWriter, r *http.Request) 
 		". Your address changes when you open it.")
 }
 
+var errBadChangeLink = system.E(system.KindNotFound,
+	"This confirmation link is invalid, already used or expired. Ask for a new one on the settings page.")
+
 // GET /emailupdate?t=: completes an email change and logs every session out.
 func (s *Server) emailUpdate(c web.C, w http.ResponseWriter, r *http.Request) error {
 	p := &formPage{Base: s.Base(c, r, "Email change")}
 	t, err := linkToken(r)
 	if err != nil {
-		return s.renderForm(w, "auth/done", p, err)
+		return s.linkFailed(w, p, err)
 	}
-	tok, err := s.store.ConsumeToken(r.Context(), hashSecret(t), models.PurposeEmailChange, s.now().Unix())
-	if errors.Is(err, models.ErrNotFound) {
-		return s.renderForm(w, "auth/done", p, system.E(system.KindNotFound,
-			"This confirmation link is invalid, already used or expired. Ask for a new one on the settings page."))
-	}
+	tok, err := s.useLink(r, t, models.PurposeEmailChange, errBadChangeLink)
 	if err != nil {
-		return err
+		return s.linkFailed(w, p, err)
 	}
 	err = s.store.ChangeEmail(r.Context(), tok.UserID, tok.NewEmail)
 	if errors.Is(err, models.ErrExists) {
@@ -176,11 +174,11 @@ func (s *Server) settingsPassword(c web.C, w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return s.renderSettings(w, p, err, set)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.cfg.BcryptCost)
+	hash, err := s.hashPassword(pw)
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(r.Context(), u.ID, string(hash)); err != nil { // ends all sessions
+	if err := s.store.SetPassword(r.Context(), u.ID, hash); err != nil { // ends all sessions
 		return err
 	}
 	if err := s.sessions.Start(r.Context(), &c, w, u.ID); err != nil {
