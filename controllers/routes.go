@@ -1,8 +1,6 @@
 package controllers
 
 import (
-	"net/http"
-
 	"github.com/eacred/dcrstakepool/system"
 )
 
@@ -39,10 +37,7 @@ func (s *Server) Install(rt *system.Router) {
 
 	// The JSON API (bearer tokens; answers its own errors).
 	rt.APIHandle("/api/:version/:command", s.api)
-	rt.APIHandle("/api/*", func(w http.ResponseWriter, r *http.Request) {
-		writeAPI(w, http.StatusNotFound, apiResponse{Status: "error", Code: apiInvalidArgument,
-			Message: "invalid API command or version"})
-	})
+	rt.APIHandle("/api/*", s.noAPICommand)
 
 	// Accounts: sign-up, login, email links, settings.
 	rt.Get("/login", s.H(s.loginPage))

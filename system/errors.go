@@ -27,20 +27,24 @@ const (
 	KindUnavailable                 // a backend is down: 503
 )
 
+// kindInfo is the one table from kinds to answers: the HTTP status of a
+// page, and the result code of the JSON API (the gRPC status codes the
+// original API used; its HTTP status is APIStatus).
 var kindInfo = map[Kind]struct {
 	status int
+	api    int
 	name   string
 }{
-	KindInternal:        {http.StatusInternalServerError, "internal"},
-	KindInvalid:         {http.StatusBadRequest, "invalid"},
-	KindUnauthenticated: {http.StatusUnauthorized, "unauthenticated"},
-	KindPermission:      {http.StatusForbidden, "permission"},
-	KindNotFound:        {http.StatusNotFound, "not found"},
-	KindMethod:          {http.StatusMethodNotAllowed, "method"},
-	KindExists:          {http.StatusConflict, "exists"},
-	KindTooLarge:        {http.StatusRequestEntityTooLarge, "too large"},
-	KindRateLimited:     {http.StatusTooManyRequests, "rate limited"},
-	KindUnavailable:     {http.StatusServiceUnavailable, "unavailable"},
+	KindInternal:        {http.StatusInternalServerError, 13, "internal"},   // Internal
+	KindInvalid:         {http.StatusBadRequest, 3, "invalid"},              // InvalidArgument
+	KindUnauthenticated: {http.StatusUnauthorized, 16, "unauthenticated"},   // Unauthenticated
+	KindPermission:      {http.StatusForbidden, 9, "permission"},            // FailedPrecondition: not now (no address yet, pool closed)
+	KindNotFound:        {http.StatusNotFound, 3, "not found"},              // InvalidArgument: no such command
+	KindMethod:          {http.StatusMethodNotAllowed, 12, "method"},        // Unimplemented
+	KindExists:          {http.StatusConflict, 6, "exists"},                 // AlreadyExists
+	KindTooLarge:        {http.StatusRequestEntityTooLarge, 3, "too large"}, // InvalidArgument
+	KindRateLimited:     {http.StatusTooManyRequests, 8, "rate limited"},    // ResourceExhausted
+	KindUnavailable:     {http.StatusServiceUnavailable, 14, "unavailable"}, // Unavailable
 }
 
 // Status is the HTTP status for the kind.
@@ -49,6 +53,41 @@ func (k Kind) Status() int {
 		return i.status
 	}
 	return http.StatusInternalServerError
+}
+
+// APICode is the JSON API's result code for the kind.
+func (k Kind) APICode() int {
+	if i, ok := kindInfo[k]; ok {
+		return i.api
+	}
+	return kindInfo[KindInternal].api
+}
+
+// APIStatus is the HTTP status of a JSON API failure. Known commands answer
+// 200 with the result code, as the original API did, except where HTTP
+// itself has the answer: no such command (404), wrong method (405), a body
+// over the limit (413), and a database outage (503, so clients retry).
+func APIStatus(err error) int {
+	switch k := KindOf(err); {
+	case k == KindNotFound || k == KindMethod || k == KindTooLarge:
+		return k.Status()
+	case k == KindUnavailable && errors.Is(err, models.ErrUnavailable):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusOK
+}
+
+// Label is the message err was labelled with where it arose (the
+// outermost *Error's), whatever its kind, or "" when it has none. The
+// pages show PublicMessage instead, which hides internal errors' labels;
+// the API shows its own short labels (system.E(KindInternal, "database
+// error")).
+func Label(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return ""
 }
 
 func (k Kind) String() string {
