@@ -300,7 +300,7 @@ func TestTicketsPage(t *testing.T) {
 		{Hash: h(4), Status: stakepooldclient.StatusVoted, TicketHeight: 5, SpentByHeight: 300},
 		{Hash: h(5), Status: stakepooldclient.StatusVoted, TicketHeight: 5, SpentByHeight: 200},
 		{Hash: h(6), Status: stakepooldclient.StatusMissed, TicketHeight: 5, SpentByHeight: 50},
-		{Hash: h(7), Status: stakepooldclient.StatusImmature, TicketHeight: 400},
+		{Hash: h(7), Status: stakepooldclient.StatusImmature, TicketHeight: 990}, // the fakes' tip is 1000
 	}, Invalid: []string{h(9)}}
 	for _, f := range ve.Fakes {
 		f.Do(func(b *fakebackend.Backend) { b.Tickets[u.MultiSigAddress] = ut })

@@ -100,6 +100,42 @@ func (s *Server) backendTip() int64 {
 	return tip
 }
 
+// userTickets is the voting wallets' list of a user's tickets with the
+// immature/live split the chain makes: a ticket mined at height H is live
+// (the node can call it) once block H + TicketMaturity is the tip, while
+// the wallets' stakepooluserinfo (dcrwallet's rule, followed by the
+// simulator) says immature for one more block. The stats count live
+// tickets as the node does (getstakeinfo asks it), so the tickets page and
+// the stats agree only when the page follows the chain too. The tip is the
+// node's best block from the backends' last health check; the wallets'
+// record is not modified.
+func (s *Server) userTickets(ctx context.Context, multisig string) (stakepooldclient.UserTickets, error) {
+	ut, err := s.backends.UserTickets(ctx, multisig)
+	if err != nil {
+		return ut, err
+	}
+	ut.Tickets = liveByChain(ut.Tickets, s.backendTip(), int64(s.cfg.Params.TicketMaturity))
+	return ut, nil
+}
+
+// liveByChain returns ts with the tickets the wallets call immature but
+// the chain at tip has live marked live (a copy when one changes).
+func liveByChain(ts []stakepooldclient.UserTicket, tip, maturity int64) []stakepooldclient.UserTicket {
+	copied := false
+	for i := range ts {
+		t := &ts[i]
+		if t.Status != stakepooldclient.StatusImmature || t.TicketHeight == 0 || tip < int64(t.TicketHeight)+maturity {
+			continue
+		}
+		if !copied {
+			ts, copied = append([]stakepooldclient.UserTicket(nil), ts...), true
+			t = &ts[i]
+		}
+		t.Status = stakepooldclient.StatusLive
+	}
+	return ts
+}
+
 // loadStats reads the stake info (first backend that answers) and the user
 // counts. Backends being down is not an error: StakeOK says so. The
 // wallets' getstakeinfo leaves out tickets an admin added (low-fee tickets
@@ -145,7 +181,7 @@ func (s *Server) addLowFeeCounts(ctx context.Context, si *stakepooldclient.Stake
 		byUser[t.MultisigAddress][strings.ToLower(t.TicketHash)] = true
 	}
 	for ms, hashes := range byUser {
-		ut, err := s.backends.UserTickets(ctx, ms)
+		ut, err := s.userTickets(ctx, ms)
 		if err != nil {
 			return err
 		}

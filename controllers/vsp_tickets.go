@@ -225,7 +225,7 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 		return nil
 	}
 	ctx := r.Context()
-	ut, err := s.backends.UserTickets(ctx, u.MultiSigAddress)
+	ut, err := s.userTickets(ctx, u.MultiSigAddress) // immature/live as the chain says (vsp_stats.go)
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "Your tickets cannot be loaded right now because the voting "+
 			"wallets do not answer. Your tickets keep being voted; please try again in a few minutes.", err)

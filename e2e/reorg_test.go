@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/stake"
 )
@@ -55,6 +56,17 @@ func TestReorgPages(t *testing.T) {
 	c.call(c.userWallet, nil, "purchaseticket", "default", 100, 1, own, 70) // the rest of the live pool: never voted
 	c.mine(8, ours)                                                         // 20 fresh tickets a block
 	from := int64(230)
+
+	// The block the first pool tickets mature in: the node has them live
+	// (they can be called for the next block) and the pages must too.
+	first := int64(math.MaxInt64)
+	for _, tk := range c.readChain(pa.ticketAddr, from, nil).Tickets {
+		first = min(first, tk.Mined)
+	}
+	maturity := int64(chaincfg.SimNetParams().TicketMaturity)
+	c.mineUntil(30, ours, "the first pool tickets maturing", func() bool { return c.height() >= first+maturity })
+	c.waitWalletsAt(c.height())
+	c.checkPages(b, pa, c.readChain(pa.ticketAddr, from, nil), "as the first pool tickets mature")
 
 	// Scenario 2: mine three blocks with pool votes, then a four-block
 	// branch from the same fork point, voting each branch block's winners.
