@@ -40,7 +40,10 @@ type Options struct {
 	// InitialTickets are bought before the measurement starts; TicketsPerBlock
 	// more after every block keep the live pool steady.
 	InitialTickets, TicketsPerBlock int
-	Logf                            func(format string, args ...any)
+	// WebConf are extra dcrstakepool.conf lines (the web-load run sets the
+	// client-address header an operator sets behind nginx).
+	WebConf []string
+	Logf    func(format string, args ...any)
 }
 
 // Proc is one daemon of the topology.
@@ -353,6 +356,7 @@ func (c *Cluster) startWeb() error {
 		"logdir=" + filepath.Join(webDir, "logs"),
 		"templatepath=" + filepath.Join(c.opt.RepoRoot, "views"), "publicpath=" + filepath.Join(c.opt.RepoRoot, "public"),
 	}
+	lines = append(lines, c.opt.WebConf...)
 	if err := os.MkdirAll(webDir, 0o700); err != nil {
 		return err
 	}
@@ -493,3 +497,6 @@ func wait(timeout, poll time.Duration, ready func() error) error {
 	}
 	return err
 }
+
+// DBName is the front end's database on DB.
+func (c *Cluster) DBName() string { return c.dbName }
