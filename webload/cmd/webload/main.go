@@ -126,14 +126,15 @@ func run(conc []int, d, warm time.Duration, accounts, tickets int, interval time
 	fmt.Println()
 	webload.WriteDetail(os.Stdout, results)
 	fmt.Println()
-	fmt.Println("CPU per request, ms (front end / MariaDB / both stakepoolds; 10 ms resolution over the run):")
+	fmt.Println("CPU per request, ms (front end / MariaDB / both stakepoolds / simulator; the load generator is not counted):")
 	for _, lv := range results {
 		n := lv.Total.Requests
 		if n == 0 {
 			continue
 		}
 		per := func(t time.Duration) string { return fmt.Sprintf("%.2f", float64(t)/float64(time.Millisecond)/float64(n)) }
-		fmt.Printf("  concurrency %d: %s / %s / %s\n", lv.Concurrency, per(lv.CPU.Web), per(lv.CPU.DB), per(lv.CPU.Stakepoolds))
+		fmt.Printf("  concurrency %d: %s / %s / %s / %s\n", lv.Concurrency, per(lv.CPU.Web), per(lv.CPU.DB),
+			per(lv.CPU.Stakepoolds), per(lv.CPU.Simulator))
 	}
 	webload.WriteErrors(os.Stdout, results)
 	for _, lv := range results {
