@@ -102,6 +102,17 @@ func Start(opt Options) (p *Pool, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The load users first: they need voting addresses, and the voting
+	// wallets know fee addresses for the first 10,000 user ids only.
+	p.Sessions = make([]*Session, opt.Sessions)
+	for i := range p.Sessions {
+		s := &Session{Email: fmt.Sprintf("load%04d@load.example", i), IP: clientIP(i + 1)}
+		u := &models.User{Email: s.Email, PasswordHash: string(hash), EmailVerified: true, CreatedAt: time.Now().Unix(), VoteBits: 1}
+		if err := store.CreateUser(ctx, u); err != nil {
+			return nil, fmt.Errorf("seed load user %d: %w", i, err)
+		}
+		p.Sessions[i] = s
+	}
 	t0 := time.Now()
 	for i := 0; i < opt.Accounts; i++ {
 		u := &models.User{Email: fmt.Sprintf("account%06d@load.example", i), PasswordHash: string(hash),
@@ -120,15 +131,6 @@ func Start(opt Options) (p *Pool, err error) {
 		return nil, err
 	}
 	t0 = time.Now()
-	p.Sessions = make([]*Session, opt.Sessions)
-	for i := range p.Sessions {
-		s := &Session{Email: fmt.Sprintf("load%04d@load.example", i), IP: clientIP(i + 1)}
-		u := &models.User{Email: s.Email, PasswordHash: string(hash), EmailVerified: true, CreatedAt: time.Now().Unix(), VoteBits: 1}
-		if err := store.CreateUser(ctx, u); err != nil {
-			return nil, fmt.Errorf("seed load user %d: %w", i, err)
-		}
-		p.Sessions[i] = s
-	}
 	// Log in and connect a wallet, a few users at a time (bcrypt is
 	// the slow part of a login).
 	var wg sync.WaitGroup

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +39,18 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the data folder (every process's log) afterwards")
 	profile := flag.Bool("pprof", false, "build the front end with -tags pprof and save its CPU profile of each run "+
 		"(and a heap and mutex profile) in the data folder")
+	only := flag.String("only", "", "run only the endpoints whose name matches this regular expression (diagnosis)")
+	base := flag.String("tmpdir", "", "folder for the data folder (default: the system's temporary folder; "+
+		"/dev/shm puts every daemon's files, state.json and the database included, in memory)")
 	flag.Parse()
+	var onlyRE *regexp.Regexp
+	if *only != "" {
+		var err error
+		if onlyRE, err = regexp.Compile(*only); err != nil {
+			fmt.Fprintf(os.Stderr, "webload: bad -only: %v\n", err)
+			os.Exit(2)
+		}
+	}
 	var conc []int
 	for _, f := range strings.Split(*levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -48,7 +60,7 @@ func main() {
 		}
 		conc = append(conc, n)
 	}
-	failed, err := run(conc, *duration, *warmup, *accounts, *tickets, *interval, *keep, *profile)
+	failed, err := run(conc, *duration, *warmup, *accounts, *tickets, *interval, *keep, *profile, onlyRE, *base)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "webload:", err)
 		os.Exit(1)
@@ -58,7 +70,8 @@ func main() {
 	}
 }
 
-func run(conc []int, d, warm time.Duration, accounts, tickets int, interval time.Duration, keep, profile bool) (failed bool, err error) {
+func run(conc []int, d, warm time.Duration, accounts, tickets int, interval time.Duration, keep, profile bool,
+	only *regexp.Regexp, base string) (failed bool, err error) {
 	root, err := os.Getwd()
 	if err != nil {
 		return false, err
@@ -66,7 +79,7 @@ func run(conc []int, d, warm time.Duration, accounts, tickets int, interval time
 	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
 		return false, fmt.Errorf("run it from the repository root (no go.mod in %s)", root)
 	}
-	dir, err := os.MkdirTemp("", "webload-")
+	dir, err := os.MkdirTemp(base, "webload-")
 	if err != nil {
 		return false, err
 	}
@@ -97,6 +110,19 @@ func run(conc []int, d, warm time.Duration, accounts, tickets int, interval time
 	fmt.Printf("pool up in %v: %d accounts, %d logged-in load users (distinct sessions, tokens and client addresses), "+
 		"the largest user shows %d tickets\n", time.Since(t0).Round(time.Second), accounts+sessions+1, sessions, p.TicketsShown)
 	eps := webload.Endpoints(p)
+	if only != nil {
+		var sel []webload.Endpoint
+		for _, e := range eps {
+			if only.MatchString(e.Name) {
+				sel = append(sel, e)
+			}
+		}
+		if len(sel) == 0 {
+			p.Close()
+			return false, fmt.Errorf("no endpoint matches -only %v", only)
+		}
+		eps = sel
+	}
 	var results []webload.Level
 	for _, c := range conc {
 		var done func()
