@@ -158,7 +158,9 @@ func run(conc []int, d, warm time.Duration, accounts, tickets int, interval time
 		if n == 0 {
 			continue
 		}
-		per := func(t time.Duration) string { return fmt.Sprintf("%.2f", float64(t)/float64(time.Millisecond)/float64(n)) }
+		per := func(t time.Duration) string {
+			return fmt.Sprintf("%.2f", float64(t)/float64(time.Millisecond)/float64(n))
+		}
 		fmt.Printf("  concurrency %d: %s / %s / %s / %s\n", lv.Concurrency, per(lv.CPU.Web), per(lv.CPU.DB),
 			per(lv.CPU.Stakepoolds), per(lv.CPU.Simulator))
 	}
