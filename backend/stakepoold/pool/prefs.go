@@ -41,7 +41,9 @@ func (p *Pool) SetUserPrefs(ctx context.Context, users []UserPrefs) error {
 		next[u.MultisigAddress] = u
 		ids[u.UserID] = u.MultisigAddress
 	}
-	if err := p.commit(func() { p.users = next }); err != nil {
+	if err := p.commit(func(_ map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
+		return next, added, nil
+	}); err != nil {
 		return err
 	}
 	p.markPrefsPushed()
@@ -57,32 +59,26 @@ func (p *Pool) SetUserPref(ctx context.Context, u UserPrefs) error {
 	if err := p.checkPrefs(u); err != nil {
 		return Errorf(KindInvalid, "%v", err)
 	}
-	p.mu.RLock()
-	for addr, old := range p.users {
-		if old.UserID == u.UserID && addr != u.MultisigAddress {
-			p.mu.RUnlock()
-			return Errorf(KindInvalid, "user id %d already has multisig address %s, not %s",
-				u.UserID, addr, u.MultisigAddress)
-		}
-	}
-	p.mu.RUnlock()
-	// The copy is made inside commit, under the lock: a copy made before
-	// it lost the users that concurrent calls added meanwhile.
+	// The check and the copy are made on the staged state, inside the
+	// commit: a copy made before it lost the users that concurrent calls
+	// added meanwhile. Once published, the change is folded into the
+	// cached state digest (no pass over every user).
+	// One user's update does not end a wait for the whole set.
 	var prev, next map[string]UserPrefs
-	err := p.commit(func() {
-		prev, next = p.users, maps.Clone(p.users)
+	return p.commitThen(func(users map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
+		for addr, old := range users {
+			if old.UserID == u.UserID && addr != u.MultisigAddress {
+				return nil, nil, Errorf(KindInvalid, "user id %d already has multisig address %s, not %s",
+					u.UserID, addr, u.MultisigAddress)
+			}
+		}
+		prev, next = users, maps.Clone(users)
 		if next == nil {
 			next = make(map[string]UserPrefs)
 		}
 		next[u.MultisigAddress] = u
-		p.users = next
-	})
-	if err != nil {
-		return err
-	}
-	p.noteUserChange(prev, next, u.MultisigAddress)
-	// One user's update does not end a wait for the whole set.
-	return nil
+		return next, added, nil
+	}, func() { p.noteUserChange(prev, next, u.MultisigAddress) })
 }
 
 // SetAddedTickets replaces the admin-added low-fee tickets. Each must name
@@ -94,38 +90,40 @@ func (p *Pool) SetAddedTickets(ctx context.Context, tickets []PoolTicketID) erro
 		return Errorf(KindInvalid, "too many tickets: %d (at most %d)", len(tickets), MaxAddedTickets)
 	}
 	next := make(map[string]string, len(tickets))
-	p.mu.RLock()
+	norm := make([]PoolTicketID, len(tickets))
 	for i, t := range tickets {
 		h, err := NormalizeHash(t.Hash)
 		if err != nil {
-			p.mu.RUnlock()
 			return Errorf(KindInvalid, "ticket %d: %v", i, err)
 		}
 		t.Hash = h
 		if err := p.addrs.CheckP2SH(t.MultisigAddress); err != nil {
-			p.mu.RUnlock()
 			return Errorf(KindInvalid, "ticket %d (%s): multisig address: %v", i, t.Hash, err)
 		}
-		if _, ok := p.users[t.MultisigAddress]; !ok {
-			p.mu.RUnlock()
-			return Errorf(KindInvalid, "ticket %d (%s): unknown user multisig address %s "+
-				"(push the users' voting preferences first)", i, t.Hash, t.MultisigAddress)
-		}
 		if other, dup := next[t.Hash]; dup && other != t.MultisigAddress {
-			p.mu.RUnlock()
 			return Errorf(KindInvalid, "ticket %d (%s): listed twice, for %s and for %s",
 				i, t.Hash, other, t.MultisigAddress)
 		}
 		next[t.Hash] = t.MultisigAddress
+		norm[i] = t
 	}
 	var fresh []string
-	for h := range next {
-		if _, ok := p.added[h]; !ok {
-			fresh = append(fresh, h)
+	err := p.commit(func(users map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
+		for i, t := range norm {
+			if _, ok := users[t.MultisigAddress]; !ok {
+				return nil, nil, Errorf(KindInvalid, "ticket %d (%s): unknown user multisig address %s "+
+					"(push the users' voting preferences first)", i, t.Hash, t.MultisigAddress)
+			}
 		}
-	}
-	p.mu.RUnlock()
-	if err := p.commit(func() { p.added = next }); err != nil {
+		fresh = fresh[:0]
+		for h := range next {
+			if _, ok := added[h]; !ok {
+				fresh = append(fresh, h)
+			}
+		}
+		return users, next, nil
+	})
+	if err != nil {
 		return err
 	}
 	// The wallet refused these tickets (low fee), so it may not be able to
@@ -151,42 +149,6 @@ func (p *Pool) giveToWallet(tickets []string) {
 			p.log.Infof("Added low-fee ticket %s given to the wallet", h)
 		}
 	}
-}
-
-// commit applies change to a copy of the state, stores it, and then applies
-// it to memory, so what is on disk is never behind what votes.
-func (p *Pool) commit(change func()) error {
-	p.saveMu.Lock()
-	defer p.saveMu.Unlock()
-	p.mu.Lock()
-	oldUsers, oldAdded := p.users, p.added
-	change()
-	st := p.stateLocked()
-	p.mu.Unlock()
-	if p.store == nil {
-		return nil
-	}
-	if err := p.store.Save(st); err != nil {
-		p.mu.Lock()
-		p.users, p.added = oldUsers, oldAdded
-		p.mu.Unlock()
-		return Wrap(KindInternal, err, "store state")
-	}
-	return nil
-}
-
-func (p *Pool) stateLocked() State {
-	st := State{
-		Users:        make([]UserPrefs, 0, len(p.users)),
-		AddedTickets: make([]PoolTicketID, 0, len(p.added)),
-	}
-	for _, u := range p.users {
-		st.Users = append(st.Users, u)
-	}
-	for t, a := range p.added {
-		st.AddedTickets = append(st.AddedTickets, PoolTicketID{Hash: t, MultisigAddress: a})
-	}
-	return st
 }
 
 // checkPrefs validates one user's preferences: a positive id, a P2SH

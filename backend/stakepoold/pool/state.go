@@ -88,8 +88,10 @@ type Pool struct {
 	prefsOnce   sync.Once
 
 	// saveMu serialises Store writes so memory and disk change in the same
-	// order.
-	saveMu sync.Mutex
+	// order; commits stages the changes waiting for the next write
+	// (commit.go).
+	saveMu  sync.Mutex
+	commits committer
 
 	mu      sync.RWMutex
 	users   map[string]UserPrefs // by multisig address
