@@ -4,7 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/statedigest"
 )
 
@@ -57,7 +56,7 @@ func userRecord(p VotingPrefs) statedigest.Hash {
 }
 
 func ticketRecord(t Ticket) statedigest.Hash {
-	return statedigest.TicketHash(poolapi.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress})
+	return statedigest.TicketHash(t)
 }
 
 // load replaces the whole expectation with what the Source returned. It is

@@ -89,11 +89,9 @@ type Multisig struct {
 type VotingPrefs = poolapi.User
 
 // Ticket is a pool ticket: its hash (txid, hex) and the user's multisig
-// address its voting rights are bound to.
-type Ticket struct {
-	Hash            string
-	MultisigAddress string
-}
+// address its voting rights are bound to (this package's name for
+// poolapi.Ticket).
+type Ticket = poolapi.Ticket
 
 // LowFeeTicket is a pool ticket that paid too low a fee, as a backend
 // tracks it (API 1.2; State is "" from older servers): State is one of the

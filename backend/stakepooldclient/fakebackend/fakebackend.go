@@ -16,7 +16,6 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
-	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/statedigest"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/address"
@@ -211,7 +210,7 @@ func (b *Backend) Health(context.Context) (stakepooldclient.Health, error) {
 		acc.AddUser(statedigest.UserHash(p))
 	}
 	for _, t := range b.Added {
-		acc.AddTicket(statedigest.TicketHash(poolapi.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}))
+		acc.AddTicket(statedigest.TicketHash(t))
 	}
 	h.StateDigest = acc.Digest()
 	return h, nil
