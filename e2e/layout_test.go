@@ -21,6 +21,9 @@ var layoutWidths = []int64{1280, 390}
 //   - a box whose content spills out of it (text overflowing a card, a cell,
 //     a button), unless the box scrolls on purpose (overflow-x auto/scroll,
 //     as the table wrappers do);
+//   - a box that scrolls sideways (a table wider than a phone) with no
+//     visible cue: it needs a shown .scroll-hint just before it, or
+//     columns hide to the right unnoticed;
 //   - a word of up to 24 characters broken across lines (an IP:port, a
 //     date, an amount, an email address), or a number split from its unit
 //     ("0.0002" on one line, "EACR" on the next). Longer words (hashes,
@@ -44,7 +47,12 @@ for (const el of document.body.querySelectorAll("*")) {
 	const cs = getComputedStyle(el);
 	if (cs.display === "inline" || cs.display === "none" || cs.display === "contents") continue;
 	if (cs.position === "fixed" || el.clientWidth === 0 || !visible(el)) continue;
-	if (cs.overflowX === "auto" || cs.overflowX === "scroll") continue;
+	if (cs.overflowX === "auto" || cs.overflowX === "scroll") {
+		const hint = el.previousElementSibling;
+		if (el.scrollWidth > el.clientWidth + 1 && !(hint && hint.classList.contains("scroll-hint") && visible(hint)))
+			out.push(name(el) + " scrolls sideways by " + (el.scrollWidth - el.clientWidth) + "px with no scroll cue: " + snippet(el.innerText || el.textContent));
+		continue;
+	}
 	if (el.scrollWidth > el.clientWidth + 1) spilled.push(el);
 }
 // Report the innermost boxes only: an outer box spills because they do.
@@ -91,18 +99,20 @@ func (b *browser) layoutProblems() []string {
 }
 
 // TestLayoutCheckFindsDefects: the layout check flags a page that scrolls
-// sideways, text spilling out of its card, an IP:port broken mid-address and
+// sideways, a table scrolling sideways with no cue, text spilling out of
+// its card, an IP:port broken mid-address and
 // an amount split from its unit, and nothing on a clean page, so the route
 // walk's "no overflow, no broken wrapping" verdict means something.
 func TestLayoutCheckFindsDefects(t *testing.T) {
 	pages := map[string]string{
 		"/clean": `<div style="width:300px">Rewards earned <span style="white-space:nowrap">1484.93284961 EACR</span> so far,
 			from 127.0.0.1:19560 and a long hash <code style="overflow-wrap:anywhere">` + strings.Repeat("ab", 32) + `</code></div>
-			<div style="overflow-x:auto;width:200px"><table><tr><td>` + strings.Repeat("wide ", 1) + `<span style="display:inline-block;width:600px">x</span></td></tr></table></div>`,
-		"/card": `<div class="card" style="width:120px;overflow:hidden"><p style="white-space:nowrap">Rewards earned 1484.93284961 EACR</p></div>`,
-		"/wide": `<div style="width:2000px">very wide</div>`,
-		"/ip":   `<p style="width:80px;overflow-wrap:anywhere;font-family:monospace">at 127.0.0.1:19560</p>`,
-		"/unit": `<p style="width:75px;font-family:monospace">x 0.0002 EACR</p>`,
+			<p class="scroll-hint">Scroll sideways</p><div style="overflow-x:auto;width:200px"><table><tr><td>` + strings.Repeat("wide ", 1) + `<span style="display:inline-block;width:600px">x</span></td></tr></table></div>`,
+		"/card":   `<div class="card" style="width:120px;overflow:hidden"><p style="white-space:nowrap">Rewards earned 1484.93284961 EACR</p></div>`,
+		"/wide":   `<div style="width:2000px">very wide</div>`,
+		"/scroll": `<div style="overflow-x:auto;width:200px"><table><tr><td><span style="display:inline-block;width:600px">Reward</span></td></tr></table></div>`,
+		"/ip":     `<p style="width:80px;overflow-wrap:anywhere;font-family:monospace">at 127.0.0.1:19560</p>`,
+		"/unit":   `<p style="width:75px;font-family:monospace">x 0.0002 EACR</p>`,
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := pages[r.URL.Path]
@@ -116,10 +126,11 @@ func TestLayoutCheckFindsDefects(t *testing.T) {
 	defer srv.Close()
 	b := newBrowser(t, srv.URL, "0-layout-check")
 	want := map[string]string{
-		"/card": "overflows its box",
-		"/wide": "px wide in a",
-		"/ip":   `word "127.0.0.1:19560" is broken`,
-		"/unit": `amount "0.0002 EACR" is broken`,
+		"/card":   "overflows its box",
+		"/wide":   "px wide in a",
+		"/scroll": "with no scroll cue",
+		"/ip":     `word "127.0.0.1:19560" is broken`,
+		"/unit":   `amount "0.0002 EACR" is broken`,
 	}
 	for _, w := range layoutWidths {
 		b.width(w)

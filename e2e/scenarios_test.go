@@ -3,8 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,99 +168,6 @@ func TestBackendFailover(t *testing.T) {
 	}
 }
 
-// TestLowFeeTicket: a ticket paying too little pool fee is shown invalid and
-// not voted; once an admin adds it on the low-fee page it votes when
-// selected.
-//
-// The pool learns of a ticket when it matures, and a ticket selected before
-// an admin adds it is missed (as on the real network). To make that rare the
-// scenario fills the ticket pool with the user's own solo tickets first; if
-// the lottery still picks the low-fee ticket too early, it tries again.
-func TestLowFeeTicket(t *testing.T) {
-	t.Parallel() // the scenarios mostly wait (blocks, votes, pages): two at a time halve the wall time
-	c := newCluster(t, clusterOptions{})
-	b := newBrowser(t, c.baseURL, "3-low-fee-ticket")
-	login(b, adminEmail, adminPass)
-	pa := submitAddress(b, c)
-
-	for attempt := 1; ; attempt++ {
-		// Fresh filler each time, maturing just before the pool's ticket:
-		// about 50 live tickets when it matures, so ~10% that it is drawn.
-		c.fillTicketPool(60)
-		ours := c.buyTickets(pa, 1, "0.5") // the pool asks 7.5%
-		var low string
-		for h := range ours {
-			low = h
-		}
-		c.mine(1, nil)
-		waitFor(t, 30*time.Second, "the ticket listed invalid", func() error {
-			for _, h := range c.poolTickets(0, pa.ticketAddr).Invalid {
-				if h == low {
-					return nil
-				}
-			}
-			return fmt.Errorf("ticket %s is not invalid yet", low)
-		})
-		b.visit("/tickets")
-		if n := lowFeeShown(b.text()); n != attempt {
-			t.Fatalf("the tickets page lists %d low-fee tickets, want %d:\n%s", n, attempt, b.text())
-		}
-
-		if c.mineUntilLive(low) {
-			if attempt == 3 {
-				t.Fatal("the low-fee ticket was selected before it could be added, three times")
-			}
-			t.Logf("attempt %d: ticket %s was selected in the block it matured; buying another", attempt, low)
-			continue
-		}
-		waitFor(t, 60*time.Second, "the admin page listing the ignored ticket", func() error {
-			b.visit("/admintickets")
-			if !strings.Contains(b.html(), low) {
-				return fmt.Errorf("not listed yet")
-			}
-			return nil
-		})
-		b.run("tick the ticket", clickCheckbox(low))
-		b.submit(`form[action="/admintickets"] input[value="add"] ~ button`, "ticket added")
-		b.mustSee("Added tickets (1)")
-
-		c.mineUntil(200, ours, "the added ticket voting", func() bool {
-			for _, tk := range c.poolTickets(0, pa.ticketAddr).Tickets {
-				if tk.Ticket == low && tk.Status == "voted" {
-					c.checkVote(tk.Ticket, tk.SpentBy, 1)
-					return true
-				}
-			}
-			return false
-		})
-		return
-	}
-}
-
-// mineUntilLive mines until ticket is live and reports whether a block
-// selected it on the way (which, for an ignored ticket, means it will be
-// missed).
-func (c *cluster) mineUntilLive(ticket string) (selected bool) {
-	c.t.Helper()
-	for i := 0; i < 40; i++ {
-		c.call(c.node, nil, "generate", 1)
-		var height int64
-		c.call(c.node, &height, "getblockcount")
-		for _, w := range c.watcher.winnersAt(c.t, height) {
-			if w.String() == ticket {
-				return true
-			}
-		}
-		var live bool
-		c.call(c.node, &live, "existsliveticket", ticket)
-		if live {
-			return false
-		}
-	}
-	c.t.Fatalf("ticket %s is not live after 40 blocks", ticket)
-	return false
-}
-
 // TestInconsistentBackends: voting wallets with different seeds derive
 // different pool keys; address creation halts with a clear message and
 // /status answers 500 until an operator acts.
@@ -284,19 +189,4 @@ func TestInconsistentBackends(t *testing.T) {
 	}
 	b.visit("/admin/status")
 	b.mustSee("Address creation is halted")
-}
-
-// lowFeeRE matches the headings of the tickets page's two low-fee sections
-// ("Low fee, not voted yet (N)": still live, an admin can accept them; "Low
-// fee, not voted by the pool (N)": the others).
-var lowFeeRE = regexp.MustCompile(`Low fee, not voted (?:yet|by the pool) \((\d+)\)`)
-
-// lowFeeShown sums the low-fee tickets the tickets page lists.
-func lowFeeShown(text string) int {
-	n := 0
-	for _, m := range lowFeeRE.FindAllStringSubmatch(text, -1) {
-		k, _ := strconv.Atoi(m[1])
-		n += k
-	}
-	return n
 }
