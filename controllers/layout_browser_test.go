@@ -31,15 +31,18 @@ const layoutProblems = `(() => {
     const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
     if (tops.size > 1) out.push("wraps: " + name(e));
   }
-  // A table that scrolls sideways must say so: a visible "scroll" hint
-  // just above it (columns hidden to the right with no cue is a defect).
+  // A table that scrolls sideways must say so (columns hidden to the right
+  // with no cue are a defect): scroll shadows (a gradient background that
+  // scrolls with the content) and a visible "scroll" hint just above it.
   for (const e of document.querySelectorAll("*")) {
-    const ox = getComputedStyle(e).overflowX;
-    if ((ox !== "auto" && ox !== "scroll") || e.scrollWidth <= e.clientWidth + 1) continue;
+    const cs = getComputedStyle(e);
+    if ((cs.overflowX !== "auto" && cs.overflowX !== "scroll") || e.scrollWidth <= e.clientWidth + 1) continue;
     const hint = e.previousElementSibling;
     const shown = hint && hint.classList.contains("scroll-hint") && hint.getBoundingClientRect().height > 0 &&
       getComputedStyle(hint).visibility !== "hidden";
-    if (!shown) out.push("scrolls sideways with no cue: " + name(e) + " " + e.scrollWidth + ">" + e.clientWidth);
+    const shadows = cs.backgroundAttachment.includes("local") && cs.backgroundImage.includes("gradient");
+    if (!shown || !shadows) out.push("scrolls sideways with no cue (hint " + shown + ", shadows " + shadows + "): " +
+      name(e) + " " + e.scrollWidth + ">" + e.clientWidth);
   }
   return out;
 })()`

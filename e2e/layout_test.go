@@ -22,8 +22,10 @@ var layoutWidths = []int64{1280, 390}
 //     a button), unless the box scrolls on purpose (overflow-x auto/scroll,
 //     as the table wrappers do);
 //   - a box that scrolls sideways (a table wider than a phone) with no
-//     visible cue: it needs a shown .scroll-hint just before it, or
-//     columns hide to the right unnoticed;
+//     visible cue: it needs scroll shadows (a gradient background that
+//     scrolls with the content, so an edge with more to see is shaded) or
+//     a shown .scroll-hint just before it, or columns hide to the right
+//     unnoticed;
 //   - a word of up to 24 characters broken across lines (an IP:port, a
 //     date, an amount, an email address), or a number split from its unit
 //     ("0.0002" on one line, "EACR" on the next). Longer words (hashes,
@@ -49,7 +51,8 @@ for (const el of document.body.querySelectorAll("*")) {
 	if (cs.position === "fixed" || el.clientWidth === 0 || !visible(el)) continue;
 	if (cs.overflowX === "auto" || cs.overflowX === "scroll") {
 		const hint = el.previousElementSibling;
-		if (el.scrollWidth > el.clientWidth + 1 && !(hint && hint.classList.contains("scroll-hint") && visible(hint)))
+		const shadows = cs.backgroundAttachment.includes("local") && cs.backgroundImage.includes("gradient");
+		if (el.scrollWidth > el.clientWidth + 1 && !shadows && !(hint && hint.classList.contains("scroll-hint") && visible(hint)))
 			out.push(name(el) + " scrolls sideways by " + (el.scrollWidth - el.clientWidth) + "px with no scroll cue: " + snippet(el.innerText || el.textContent));
 		continue;
 	}

@@ -1,8 +1,9 @@
-// scrollhint.js shows "Scroll sideways" above every table wrapper
-// (.table-scroll) whose table is wider than the screen, so that columns
-// hidden to the right (a phone showing the tickets' Reward column) are
-// never hidden without a cue. The wrappers also draw a shadow at an edge
-// with more to see (style.css), which works without this script.
+// scrollhint.js shows the "Scroll sideways" hint above every table wrapper
+// (.table-scroll) whose table is wider than the screen and hides it above
+// the others, so that columns hidden to the right (a phone showing the
+// tickets' Reward column) are never hidden without a cue. The pages render
+// the hint; without this script it shows on every narrow screen. The
+// wrappers also draw a shadow at an edge with more to see (style.css).
 (function () {
 	"use strict";
 	function update() {
@@ -17,7 +18,7 @@
 				hint.textContent = "Scroll sideways for more columns \u2192";
 				box.parentNode.insertBefore(hint, box);
 			}
-			hint.hidden = box.scrollWidth <= box.clientWidth + 1;
+			hint.setAttribute("data-overflow", box.scrollWidth > box.clientWidth + 1 ? "yes" : "no");
 		}
 	}
 	if (document.readyState === "loading") {

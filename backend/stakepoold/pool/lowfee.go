@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"sort"
+	"time"
 )
 
 // Low-fee tickets are tracked from the block that mines them, so that an
@@ -20,6 +21,10 @@ const (
 	LowFeeMissed   = "missed"
 	LowFeeExpired  = "expired"
 )
+
+// examineTimeout bounds the reading of one block's tickets (a frozen node
+// or wallet must not pile up scans).
+const examineTimeout = 30 * time.Second
 
 // maxEndedLowFee bounds how many ended low-fee tickets are remembered; the
 // oldest (lowest end height) are forgotten first.
@@ -101,6 +106,8 @@ func (p *Pool) BlockConnected(block BlockRef) {
 // or the wallet knows the transaction. Fee-paying tickets are left to
 // newtickets, as before.
 func (p *Pool) ExamineMinedTickets(ctx context.Context, block BlockRef) {
+	ctx, cancel := context.WithTimeout(ctx, examineTimeout)
+	defer cancel()
 	txs, err := p.node.BlockStakeTxs(ctx, block.Hash)
 	if err != nil {
 		p.log.Warnf("Block %d %s: cannot read its tickets: %v", block.Height, block.Hash, err)
