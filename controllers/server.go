@@ -71,6 +71,7 @@ type Store interface {
 	SetAPIToken(ctx context.Context, userID int64, token string) error
 	ResetStaleVoteBits(ctx context.Context, version uint32) (int64, error)
 	PoolUsers(ctx context.Context) ([]models.User, error)
+	PoolScripts(ctx context.Context) ([]models.PoolScript, error)
 	LastPoolUser(ctx context.Context) (*models.User, error)
 	CountUsers(ctx context.Context) (total, active int64, err error)
 	ActiveLowFeeTickets(ctx context.Context, now int64) ([]models.LowFeeTicket, error)
@@ -248,14 +249,17 @@ func (s *Server) Source() stakepooldclient.Source { return dbSource{s} }
 type dbSource struct{ s *Server }
 
 func (d dbSource) PoolUsers(ctx context.Context) ([]stakepooldclient.PoolUser, error) {
-	us, err := d.s.store.PoolUsers(ctx)
+	// Only the columns a repair needs: at 100,000 users reading whole
+	// rows (emails, password hashes, tokens) took several times longer.
+	ss, err := d.s.store.PoolScripts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]stakepooldclient.PoolUser, len(us))
-	for i := range us {
-		out[i] = stakepooldclient.PoolUser{Prefs: prefsOf(&us[i]), RedeemScript: us[i].MultiSigScript,
-			HeightRegistered: us[i].HeightRegistered}
+	out := make([]stakepooldclient.PoolUser, len(ss))
+	for i, p := range ss {
+		out[i] = stakepooldclient.PoolUser{Prefs: stakepooldclient.VotingPrefs{UserID: p.UserID,
+			MultisigAddress: p.MultisigAddress, VoteBits: uint16(p.VoteBits), VoteBitsVersion: uint32(p.VoteBitsVersion)},
+			RedeemScript: p.RedeemScript, HeightRegistered: p.HeightRegistered}
 	}
 	return out, nil
 }

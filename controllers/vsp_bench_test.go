@@ -1,6 +1,7 @@
 package controllers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -58,12 +59,12 @@ func newScaleEnv(b *testing.B, engine models.Engine, users int) *scaleEnv {
 	}
 	se.vspEnv = newVSPEnv(b, vspOptions{Engine: engine,
 		Now: func() time.Time { return time.Now().Add(time.Duration(se.skew.Load())) }, Prepare: func(fs []*fakebackend.Backend) {
-		for _, f := range fs {
-			f.FeeAddrs = 1 << 20
-			f.Live, f.Ignored = live, ignored
-			f.Tickets[se.big.MultisigAddress] = ut
-		}
-	}})
+			for _, f := range fs {
+				f.FeeAddrs = 1 << 20
+				f.Live, f.Ignored = live, ignored
+				f.Tickets[se.big.MultisigAddress] = ut
+			}
+		}})
 	t0 := time.Now()
 	if err := benchdb.Seed(vbg, se.Store, d); err != nil {
 		b.Fatal(err)
@@ -116,13 +117,17 @@ func (se *scaleEnv) page(b *testing.B, name, path string, cookies []*http.Cookie
 	})
 }
 
-// BenchmarkScalePages measures, at 100,000 users on MariaDB and SQLite:
-// the tickets page of a user holding all 40,960 live tickets, the stats
-// page and its API, the admin pages (/admintickets, /admin/status) and
-// /status.
-func BenchmarkScalePages(b *testing.B) {
+// BenchmarkScaleFrontEnd measures, at 100,000 users on MariaDB and
+// SQLite: the tickets page of a user holding all 40,960 live tickets, the
+// stats page (cached, and reloading its figures) and its API, the admin
+// pages (/admintickets, /admin/status), /status, address creation through
+// the API, and the front end's start-up against two backends that lost
+// their state (every user's script and preferences read from the database
+// and pushed to both).
+func BenchmarkScaleFrontEnd(b *testing.B) {
 	for _, engine := range []models.Engine{models.MySQL, models.SQLite} {
 		b.Run(string(engine), func(b *testing.B) {
+			benchdata.Machine()
 			se := newScaleEnv(b, engine, benchdata.Users)
 			big := se.cookies(se.big.Email)
 			admin := se.cookies(se.data.Users[0].Email) // user 1 is the admin
@@ -136,52 +141,119 @@ func BenchmarkScalePages(b *testing.B) {
 			se.page(b, "admintickets", "/admintickets", admin, se.data.Users[0].MultisigAddress, nil)
 			se.page(b, "admin_status", "/admin/status", admin, "backend1", nil)
 			se.page(b, "status", "/status", nil, "OK", nil)
+			b.Run("address", se.addressCreation)
+			b.Run("startup", se.startup)
 		})
 	}
 }
 
-// BenchmarkAddressCreation submits one address per new user through the
-// API with 2 in-memory backends (backend time ~0) on top of 100,000
-// users, on MariaDB and SQLite.
-func BenchmarkAddressCreation(b *testing.B) {
-	for _, engine := range []models.Engine{models.MySQL, models.SQLite} {
-		b.Run(string(engine), func(b *testing.B) {
-			se := newScaleEnv(b, engine, benchdata.Users)
-			b.Run("api", func(b *testing.B) {
-				type acct struct{ token, addr string }
-				accts := make([]acct, b.N)
-				sim := chaincfg.SimNetParams()
-				for i := range accts {
-					u := &models.User{Email: fmt.Sprintf("new%d-%d@example.com", b.N, i), PasswordHash: "x", EmailVerified: true,
-						CreatedAt: time.Now().Unix(), VoteBits: 1}
-					if err := se.Store.CreateUser(vbg, u); err != nil {
-						b.Fatal(err)
-					}
-					tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": time.Now().Unix(),
-						"iss": se.Env.Server.URL, "loggedInAs": u.ID}).SignedString([]byte(testAPISecret))
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := se.Store.SetAPIToken(vbg, u.ID, tok); err != nil {
-						b.Fatal(err)
-					}
-					accts[i] = acct{tok, pubKeyAddr(b, byte(i%250+1), sim)}
-				}
-				h := se.Env.Server.Config.Handler
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					req := httptest.NewRequest(http.MethodPost, "/api/v1/address",
-						strings.NewReader(url.Values{"UserPubKeyAddr": {accts[i].addr}}.Encode()))
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					req.Header.Set("Authorization", "Bearer "+accts[i].token)
-					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, req)
-					if !strings.Contains(rec.Body.String(), `"code":0`) {
-						b.Fatalf("address %d: %s", i, rec.Body.String())
-					}
-				}
-				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/address")
-			})
-		})
+// addressCreation submits one address per new user through the API with
+// the 2 in-memory backends (backend time ~0).
+func (se *scaleEnv) addressCreation(b *testing.B) {
+	type acct struct{ token, addr string }
+	accts := make([]acct, b.N)
+	sim := chaincfg.SimNetParams()
+	for i := range accts {
+		u := &models.User{Email: fmt.Sprintf("new%d-%d@example.com", b.N, i), PasswordHash: "x", EmailVerified: true,
+			CreatedAt: time.Now().Unix(), VoteBits: 1}
+		if err := se.Store.CreateUser(vbg, u); err != nil {
+			b.Fatal(err)
+		}
+		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": time.Now().Unix(),
+			"iss": se.Env.Server.URL, "loggedInAs": u.ID}).SignedString([]byte(testAPISecret))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := se.Store.SetAPIToken(vbg, u.ID, tok); err != nil {
+			b.Fatal(err)
+		}
+		accts[i] = acct{tok, pubKeyAddr(b, byte(i%250+1), sim)}
 	}
+	h := se.Env.Server.Config.Handler
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/address",
+			strings.NewReader(url.Values{"UserPubKeyAddr": {accts[i].addr}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+accts[i].token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if !strings.Contains(rec.Body.String(), `"code":0`) {
+			b.Fatalf("address %d: %s", i, rec.Body.String())
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/address")
+}
+
+// prefs reads the users' preferences as dcrstakepool's main does.
+func (se *scaleEnv) prefs(ctx context.Context) ([]stakepooldclient.VotingPrefs, error) {
+	ps, err := se.Store.PoolPrefs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]stakepooldclient.VotingPrefs, len(ps))
+	for i, p := range ps {
+		out[i] = stakepooldclient.VotingPrefs{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
+			VoteBits: uint16(p.VoteBits), VoteBitsVersion: uint32(p.VoteBitsVersion)}
+	}
+	return out, nil
+}
+
+// startup measures the front end's start-up sync: a new backend client
+// over the two fakes, emptied first (stakepoolds that lost their state),
+// started on the database: every user's script and preferences read from
+// the database and pushed, then each backend's digest compared. The last
+// user has a real address (made by the address benchmark or here), so
+// the key check a repair makes passes.
+func (se *scaleEnv) startup(b *testing.B) {
+	se.withAddress(b, fmt.Sprintf("probe%d@example.com", b.N), 7)
+	users, err := se.Store.PoolPrefs(vbg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bs []stakepooldclient.Backend
+	for _, f := range se.Fakes {
+		bs = append(bs, f)
+	}
+	cpu := time.Duration(0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for _, f := range se.Fakes {
+			f.Do(func(fb *fakebackend.Backend) {
+				fb.Prefs = map[string]stakepooldclient.VotingPrefs{}
+				fb.Imported = map[string]string{}
+			})
+		}
+		// As dcrstakepool's main builds it: the digest reloads read the
+		// four preference columns only.
+		c, err := stakepooldclient.New(bs, stakepooldclient.Options{ColdWalletExtPub: se.ColdXpub, Network: "simnet",
+			PoolFees: 7.5, SyncTimeout: time.Minute, Prefs: se.prefs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu0 := benchdata.CPUTime()
+		b.StartTimer()
+		if err := c.Start(vbg, se.Web.Source(), stakepooldclient.Version{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		cpu += benchdata.CPUTime() - cpu0
+		for _, st := range c.Statuses() {
+			if st.State != stakepooldclient.StateHealthy {
+				b.Fatalf("%s is %s after start-up: %s", st.Name, st.State, st.LastError)
+			}
+		}
+		for _, f := range se.Fakes {
+			f.Do(func(fb *fakebackend.Backend) {
+				if len(fb.Prefs) != len(users) || len(fb.Imported) < len(users)-1 {
+					b.Fatalf("a backend holds %d preferences and %d scripts of %d users", len(fb.Prefs), len(fb.Imported), len(users))
+				}
+			})
+		}
+		c.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/start")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N)/1000, "cpu-ms/start")
 }

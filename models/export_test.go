@@ -54,6 +54,7 @@ var QueriesForTest = []struct {
 	{"CountUsers", countUsersSQL, nil},
 	{"PoolUsers", poolUsersSQL, nil},
 	{"PoolPrefs", poolPrefsSQL, nil},
+	{"PoolScripts", poolScriptsSQL, nil},
 	{"LastPoolUser", lastPoolUserSQL, nil},
 	{"ActiveLowFeeTickets", activeLowFeeSQL, []any{1}},
 	{"SessionUser", sessionUserSQL, []any{"0123", 1}},

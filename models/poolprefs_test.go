@@ -24,7 +24,7 @@ func TestPoolPrefsMatchesPoolUsers(t *testing.T) {
 				continue // no voting address
 			}
 			if err := s.SetUserMultisig(ctx, u.ID, models.MultisigInfo{MultiSigAddress: fmt.Sprintf("Sc%d", i),
-				MultiSigScript: "51", UserPubKeyAddr: fmt.Sprintf("Sk%d", i), VoteBits: int64(2*i + 1), VoteBitsVersion: 10}); err != nil {
+				MultiSigScript: fmt.Sprintf("51%02x", i), HeightRegistered: int64(100 + i), UserPubKeyAddr: fmt.Sprintf("Sk%d", i), VoteBits: int64(2*i + 1), VoteBitsVersion: 10}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -44,6 +44,20 @@ func TestPoolPrefsMatchesPoolUsers(t *testing.T) {
 			if p != (models.PoolPref{UserID: u.ID, MultisigAddress: u.MultiSigAddress, VoteBits: u.VoteBits,
 				VoteBitsVersion: u.VoteBitsVersion}) {
 				t.Errorf("row %d: PoolPrefs %+v, PoolUsers %+v", i, p, u)
+			}
+		}
+		// And the repair's read: the same users with their scripts.
+		ss, err := s.PoolScripts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ss) != len(us) {
+			t.Fatalf("PoolScripts %d rows, PoolUsers %d", len(ss), len(us))
+		}
+		for i, p := range ss {
+			u := us[i]
+			if p.PoolPref != ps[i] || p.RedeemScript != u.MultiSigScript || p.HeightRegistered != u.HeightRegistered {
+				t.Errorf("row %d: PoolScripts %+v, PoolUsers %+v", i, p, u)
 			}
 		}
 	})

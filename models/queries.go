@@ -24,6 +24,8 @@ const (
 		u.height_registered, u.api_token, u.vote_bits, u.vote_bits_version
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ? AND s.expires_at > ? AND u.deleted_at = 0`
+	poolScriptsSQL = "SELECT id, multisig_address, vote_bits, vote_bits_version, multisig_script, height_registered " +
+		"FROM users WHERE multisig_address <> '' ORDER BY id"
 	// Key probe and the fee-address warning.
 	lastPoolUserSQL = "SELECT * FROM users WHERE multisig_address <> '' ORDER BY id DESC LIMIT 1"
 	// Repairs, the admin tickets page.

@@ -50,6 +50,7 @@ func BenchmarkScale(b *testing.B) {
 	ctx := context.Background()
 	for _, engine := range dbtest.Engines {
 		b.Run(string(engine), func(b *testing.B) {
+			benchdata.Machine()
 			t0 := time.Now()
 			s := seeded(b, engine, benchdata.Users)
 			b.Logf("%s: seeded %d users in %v", engine, benchdata.Users, time.Since(t0).Round(time.Millisecond))
@@ -103,6 +104,13 @@ func BenchmarkScale(b *testing.B) {
 				us, err := s.PoolUsers(ctx)
 				if err == nil && len(us) != benchdata.Users {
 					err = fmt.Errorf("%d users", len(us))
+				}
+				return err
+			})
+			run("PoolScripts", func(int) error {
+				ps, err := s.PoolScripts(ctx)
+				if err == nil && len(ps) != benchdata.Users {
+					err = fmt.Errorf("%d users", len(ps))
 				}
 				return err
 			})

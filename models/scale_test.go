@@ -50,7 +50,7 @@ func fullScan(engine models.Engine, line string) bool {
 // design (a repair pushes them all): scanning the table in id order is
 // their right plan. LastPoolUser walks the ids down from the newest and
 // stops at the first user with an address (SQLite names that a scan).
-var wholeTable = map[string]bool{"PoolUsers": true, "PoolPrefs": true, "LastPoolUser": true}
+var wholeTable = map[string]bool{"PoolUsers": true, "PoolPrefs": true, "PoolScripts": true, "LastPoolUser": true}
 
 // TestQueriesUseIndexes checks, on both engines with 1,000 users, that no
 // statement of queries.go reads the users table row by row except those

@@ -58,7 +58,8 @@ type Client struct {
 
 	src     Source
 	require Version
-	exp     expected // the state every backend must hold (expect.go)
+	exp     expected    // the state every backend must hold (expect.go)
+	loads   sourceLoads // Source reads shared by concurrent repairs (sync.go)
 }
 
 // New returns a Client over backends. It makes no calls; Start runs the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 )
 
@@ -220,13 +221,9 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 	}
 
 	gen := c.exp.generation()
-	users, err := c.src.PoolUsers(ctx)
+	users, tickets, err := c.loadSource(ctx, gen)
 	if err != nil {
-		return fmt.Errorf("load users: %w", err)
-	}
-	tickets, err := c.src.AddedLowFeeTickets(ctx)
-	if err != nil {
-		return fmt.Errorf("load low-fee tickets: %w", err)
+		return err
 	}
 	prefs := make([]VotingPrefs, len(users))
 	for i, u := range users {
@@ -282,6 +279,62 @@ func (c *Client) repairOnce(ctx context.Context, m *member) error {
 	return call(c.opts.CallTimeout, func(ctx context.Context) error {
 		return m.b.SetAddedLowFeeTickets(ctx, tickets)
 	})
+}
+
+// sourceLoads lets the repairs that run at once (RepairAll repairs every
+// backend that lost its state together) share one read of the Source: at
+// 100,000 users each read of every user's script takes a second or more.
+type sourceLoads struct {
+	mu  sync.Mutex
+	cur *sourceLoad // the read in flight, if any
+}
+
+// sourceLoad is one read of the Source, made at change generation gen.
+type sourceLoad struct {
+	gen     uint64
+	done    chan struct{}
+	users   []PoolUser
+	tickets []Ticket
+	err     error
+}
+
+// loadSource returns every user and the added low-fee tickets. A repair
+// that read generation gen joins a read already in flight for the same
+// generation (no write went through the Client since that read began, so
+// it is as current as a read of its own); otherwise it reads. The slices
+// are shared: callers must not modify them. Only reads in flight are
+// shared, never a finished one.
+func (c *Client) loadSource(ctx context.Context, gen uint64) ([]PoolUser, []Ticket, error) {
+	c.loads.mu.Lock()
+	if l := c.loads.cur; l != nil && l.gen == gen {
+		c.loads.mu.Unlock()
+		select {
+		case <-l.done:
+			return l.users, l.tickets, l.err
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	l := &sourceLoad{gen: gen, done: make(chan struct{})}
+	c.loads.cur = l
+	c.loads.mu.Unlock()
+	defer func() {
+		c.loads.mu.Lock()
+		if c.loads.cur == l {
+			c.loads.cur = nil
+		}
+		c.loads.mu.Unlock()
+		close(l.done)
+	}()
+	if l.users, l.err = c.src.PoolUsers(ctx); l.err != nil {
+		l.err = fmt.Errorf("load users: %w", l.err)
+		return nil, nil, l.err
+	}
+	if l.tickets, l.err = c.src.AddedLowFeeTickets(ctx); l.err != nil {
+		l.err = fmt.Errorf("load low-fee tickets: %w", l.err)
+		return nil, nil, l.err
+	}
+	return l.users, l.tickets, nil
 }
 
 // checkKeys compares m's derivation of the newest stored user's pool key

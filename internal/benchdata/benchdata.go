@@ -19,8 +19,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"github.com/eacred/dcrstakepool/machineinfo"
 )
 
 // The whole-pool sizes of issue 13.
@@ -141,3 +144,9 @@ func CPUTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+var machineOnce sync.Once
+
+// Machine prints the machine line of docs/performance.md (package
+// machineinfo) once per process, before the first benchmark's results.
+func Machine() { machineOnce.Do(func() { fmt.Println(machineinfo.Line()) }) }
