@@ -55,6 +55,7 @@ func benchSource(d *benchdata.Pool) *memSource {
 // 40,960 tickets compared, and the backends' state digests matching the
 // expected one. The wallets' own import time is not included (in-memory).
 func BenchmarkFrontEndStartup(b *testing.B) {
+	benchdata.Machine()
 	d := benchdata.Full()
 	src := benchSource(d)
 	ctx := context.Background()

@@ -56,6 +56,7 @@ func benchPool(b *testing.B, d *benchdata.Pool) *harness {
 // and wallet are in-memory fakes (their RPC time is the latency
 // benchmark's subject).
 func BenchmarkProcessWinningTickets(b *testing.B) {
+	benchdata.Machine()
 	d := benchdata.Full()
 	h := benchPool(b, d)
 	ctx := context.Background()
@@ -84,6 +85,7 @@ func BenchmarkProcessWinningTickets(b *testing.B) {
 // during the loads (the fake wallet's padded ticket strings, ~30 MB,
 // included).
 func BenchmarkLoadTickets(b *testing.B) {
+	benchdata.Machine()
 	h := benchPool(b, benchdata.Full())
 	ctx := context.Background()
 	// Measure the load, not the set-up: drop the set-up garbage and reset
@@ -112,6 +114,7 @@ func BenchmarkLoadTickets(b *testing.B) {
 // fake wallet. It reports the heap the running pool keeps (users and
 // tickets) and the state file's size.
 func BenchmarkStartup(b *testing.B) {
+	benchdata.Machine()
 	d := benchdata.Full()
 	h := benchPool(b, d)
 	dir := b.TempDir()
@@ -161,6 +164,7 @@ func BenchmarkStartup(b *testing.B) {
 // voting page waits for, per backend), and then the full push of every
 // user's preferences (the front end's start-up and repairs).
 func BenchmarkSetUserPref(b *testing.B) {
+	benchdata.Machine()
 	d := benchdata.Full()
 	users := benchPrefs(d)
 	fs, err := store.New(b.TempDir())
