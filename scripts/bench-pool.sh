@@ -19,7 +19,7 @@ case $part in all|client)
 esac
 case $part in all|models)
 	# -v prints the query plans (EXPLAIN) of the statements that matter.
-	run ./models/ -bench 'Scale' -benchtime=5x -v | grep -v '^=== \|^--- '
+	run ./models/ -bench 'Scale' -benchtime=5x -v
 esac
 case $part in all|web)
 	run ./controllers/ -bench 'ScaleFrontEnd' -benchtime=5x
