@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"html/template"
 	"net"
 	"net/http"
 	"os"
@@ -39,10 +38,6 @@ type server struct {
 	closers   []func() // run in reverse order by close
 }
 
-// templateFuncs are the functions every template may call.
-var templateFuncs = template.FuncMap{
-	"times": func(a, b float64) float64 { return a * b },
-}
 
 // newServer connects to the database and to every stakepoold (through
 // dial), loads templates, runs the start-up sync with the backends and
@@ -74,7 +69,7 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 	log.Infof("database: %s, schema version %d", engine, v)
 
 	sysLog := logs.Logger(subSystem)
-	s.templates, err = system.LoadTemplates(cfg.TemplatePath, views.FS, templateFuncs, sysLog)
+	s.templates, err = system.LoadTemplates(cfg.TemplatePath, views.FS, controllers.TemplateFuncs(), sysLog)
 	if err != nil {
 		return nil, err
 	}

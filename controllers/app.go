@@ -27,6 +27,13 @@ func (s *Server) H(h HandlerFunc) web.HandlerFunc {
 	}
 }
 
+// TemplateFuncs are the functions every template may call.
+func TemplateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"times": func(a, b float64) float64 { return a * b },
+	}
+}
+
 // Base is the data every page template gets (embedded in each page's struct).
 type Base struct {
 	Title       string

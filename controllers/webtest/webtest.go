@@ -147,9 +147,7 @@ func New(tb testing.TB, o Options) *Env {
 	if dir == "" {
 		dir = "/nonexistent-use-embedded"
 	}
-	tpl, err := system.LoadTemplates(dir, views.FS, map[string]any{
-		"times": func(a, b float64) float64 { return a * b },
-	}, log)
+	tpl, err := system.LoadTemplates(dir, views.FS, controllers.TemplateFuncs(), log)
 	if err != nil {
 		tb.Fatal(err)
 	}
