@@ -2,7 +2,7 @@
 # run_tests.sh — the project's one test command (README "Testing").
 #
 # On a fresh Debian machine it installs what the tests need (Go toolchain checks,
-# MariaDB, Chromium, protoc, nginx, tmux, curl), then runs: gofmt, go vet, staticcheck, the generated-code check,
+# MariaDB, Chromium, protoc, nginx, tmux, curl), then runs: gofmt, go vet, staticcheck, errcheck, the generated-code check,
 # and every test (unit, real-database, simulator integration, browser end-to-end).
 # It ends with a one-line summary and exits non-zero on any failure.
 #
@@ -61,6 +61,17 @@ check_staticcheck() {
 	staticcheck ./...
 }
 step staticcheck check_staticcheck
+# errcheck, pinned: every returned error is handled; errcheck-excludes.txt
+# lists the functions deliberately never checked, each with its reason.
+check_errcheck() {
+	local want=v1.30.0 bin="$HOME/go/bin/errcheck"
+	if ! go version -m "$bin" 2>/dev/null | grep -q "mod[[:space:]]*github.com/kisielk/errcheck[[:space:]]*$want"; then
+		echo "installing errcheck $want"
+		GOBIN="$HOME/go/bin" go install "github.com/kisielk/errcheck@$want" || return 1
+	fi
+	"$bin" -ignoretests -exclude errcheck-excludes.txt ./...
+}
+step errcheck check_errcheck
 if [ -x backend/stakepoold/rpc/regen.sh ]; then
 	step "protobuf code is current" backend/stakepoold/rpc/regen.sh --check
 fi
