@@ -38,7 +38,6 @@ type server struct {
 	closers   []func() // run in reverse order by close
 }
 
-
 // newServer connects to the database and to every stakepoold (through
 // dial), loads templates, runs the start-up sync with the backends and
 // builds the handler.

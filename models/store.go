@@ -83,13 +83,13 @@ func Open(ctx context.Context, engine Engine, dsn string, opts ...Option) (*Stor
 		db.SetMaxIdleConns(32)
 	}
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		_ = db.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("connect to %s database: %w", engine, err)
 	}
 	s := &Store{db: db, engine: engine, dbmap: &gorp.DbMap{Db: db, Dialect: dialect}, timeout: o.timeout}
 	s.mapTables()
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		_ = db.Close() // the error returned below is the one to report
 		return nil, err
 	}
 	return s, nil

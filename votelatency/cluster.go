@@ -103,8 +103,11 @@ func freeAddr() string {
 	if err != nil {
 		return "127.0.0.1:0"
 	}
-	defer l.Close()
-	return l.Addr().String()
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		return "127.0.0.1:0"
+	}
+	return addr
 }
 
 func (p *proc) cert() string { return filepath.Join(p.Dir, "rpc.cert") }

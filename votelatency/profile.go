@@ -80,7 +80,7 @@ func fetch(addr, path, out string) error {
 		return err
 	}
 	if _, err := io.Copy(f, resp.Body); err != nil {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return err
 	}
 	return f.Close()

@@ -84,7 +84,9 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 func (c *cluster) close() {
 	for _, p := range []*proc{c.floors[0], c.floors[1], c.sps[0], c.sps[1]} {
 		if p != nil {
-			stop(p)
+			if err := stop(p); err != nil {
+				c.logf("close: %v", err)
+			}
 		}
 	}
 	if c.nodeRPC != nil {
@@ -95,7 +97,9 @@ func (c *cluster) close() {
 	}
 	for _, p := range []*proc{c.wallets[0], c.wallets[1], c.user, c.node} {
 		if p != nil {
-			stop(p)
+			if err := stop(p); err != nil {
+				c.logf("close: %v", err)
+			}
 		}
 	}
 }
@@ -206,7 +210,7 @@ func (c *cluster) eachStakepoold(ctx context.Context, f func(pb.StakepooldClient
 			return err
 		}
 		err = f(cl)
-		conn.Close()
+		_ = conn.Close() // a client connection: f's error is what matters
 		if err != nil {
 			return fmt.Errorf("%s: %w", sp.Name, err)
 		}

@@ -116,8 +116,12 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 			return fmt.Errorf("metrics listener: %w", err)
 		}
 		log.Infof("Prometheus metrics on http://%s/metrics", lis.Addr())
-		go srv.Serve(lis)
-		defer srv.Close()
+		go func() {
+			if err := srv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Errorf("metrics server: %v", err)
+			}
+		}()
+		defer func() { _ = srv.Close() }() // shutting down: the listener goes with the process
 	}
 
 	if cfg.Profile != "" {
@@ -356,7 +360,11 @@ func (d *daemon) startGRPC() ([]*grpc.Server, error) {
 		}
 		g := rpcserver.NewGRPCServer(svc, grpc.Creds(credentials.NewTLS(tlsCfg)))
 		d.log.Infof("gRPC server listening on %s (client certificates required: %v)", lis.Addr(), cfg.ClientCAFile != "")
-		go g.Serve(lis)
+		go func() {
+			if err := g.Serve(lis); err != nil {
+				d.logs.get(subGRPC).Errorf("gRPC server %s: %v", lis.Addr(), err)
+			}
+		}()
 		servers = append(servers, g)
 	}
 	return servers, nil

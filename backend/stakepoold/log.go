@@ -35,9 +35,9 @@ type logs struct {
 type logWriter struct{ rot *rotator.Rotator }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	os.Stdout.Write(p)
+	_, _ = os.Stdout.Write(p) // a log line that cannot be shown has nowhere else to go
 	if w.rot != nil {
-		w.rot.Write(p)
+		_, _ = w.rot.Write(p) // nor one that cannot be written to the file
 	}
 	return len(p), nil
 }
@@ -55,7 +55,7 @@ func newLogs(dir, spec string) (*logs, error) {
 	l := newLogsTo(logWriter{rot})
 	l.rot = rot
 	if err := parseDebugLevel(spec, l.loggers); err != nil {
-		rot.Close()
+		_ = rot.Close() // the error returned below is the one to report
 		return nil, err
 	}
 	return l, nil
@@ -75,7 +75,9 @@ func (l *logs) get(sub string) slog.Logger { return l.loggers[sub] }
 
 func (l *logs) close() {
 	if l.rot != nil {
-		l.rot.Close()
+		if err := l.rot.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "stakepoold: close the log file:", err)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -25,7 +26,11 @@ func startProfile(addr string, log slog.Logger) (stop func(), err error) {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(lis)
+	go func() {
+		if err := srv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Errorf("pprof server: %v", err)
+		}
+	}()
 	log.Infof("pprof on http://%s/debug/pprof/", lis.Addr())
-	return func() { srv.Close() }, nil
+	return func() { _ = srv.Close() }, nil // stopping: nothing is left to serve
 }

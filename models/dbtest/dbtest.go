@@ -125,11 +125,15 @@ func Start() (*Server, error) {
 	s.cmd.Env = withTmpdir(tmp)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
-		logf.Close()
+		_ = logf.Close() // the error returned below is the one to report
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start mariadbd: %w", err)
 	}
-	go func() { s.cmd.Wait(); logf.Close(); close(s.done) }()
+	go func() {
+		_ = s.cmd.Wait() // stopped or killed by Stop: its exit status says nothing
+		_ = logf.Close() // the server's own log, only read by people
+		close(s.done)
+	}()
 
 	s.root, err = sql.Open("mysql", "root@unix("+s.sock+")/")
 	if err != nil {
@@ -197,7 +201,7 @@ func (s *Server) Pid() int { return s.cmd.Process.Pid }
 // Stop kills the server and removes its directory.
 func (s *Server) Stop() {
 	if s.root != nil {
-		s.root.Close()
+		_ = s.root.Close() // the server is about to be stopped
 	}
 	if s.cmd != nil && s.cmd.Process != nil {
 		s.cmd.Process.Signal(syscall.SIGTERM) // mariadbd ignores SIGINT
@@ -259,7 +263,11 @@ func Open(tb testing.TB, engine models.Engine) *models.Store {
 	if err != nil {
 		tb.Fatalf("open %s store: %v", engine, err)
 	}
-	tb.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("close %s store: %v", engine, err)
+		}
+	})
 	return s
 }
 

@@ -135,12 +135,14 @@ func subscribedTxs(c *rpcserver.Client, b *wire.MsgBlock) []string {
 // notifyRelevant sends relevanttxaccepted to clients whose filter matches
 // a newly accepted mempool transaction.
 func (n *Node) notifyRelevant(tx *wire.MsgTx) {
-	n.srv.NotifyEach(topicTxFilter, rpcjson.NtfnRelevantTxAccepted, func(c *rpcserver.Client) []any {
+	if err := n.srv.NotifyEach(topicTxFilter, rpcjson.NtfnRelevantTxAccepted, func(c *rpcserver.Client) []any {
 		if f := clientFilter(c); f != nil && f.match(tx) {
 			return []any{tx.Hex()}
 		}
 		return nil
-	})
+	}); err != nil {
+		n.log.Error("notification not sent", "method", rpcjson.NtfnRelevantTxAccepted, "err", err)
+	}
 }
 
 // rpcRescan: [blockhashes []string] → {"discovereddata":[{hash, transactions}]}.

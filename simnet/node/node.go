@@ -165,11 +165,11 @@ func New(cfg Config, log *slog.Logger, verify VerifyFunc) (*Node, error) {
 	n.store = store
 	if len(blocks) == 0 {
 		if err := store.append(genesis); err != nil {
-			store.close()
+			_ = store.close() // the error returned below is the one to report
 			return nil, err
 		}
 		if err := store.sync(); err != nil {
-			store.close()
+			_ = store.close() // the error returned below is the one to report
 			return nil, err
 		}
 		blocks = append(blocks, genesis)
@@ -182,7 +182,7 @@ func New(cfg Config, log *slog.Logger, verify VerifyFunc) (*Node, error) {
 			"genesis", h, "want", p.GenesisHash, "datadir", cfg.DataDir)
 	}
 	if err := n.replay(blocks); err != nil {
-		store.close()
+		_ = store.close() // the error returned below is the one to report
 		return nil, err
 	}
 	log.Info("chain loaded", "height", n.chain.height(), "tip", n.chain.tip().hash, "live", len(n.chain.live),
@@ -204,7 +204,7 @@ func (n *Node) Addr() string { return n.srv.Addr() }
 // Run serves until ctx ends, mining on the timer when configured.
 func (n *Node) Run(ctx context.Context) error {
 	if err := n.Start(); err != nil {
-		n.store.close()
+		_ = n.store.close() // the error returned below is the one to report
 		return err
 	}
 	var tick <-chan time.Time

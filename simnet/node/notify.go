@@ -62,9 +62,11 @@ func (n *Node) notifyConnected(ev *connectEvents) {
 	hash, height := b.hash.String(), b.height
 	header := b.msg.Header.Hex()
 	if n.srv.HasSubscribers(topicBlocks) {
-		n.srv.NotifyEach(topicBlocks, rpcjson.NtfnBlockConnected, func(c *rpcserver.Client) []any {
+		if err := n.srv.NotifyEach(topicBlocks, rpcjson.NtfnBlockConnected, func(c *rpcserver.Client) []any {
 			return []any{header, subscribedTxs(c, b.msg)}
-		})
+		}); err != nil {
+			n.log.Error("notification not sent", "method", rpcjson.NtfnBlockConnected, "err", err)
+		}
 	}
 	if height >= n.params.StakeEnabledHeight {
 		tickets := make(map[string]string, len(ev.spent)+len(ev.missed))
@@ -85,7 +87,9 @@ func (n *Node) notifyConnected(ev *connectEvents) {
 // off the best chain by a reorganization.
 func (n *Node) notifyDisconnected(b *block) {
 	if n.srv.HasSubscribers(topicBlocks) {
-		n.srv.Notify(topicBlocks, rpcjson.NtfnBlockDisconnected, b.msg.Header.Hex())
+		if err := n.srv.Notify(topicBlocks, rpcjson.NtfnBlockDisconnected, b.msg.Header.Hex()); err != nil {
+			n.log.Error("notification not sent", "method", rpcjson.NtfnBlockDisconnected, "err", err)
+		}
 	}
 }
 
@@ -94,8 +98,10 @@ func (n *Node) notifyDisconnected(b *block) {
 // begins, before its blockdisconnected notifications.
 func (n *Node) notifyReorganization(oldTip, newTip *block) {
 	if n.srv.HasSubscribers(topicBlocks) {
-		n.srv.Notify(topicBlocks, ntfnReorganization, oldTip.hash.String(), int32(oldTip.height),
-			newTip.hash.String(), int32(newTip.height))
+		if err := n.srv.Notify(topicBlocks, ntfnReorganization, oldTip.hash.String(), int32(oldTip.height),
+			newTip.hash.String(), int32(newTip.height)); err != nil {
+			n.log.Error("notification not sent", "method", ntfnReorganization, "err", err)
+		}
 	}
 }
 
@@ -173,9 +179,13 @@ func (n *Node) notifyAccepted(e *mempoolTx) {
 		for _, out := range e.tx.TxOut {
 			total += out.Value
 		}
-		n.srv.Notify(topicTxAccepted, rpcjson.NtfnTxAccepted, e.hash.String(), coins(total))
+		if err := n.srv.Notify(topicTxAccepted, rpcjson.NtfnTxAccepted, e.hash.String(), coins(total)); err != nil {
+			n.log.Error("notification not sent", "method", rpcjson.NtfnTxAccepted, "err", err)
+		}
 	}
 	if n.srv.HasSubscribers(topicTxAcceptedVerbose) {
-		n.srv.Notify(topicTxAcceptedVerbose, rpcjson.NtfnTxAcceptedVerbose, n.txRaw(e.tx, nil))
+		if err := n.srv.Notify(topicTxAcceptedVerbose, rpcjson.NtfnTxAcceptedVerbose, n.txRaw(e.tx, nil)); err != nil {
+			n.log.Error("notification not sent", "method", rpcjson.NtfnTxAcceptedVerbose, "err", err)
+		}
 	}
 }

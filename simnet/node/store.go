@@ -43,18 +43,18 @@ func openBlockStore(path string) (*blockStore, []*wire.MsgBlock, error) {
 		if err != nil {
 			// A complete record that does not decode is corruption, not a
 			// torn write: refuse to start rather than drop blocks.
-			f.Close()
+			_ = f.Close() // the error returned below is the one to report
 			return nil, nil, fmt.Errorf("block store %s: record %d at offset %d: %w", path, len(blocks), good, err)
 		}
 		blocks = append(blocks, b)
 		good += 4 + int64(n)
 	}
 	if err := f.Truncate(good); err != nil {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, fmt.Errorf("truncate block store: %w", err)
 	}
 	if _, err := f.Seek(good, io.SeekStart); err != nil {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, fmt.Errorf("seek block store: %w", err)
 	}
 	return &blockStore{f: f}, blocks, nil

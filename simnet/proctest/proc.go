@@ -57,14 +57,14 @@ func (p *Proc) Start() error {
 		cmd.Env = append(os.Environ(), p.Env...)
 	}
 	if err := cmd.Start(); err != nil {
-		out.Close()
+		_ = out.Close() // the error returned below is the one to report
 		return fmt.Errorf("start %s: %w", p.Name, err)
 	}
 	exited := make(chan struct{})
 	p.cmd, p.exited, p.err = cmd, exited, nil
 	go func() {
 		err := cmd.Wait()
-		out.Close()
+		_ = out.Close() // the process's output file; its exit status is what is reported
 		p.err = err
 		close(exited)
 	}()

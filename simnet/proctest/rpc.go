@@ -73,7 +73,7 @@ func ListenAddr(path string, offset int64) string {
 	if err != nil {
 		return ""
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // opened read-only
 	if _, err := f.Seek(offset, 0); err != nil {
 		return ""
 	}

@@ -149,7 +149,7 @@ func openJournal(dir string) (*journal, []*frame, error) {
 	fs, good, err := readFrames(f)
 	var torn errTorn
 	if err != nil && !errors.As(err, &torn) {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, fmt.Errorf("wallet journal %s: %w", path, err)
 	}
 	if errors.As(err, &torn) {
@@ -157,17 +157,17 @@ func openJournal(dir string) (*journal, []*frame, error) {
 		// damage means the file is corrupt, not cut short.
 		if fi, serr := f.Stat(); serr == nil && fi.Size()-good > 8 {
 			if rest, rerr := readRest(f, good); rerr == nil && hasGoodFrameAfter(rest) {
-				f.Close()
+				_ = f.Close() // the error returned below is the one to report
 				return nil, nil, fmt.Errorf("wallet journal %s is corrupt at offset %d (good frames follow); restore it from a backup", path, good)
 			}
 		}
 	}
 	if err := f.Truncate(good); err != nil {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, fmt.Errorf("truncate wallet journal: %w", err)
 	}
 	if _, err := f.Seek(good, io.SeekStart); err != nil {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, fmt.Errorf("seek wallet journal: %w", err)
 	}
 	for _, fr := range fs {

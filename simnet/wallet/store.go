@@ -233,7 +233,7 @@ func openState(dir string) (*journal, *state, error) {
 	if len(frames) == 0 {
 		st, err := loadLegacyState(dir)
 		if err != nil {
-			db.close()
+			_ = db.close() // the error returned below is the one to report
 			return nil, nil, err
 		}
 		st.rewrite()
@@ -242,17 +242,17 @@ func openState(dir string) (*journal, *state, error) {
 	l := newLoader()
 	for _, fr := range frames {
 		if err := l.apply(fr); err != nil {
-			db.close()
+			_ = db.close() // the error returned below is the one to report
 			return nil, nil, err
 		}
 	}
 	st, err := l.finish()
 	if err != nil {
-		db.close()
+		_ = db.close() // the error returned below is the one to report
 		return nil, nil, err
 	}
 	if st.Version != stateVersion {
-		db.close()
+		_ = db.close() // the error returned below is the one to report
 		return nil, nil, fmt.Errorf("wallet state version %d is not supported (want %d)", st.Version, stateVersion)
 	}
 	return db, st, nil

@@ -129,7 +129,7 @@ func Open(cfg Config, n node) (*Wallet, error) {
 	if st.AccountXpub == "" {
 		st.AccountXpub = pub
 	} else if st.AccountXpub != pub {
-		db.close()
+		_ = db.close() // the error returned below is the one to report
 		return nil, ErrSeedMismatch
 	}
 	w := &Wallet{
@@ -159,7 +159,7 @@ func Open(cfg Config, n node) (*Wallet, error) {
 	keys.watch(0, st.NextExternal+cfg.GapLimit)
 	keys.watch(1, st.NextInternal+cfg.GapLimit)
 	if err := w.saveLocked(); err != nil {
-		db.close()
+		_ = db.close() // the error returned below is the one to report
 		return nil, err
 	}
 	// A wallet.json of an earlier version is now in the snapshot.

@@ -116,11 +116,11 @@ func (f *File) Save(st pool.State) error {
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
 	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the error returned below is the one to report
 		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the error returned below is the one to report
 		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Close(); err != nil {
@@ -130,8 +130,8 @@ func (f *File) Save(st pool.State) error {
 		return fmt.Errorf("replace %s: %w", f.path, err)
 	}
 	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+		_ = d.Sync()  // best effort: the rename is done; a failed directory sync only weakens durability
+		_ = d.Close() // a directory opened only to sync it
 	}
 	return nil
 }

@@ -112,7 +112,11 @@ func (c *Common) OpenLog(role string) (*slog.Logger, func(), error) {
 		return nil, nil, fmt.Errorf("open log file: %w", err)
 	}
 	h := slog.NewTextHandler(io.MultiWriter(f, os.Stderr), &slog.HandlerOptions{Level: level})
-	return slog.New(h).With("role", role), func() { f.Close() }, nil
+	return slog.New(h).With("role", role), func() {
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "close log file:", err)
+		}
+	}, nil
 }
 
 // SignalContext is cancelled on SIGINT or SIGTERM.
@@ -133,7 +137,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	ok := false
 	defer func() {
 		if !ok {
-			tmp.Close()
+			_ = tmp.Close() // after a failure: that error is the one returned
 			os.Remove(name)
 		}
 	}()
@@ -154,8 +158,8 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	}
 	ok = true
 	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+		_ = d.Sync()  // best effort: the rename is done; a failed directory sync only weakens durability
+		_ = d.Close() // a directory opened only to sync it
 	}
 	return nil
 }

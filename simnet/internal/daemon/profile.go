@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -28,7 +29,11 @@ func (c *Common) StartProfile(log *slog.Logger) (stop func(), err error) {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(lis)
+	go func() {
+		if err := srv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("profile server", "err", err)
+		}
+	}()
 	log.Info("profile server listening", "addr", lis.Addr().String())
-	return func() { srv.Close() }, nil
+	return func() { _ = srv.Close() }, nil // stopping: nothing is left to serve
 }

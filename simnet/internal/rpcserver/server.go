@@ -119,13 +119,13 @@ func (s *Server) Start() error {
 	}
 	if s.cfg.NoTLS {
 		if !isLoopback(ln.Addr()) {
-			ln.Close()
+			_ = ln.Close() // the error returned below is the one to report
 			return fmt.Errorf("TLS may only be disabled on a loopback listener, not %s", ln.Addr())
 		}
 	} else {
 		cert, err := LoadOrCreateCert(s.cfg.CertFile, s.cfg.KeyFile, s.cfg.Curve)
 		if err != nil {
-			ln.Close()
+			_ = ln.Close() // the error returned below is the one to report
 			return err
 		}
 		ln = tls.NewListener(ln, &tls.Config{
@@ -233,7 +233,7 @@ func (s *Server) handlePOST(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Dialect.TrailingNewline {
 		reply = append(reply, '\n')
 	}
-	w.Write(reply)
+	_, _ = w.Write(reply) // the client went away: nothing left to tell it
 }
 
 // serveBody handles one message (single request or batch) and returns the

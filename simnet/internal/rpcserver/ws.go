@@ -119,7 +119,7 @@ func (c *Client) close() {
 	c.queue = nil
 	c.mu.Unlock()
 	close(c.done)
-	c.conn.Close()
+	_ = c.conn.Close() // the connection is done either way
 }
 
 // writer drains the queue in order.
@@ -145,7 +145,7 @@ func (c *Client) writer() {
 				// goroutine runs again after it.
 				msg.written(time.Now())
 			}
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait)) // fails only once closed; the write below then fails too
 			if err := c.conn.WriteMessage(websocket.TextMessage, msg.data); err != nil {
 				c.close()
 				return
@@ -232,7 +232,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		conn.Close()
+		_ = conn.Close() // the error returned below is the one to report
 		return
 	}
 	s.nextID++
