@@ -97,7 +97,7 @@ func Start(opt Options) (p *Pool, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the front end's database: %w", err)
 	}
-	defer store.Close()
+	defer func() { _ = store.Close() }() // only used to set the load users up; their rows are committed
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
 		return nil, err
@@ -158,7 +158,9 @@ func Start(opt Options) (p *Pool, err error) {
 		return nil, err
 	}
 	if m := totalRE.FindStringSubmatch(string(body)); m != nil {
-		fmt.Sscan(m[1], &p.TicketsShown)
+		if _, err := fmt.Sscan(m[1], &p.TicketsShown); err != nil {
+			return nil, fmt.Errorf("tickets page total %q: %w", m[1], err)
+		}
 	}
 	return p, nil
 }

@@ -29,8 +29,12 @@ func startProfiling(bin, dir string) (*profiler, error) {
 		return nil, err
 	}
 	addr := l.Addr().String()
-	l.Close()
-	os.Setenv("DCRSTAKEPOOL_PPROF", addr)
+	if err := l.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Setenv("DCRSTAKEPOOL_PPROF", addr); err != nil {
+		return nil, err
+	}
 	fmt.Printf("profiling build of the front end; profiles on http://%s/debug/pprof/, saved in %s\n", addr, dir)
 	return &profiler{addr: addr, dir: dir}, nil
 }
@@ -47,8 +51,12 @@ func (p *profiler) save(name, path string, timeout time.Duration) {
 		fmt.Printf("profile %s: %v\n", name, err)
 		return
 	}
-	defer f.Close()
-	io.Copy(f, resp.Body)
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		fmt.Printf("profile %s: %v\n", name, err)
+	}
+	if err := f.Close(); err != nil {
+		fmt.Printf("profile %s: %v\n", name, err)
+	}
 }
 
 // cpu starts a CPU profile of d and returns a function that waits for it.
