@@ -149,6 +149,15 @@ func TestReorgPages(t *testing.T) {
 	})
 	r = c.readChain(pa.ticketAddr, from, orphaned)
 	n := r.counts()
+	// The tickets whose votes were orphaned end voted again (the pages are
+	// compared with the new vote below), missed or expired.
+	again := 0
+	for h := range orphanedVoters {
+		if r.Tickets[h].Status == "voted" {
+			again++
+		}
+	}
+	t.Logf("%d of the %d tickets whose votes were orphaned voted again on the new chain", again, len(orphanedVoters))
 	t.Logf("end at %d: pool tickets %v; walked %d blocks: %d tickets, %d votes (%d on a block k*128-1), %d revocations (%d automatic)",
 		r.Tip, n, r.Blocks, r.Stats.Tickets, r.Votes, r.BoundaryVotes, r.Revocations, r.AutoRevocations)
 	if n["voted"] == 0 || n["missed"] == 0 || n["expired"] == 0 {
