@@ -49,7 +49,7 @@ type Report struct {
 	Options     Options
 	Tickets     int
 	Pool, Floor side
-	Machine     string // machineinfo.Line() at the end
+	Machine     string // machineinfo.Line() as the measurement starts
 	LoadStart   string
 	LoadEnd     string
 }

@@ -66,7 +66,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if err := c.start(ctx); err != nil {
 		return nil, err
 	}
-	rep := &Report{Options: opt, Tickets: c.tickets, LoadStart: loadAvg()}
+	rep := &Report{Options: opt, Tickets: c.tickets, LoadStart: loadAvg(), Machine: machineinfo.Line()}
 	for r := 0; r < opt.Rounds; r++ {
 		for _, floor := range []bool{false, true} {
 			ph, err := c.phase(ctx, floor)
@@ -77,7 +77,6 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		}
 	}
 	rep.LoadEnd = loadAvg()
-	rep.Machine = machineinfo.Line()
 	return rep, nil
 }
 
