@@ -45,7 +45,7 @@ type daemon struct {
 
 // run starts everything and blocks until ctx ends or a fatal error.
 func run(ctx context.Context, cfg *config, lg *logs) error {
-	d := &daemon{cfg: cfg, logs: lg, log: lg.get(subMain), ctx: ctx, gate: newVoteGate(cfg.VoteTimeout)}
+	d := &daemon{cfg: cfg, logs: lg, log: lg.get(subMain), ctx: ctx, gate: newVoteGate()}
 	log := d.log
 	log.Infof("stakepoold %s starting on %s", daemonVersion, cfg.params.Name)
 
@@ -286,7 +286,7 @@ func (d *daemon) handlers() rpcclient.NotificationHandlers {
 			// the block's votes are out: reading the block would hold
 			// them up.
 			go func() {
-				if d.gate.after(ref.Hash, d.ctx.Done()) {
+				if d.gate.after(ref.Hash, d.cfg.VoteTimeout, d.ctx.Done()) {
 					d.pool.ExamineMinedTickets(d.ctx, ref)
 				}
 			}()

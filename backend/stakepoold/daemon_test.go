@@ -33,7 +33,7 @@ func TestNotificationHandlers(t *testing.T) {
 	if _, err := p.LoadTickets(ctx); err != nil {
 		t.Fatal(err)
 	}
-	d := &daemon{pool: p, ctx: ctx, gate: newVoteGate(time.Second)}
+	d := &daemon{pool: p, ctx: ctx}
 	h := d.handlers()
 
 	var block chainhash.Hash

@@ -13,7 +13,6 @@ import (
 // votes to be done, or at most a bound (a block without pool winners,
 // below stake validation height or on a side chain, may never get them).
 type voteGate struct {
-	max   time.Duration // the longest a block's work waits
 	mu    sync.Mutex
 	ch    map[string]chan struct{}
 	order []string // block hashes, oldest first, for the bound below
@@ -22,9 +21,7 @@ type voteGate struct {
 // gateBlocks is how many blocks the gate remembers.
 const gateBlocks = 64
 
-func newVoteGate(max time.Duration) *voteGate {
-	return &voteGate{max: max, ch: map[string]chan struct{}{}}
-}
+func newVoteGate() *voteGate { return &voteGate{ch: map[string]chan struct{}{}} }
 
 func (g *voteGate) get(hash string) chan struct{} {
 	c, ok := g.ch[hash]
@@ -48,11 +45,8 @@ func (g *voteGate) get(hash string) chan struct{} {
 	return c
 }
 
-// voted marks the votes of block hash as done (nothing on a nil gate).
+// voted marks the votes of block hash as done.
 func (g *voteGate) voted(hash string) {
-	if g == nil {
-		return
-	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	c := g.get(hash)
@@ -63,16 +57,13 @@ func (g *voteGate) voted(hash string) {
 	}
 }
 
-// after waits until block hash is voted, the gate's max has passed or done
-// is closed; it reports false only for done. A nil gate does not wait.
-func (g *voteGate) after(hash string, done <-chan struct{}) bool {
-	if g == nil {
-		return true
-	}
+// after waits until block hash is voted, max has passed or done is
+// closed; it reports false only for done.
+func (g *voteGate) after(hash string, max time.Duration, done <-chan struct{}) bool {
 	g.mu.Lock()
 	c := g.get(hash)
 	g.mu.Unlock()
-	t := time.NewTimer(g.max)
+	t := time.NewTimer(max)
 	defer t.Stop()
 	select {
 	case <-c:

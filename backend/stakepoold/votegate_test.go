@@ -11,22 +11,17 @@ import (
 // after the bound, and a stop releases it at once with false; forgotten
 // blocks do not hold waiters.
 func TestVoteGate(t *testing.T) {
-	var none *voteGate // a daemon built without one does not wait
-	none.voted("x")
-	if !none.after("x", nil) {
-		t.Fatal("nil gate")
-	}
-	g := newVoteGate(time.Minute)
+	g := newVoteGate()
 	done := make(chan struct{})
 
 	g.voted("a") // votes done before the work asks
 	start := time.Now()
-	if !g.after("a", done) || time.Since(start) > 10*time.Second {
+	if !g.after("a", time.Minute, done) || time.Since(start) > 10*time.Second {
 		t.Fatal("work on a voted block waited")
 	}
 
 	res := make(chan bool, 1)
-	go func() { res <- g.after("b", done) }()
+	go func() { res <- g.after("b", time.Minute, done) }()
 	select {
 	case <-res:
 		t.Fatal("work ran before its block's votes")
@@ -43,21 +38,20 @@ func TestVoteGate(t *testing.T) {
 		t.Fatal("work not released by the votes")
 	}
 
-	short := newVoteGate(30 * time.Millisecond)
 	start = time.Now()
-	if !short.after("never", done) || time.Since(start) < 30*time.Millisecond {
+	if !g.after("never", 30*time.Millisecond, done) || time.Since(start) < 30*time.Millisecond {
 		t.Fatal("the bound did not hold the work")
 	}
 
-	go func() { res <- g.after("c", done) }()
+	go func() { res <- g.after("c", time.Minute, done) }()
 	time.Sleep(10 * time.Millisecond)
 	close(done)
 	if ok := <-res; ok {
 		t.Fatal("a stop did not report false")
 	}
 
-	g2 := newVoteGate(time.Minute)
-	go func() { res <- g2.after("old", nil) }()
+	g2 := newVoteGate()
+	go func() { res <- g2.after("old", time.Minute, nil) }()
 	time.Sleep(10 * time.Millisecond)
 	for i := 0; i <= gateBlocks; i++ {
 		g2.voted(fmt.Sprint(i))
