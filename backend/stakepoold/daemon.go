@@ -40,12 +40,11 @@ type daemon struct {
 
 	reorgMu    sync.Mutex
 	reorgTimer *time.Timer // pending ticket reload after a reorganization
-	gate       *voteGate   // work that waits for a block's votes
 }
 
 // run starts everything and blocks until ctx ends or a fatal error.
 func run(ctx context.Context, cfg *config, lg *logs) error {
-	d := &daemon{cfg: cfg, logs: lg, log: lg.get(subMain), ctx: ctx, gate: newVoteGate()}
+	d := &daemon{cfg: cfg, logs: lg, log: lg.get(subMain), ctx: ctx}
 	log := d.log
 	log.Infof("stakepoold %s starting on %s", daemonVersion, cfg.params.Name)
 
@@ -255,10 +254,7 @@ func (d *daemon) handlers() rpcclient.NotificationHandlers {
 		OnWinningTickets: func(block chainhash.Hash, height int64, tickets []chainhash.Hash) {
 			received := time.Now()
 			ref := pool.BlockRef{Hash: block.String(), Height: height}
-			go func() {
-				d.pool.ProcessWinningTickets(d.ctx, ref, hashStrings(tickets), received)
-				d.gate.voted(ref.Hash)
-			}()
+			go d.pool.ProcessWinningTickets(d.ctx, ref, hashStrings(tickets), received)
 		},
 		OnNewTickets: func(block chainhash.Hash, height, _ int64, tickets []chainhash.Hash) {
 			ref := pool.BlockRef{Hash: block.String(), Height: height}
@@ -282,14 +278,8 @@ func (d *daemon) handlers() rpcclient.NotificationHandlers {
 			ref := pool.BlockRef{Hash: h.BlockHash().String(), Height: int64(h.Height)}
 			d.pool.BlockConnected(ref)
 			// The pool's low-fee tickets mined in the block are listed
-			// for the admin at once (not only when they mature), once
-			// the block's votes are out: reading the block would hold
-			// them up.
-			go func() {
-				if d.gate.after(ref.Hash, d.cfg.VoteTimeout, d.ctx.Done()) {
-					d.pool.ExamineMinedTickets(d.ctx, ref)
-				}
-			}()
+			// for the admin at once (not only when they mature).
+			go d.pool.ExamineMinedTickets(d.ctx, ref)
 		},
 		OnBlockDisconnected: func(header []byte) {
 			h, err := wire.NewBlockHeaderFromBytes(header)
