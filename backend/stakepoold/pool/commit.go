@@ -11,9 +11,10 @@ import "sync"
 // acknowledged only when it is on disk.
 type committer struct {
 	mu sync.Mutex
-	// users and added are the staged state: published plus the changes
-	// not yet saved; nil when nothing is staged. Like the published maps
-	// they are replaced, never modified.
+	// users and added are the staged state, when staged: published plus
+	// the changes not yet saved. Like the published maps they are
+	// replaced, never modified.
+	staged  bool
 	users   map[string]UserPrefs
 	added   map[string]string
 	pending []*pendingChange
@@ -43,7 +44,7 @@ func (p *Pool) commitThen(change stagedChange, published func()) error {
 	c := &p.commits
 	c.mu.Lock()
 	users, added := c.users, c.added
-	if users == nil {
+	if !c.staged {
 		p.mu.RLock()
 		users, added = p.users, p.added
 		p.mu.RUnlock()
@@ -53,7 +54,7 @@ func (p *Pool) commitThen(change stagedChange, published func()) error {
 		c.mu.Unlock()
 		return err
 	}
-	c.users, c.added = users, added
+	c.staged, c.users, c.added = true, users, added
 	me := &pendingChange{done: make(chan struct{}), published: published}
 	c.pending = append(c.pending, me)
 	c.mu.Unlock()
@@ -78,13 +79,13 @@ func (p *Pool) commitThen(change stagedChange, published func()) error {
 	if err != nil {
 		err = Wrap(KindInternal, err, "store state")
 		batch = append(batch, c.pending...)
-		c.pending, c.users, c.added = nil, nil, nil
+		c.pending, c.staged, c.users, c.added = nil, false, nil, nil
 	} else {
 		p.mu.Lock()
 		p.users, p.added = users, added
 		p.mu.Unlock()
 		if len(c.pending) == 0 {
-			c.users, c.added = nil, nil // staged = published
+			c.staged, c.users, c.added = false, nil, nil // staged = published
 		}
 	}
 	c.mu.Unlock()
