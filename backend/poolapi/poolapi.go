@@ -1,6 +1,7 @@
 // Package poolapi defines, once, the records the front end and stakepoold
 // exchange: a user's voting preferences (User), an admin-added low-fee
-// ticket (Ticket) and the voting wallet's stake summary (StakeInfo).
+// ticket (Ticket), a low-fee ticket with its state (LowFeeTicket) and the
+// voting wallet's stake summary (StakeInfo).
 //
 // The pool core (backend/stakepoold/pool) stores and serves them,
 // stakepooldclient returns them to the front end, and statedigest hashes
@@ -53,4 +54,36 @@ type StakeInfo struct {
 	Missed            uint32
 	ProportionMissed  float64
 	Expired           uint32
+}
+
+// LowFeeTicket is a pool ticket that paid too little pool fee, as a
+// stakepoold tracks it from the block that mines it: State is one of the
+// LowFee* constants, MinedHeight the height of the block that mined it,
+// StateHeight the block where it entered State (the block it matured in,
+// or the one that voted or missed it, which under DCP0009 also revokes it;
+// 0 while immature or when unknown).
+type LowFeeTicket struct {
+	Hash            string
+	MultisigAddress string
+	State           string
+	MinedHeight     int64
+	StateHeight     int64
+}
+
+// States of a low-fee ticket (LowFeeTicket.State). Revoked is a ticket
+// revoked by a revocation transaction after it was missed or expired
+// (before DCP0009); under DCP0009 a missed or expired ticket keeps that
+// state.
+const (
+	LowFeeImmature = "immature"
+	LowFeeLive     = "live"
+	LowFeeVoted    = "voted"
+	LowFeeMissed   = "missed"
+	LowFeeExpired  = "expired"
+	LowFeeRevoked  = "revoked"
+)
+
+// Ended reports whether the ticket was voted, missed, expired or revoked.
+func (t LowFeeTicket) Ended() bool {
+	return t.State != "" && t.State != LowFeeImmature && t.State != LowFeeLive
 }

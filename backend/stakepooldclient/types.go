@@ -94,32 +94,17 @@ type VotingPrefs = poolapi.User
 type Ticket = poolapi.Ticket
 
 // LowFeeTicket is a pool ticket that paid too low a fee, as a backend
-// tracks it (API 1.2; State is "" from older servers): State is one of the
-// LowFee* constants, MinedHeight the height of the block that mined the
-// ticket, StateHeight the block where it entered State (the block it
-// matured in, or the one that voted or missed it, which under DCP0009 also
-// revokes it; 0 when immature or unknown).
-type LowFeeTicket struct {
-	Hash            string
-	MultisigAddress string
-	State           string
-	MinedHeight     int64
-	StateHeight     int64
-}
+// tracks it (API 1.2; State is "" from older servers).
+type LowFeeTicket = poolapi.LowFeeTicket
 
-// Ended reports whether the ticket was voted, missed, expired or revoked.
-func (t LowFeeTicket) Ended() bool {
-	return t.State != "" && t.State != LowFeeImmature && t.State != LowFeeLive
-}
-
-// States of a low-fee ticket (Ticket.State).
+// States of a low-fee ticket (LowFeeTicket.State).
 const (
-	LowFeeImmature = "immature"
-	LowFeeLive     = "live"
-	LowFeeVoted    = "voted"
-	LowFeeMissed   = "missed"
-	LowFeeExpired  = "expired"
-	LowFeeRevoked  = "revoked"
+	LowFeeImmature = poolapi.LowFeeImmature
+	LowFeeLive     = poolapi.LowFeeLive
+	LowFeeVoted    = poolapi.LowFeeVoted
+	LowFeeMissed   = poolapi.LowFeeMissed
+	LowFeeExpired  = poolapi.LowFeeExpired
+	LowFeeRevoked  = poolapi.LowFeeRevoked
 )
 
 // TicketStatus is a ticket's state as the wallet sees it.

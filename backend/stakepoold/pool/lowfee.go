@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"time"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
 
 // Low-fee tickets are tracked from the block that mines them, so that an
@@ -13,13 +15,14 @@ import (
 // before; the book below holds what is known about each: where it was
 // mined, its state and where it entered it.
 
-// Low-fee ticket states (LowFeeTicket.State).
+// Low-fee ticket states (LowFeeTicket.State; the pool never reports
+// poolapi.LowFeeRevoked: it keeps a revoked ticket's missed or expired).
 const (
-	LowFeeImmature = "immature"
-	LowFeeLive     = "live"
-	LowFeeVoted    = "voted"
-	LowFeeMissed   = "missed"
-	LowFeeExpired  = "expired"
+	LowFeeImmature = poolapi.LowFeeImmature
+	LowFeeLive     = poolapi.LowFeeLive
+	LowFeeVoted    = poolapi.LowFeeVoted
+	LowFeeMissed   = poolapi.LowFeeMissed
+	LowFeeExpired  = poolapi.LowFeeExpired
 )
 
 // examineTimeout bounds the reading of one block's tickets (a frozen node
@@ -31,16 +34,7 @@ const examineTimeout = 30 * time.Second
 const maxEndedLowFee = 20000
 
 // LowFeeTicket is a pool ticket that failed the fee check.
-type LowFeeTicket struct {
-	Hash            string
-	MultisigAddress string
-	State           string // one of the LowFee* constants
-	MinedHeight     int64
-	// StateHeight is the block where the ticket entered State (the block
-	// it matured in, or the one that voted or missed it, which under
-	// DCP0009 also revokes it); 0 while immature.
-	StateHeight int64
-}
+type LowFeeTicket = poolapi.LowFeeTicket
 
 // lowFeeEntry is the book's record of one low-fee ticket.
 type lowFeeEntry struct {
