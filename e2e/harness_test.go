@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
 
 // TestHarness runs ./harness.sh --mysql as a person would (one block a
@@ -161,23 +162,11 @@ func freePort(t *testing.T) int {
 // first (the harness derives its daemons' ports from one base).
 func freePortRange(t *testing.T, n int) int {
 	t.Helper()
-	for try := 0; try < 50; try++ {
-		base := 20000 + rand.IntN(30000)
-		ok := true
-		for p := base; p < base+n && ok; p++ {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				ok = false
-				continue
-			}
-			l.Close()
-		}
-		if ok {
-			return base
-		}
+	base, err := proctest.PickPorts(n)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no range of free ports")
-	return 0
+	return base
 }
 
 func readPid(t *testing.T, path string) int {

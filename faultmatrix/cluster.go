@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -94,17 +93,7 @@ func Build(dir string) error {
 		"github.com/eacred/dcrstakepool/backend/stakepoold", "github.com/eacred/dcrstakepool")
 }
 
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		return "", err
-	}
-	return addr, nil
-}
+func freeAddr() (string, error) { return proctest.PickAddr() }
 
 func (c *Cluster) logf(format string, args ...any) {
 	if c.opt.Logf != nil {

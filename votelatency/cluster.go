@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,15 +98,11 @@ func stop(p *proc) error {
 
 // freeAddr is a loopback address whose port was free a moment ago.
 func freeAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	a, err := proctest.PickAddr()
 	if err != nil {
 		return "127.0.0.1:0"
 	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		return "127.0.0.1:0"
-	}
-	return addr
+	return a
 }
 
 func (p *proc) cert() string { return filepath.Join(p.Dir, "rpc.cert") }

@@ -126,15 +126,21 @@ func (w *world) waitReady() *pb.HealthResponse {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	var last *pb.HealthResponse
+	var lastErr error
 	for time.Now().Before(deadline) {
+		select {
+		case <-w.sp.p.Exited():
+			t.Fatalf("stakepoold exited (%v) before it was ready:\n%s", w.sp.p.ExitErr(), w.sp.p.Tail(4000))
+		default:
+		}
 		h, err := w.c.Health(ctx(t), &pb.HealthRequest{})
 		if err == nil && h.Ready {
 			return h
 		}
-		last = h
+		last, lastErr = h, err
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("stakepoold not ready: %v", last)
+	t.Fatalf("stakepoold not ready: %v (last error: %v); its output:\n%s", last, lastErr, w.sp.p.Tail(4000))
 	return nil
 }
 
