@@ -1,34 +1,14 @@
 package webload
 
 import (
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/eacred/dcrstakepool/internal/proccpu"
 )
 
-// CPUTime is the CPU time (user + system) process pid has used, read from
-// /proc (Linux); 0 when unknown.
-func CPUTime(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	rest := string(b)
-	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	// After the command name: utime and stime are the 12th and 13th
-	// fields, in clock ticks of 100 Hz.
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * 10 * time.Millisecond
-}
+// CPUTime is the CPU time (user + system) process pid has used; 0 when
+// unknown.
+func CPUTime(pid int) time.Duration { return proccpu.Of(pid) }
 
 // CPUSample is the CPU time used so far by the processes that serve the
 // web requests: the front end, the database, the two stakepoolds, and the

@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eacred/dcrstakepool/internal/proccpu"
 	"github.com/eacred/dcrstakepool/models"
 	_ "github.com/go-sql-driver/mysql" // driver for the admin connection
 )
@@ -285,22 +285,4 @@ func ForEachEngine(t *testing.T, fn func(t *testing.T, s *models.Store)) {
 // CPUTime is the CPU time (user+system) the MariaDB server has used so far,
 // read from /proc (Linux); 0 when unknown. Benchmarks use it to count the
 // database's share of the work.
-func (s *Server) CPUTime() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the parenthesised command name; utime and stime are the
-	// 14th and 15th fields of the whole line, in clock ticks (100 Hz).
-	rest := string(b)
-	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * 10 * time.Millisecond
-}
+func (s *Server) CPUTime() time.Duration { return proccpu.Of(s.cmd.Process.Pid) }
