@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"encoding/json"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,13 +46,13 @@ func TestLowFeeTicketsByState(t *testing.T) {
 	ut := stakepooldclient.UserTickets{Invalid: []string{hashOf(3), hashOf(4), hashOf(5), hashOf(6), hashOf(7)}}
 	for i, f := range ve.Fakes {
 		lf := []stakepooldclient.LowFeeTicket{
-			{Hash: hashOf(3), MultisigAddress: ms, State: stakepooldclient.LowFeeImmature, MinedHeight: 490},
-			{Hash: hashOf(4), MultisigAddress: ms, State: stakepooldclient.LowFeeMissed, MinedHeight: 300, StateHeight: 333},
-			{Hash: hashOf(5), MultisigAddress: ms, State: stakepooldclient.LowFeeExpired, MinedHeight: 100, StateHeight: 444},
+			{Hash: hashOf(3), MultisigAddress: ms, State: poolapi.LowFeeImmature, MinedHeight: 490},
+			{Hash: hashOf(4), MultisigAddress: ms, State: poolapi.LowFeeMissed, MinedHeight: 300, StateHeight: 333},
+			{Hash: hashOf(5), MultisigAddress: ms, State: poolapi.LowFeeExpired, MinedHeight: 100, StateHeight: 444},
 		}
 		if i == 1 { // only the second backend saw ticket 6 voted
 			lf = append(lf, stakepooldclient.LowFeeTicket{Hash: hashOf(6), MultisigAddress: ms,
-				State: stakepooldclient.LowFeeVoted, MinedHeight: 200, StateHeight: 222})
+				State: poolapi.LowFeeVoted, MinedHeight: 200, StateHeight: 222})
 		}
 		f.Do(func(b *fakebackend.Backend) {
 			b.Tickets[ms] = ut
@@ -103,7 +104,7 @@ func TestAdminSeesImmatureLowFee(t *testing.T) {
 	ve := newVSPEnv(t, vspOptions{Now: func() time.Time { return now }, Prepare: func(fs []*fakebackend.Backend) {
 		for _, f := range fs {
 			f.LowFee = []stakepooldclient.LowFeeTicket{{Hash: h, MultisigAddress: "ScOne",
-				State: stakepooldclient.LowFeeImmature, MinedHeight: 495}}
+				State: poolapi.LowFeeImmature, MinedHeight: 495}}
 		}
 	}})
 	admin := ve.Env.Client()
@@ -141,8 +142,8 @@ func TestMissedLowFeeInBrowser(t *testing.T) {
 		f.Do(func(b *fakebackend.Backend) {
 			b.Tickets[ms] = stakepooldclient.UserTickets{Invalid: []string{hashOf(4), hashOf(3)}}
 			b.LowFee = []stakepooldclient.LowFeeTicket{
-				{Hash: hashOf(3), MultisigAddress: ms, State: stakepooldclient.LowFeeLive, MinedHeight: 470, StateHeight: 486},
-				{Hash: hashOf(4), MultisigAddress: ms, State: stakepooldclient.LowFeeMissed, MinedHeight: 300, StateHeight: 333},
+				{Hash: hashOf(3), MultisigAddress: ms, State: poolapi.LowFeeLive, MinedHeight: 470, StateHeight: 486},
+				{Hash: hashOf(4), MultisigAddress: ms, State: poolapi.LowFeeMissed, MinedHeight: 300, StateHeight: 333},
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"strings"
 	"time"
 
@@ -32,11 +33,11 @@ type lowFeeSplit struct {
 // lowFeeStatus maps an ended low-fee state to the tickets page's status.
 func lowFeeStatus(state string) (stakepooldclient.TicketStatus, bool) {
 	switch state {
-	case stakepooldclient.LowFeeVoted:
+	case poolapi.LowFeeVoted:
 		return stakepooldclient.StatusVoted, true
-	case stakepooldclient.LowFeeMissed, stakepooldclient.LowFeeRevoked:
+	case poolapi.LowFeeMissed, poolapi.LowFeeRevoked:
 		return stakepooldclient.StatusMissed, true
-	case stakepooldclient.LowFeeExpired:
+	case poolapi.LowFeeExpired:
 		return stakepooldclient.StatusExpired, true
 	}
 	return "", false
@@ -129,9 +130,9 @@ func (s *Server) countEndedLowFee(ctx context.Context, si *stakepooldclient.Stak
 // stateWord is a low-fee state as the pages show it.
 func stateWord(state string) string {
 	switch state {
-	case stakepooldclient.LowFeeImmature:
+	case poolapi.LowFeeImmature:
 		return "Immature"
-	case stakepooldclient.LowFeeLive:
+	case poolapi.LowFeeLive:
 		return "Live"
 	case "":
 		return "Live" // a backend before API 1.2 lists live tickets only

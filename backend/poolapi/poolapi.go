@@ -1,7 +1,8 @@
 // Package poolapi defines, once, the records the front end and stakepoold
 // exchange: a user's voting preferences (User), an admin-added low-fee
-// ticket (Ticket), a low-fee ticket with its state (LowFeeTicket) and the
-// voting wallet's stake summary (StakeInfo).
+// ticket (Ticket), a low-fee ticket with its state (LowFeeTicket), the
+// voting wallet's stake summary (StakeInfo) and one user's tickets
+// (UserTickets).
 //
 // The pool core (backend/stakepoold/pool) stores and serves them,
 // stakepooldclient returns them to the front end, and statedigest hashes
@@ -86,4 +87,37 @@ const (
 // Ended reports whether the ticket was voted, missed, expired or revoked.
 func (t LowFeeTicket) Ended() bool {
 	return t.State != "" && t.State != LowFeeImmature && t.State != LowFeeLive
+}
+
+// TicketStatus is a ticket's state as the voting wallet reports it
+// (stakepooluserinfo).
+type TicketStatus string
+
+// Ticket statuses a wallet reports.
+const (
+	StatusImmature TicketStatus = "immature"
+	StatusLive     TicketStatus = "live"
+	StatusVoted    TicketStatus = "voted"
+	StatusMissed   TicketStatus = "missed"
+	StatusExpired  TicketStatus = "expired"
+	StatusRevoked  TicketStatus = "revoked"
+	StatusUnmined  TicketStatus = "unmined"
+)
+
+// UserTicket is one ticket of a user as the voting wallet reports it:
+// SpentBy is the vote or revocation that spent it ("" while unspent).
+type UserTicket struct {
+	Hash          string
+	Status        TicketStatus
+	TicketHeight  uint32
+	SpentBy       string
+	SpentByHeight uint32
+}
+
+// UserTickets is everything a voting wallet knows about one user's
+// tickets (stakepooluserinfo). Invalid lists the hashes of the tickets
+// that paid too little pool fee (not voted unless an admin adds them).
+type UserTickets struct {
+	Tickets []UserTicket
+	Invalid []string
 }

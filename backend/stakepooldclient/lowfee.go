@@ -3,14 +3,15 @@ package stakepooldclient
 import (
 	"context"
 	"fmt"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"sort"
 )
 
 // lowFeeRank orders the states of a low-fee ticket from first to last, to
 // merge the backends' answers: a backend that restarted may not have seen a
 // ticket end, or may not have seen it mined yet.
-var lowFeeRank = map[string]int{"": 0, LowFeeImmature: 1, LowFeeLive: 2,
-	LowFeeVoted: 3, LowFeeMissed: 3, LowFeeExpired: 3, LowFeeRevoked: 3}
+var lowFeeRank = map[string]int{"": 0, poolapi.LowFeeImmature: 1, poolapi.LowFeeLive: 2,
+	poolapi.LowFeeVoted: 3, poolapi.LowFeeMissed: 3, poolapi.LowFeeExpired: 3, poolapi.LowFeeRevoked: 3}
 
 // LowFeeTickets returns the union of every reachable backend's low-fee
 // tickets (ignored ones, and with includeEnded also those that ended),

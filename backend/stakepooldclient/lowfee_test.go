@@ -2,6 +2,7 @@ package stakepooldclient_test
 
 import (
 	"context"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"testing"
 
 	spc "github.com/eacred/dcrstakepool/backend/stakepooldclient"
@@ -14,13 +15,13 @@ import (
 func TestLowFeeTicketsMerge(t *testing.T) {
 	fs := newFakes(2)
 	fs[0].LowFee = []spc.LowFeeTicket{
-		{Hash: "01", MultisigAddress: "ScA", State: spc.LowFeeLive, StateHeight: 40},
-		{Hash: "02", MultisigAddress: "ScA", State: spc.LowFeeImmature, MinedHeight: 30},
+		{Hash: "01", MultisigAddress: "ScA", State: poolapi.LowFeeLive, StateHeight: 40},
+		{Hash: "02", MultisigAddress: "ScA", State: poolapi.LowFeeImmature, MinedHeight: 30},
 	}
 	fs[1].LowFee = []spc.LowFeeTicket{
-		{Hash: "01", MultisigAddress: "ScA", State: spc.LowFeeMissed, MinedHeight: 24, StateHeight: 61},
-		{Hash: "02", MultisigAddress: "ScA", State: spc.LowFeeLive, StateHeight: 46},
-		{Hash: "03", MultisigAddress: "ScB", State: spc.LowFeeImmature, MinedHeight: 50},
+		{Hash: "01", MultisigAddress: "ScA", State: poolapi.LowFeeMissed, MinedHeight: 24, StateHeight: 61},
+		{Hash: "02", MultisigAddress: "ScA", State: poolapi.LowFeeLive, StateHeight: 46},
+		{Hash: "03", MultisigAddress: "ScB", State: poolapi.LowFeeImmature, MinedHeight: 50},
 	}
 	c := newClient(t, fs)
 	ctx := context.Background()
@@ -32,9 +33,9 @@ func TestLowFeeTicketsMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []spc.LowFeeTicket{
-		{Hash: "01", MultisigAddress: "ScA", State: spc.LowFeeMissed, MinedHeight: 24, StateHeight: 61},
-		{Hash: "02", MultisigAddress: "ScA", State: spc.LowFeeLive, MinedHeight: 30, StateHeight: 46},
-		{Hash: "03", MultisigAddress: "ScB", State: spc.LowFeeImmature, MinedHeight: 50},
+		{Hash: "01", MultisigAddress: "ScA", State: poolapi.LowFeeMissed, MinedHeight: 24, StateHeight: 61},
+		{Hash: "02", MultisigAddress: "ScA", State: poolapi.LowFeeLive, MinedHeight: 30, StateHeight: 46},
+		{Hash: "03", MultisigAddress: "ScB", State: poolapi.LowFeeImmature, MinedHeight: 50},
 	}
 	if len(all) != len(want) {
 		t.Fatalf("merged: %+v", all)

@@ -97,46 +97,29 @@ type Ticket = poolapi.Ticket
 // tracks it (API 1.2; State is "" from older servers).
 type LowFeeTicket = poolapi.LowFeeTicket
 
-// States of a low-fee ticket (LowFeeTicket.State).
+// TicketStatus is a ticket's state as the wallet sees it (this package's
+// name for poolapi.TicketStatus).
+type TicketStatus = poolapi.TicketStatus
+
+// Ticket statuses reported by stakepoold (poolapi's, under the names the
+// pages use).
 const (
-	LowFeeImmature = poolapi.LowFeeImmature
-	LowFeeLive     = poolapi.LowFeeLive
-	LowFeeVoted    = poolapi.LowFeeVoted
-	LowFeeMissed   = poolapi.LowFeeMissed
-	LowFeeExpired  = poolapi.LowFeeExpired
-	LowFeeRevoked  = poolapi.LowFeeRevoked
+	StatusImmature = poolapi.StatusImmature
+	StatusLive     = poolapi.StatusLive
+	StatusVoted    = poolapi.StatusVoted
+	StatusMissed   = poolapi.StatusMissed
+	StatusExpired  = poolapi.StatusExpired
+	StatusRevoked  = poolapi.StatusRevoked
+	StatusUnmined  = poolapi.StatusUnmined
 )
 
-// TicketStatus is a ticket's state as the wallet sees it.
-type TicketStatus string
+// UserTicket is one ticket of a user (poolapi.UserTicket).
+type UserTicket = poolapi.UserTicket
 
-// Ticket statuses reported by stakepoold.
-const (
-	StatusImmature TicketStatus = "immature"
-	StatusLive     TicketStatus = "live"
-	StatusVoted    TicketStatus = "voted"
-	StatusMissed   TicketStatus = "missed"
-	StatusExpired  TicketStatus = "expired"
-	StatusRevoked  TicketStatus = "revoked"
-	StatusUnmined  TicketStatus = "unmined"
-)
-
-// UserTicket is one ticket of a user.
-type UserTicket struct {
-	Hash          string
-	Status        TicketStatus
-	TicketHeight  uint32
-	SpentBy       string
-	SpentByHeight uint32
-}
-
-// UserTickets is everything a wallet knows about a user's tickets. Invalid
-// lists the hashes of tickets that paid too low a fee (not voted unless an
-// admin adds them).
-type UserTickets struct {
-	Tickets []UserTicket
-	Invalid []string
-}
+// UserTickets is everything a wallet knows about a user's tickets
+// (poolapi.UserTickets): Invalid lists the hashes of tickets that paid too
+// low a fee (not voted unless an admin adds them).
+type UserTickets = poolapi.UserTickets
 
 // StakeInfo is the wallet's stake summary (getstakeinfo) used by the home,
 // stats and API pages (this package's name for poolapi.StakeInfo).

@@ -129,7 +129,7 @@ func (w Wallet) StakePoolUserInfo(ctx context.Context, addr string) (pool.UserIn
 		if spent == rpcjson.ZeroHash {
 			spent = ""
 		}
-		out.Tickets[i] = pool.UserTicket{Hash: t.Ticket, Status: t.Status, TicketHeight: t.TicketHeight,
+		out.Tickets[i] = pool.UserTicket{Hash: t.Ticket, Status: pool.TicketStatus(t.Status), TicketHeight: t.TicketHeight,
 			SpentBy: spent, SpentByHeight: t.SpentByHeight}
 	}
 	return out, nil

@@ -51,20 +51,17 @@ type Script struct {
 	RedeemScript []byte
 }
 
-// UserTicket is one ticket of a user as the wallet reports it.
-type UserTicket struct {
-	Hash          string
-	Status        string
-	TicketHeight  uint32
-	SpentBy       string // "" when unspent
-	SpentByHeight uint32
-}
+// UserTicket is one ticket of a user as the wallet reports it (the pool's
+// name for poolapi.UserTicket).
+type UserTicket = poolapi.UserTicket
 
-// UserInfo is the wallet's stakepooluserinfo answer.
-type UserInfo struct {
-	Tickets []UserTicket
-	Invalid []string
-}
+// TicketStatus is a ticket's status as the wallet reports it (the pool's
+// name for poolapi.TicketStatus).
+type TicketStatus = poolapi.TicketStatus
+
+// UserInfo is the wallet's stakepooluserinfo answer (the pool's name for
+// poolapi.UserTickets).
+type UserInfo = poolapi.UserTickets
 
 // StakeInfo is the wallet's getstakeinfo answer, amounts in atoms (the
 // pool's name for poolapi.StakeInfo).

@@ -15,15 +15,8 @@ import (
 // before; the book below holds what is known about each: where it was
 // mined, its state and where it entered it.
 
-// Low-fee ticket states (LowFeeTicket.State; the pool never reports
-// poolapi.LowFeeRevoked: it keeps a revoked ticket's missed or expired).
-const (
-	LowFeeImmature = poolapi.LowFeeImmature
-	LowFeeLive     = poolapi.LowFeeLive
-	LowFeeVoted    = poolapi.LowFeeVoted
-	LowFeeMissed   = poolapi.LowFeeMissed
-	LowFeeExpired  = poolapi.LowFeeExpired
-)
+// The states are poolapi's LowFee* constants; the pool never reports
+// poolapi.LowFeeRevoked: it keeps a revoked ticket's missed or expired.
 
 // examineTimeout bounds the reading of one block's tickets (a frozen node
 // or wallet must not pile up scans).
@@ -46,7 +39,9 @@ type lowFeeEntry struct {
 	called      bool // selected to vote at least once
 }
 
-func (e *lowFeeEntry) ended() bool { return e.state != LowFeeImmature && e.state != LowFeeLive }
+func (e *lowFeeEntry) ended() bool {
+	return e.state != poolapi.LowFeeImmature && e.state != poolapi.LowFeeLive
+}
 
 // lowFeeBook is guarded by Pool.mu.
 type lowFeeBook struct {
@@ -144,7 +139,7 @@ func (p *Pool) ExamineMinedTickets(ctx context.Context, block BlockRef) {
 			continue
 		}
 		p.ignored[t.hash] = t.multisig
-		p.setLowFeeLocked(t.hash, t.multisig, LowFeeImmature, block.Hash, block.Height, 0)
+		p.setLowFeeLocked(t.hash, t.multisig, poolapi.LowFeeImmature, block.Hash, block.Height, 0)
 		n++
 	}
 	p.mu.Unlock()
@@ -195,11 +190,11 @@ func (p *Pool) endLowFeeLocked(hash, how string, height int64) (lowFeeEntry, boo
 	prev := *e
 	switch {
 	case how == "spent":
-		e.state = LowFeeVoted
+		e.state = poolapi.LowFeeVoted
 	case e.called:
-		e.state = LowFeeMissed
+		e.state = poolapi.LowFeeMissed
 	default:
-		e.state = LowFeeExpired
+		e.state = poolapi.LowFeeExpired
 	}
 	e.stateHeight = height
 	p.low.ended++
@@ -245,9 +240,9 @@ func (p *Pool) undoLowFeeLocked(block BlockRef, prev map[string]lowFeeEntry) (dr
 			delete(p.low.tickets, h)
 			delete(p.ignored, h)
 			dropped++
-		case e.state == LowFeeLive && e.stateHeight == block.Height:
+		case e.state == poolapi.LowFeeLive && e.stateHeight == block.Height:
 			// It matured in the orphaned block.
-			e.state, e.stateHeight = LowFeeImmature, 0
+			e.state, e.stateHeight = poolapi.LowFeeImmature, 0
 		}
 	}
 	return dropped
@@ -264,7 +259,7 @@ func (p *Pool) LowFeeTickets(includeEnded bool) []LowFeeTicket {
 		if _, ok := p.added[h]; ok {
 			continue
 		}
-		t := LowFeeTicket{Hash: h, MultisigAddress: ms, State: LowFeeLive}
+		t := LowFeeTicket{Hash: h, MultisigAddress: ms, State: poolapi.LowFeeLive}
 		if e := p.low.tickets[h]; e != nil {
 			t.State, t.MinedHeight, t.StateHeight = e.state, e.minedHeight, e.stateHeight
 		}
@@ -293,10 +288,10 @@ func (p *Pool) reloadLowFeeLocked(low map[string]ticketVerdict, mature map[strin
 		}
 	}
 	for h, v := range low {
-		state, at := LowFeeImmature, int64(0)
+		state, at := poolapi.LowFeeImmature, int64(0)
 		if mature[h] {
-			state = LowFeeLive
-			if e := p.low.tickets[h]; e != nil && e.state == LowFeeLive {
+			state = poolapi.LowFeeLive
+			if e := p.low.tickets[h]; e != nil && e.state == poolapi.LowFeeLive {
 				at = e.stateHeight
 			}
 		}

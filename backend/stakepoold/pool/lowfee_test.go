@@ -2,6 +2,7 @@ package pool_test
 
 import (
 	"context"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"testing"
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
@@ -49,7 +50,7 @@ func TestLowFeeTicketIgnoredFromMining(t *testing.T) {
 		t.Fatalf("ignored after the mining block: %+v", got)
 	}
 	for _, i := range []int{1, 4} {
-		if g := got[hash(i)]; g.State != pool.LowFeeImmature || g.MinedHeight != 210 || g.StateHeight != 0 {
+		if g := got[hash(i)]; g.State != poolapi.LowFeeImmature || g.MinedHeight != 210 || g.StateHeight != 0 {
 			t.Fatalf("ticket %d: %+v", i, g)
 		}
 	}
@@ -61,14 +62,14 @@ func TestLowFeeTicketIgnoredFromMining(t *testing.T) {
 	if err := h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScU"}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := lowFeeState(h.pool, false); len(got) != 1 || got[hash(4)].State != pool.LowFeeImmature {
+	if got := lowFeeState(h.pool, false); len(got) != 1 || got[hash(4)].State != poolapi.LowFeeImmature {
 		t.Fatalf("ignored after accepting ticket 1: %+v", got)
 	}
 	// Maturity: both are in newtickets; ticket 4 is live and ignored.
 	h.wallet.AddTicketTx(hash(1), "ScU", false, "b210")
 	h.node.Heights["b210"] = 210
 	h.pool.HandleNewTickets(ctx, pool.BlockRef{Hash: "b226", Height: 226}, []string{hash(1), hash(4)})
-	if g := lowFeeState(h.pool, false)[hash(4)]; g.State != pool.LowFeeLive || g.MinedHeight != 210 || g.StateHeight != 226 {
+	if g := lowFeeState(h.pool, false)[hash(4)]; g.State != poolapi.LowFeeLive || g.MinedHeight != 210 || g.StateHeight != 226 {
 		t.Fatalf("ticket 4 after maturity: %+v", g)
 	}
 	if _, got := h.vote(t, 230, hash(1), hash(4)); len(got) != 1 || got[hash(1)] != 5 {
@@ -95,9 +96,9 @@ func TestLowFeeTicketsEnd(t *testing.T) {
 		t.Fatalf("ended tickets still ignored: %+v", got)
 	}
 	want := map[string]pool.LowFeeTicket{
-		hash(1): {Hash: hash(1), MultisigAddress: "ScU", State: pool.LowFeeVoted, MinedHeight: 210, StateHeight: 241},
-		hash(2): {Hash: hash(2), MultisigAddress: "ScU", State: pool.LowFeeMissed, MinedHeight: 210, StateHeight: 241},
-		hash(3): {Hash: hash(3), MultisigAddress: "ScU", State: pool.LowFeeExpired, MinedHeight: 210, StateHeight: 250},
+		hash(1): {Hash: hash(1), MultisigAddress: "ScU", State: poolapi.LowFeeVoted, MinedHeight: 210, StateHeight: 241},
+		hash(2): {Hash: hash(2), MultisigAddress: "ScU", State: poolapi.LowFeeMissed, MinedHeight: 210, StateHeight: 241},
+		hash(3): {Hash: hash(3), MultisigAddress: "ScU", State: poolapi.LowFeeExpired, MinedHeight: 210, StateHeight: 250},
 	}
 	got := lowFeeState(h.pool, true)
 	for k, w := range want {
@@ -110,7 +111,7 @@ func TestLowFeeTicketsEnd(t *testing.T) {
 	h.pool.HandleBlockDisconnected(pool.BlockRef{Hash: "b250", Height: 250})
 	h.pool.HandleBlockDisconnected(b241)
 	got = lowFeeState(h.pool, false)
-	if len(got) != 3 || got[hash(1)].State != pool.LowFeeImmature || got[hash(2)].State != pool.LowFeeImmature {
+	if len(got) != 3 || got[hash(1)].State != poolapi.LowFeeImmature || got[hash(2)].State != poolapi.LowFeeImmature {
 		t.Fatalf("after the reorganization: %+v", got)
 	}
 }
@@ -137,7 +138,7 @@ func TestLowFeeTicketOrphanedBlock(t *testing.T) {
 	mine(h, pool.BlockRef{Hash: "new210", Height: 210})
 	mine(h, pool.BlockRef{Hash: "new211", Height: 211}, ticketTx(2, "ScU", false))
 	got := lowFeeState(h.pool, true)
-	if len(got) != 1 || got[hash(2)].MinedHeight != 211 || got[hash(2)].State != pool.LowFeeImmature {
+	if len(got) != 1 || got[hash(2)].MinedHeight != 211 || got[hash(2)].State != poolapi.LowFeeImmature {
 		t.Fatalf("after the new branch: %+v", got)
 	}
 	// A late scan of an orphaned block (the scan ran while it was
@@ -152,7 +153,7 @@ func TestLowFeeTicketOrphanedBlock(t *testing.T) {
 	}
 	// Reconnected (a reorganization back), the block's tickets count again.
 	mine(h, late, ticketTx(3, "ScU", false))
-	if g := lowFeeState(h.pool, true)[hash(3)]; g.State != pool.LowFeeImmature || g.MinedHeight != 212 {
+	if g := lowFeeState(h.pool, true)[hash(3)]; g.State != poolapi.LowFeeImmature || g.MinedHeight != 212 {
 		t.Fatalf("ticket 3 after its block came back: %+v", g)
 	}
 }
@@ -174,8 +175,8 @@ func TestLoadTicketsFindsImmatureLowFee(t *testing.T) {
 		t.Fatalf("load: %+v", st)
 	}
 	got := lowFeeState(h.pool, false)
-	if got[hash(1)].State != pool.LowFeeLive || got[hash(1)].MinedHeight != 100 ||
-		got[hash(2)].State != pool.LowFeeImmature || got[hash(2)].MinedHeight != 190 {
+	if got[hash(1)].State != poolapi.LowFeeLive || got[hash(1)].MinedHeight != 100 ||
+		got[hash(2)].State != poolapi.LowFeeImmature || got[hash(2)].MinedHeight != 190 {
 		t.Fatalf("low-fee tickets after the load: %+v", got)
 	}
 	if l := h.pool.LiveTickets(); len(l) != 0 {

@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -204,7 +205,7 @@ func (p *Pool) HandleNewTickets(ctx context.Context, block BlockRef, tickets []s
 			live++
 		default:
 			p.ignored[v.hash] = v.multisig
-			p.setLowFeeLocked(v.hash, v.multisig, LowFeeLive, v.block, v.height, block.Height)
+			p.setLowFeeLocked(v.hash, v.multisig, poolapi.LowFeeLive, v.block, v.height, block.Height)
 			ignored++
 		}
 	}

@@ -296,7 +296,7 @@ func (s *Server) StakePoolUserInfo(ctx context.Context, r *pb.StakePoolUserInfoR
 	}
 	out := &pb.StakePoolUserInfoResponse{Tickets: make([]*pb.UserTicket, len(ui.Tickets)), InvalidTickets: ui.Invalid}
 	for i, t := range ui.Tickets {
-		out.Tickets[i] = &pb.UserTicket{Hash: t.Hash, Status: t.Status, TicketHeight: t.TicketHeight,
+		out.Tickets[i] = &pb.UserTicket{Hash: t.Hash, Status: string(t.Status), TicketHeight: t.TicketHeight,
 			SpentBy: t.SpentBy, SpentByHeight: t.SpentByHeight}
 	}
 	return out, nil

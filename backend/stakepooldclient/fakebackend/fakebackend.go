@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"sort"
 	"strings"
 	"sync"
@@ -381,7 +382,7 @@ func (b *Backend) LowFeeTickets(_ context.Context, includeEnded bool) ([]stakepo
 	if b.LowFee == nil {
 		for _, t := range b.Ignored {
 			out = append(out, stakepooldclient.LowFeeTicket{Hash: t.Hash, MultisigAddress: t.MultisigAddress,
-				State: stakepooldclient.LowFeeLive})
+				State: poolapi.LowFeeLive})
 		}
 		return out, nil
 	}
