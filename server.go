@@ -140,7 +140,7 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 		APITokenLifetime: cfg.APITokenLifetime, RepairEvery: cfg.BackendPoll,
 	}, controllers.Deps{
 		Store: s.store, Templates: s.templates, Sessions: s.sessions, Mailer: s.mailer,
-		Captcha: captcha, Admins: admins,
+		Captcha: captcha, Static: system.StaticFiles(cfg.PublicPath, public.FS, sysLog), Admins: admins,
 		LoginLimit: system.NewRateLimiter(6*time.Second, 10), // 10 at once, then 10 a minute
 		EmailLimit: system.NewRateLimiter(time.Minute, 5),    // 5 at once, then 1 a minute
 		Backends:   backends, PoolKeys: poolKeys, FeeKeys: feeKeys,
@@ -157,8 +157,7 @@ func newServer(ctx context.Context, cfg *config, logs *logging, dial dialFunc) (
 	csrfKey := sha256.Sum256([]byte("dcrstakepool csrf key\x00" + cfg.APISecret))
 	rt := system.NewRouter(system.RouterConfig{
 		Log: sysLog, IP: ipres, MaxBodyBytes: cfg.MaxBodyBytes, CSRFKey: csrfKey[:],
-		Secure: cfg.CookieSecure, BaseURL: cfg.BaseURL, Sessions: s.sessions, Captcha: captcha,
-		StaticDir: cfg.PublicPath, StaticFS: public.FS, OnError: s.web.RenderError,
+		Secure: cfg.CookieSecure, BaseURL: cfg.BaseURL, Sessions: s.sessions, OnError: s.web.RenderError,
 	})
 	s.sessions.OnError(s.web.RenderError)
 	s.web.Install(rt)
@@ -329,19 +328,8 @@ func dialBackends(cfg *config, params *chaincfg.Params, store *models.Store, log
 	}
 	client, err := stakepooldclient.New(backends, stakepooldclient.Options{
 		ColdWalletExtPub: cfg.ColdWalletExtPub, Network: params.Name, PoolFees: cfg.PoolFees,
-		Log: logs.Logger(subBackend),
-		Prefs: func(ctx context.Context) ([]stakepooldclient.VotingPrefs, error) {
-			ps, err := store.PoolPrefs(ctx)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]stakepooldclient.VotingPrefs, len(ps))
-			for i, p := range ps {
-				out[i] = stakepooldclient.VotingPrefs{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
-					VoteBits: uint16(p.VoteBits), VoteBitsVersion: uint32(p.VoteBitsVersion)}
-			}
-			return out, nil
-		},
+		Log:   logs.Logger(subBackend),
+		Prefs: store.PoolPrefs,
 	})
 	if err != nil {
 		closeAll()

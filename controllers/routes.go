@@ -1,15 +1,22 @@
 package controllers
 
 import (
+	"net/http"
+
 	"github.com/eacred/dcrstakepool/system"
 )
 
 // Install registers every route of the site on rt: this is the one list of
-// pages, forms, API commands and the root endpoints (/status, /metrics).
-// The router itself adds the static files (/assets/*, /favicon.ico,
-// /captchas/*). A page's handler is a Server method; its template is
-// views/<page>.html (see system.Templates).
+// static files, captcha images, pages, forms, API commands and the root
+// endpoints (/status, /metrics). A page's handler is a Server method; its
+// template is views/<page>.html (see system.Templates).
 func (s *Server) Install(rt *system.Router) {
+	// Static files and captcha images: no CSRF, no session.
+	static := system.StaticHandler(s.static, s.RenderError)
+	rt.RootGet("/assets/*", static)
+	rt.RootGet("/favicon.ico", system.Favicon(static))
+	rt.RootGet("/captchas/*", http.StripPrefix("/captchas/", s.captcha.Handler()))
+
 	// Public pages.
 	rt.Get("/", s.H(s.home))
 	rt.Get("/stats", s.H(s.statsPage))

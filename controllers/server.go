@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"sync/atomic"
 	"time"
 
 	"github.com/decred/slog"
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/subsidy"
@@ -70,8 +72,8 @@ type Store interface {
 	SetVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error
 	SetAPIToken(ctx context.Context, userID int64, token string) error
 	ResetStaleVoteBits(ctx context.Context, version uint32) (int64, error)
-	PoolUsers(ctx context.Context) ([]models.User, error)
 	PoolScripts(ctx context.Context) ([]models.PoolScript, error)
+	PoolPrefs(ctx context.Context) ([]poolapi.User, error)
 	LastPoolUser(ctx context.Context) (*models.User, error)
 	CountUsers(ctx context.Context) (total, active int64, err error)
 	ActiveLowFeeTickets(ctx context.Context, now int64) ([]models.LowFeeTicket, error)
@@ -116,6 +118,7 @@ type Deps struct {
 	Sessions   *system.Sessions
 	Mailer     system.Mailer
 	Captcha    *system.Captcha
+	Static     fs.FS // the site's assets, served under /assets/ (system.StaticFiles)
 	Admins     *system.AdminPolicy
 	LoginLimit *system.RateLimiter // per client IP, login attempts
 	EmailLimit *system.RateLimiter // per client IP, forms that send email
@@ -148,6 +151,7 @@ type Server struct {
 	sessions   *system.Sessions
 	mailer     system.Mailer
 	captcha    *system.Captcha
+	static     fs.FS
 	admins     *system.AdminPolicy
 	loginLimit *system.RateLimiter
 	emailLimit *system.RateLimiter
@@ -172,8 +176,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	case cfg.Params == nil:
 		return nil, errors.New("web server: no network parameters")
 	case d.Store == nil || d.Templates == nil || d.Sessions == nil || d.Mailer == nil || d.Captcha == nil ||
-		d.Admins == nil || d.LoginLimit == nil || d.EmailLimit == nil:
-		return nil, errors.New("web server: store, templates, sessions, mailer, captcha, admin policy and rate limiters are required")
+		d.Static == nil || d.Admins == nil || d.LoginLimit == nil || d.EmailLimit == nil:
+		return nil, errors.New("web server: store, templates, sessions, mailer, captcha, static files, admin policy and rate limiters are required")
 	case d.Backends == nil || d.PoolKeys == nil || d.FeeKeys == nil:
 		return nil, errors.New("web server: backends and key derivers are required")
 	case cfg.APISecret == "":
@@ -202,7 +206,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: d.Store, templates: d.Templates, sessions: d.Sessions, mailer: d.Mailer,
-		captcha: d.Captcha, admins: d.Admins, loginLimit: d.LoginLimit, emailLimit: d.EmailLimit,
+		captcha: d.Captcha, static: d.Static, admins: d.Admins, loginLimit: d.LoginLimit, emailLimit: d.EmailLimit,
 		backends: d.Backends, poolKeys: d.PoolKeys, feeKeys: d.FeeKeys, log: d.Log, now: d.Now, dummyHash: h}
 	s.subsidy = subsidy.NewCache(cfg.Params)
 	s.stats = newStatsCache(s.loadStats, cfg.StatsTTL, d.Now, s.backendTip)
@@ -257,9 +261,8 @@ func (d dbSource) PoolUsers(ctx context.Context) ([]stakepooldclient.PoolUser, e
 	}
 	out := make([]stakepooldclient.PoolUser, len(ss))
 	for i, p := range ss {
-		out[i] = stakepooldclient.PoolUser{Prefs: stakepooldclient.VotingPrefs{UserID: p.UserID,
-			MultisigAddress: p.MultisigAddress, VoteBits: uint16(p.VoteBits), VoteBitsVersion: uint32(p.VoteBitsVersion)},
-			RedeemScript: p.RedeemScript, HeightRegistered: p.HeightRegistered}
+		out[i] = stakepooldclient.PoolUser{Prefs: p.Prefs, RedeemScript: p.RedeemScript,
+			HeightRegistered: p.HeightRegistered}
 	}
 	return out, nil
 }
@@ -302,19 +305,10 @@ func (s *Server) activeLowFee(ctx context.Context) ([]stakepooldclient.Ticket, e
 	return out, nil
 }
 
-func prefsOf(u *models.User) stakepooldclient.VotingPrefs {
-	return stakepooldclient.VotingPrefs{UserID: u.ID, MultisigAddress: u.MultiSigAddress,
-		VoteBits: uint16(u.VoteBits), VoteBitsVersion: uint32(u.VoteBitsVersion)}
-}
-
 func (s *Server) pushAllPrefs(ctx context.Context) error {
-	us, err := s.store.PoolUsers(ctx)
+	prefs, err := s.store.PoolPrefs(ctx)
 	if err != nil {
 		return err
-	}
-	prefs := make([]stakepooldclient.VotingPrefs, len(us))
-	for i := range us {
-		prefs[i] = prefsOf(&us[i])
 	}
 	return s.backends.PushAllPrefs(ctx, prefs)
 }

@@ -144,7 +144,7 @@ func (s *Server) submitAddress(ctx context.Context, u *models.User, raw string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.backends.PushUserPrefs(ctx, prefsOf(nu)); err != nil {
+	if err := s.backends.PushUserPrefs(ctx, nu.Prefs()); err != nil {
 		s.log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", u.ID, err)
 	}
 	s.log.Infof("user %d: voting address %s created (height %d)", u.ID, info.MultiSigAddress, info.HeightRegistered)

@@ -187,16 +187,7 @@ func (se *scaleEnv) addressCreation(b *testing.B) {
 
 // prefs reads the users' preferences as dcrstakepool's main does.
 func (se *scaleEnv) prefs(ctx context.Context) ([]stakepooldclient.VotingPrefs, error) {
-	ps, err := se.Store.PoolPrefs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]stakepooldclient.VotingPrefs, len(ps))
-	for i, p := range ps {
-		out[i] = stakepooldclient.VotingPrefs{UserID: p.UserID, MultisigAddress: p.MultisigAddress,
-			VoteBits: uint16(p.VoteBits), VoteBitsVersion: uint32(p.VoteBitsVersion)}
-	}
-	return out, nil
+	return se.Store.PoolPrefs(ctx)
 }
 
 // startup measures the front end's start-up sync: a new backend client

@@ -177,7 +177,7 @@ func (s *Server) saveVoteBits(ctx context.Context, userID int64, bits uint16, ve
 	if err != nil {
 		return err
 	}
-	if err := s.backends.PushUserPrefs(ctx, prefsOf(u)); err != nil {
+	if err := s.backends.PushUserPrefs(ctx, u.Prefs()); err != nil {
 		s.log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", userID, err)
 	}
 	return nil

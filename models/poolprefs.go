@@ -3,39 +3,23 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
 
-// PoolPref is one user's voting preferences as every stakepoold must hold
-// them: what the front end's state digest is computed from.
-type PoolPref struct {
-	UserID          int64
-	MultisigAddress string
-	VoteBits        int64
-	VoteBitsVersion int64
-}
-
 // PoolPrefs returns the voting preferences of every user with a voting
-// address (deleted accounts included, as PoolUsers), by id. It reads four
-// columns and scans them by hand: at 100,000 users it is the cheap way to
-// recompute the digest the backends are checked against.
-func (s *Store) PoolPrefs(ctx context.Context) ([]PoolPref, error) {
-	ctx, cancel := s.bounded(ctx)
-	defer cancel()
-	rows, err := s.db.QueryContext(ctx, poolPrefsSQL)
+// address (deleted accounts included, as PoolUsers), by id, as every
+// stakepoold must hold them: what the front end's state digest is computed
+// from. It reads only the columns User.Prefs needs: at 100,000 users it is
+// the cheap way to recompute the digest the backends are checked against.
+func (s *Store) PoolPrefs(ctx context.Context) ([]poolapi.User, error) {
+	var out []poolapi.User
+	err := s.scanPoolRows(ctx, poolPrefsSQL, prefsAt, func(u *User) {
+		out = append(out, u.Prefs())
+	})
 	if err != nil {
-		return nil, fmt.Errorf("pool preferences: %w", unavailable(err))
-	}
-	defer rows.Close()
-	var out []PoolPref
-	for rows.Next() {
-		var p PoolPref
-		if err := rows.Scan(&p.UserID, &p.MultisigAddress, &p.VoteBits, &p.VoteBitsVersion); err != nil {
-			return nil, fmt.Errorf("pool preferences: %w", unavailable(err))
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pool preferences: %w", unavailable(err))
+		return nil, fmt.Errorf("pool preferences: %w", err)
 	}
 	return out, nil
 }
@@ -43,34 +27,65 @@ func (s *Store) PoolPrefs(ctx context.Context) ([]PoolPref, error) {
 // PoolScript is what a repair gives a backend for one user: the voting
 // preferences, the redeem script to import and the height to rescan from.
 type PoolScript struct {
-	PoolPref
+	Prefs            poolapi.User
 	RedeemScript     string
 	HeightRegistered int64
 }
+
+// scriptColumns are the columns PoolScripts reads.
+var scriptColumns = append(slices.Clip(prefColumns), "multisig_script", "height_registered")
+
+var (
+	prefsAt   = columnsAt(prefColumns)
+	scriptsAt = columnsAt(scriptColumns)
+	allAt     = columnsAt(userColumns)
+)
 
 // PoolScripts returns every user with a voting address (deleted accounts
 // included, as PoolUsers) with only the columns a repair needs, by id. At
 // 100,000 users it reads a fraction of what PoolUsers reads (no email,
 // password hash or API token).
 func (s *Store) PoolScripts(ctx context.Context) ([]PoolScript, error) {
-	ctx, cancel := s.bounded(ctx)
-	defer cancel()
-	rows, err := s.db.QueryContext(ctx, poolScriptsSQL)
-	if err != nil {
-		return nil, fmt.Errorf("pool scripts: %w", unavailable(err))
-	}
-	defer rows.Close()
 	var out []PoolScript
-	for rows.Next() {
-		var p PoolScript
-		if err := rows.Scan(&p.UserID, &p.MultisigAddress, &p.VoteBits, &p.VoteBitsVersion,
-			&p.RedeemScript, &p.HeightRegistered); err != nil {
-			return nil, fmt.Errorf("pool scripts: %w", unavailable(err))
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pool scripts: %w", unavailable(err))
+	err := s.scanPoolRows(ctx, poolScriptsSQL, scriptsAt, func(u *User) {
+		out = append(out, PoolScript{Prefs: u.Prefs(), RedeemScript: u.MultiSigScript,
+			HeightRegistered: u.HeightRegistered})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pool scripts: %w", err)
 	}
 	return out, nil
+}
+
+// PoolUsers returns every user with a voting address, deleted accounts
+// included (their tickets keep being voted), by id.
+func (s *Store) PoolUsers(ctx context.Context) ([]User, error) {
+	var us []User
+	err := s.scanPoolRows(ctx, poolUsersSQL, allAt, func(u *User) { us = append(us, *u) })
+	if err != nil {
+		return nil, fmt.Errorf("pool users: %w", err)
+	}
+	return us, nil
+}
+
+// scanPoolRows runs query (which selects the users columns at positions
+// at) and calls row for each row, scanned by hand into a User: at 100,000
+// users gorp's reflective scan took most of the read's time.
+func (s *Store) scanPoolRows(ctx context.Context, query string, at []int, row func(*User)) error {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, query)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer rows.Close()
+	var u User
+	dest := u.fieldsAt(at)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return unavailable(err)
+		}
+		row(&u)
+	}
+	return unavailable(rows.Err())
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/models/dbtest"
 )
@@ -41,8 +42,8 @@ func TestPoolPrefsMatchesPoolUsers(t *testing.T) {
 		}
 		for i, p := range ps {
 			u := us[i]
-			if p != (models.PoolPref{UserID: u.ID, MultisigAddress: u.MultiSigAddress, VoteBits: u.VoteBits,
-				VoteBitsVersion: u.VoteBitsVersion}) {
+			if p != (poolapi.User{UserID: u.ID, MultisigAddress: u.MultiSigAddress, VoteBits: uint16(u.VoteBits),
+				VoteBitsVersion: uint32(u.VoteBitsVersion)}) {
 				t.Errorf("row %d: PoolPrefs %+v, PoolUsers %+v", i, p, u)
 			}
 		}
@@ -56,7 +57,7 @@ func TestPoolPrefsMatchesPoolUsers(t *testing.T) {
 		}
 		for i, p := range ss {
 			u := us[i]
-			if p.PoolPref != ps[i] || p.RedeemScript != u.MultiSigScript || p.HeightRegistered != u.HeightRegistered {
+			if p.Prefs != ps[i] || p.RedeemScript != u.MultiSigScript || p.HeightRegistered != u.HeightRegistered {
 				t.Errorf("row %d: PoolScripts %+v, PoolUsers %+v", i, p, u)
 			}
 		}

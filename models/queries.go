@@ -11,23 +11,24 @@ const (
 	// The stats page and /api/v2/stats.
 	countUsersSQL = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN multisig_address <> '' THEN 1 ELSE 0 END), 0) " +
 		"FROM users WHERE deleted_at = 0"
-	// Repairs and the digest reload: every user with an address.
-	poolUsersSQL = "SELECT id, email, password_hash, email_verified, created_at, deleted_at, multisig_address, " +
-		"multisig_script, pool_pubkey_addr, user_pubkey_addr, user_fee_addr, height_registered, api_token, " +
-		"vote_bits, vote_bits_version FROM users WHERE multisig_address <> '' ORDER BY id"
-	poolPrefsSQL = "SELECT id, multisig_address, vote_bits, vote_bits_version " +
-		"FROM users WHERE multisig_address <> '' ORDER BY id"
-	// Every logged-in page view.
-	sessionUserSQL = `SELECT s.id, s.user_id, s.flash, s.created_at, s.expires_at,
-		u.id, u.email, u.password_hash, u.email_verified, u.created_at, u.deleted_at,
-		u.multisig_address, u.multisig_script, u.pool_pubkey_addr, u.user_pubkey_addr, u.user_fee_addr,
-		u.height_registered, u.api_token, u.vote_bits, u.vote_bits_version
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ? AND s.expires_at > ? AND u.deleted_at = 0`
-	poolScriptsSQL = "SELECT id, multisig_address, vote_bits, vote_bits_version, multisig_script, height_registered " +
-		"FROM users WHERE multisig_address <> '' ORDER BY id"
 	// Key probe and the fee-address warning.
 	lastPoolUserSQL = "SELECT * FROM users WHERE multisig_address <> '' ORDER BY id DESC LIMIT 1"
 	// Repairs, the admin tickets page.
 	activeLowFeeSQL = "SELECT * FROM low_fee_tickets WHERE removed_at = 0 AND expires_at > ? ORDER BY id"
+)
+
+// The statements that scan users rows by hand name their columns from
+// userColumns and prefColumns (user.go), so a new column is listed once.
+var (
+	// Repairs and the digest reload: every user with an address.
+	poolUsersSQL = "SELECT " + columnList("", userColumns) +
+		" FROM users WHERE multisig_address <> '' ORDER BY id"
+	poolPrefsSQL = "SELECT " + columnList("", prefColumns) +
+		" FROM users WHERE multisig_address <> '' ORDER BY id"
+	poolScriptsSQL = "SELECT " + columnList("", scriptColumns) +
+		" FROM users WHERE multisig_address <> '' ORDER BY id"
+	// Every logged-in page view.
+	sessionUserSQL = "SELECT s.id, s.user_id, s.flash, s.created_at, s.expires_at, " + columnList("u.", userColumns) +
+		" FROM sessions s JOIN users u ON u.id = s.user_id" +
+		" WHERE s.id = ? AND s.expires_at > ? AND u.deleted_at = 0"
 )

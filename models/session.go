@@ -35,11 +35,8 @@ func (s *Store) SessionUser(ctx context.Context, id string, now int64) (*Session
 	var u User
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
-	err := s.db.QueryRowContext(ctx, sessionUserSQL, id, now).Scan(
-		&sess.ID, &sess.UserID, &sess.Flash, &sess.CreatedAt, &sess.ExpiresAt,
-		&u.ID, &u.Email, &u.PasswordHash, &u.EmailVerified, &u.CreatedAt, &u.DeletedAt,
-		&u.MultiSigAddress, &u.MultiSigScript, &u.PoolPubKeyAddr, &u.UserPubKeyAddr, &u.UserFeeAddr,
-		&u.HeightRegistered, &u.APIToken, &u.VoteBits, &u.VoteBitsVersion)
+	dest := append([]any{&sess.ID, &sess.UserID, &sess.Flash, &sess.CreatedAt, &sess.ExpiresAt}, u.fields()...)
+	err := s.db.QueryRowContext(ctx, sessionUserSQL, id, now).Scan(dest...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("session: %w", unavailable(classify(err)))
 	}

@@ -3,7 +3,12 @@ package models
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
 
 // User is one account. The VSP columns (multisig address and script, pool and
@@ -29,6 +34,77 @@ type User struct {
 
 // HasMultiSig reports whether the user has a voting address yet.
 func (u *User) HasMultiSig() bool { return u.MultiSigAddress != "" }
+
+// Prefs returns the user's voting preferences as every stakepoold holds
+// them: the one conversion from a users row to poolapi.User.
+func (u *User) Prefs() poolapi.User {
+	return poolapi.User{UserID: u.ID, MultisigAddress: u.MultiSigAddress,
+		VoteBits: uint16(u.VoteBits), VoteBitsVersion: uint32(u.VoteBitsVersion)}
+}
+
+// The users table's columns are listed here once, beside the struct, for
+// the queries that scan rows by hand (at 100,000 users gorp's reflective
+// scan took most of a read's time). A new column is a field above with its
+// db tag and its pointer in fields; a column stakepoold needs is also named
+// in prefColumns and set in Prefs.
+
+// fields returns pointers to u's fields in the order of userColumns (the
+// struct's order; TestUserFieldsFollowTags checks it).
+func (u *User) fields() []any {
+	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.EmailVerified, &u.CreatedAt, &u.DeletedAt,
+		&u.MultiSigAddress, &u.MultiSigScript, &u.PoolPubKeyAddr, &u.UserPubKeyAddr, &u.UserFeeAddr,
+		&u.HeightRegistered, &u.APIToken, &u.VoteBits, &u.VoteBitsVersion}
+}
+
+// values returns u's field values in the order of userColumns.
+func (u *User) values() []any {
+	ps := u.fields()
+	for i, p := range ps {
+		ps[i] = reflect.ValueOf(p).Elem().Interface()
+	}
+	return ps
+}
+
+// prefColumns are the columns Prefs reads.
+var prefColumns = []string{"id", "multisig_address", "vote_bits", "vote_bits_version"}
+
+// userColumns are the users table's columns, from User's db tags.
+var userColumns = func() []string {
+	t := reflect.TypeOf(User{})
+	cols := make([]string, t.NumField())
+	for i := range cols {
+		cols[i] = t.Field(i).Tag.Get("db")
+	}
+	return cols
+}()
+
+// columnsAt returns the positions of cols in userColumns.
+func columnsAt(cols []string) []int {
+	at := make([]int, len(cols))
+	for i, c := range cols {
+		at[i] = slices.Index(userColumns, c)
+		if at[i] < 0 {
+			panic("models: no users column " + c)
+		}
+	}
+	return at
+}
+
+// fieldsAt returns pointers to u's fields at positions at (columnsAt).
+func (u *User) fieldsAt(at []int) []any {
+	all := u.fields()
+	out := make([]any, len(at))
+	for i, j := range at {
+		out[i] = all[j]
+	}
+	return out
+}
+
+// columnList joins cols with ", ", each with prefix (a table alias and a
+// dot, or "").
+func columnList(prefix string, cols []string) string {
+	return prefix + strings.Join(cols, ", "+prefix)
+}
 
 // deletedEmail is what a deleted account's email becomes: unique, not an
 // address (no "@", so no login form can ever match it), not personal data.

@@ -102,34 +102,6 @@ func (s *Store) RemoveLowFeeTickets(ctx context.Context, hashes []string, userID
 	return int(n), nil
 }
 
-// PoolUsers returns every user with a voting address, deleted accounts
-// included (their tickets keep being voted), by id.
-// At 100,000 users gorp's reflective scan took most of the read's time,
-// so the rows are scanned by hand.
-func (s *Store) PoolUsers(ctx context.Context) ([]User, error) {
-	ctx, cancel := s.bounded(ctx)
-	defer cancel()
-	rows, err := s.db.QueryContext(ctx, poolUsersSQL)
-	if err != nil {
-		return nil, fmt.Errorf("pool users: %w", unavailable(err))
-	}
-	defer rows.Close()
-	var us []User
-	for rows.Next() {
-		var u User
-		if err := rows.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.EmailVerified, &u.CreatedAt, &u.DeletedAt,
-			&u.MultiSigAddress, &u.MultiSigScript, &u.PoolPubKeyAddr, &u.UserPubKeyAddr, &u.UserFeeAddr,
-			&u.HeightRegistered, &u.APIToken, &u.VoteBits, &u.VoteBitsVersion); err != nil {
-			return nil, fmt.Errorf("pool users: %w", unavailable(err))
-		}
-		us = append(us, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pool users: %w", unavailable(err))
-	}
-	return us, nil
-}
-
 // LastPoolUser returns the user with a voting address and the highest id
 // (used to re-check the wallets). ErrNotFound when there is none.
 func (s *Store) LastPoolUser(ctx context.Context) (*User, error) {

@@ -3,13 +3,9 @@ package system
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
-	"path"
 	"strings"
 
 	"github.com/decred/slog"
@@ -30,12 +26,9 @@ type RouterConfig struct {
 	// BaseURL is the site's public URL as browsers see it. Its scheme tells
 	// whether requests arrive over HTTPS (possibly through a TLS proxy) and
 	// its host is trusted as an Origin even if the proxy rewrites Host.
-	BaseURL   string
-	Sessions  *Sessions
-	Captcha   *Captcha
-	StaticDir string // public/ on disk
-	StaticFS  fs.FS  // embedded fallback for StaticDir
-	OnError   ErrorFunc
+	BaseURL  string
+	Sessions *Sessions
+	OnError  ErrorFunc
 }
 
 // Router is the mux tree. Register routes on the sub-mux that fits:
@@ -115,18 +108,6 @@ func NewRouter(cfg RouterConfig) *Router {
 	rt.Root.Use(securityHeaders)
 	rt.Root.Use(bodyLimitMiddleware(cfg.MaxBodyBytes, cfg.OnError))
 
-	static := staticHandler(cfg.StaticDir, cfg.StaticFS, cfg.Log, cfg.OnError)
-	rt.RootGet("/assets/*", static)
-	// Browsers ask for /favicon.ico whatever the page links to.
-	rt.RootGet("/favicon.ico", web.HandlerFunc(func(c web.C, w http.ResponseWriter, r *http.Request) {
-		r2 := new(http.Request)
-		*r2 = *r
-		u := *r.URL
-		u.Path, u.RawPath = "/assets/favicon.ico", ""
-		r2.URL = &u
-		static.ServeHTTPC(c, w, r2)
-	}))
-	rt.RootGet("/captchas/*", http.StripPrefix("/captchas/", cfg.Captcha.Handler()))
 	rt.Root.Handle("/api/*", rt.API)
 
 	// Route first, so a known path asked with the wrong method gets 405
@@ -303,69 +284,4 @@ func csrfMiddleware(key []byte, secure bool, baseURL string, onError ErrorFunc) 
 			protected.ServeHTTP(w, r)
 		})
 	}
-}
-
-// assetTypes are the file extensions served under /assets/: the site's
-// styles, scripts, images and fonts. Anything else in the folder (Go
-// source, editor backups, notes) is never served.
-var assetTypes = map[string]bool{
-	".css": true, ".js": true, ".png": true, ".svg": true, ".ico": true, ".jpg": true, ".jpeg": true,
-	".gif": true, ".webp": true, ".woff": true, ".woff2": true, ".txt": true,
-}
-
-// assetName reports whether name (the path under /assets/) may name an
-// asset: a valid fs path (no "..", no empty or dot segments), no control
-// characters, no hidden files, an extension in assetTypes.
-func assetName(name string) bool {
-	if !fs.ValidPath(name) || name == "." {
-		return false
-	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f || r == '\\' {
-			return false
-		}
-	}
-	for _, seg := range strings.Split(name, "/") {
-		if strings.HasPrefix(seg, ".") {
-			return false
-		}
-	}
-	return assetTypes[strings.ToLower(path.Ext(name))]
-}
-
-// staticHandler serves asset files (never directory listings or other
-// files) from dir, or from the embedded copy when dir is missing, with
-// cache headers. Whatever is not an asset gets the site's styled 404 page.
-func staticHandler(dir string, fallback fs.FS, log slog.Logger, onError ErrorFunc) web.Handler {
-	var fsys fs.FS
-	if st, err := os.Stat(dir); err == nil && st.IsDir() {
-		fsys = os.DirFS(dir)
-	} else {
-		log.Warnf("static folder %q not found; using the files built into the binary", dir)
-		fsys = fallback
-	}
-	notFound := func(c web.C, w http.ResponseWriter, r *http.Request) {
-		onError(c, w, r, E(KindNotFound, "There is no file at this address."))
-	}
-	return web.HandlerFunc(func(c web.C, w http.ResponseWriter, r *http.Request) {
-		name := strings.TrimPrefix(r.URL.Path, "/assets/")
-		if name == r.URL.Path || !assetName(name) {
-			notFound(c, w, r)
-			return
-		}
-		f, err := fsys.Open(name)
-		if err != nil {
-			notFound(c, w, r)
-			return
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		rs, seekable := f.(io.ReadSeeker)
-		if err != nil || st.IsDir() || !seekable {
-			notFound(c, w, r)
-			return
-		}
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		http.ServeContent(w, r, name, st.ModTime(), rs)
-	})
 }

@@ -214,8 +214,12 @@ func New(tb testing.TB, o Options) *Env {
 	if o.ServerNow != nil {
 		serverNow = o.ServerNow
 	}
+	staticDir := o.StaticDir
+	if staticDir == "" {
+		staticDir = "/nonexistent-use-embedded"
+	}
 	deps := controllers.Deps{Store: store, Templates: tpl, Sessions: sessions, Mailer: mailer,
-		Captcha: captcha, Admins: admins, LoginLimit: loginLimit,
+		Captcha: captcha, Static: system.StaticFiles(staticDir, public.FS, log), Admins: admins, LoginLimit: loginLimit,
 		EmailLimit: system.NewRateLimiter(time.Millisecond, 1000), Backends: backends,
 		PoolKeys: poolKeys, FeeKeys: feeKeys, Log: log, Now: serverNow}
 	e := &Env{T: tb, Store: store, Templates: tpl, Captcha: captcha, Mail: sink, Log: log, Backends: backends}
@@ -241,14 +245,9 @@ func New(tb testing.TB, o Options) *Env {
 	if err := e.Web.Start(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	staticDir := o.StaticDir
-	if staticDir == "" {
-		staticDir = "/nonexistent-use-embedded"
-	}
 	rt := system.NewRouter(system.RouterConfig{
 		Log: log, IP: ipres, MaxBodyBytes: o.MaxBodyBytes, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
-		BaseURL: publicURL, Sessions: sessions, Captcha: captcha, StaticDir: staticDir, StaticFS: public.FS,
-		OnError: e.Web.RenderError,
+		BaseURL: publicURL, Sessions: sessions, OnError: e.Web.RenderError,
 	})
 	e.Web.Install(rt)
 	if o.Routes != nil {

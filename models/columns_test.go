@@ -1,0 +1,46 @@
+package models
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestUserFieldsFollowTags: the hand-written scan list (User.fields) points
+// at every field of User in the struct's order, so userColumns (from the db
+// tags) names what each pointer receives.
+func TestUserFieldsFollowTags(t *testing.T) {
+	var u User
+	fs := u.fields()
+	v := reflect.ValueOf(&u).Elem()
+	if len(fs) != v.NumField() || len(userColumns) != v.NumField() {
+		t.Fatalf("User has %d fields, fields() lists %d, userColumns %d", v.NumField(), len(fs), len(userColumns))
+	}
+	for i, p := range fs {
+		if reflect.ValueOf(p).Pointer() != v.Field(i).Addr().Pointer() {
+			t.Errorf("fields()[%d] does not point at User.%s (column %s)", i, v.Type().Field(i).Name, userColumns[i])
+		}
+	}
+	if userColumns[0] != "id" || userColumns[len(userColumns)-1] != "vote_bits_version" {
+		t.Errorf("userColumns = %v", userColumns)
+	}
+}
+
+// TestPrefsReadsItsColumns: Prefs uses only the columns PoolPrefs selects
+// (a user scanned from those columns alone gives the same preferences as
+// the whole row).
+func TestPrefsReadsItsColumns(t *testing.T) {
+	full := User{ID: 7, Email: "a@b", PasswordHash: "h", EmailVerified: true, CreatedAt: 1, DeletedAt: 2,
+		MultiSigAddress: "Sc1", MultiSigScript: "51", PoolPubKeyAddr: "Sk1", UserPubKeyAddr: "Sk2",
+		UserFeeAddr: "Ss1", HeightRegistered: 9, APIToken: "t", VoteBits: 5, VoteBitsVersion: 10}
+	var part User
+	src, dst := full.fieldsAt(prefsAt), part.fieldsAt(prefsAt)
+	for i := range src {
+		reflect.ValueOf(dst[i]).Elem().Set(reflect.ValueOf(src[i]).Elem())
+	}
+	if part.Prefs() != full.Prefs() {
+		t.Errorf("prefs from %v: %+v, from the whole row: %+v", prefColumns, part.Prefs(), full.Prefs())
+	}
+	if p := full.Prefs(); p.UserID != 7 || p.MultisigAddress != "Sc1" || p.VoteBits != 5 || p.VoteBitsVersion != 10 {
+		t.Errorf("Prefs() = %+v", p)
+	}
+}
