@@ -1,13 +1,14 @@
 // Package statedigest defines the one canonical digest of the state the
 // front end pushes to every stakepoold: each user's voting preferences
-// (user id, multisig address, vote bits, vote bits version) and the
+// (every field of poolapi.User, encoded from the type itself) and the
 // admin-added low-fee tickets. stakepoold reports it in its Health answer;
 // the front end computes the same from its database and repairs a backend
 // whose digest differs. Both sides call this package, so they cannot drift
 // apart.
 //
 // The digest is a multiset hash: every record is hashed on its own
-// (SHA-256 over a length-prefixed binary encoding with a type tag) and the
+// (SHA-256 over a type tag and a binary encoding: fixed-size fields, then
+// length-prefixed strings) and the
 // record hashes are added modulo 2^256, separately for users and tickets.
 // The sum does not depend on order, and one changed record is updated in
 // O(1) (Sub the old record, Add the new one), so neither side sorts or
@@ -24,6 +25,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math/bits"
+	"reflect"
 	"strings"
 
 	"github.com/eacred/dcrstakepool/backend/poolapi"
@@ -32,15 +34,82 @@ import (
 // Hash is one record's hash.
 type Hash [32]byte
 
-// UserHash returns the hash of one user record.
+// UserHash returns the hash of one user record. The record is encoded
+// field by field from poolapi.User itself (userFields), so a field added
+// to the record is in the digest without an edit here: its fixed-size
+// fields (integers big-endian at their size, booleans one byte) in the
+// order they are declared, then its strings, length-prefixed, in the order
+// they are declared.
 func UserHash(u poolapi.User) Hash {
 	b := make([]byte, 0, 64)
 	b = append(b, "u\x00"...)
-	b = binary.BigEndian.AppendUint64(b, uint64(u.UserID))
-	b = binary.BigEndian.AppendUint16(b, u.VoteBits)
-	b = binary.BigEndian.AppendUint32(b, u.VoteBitsVersion)
-	b = appendString(b, u.MultisigAddress)
+	b = userFields.encode(b, reflect.ValueOf(&u).Elem())
 	return sha256.Sum256(b)
+}
+
+// encode appends the encoding of v, a struct of the plan's type.
+func (p *fieldPlan) encode(b []byte, v reflect.Value) []byte {
+	for _, f := range p.fixed {
+		fv := v.Field(f.index)
+		switch f.kind {
+		case reflect.Bool:
+			if fv.Bool() {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			b = appendUint(b, uint64(fv.Int()), f.size)
+		default:
+			b = appendUint(b, fv.Uint(), f.size)
+		}
+	}
+	for _, i := range p.strings {
+		b = appendString(b, v.Field(i).String())
+	}
+	return b
+}
+
+// appendUint appends the low size bytes of x, big-endian.
+func appendUint(b []byte, x uint64, size int) []byte {
+	for i := size - 1; i >= 0; i-- {
+		b = append(b, byte(x>>(8*i)))
+	}
+	return b
+}
+
+// fieldPlan is how a record type is encoded: its fixed-size fields and its
+// string fields, each in declaration order.
+type fieldPlan struct {
+	fixed   []fixedField
+	strings []int // field indexes
+}
+
+type fixedField struct {
+	index, size int
+	kind        reflect.Kind
+}
+
+var userFields = planOf(reflect.TypeOf(poolapi.User{}))
+
+// planOf builds the encoding plan of a struct type. A field of another
+// kind (int and uint, whose size depends on the platform, floats, slices,
+// nested structs, ...) panics at start-up: decide its encoding here first.
+func planOf(t reflect.Type) fieldPlan {
+	var p fieldPlan
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		switch k := f.Type.Kind(); k {
+		case reflect.Bool, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			p.fixed = append(p.fixed, fixedField{index: i, size: int(f.Type.Size()), kind: k})
+		case reflect.String:
+			p.strings = append(p.strings, i)
+		default:
+			panic("statedigest: no encoding for " + t.Name() + "." + f.Name + " (" + f.Type.String() + ")")
+		}
+	}
+	return p
 }
 
 // TicketHash returns the hash of one added-ticket record.

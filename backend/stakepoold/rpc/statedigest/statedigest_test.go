@@ -1,8 +1,10 @@
 package statedigest
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"testing"
 
 	"github.com/eacred/dcrstakepool/backend/poolapi"
@@ -110,5 +112,61 @@ func BenchmarkUpdateOne(b *testing.B) {
 		u.VoteBits ^= 4
 		a.AddUser(UserHash(u))
 		_ = a.Digest()
+	}
+}
+
+// TestRecordEncoding: a record is encoded from its fields alone, so a
+// field added to poolapi.User is in the digest without an edit here: the
+// fixed-size fields big-endian at their size in declaration order, then
+// the strings, length-prefixed, in declaration order.
+func TestRecordEncoding(t *testing.T) {
+	type rec struct {
+		S1 string
+		A  int64
+		B  bool
+		C  uint16
+		S2 string
+		D  int8
+	}
+	p := planOf(reflect.TypeOf(rec{}))
+	got := p.encode(nil, reflect.ValueOf(rec{S1: "ab", A: -2, B: true, C: 0x0102, S2: "", D: -1}))
+	want := []byte{
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, // A
+		1,          // B
+		0x01, 0x02, // C
+		0xff,                 // D
+		0, 0, 0, 2, 'a', 'b', // S1
+		0, 0, 0, 0, // S2
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("encoding %x, want %x", got, want)
+	}
+	// The same rule gives poolapi.User's v1 encoding (TestDigestVector pins
+	// its hash).
+	u := poolapi.User{UserID: 1, MultisigAddress: "Sc", VoteBits: 5, VoteBitsVersion: 10}
+	got = userFields.encode(nil, reflect.ValueOf(u))
+	want = []byte{0, 0, 0, 0, 0, 0, 0, 1, 0, 5, 0, 0, 0, 10, 0, 0, 0, 2, 'S', 'c'}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("user encoding %x, want %x", got, want)
+	}
+}
+
+// TestPlanRefusesUnsizedFields: a field whose encoding is not decided
+// (int, whose size depends on the platform; a slice) stops the program at
+// start-up instead of being left out of the digest.
+func TestPlanRefusesUnsizedFields(t *testing.T) {
+	for _, typ := range []reflect.Type{
+		reflect.TypeOf(struct{ N int }{}),
+		reflect.TypeOf(struct{ L []string }{}),
+		reflect.TypeOf(struct{ F float64 }{}),
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("planOf(%v) did not panic", typ)
+				}
+			}()
+			planOf(typ)
+		}()
 	}
 }
