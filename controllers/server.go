@@ -168,6 +168,7 @@ type Server struct {
 	jwt       *apiTokens
 	subsidy   *subsidy.Cache
 	lastView  atomic.Pointer[statsView]
+	tix       *ticketCache // users' ticket views per best block (vsp_ticketcache.go)
 }
 
 // New builds the Server from its config and dependencies.
@@ -210,6 +211,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		backends: d.Backends, poolKeys: d.PoolKeys, feeKeys: d.FeeKeys, log: d.Log, now: d.Now, dummyHash: h}
 	s.subsidy = subsidy.NewCache(cfg.Params)
 	s.stats = newStatsCache(s.loadStats, cfg.StatsTTL, d.Now, s.backendTip)
+	s.tix = newTicketCache(ticketCacheSettle, ticketCacheMaxAge, ticketCacheMaxTickets, d.Now)
 	s.agendas = newAgendaCache(d.Backends, time.Minute, d.Now)
 	s.metrics = newVSPMetrics(d.Backends)
 	s.jwt = &apiTokens{secret: []byte(cfg.APISecret), issuer: cfg.BaseURL,

@@ -214,7 +214,9 @@ func (s *Server) adminTicketsPost(c web.C, w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	if err := s.backends.PushAddedLowFeeTickets(ctx, active); err != nil {
+	err = s.backends.PushAddedLowFeeTickets(ctx, active)
+	s.tix.reset() // the wallets' ticket lists changed without a block
+	if err != nil {
 		s.log.Warnf("push low-fee tickets: %v", err)
 		msg += " The voting wallets could not all be reached; they receive the list when they return."
 	}

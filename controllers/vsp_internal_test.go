@@ -125,7 +125,11 @@ func TestBuildTicketGroups(t *testing.T) {
 		{Hash: "r1", Status: stakepooldclient.StatusRevoked, SpentByHeight: 3},
 		{Hash: "l1", Status: stakepooldclient.StatusLive, TicketHeight: 1},
 	}}
-	gs := buildTicketGroups(ut, 1, "", func(h uint32) int64 { return int64(h) * 100 }, nil)
+	gs, err := buildTicketGroups(&ticketView{sections: sortTicketSections(ut.Tickets)}, nil, 0, 1, "",
+		func(h uint32) int64 { return int64(h) * 100 })
+	if err != nil {
+		t.Fatal(err)
+	}
 	byName := map[string]ticketGroup{}
 	for _, g := range gs {
 		byName[g.Name] = g

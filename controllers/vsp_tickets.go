@@ -1,10 +1,12 @@
 package controllers
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,14 +40,36 @@ type ticketGroup struct {
 	// Columns are the headings after "Ticket".
 	Columns []string
 	Count   int
-	Rows    []ticketRow
-	// Hidden is how many older rows are not shown (voted tickets only).
-	Hidden int
+	Rows    []ticketRow // the rows of this page
+	// Hidden is how many older rows are not listed at all (voted tickets
+	// only, past maxvotedtickets); Listed how many are (on all pages).
+	Hidden, Listed int
 	// Body is the rows as table markup, built in Go: a user may have tens
 	// of thousands of tickets and per-row template execution is the slow
 	// part of this page.
 	Body template.HTML
+	ticketPager
 }
+
+// ticketPager is a group's place in its pages: Page of Pages (1-based),
+// rows From to To of Listed, and the links to the first, previous, next
+// and last page ("" where there is none). Links keep the other groups'
+// pages; Keep are those pages, for the group's page form.
+type ticketPager struct {
+	Page, Pages, From, To               int
+	FirstURL, PrevURL, NextURL, LastURL string
+	Keep                                []pageParam
+}
+
+// pageParam is one query parameter of the tickets page: a group's name and
+// its page number.
+type pageParam struct {
+	Name string
+	Page int
+}
+
+// ticketPageSize is how many tickets a group lists per page.
+const ticketPageSize = 100
 
 // ticketsPageData is the data of the tickets page.
 type ticketsPageData struct {
@@ -75,30 +99,47 @@ var ticketSections = []struct {
 	{stakepooldclient.StatusExpired, "Expired", []string{"Bought at height", "Expired; revoked at height"}, true},
 }
 
-// buildTicketGroups sorts a user's tickets into the page's sections, newest
-// first, keeping only the newest maxVoted voted tickets. reward gives a
-// vote's reward in atoms from the height it was mined at; lowFee marks
-// tickets that paid too little pool fee (by hash).
-func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer string, reward func(uint32) int64,
-	lowFee map[string]bool) []ticketGroup {
-	byStatus := make(map[stakepooldclient.TicketStatus][]stakepooldclient.UserTicket, len(ticketSections))
-	for _, t := range ut.Tickets {
-		st := t.Status
-		if st == stakepooldclient.StatusRevoked {
-			st = stakepooldclient.StatusMissed
-		}
-		byStatus[st] = append(byStatus[st], t)
+// ticketView is one user's tickets ready for the tickets page: sorted into
+// the page's sections, low-fee tickets split out. Views are shared between
+// requests (ticketCache) and never modified once built.
+type ticketView struct {
+	// sections are the tickets of each of ticketSections, newest first.
+	sections [][]stakepooldclient.UserTicket
+	// low marks the ended low-fee tickets in sections, by hash.
+	low                      map[string]bool
+	waiting, unvoted         []ticketRow
+	waitingBody, unvotedBody template.HTML
+	total                    int // every ticket of the user, low-fee ones included
+	// partial is set when part of the view could not be loaded (the
+	// low-fee states): shown, but not cached.
+	partial bool
+}
+
+// size is the view's weight in the ticket cache.
+func (v *ticketView) size() int { return v.total }
+
+// sortTicketSections sorts tickets into the page's sections, newest first
+// (by the spending height for spent ones), revoked tickets with the missed.
+func sortTicketSections(tickets []stakepooldclient.UserTicket) [][]stakepooldclient.UserTicket {
+	idx := make(map[stakepooldclient.TicketStatus]int, len(ticketSections))
+	for i, sec := range ticketSections {
+		idx[sec.status] = i
 	}
-	groups := make([]ticketGroup, 0, len(ticketSections))
-	for _, sec := range ticketSections {
-		ts := byStatus[sec.status]
+	idx[stakepooldclient.StatusRevoked] = idx[stakepooldclient.StatusMissed]
+	out := make([][]stakepooldclient.UserTicket, len(ticketSections))
+	for _, t := range tickets {
+		if i, ok := idx[t.Status]; ok {
+			out[i] = append(out[i], t)
+		}
+	}
+	for i, sec := range ticketSections {
 		height := func(t *stakepooldclient.UserTicket) uint32 {
 			if sec.spent {
 				return t.SpentByHeight
 			}
 			return t.TicketHeight
 		}
-		slices.SortFunc(ts, func(a, b stakepooldclient.UserTicket) int {
+		slices.SortFunc(out[i], func(a, b stakepooldclient.UserTicket) int {
 			ha, hb := height(&a), height(&b)
 			switch {
 			case ha > hb:
@@ -108,28 +149,115 @@ func buildTicketGroups(ut stakepooldclient.UserTickets, maxVoted int, explorer s
 			}
 			return strings.Compare(a.Hash, b.Hash)
 		})
+	}
+	return out
+}
+
+// ticketPages are the page numbers asked for, one per section (1 when not
+// given).
+type ticketPages []int
+
+// parseTicketPages reads each group's page number from the query string
+// (?live=2&voted=3): a positive whole number.
+func parseTicketPages(q url.Values) (ticketPages, error) {
+	pages := make(ticketPages, len(ticketSections))
+	for i, sec := range ticketSections {
+		pages[i] = 1
+		v, ok := q[string(sec.status)]
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v[len(v)-1]))
+		if err != nil || n < 1 {
+			return nil, system.E(system.KindInvalid, fmt.Sprintf("The page number of the %s tickets must be a whole "+
+				"number from 1 up (the address asked for page %q).", strings.ToLower(sec.title), v[len(v)-1]))
+		}
+		pages[i] = n
+	}
+	return pages, nil
+}
+
+// url is the tickets page address with these pages and group name's page
+// set to page, pointing at that group's section.
+func (ps ticketPages) url(group, page int) string {
+	q := url.Values{}
+	for i, sec := range ticketSections {
+		p := ps[i]
+		if i == group {
+			p = page
+		}
+		if p > 1 {
+			q.Set(string(sec.status), strconv.Itoa(p))
+		}
+	}
+	u := "/tickets"
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u + "#g-" + string(ticketSections[group].status)
+}
+
+// buildTicketGroups makes the page's sections from a user's view: each
+// section's page of pages (pageSize rows a page; 0: one page), keeping
+// only the newest maxVoted voted tickets. reward gives a vote's reward in
+// atoms from the height it was mined at. A page past a section's last is
+// an error that says how many there are.
+func buildTicketGroups(v *ticketView, pages ticketPages, pageSize, maxVoted int, explorer string,
+	reward func(uint32) int64) ([]ticketGroup, error) {
+	groups := make([]ticketGroup, 0, len(ticketSections))
+	for i, sec := range ticketSections {
+		ts := v.sections[i]
 		g := ticketGroup{Name: string(sec.status), Title: sec.title, Columns: sec.columns, Count: len(ts)}
 		if sec.status == stakepooldclient.StatusVoted && len(ts) > maxVoted {
 			g.Hidden = len(ts) - maxVoted
 			ts = ts[:maxVoted]
 		}
+		g.Listed = len(ts)
+		size := pageSize
+		if size <= 0 {
+			size = max(len(ts), 1)
+		}
+		g.Page, g.Pages = 1, max((len(ts)+size-1)/size, 1)
+		if pages != nil {
+			g.Page = pages[i]
+		}
+		if g.Page > g.Pages {
+			return nil, system.E(system.KindNotFound, fmt.Sprintf("There is no page %d of your %s tickets: "+
+				"they fill %s.", g.Page, strings.ToLower(sec.title), system.Plural(int64(g.Pages), "page", "pages")))
+		}
+		lo, hi := (g.Page-1)*size, min(g.Page*size, len(ts))
+		ts = ts[lo:hi]
+		g.From, g.To = lo+1, hi
+		if g.Pages > 1 {
+			if g.Page > 1 {
+				g.FirstURL, g.PrevURL = pages.url(i, 1), pages.url(i, g.Page-1)
+			}
+			if g.Page < g.Pages {
+				g.NextURL, g.LastURL = pages.url(i, g.Page+1), pages.url(i, g.Pages)
+			}
+			for j, other := range ticketSections {
+				if j != i && pages[j] > 1 {
+					g.Keep = append(g.Keep, pageParam{Name: string(other.status), Page: pages[j]})
+				}
+			}
+		}
 		g.Rows = make([]ticketRow, len(ts))
-		for i := range ts {
-			r := newTicketRow(ts[i].Hash, explorer)
-			r.Bought = ts[i].TicketHeight
-			r.LowFee = lowFee[ts[i].Hash]
+		for k := range ts {
+			r := newTicketRow(ts[k].Hash, explorer)
+			r.Bought = ts[k].TicketHeight
+			r.LowFee = v.low[ts[k].Hash]
 			if sec.spent {
-				r.Spent = ts[i].SpentByHeight
+				r.Spent = ts[k].SpentByHeight
 			}
 			if sec.status == stakepooldclient.StatusVoted && reward != nil {
-				r.Reward = formatCoins(reward(ts[i].SpentByHeight))
+				r.Reward = formatCoins(reward(ts[k].SpentByHeight))
 			}
-			g.Rows[i] = r
+			g.Rows[k] = r
 		}
 		g.Body = rowsHTML(g.Rows, len(sec.columns))
 		groups = append(groups, g)
 	}
-	return groups
+	return groups, nil
 }
 
 // hashHTML writes a ticket hash whole, in a <code> that selects entirely
@@ -217,43 +345,67 @@ func newTicketRow(hash, explorer string) ticketRow {
 	return r
 }
 
-// GET /tickets
+// GET /tickets: every group of the user's tickets, ticketPageSize a page;
+// ?live=2 (and so on for each group) asks for a group's later page.
 func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) error {
 	u := system.CurrentUser(c)
 	if !u.HasMultiSig() {
 		http.Redirect(w, r, "/address", http.StatusSeeOther)
 		return nil
 	}
+	pages, err := parseTicketPages(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
-	ut, err := s.userTickets(ctx, u.MultiSigAddress) // immature/live as the chain says (vsp_stats.go)
+	v, err := s.tix.view(ctx, u.MultiSigAddress, s.tipKey(), func(ctx context.Context) (*ticketView, error) {
+		return s.loadTicketView(ctx, u.MultiSigAddress)
+	})
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "Your tickets cannot be loaded right now because the voting "+
 			"wallets do not answer. Your tickets keep being voted; please try again in a few minutes.", err)
 	}
-	explorer := strings.TrimRight(s.cfg.ExplorerURL, "/")
-	d := ticketsPageData{Base: s.Base(c, r, "Tickets"),
-		Total: system.Plural(int64(len(ut.Tickets)+len(ut.Invalid)), "ticket", "tickets")}
-	var low map[string]bool
-	if len(ut.Invalid) > 0 {
-		lf, err := s.backends.LowFeeTickets(ctx, true)
-		if err != nil {
-			s.log.Warnf("tickets page: low-fee tickets: %v", err)
-		}
-		split := splitLowFee(ut.Invalid, lowFeeByHash(lf), explorer)
-		d.Waiting, d.Unvoted = split.Waiting, split.Unknown
-		d.WaitingBody, d.UnvotedBody = lowFeeHTML(d.Waiting, true), lowFeeHTML(d.Unvoted, false)
-		low = make(map[string]bool, len(split.Ended))
-		for _, t := range split.Ended {
-			low[t.Hash] = true
-		}
-		ut.Tickets = append(slices.Clip(ut.Tickets), split.Ended...)
+	d := ticketsPageData{Base: s.Base(c, r, "Tickets"), Total: system.Plural(int64(v.total), "ticket", "tickets"),
+		Waiting: v.waiting, Unvoted: v.unvoted, WaitingBody: v.waitingBody, UnvotedBody: v.unvotedBody}
+	d.Groups, err = buildTicketGroups(v, pages, ticketPageSize, s.cfg.MaxVotedTickets,
+		strings.TrimRight(s.cfg.ExplorerURL, "/"), s.voteReward)
+	if err != nil {
+		return err
 	}
-	d.Groups = buildTicketGroups(ut, s.cfg.MaxVotedTickets, explorer, s.voteReward, low)
 	if ps, err := s.stats.Get(ctx); err == nil && ps.StakeOK {
 		d.AsOf = asOf(ps, s.now())
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return s.Render(w, "tickets", d)
+}
+
+// loadTicketView asks the backends for a user's tickets (and, when some
+// paid too low a fee, for the low-fee tickets' states) and prepares them
+// for the page.
+func (s *Server) loadTicketView(ctx context.Context, multisig string) (*ticketView, error) {
+	ut, err := s.userTickets(ctx, multisig) // immature/live as the chain says (vsp_stats.go)
+	if err != nil {
+		return nil, err
+	}
+	explorer := strings.TrimRight(s.cfg.ExplorerURL, "/")
+	v := &ticketView{total: len(ut.Tickets) + len(ut.Invalid)}
+	if len(ut.Invalid) > 0 {
+		lf, err := s.backends.LowFeeTickets(ctx, true)
+		if err != nil {
+			s.log.Warnf("tickets page: low-fee tickets: %v", err)
+			v.partial = true
+		}
+		split := splitLowFee(ut.Invalid, lowFeeByHash(lf), explorer)
+		v.waiting, v.unvoted = split.Waiting, split.Unknown
+		v.waitingBody, v.unvotedBody = lowFeeHTML(v.waiting, true), lowFeeHTML(v.unvoted, false)
+		v.low = make(map[string]bool, len(split.Ended))
+		for _, t := range split.Ended {
+			v.low[t.Hash] = true
+		}
+		ut.Tickets = append(slices.Clip(ut.Tickets), split.Ended...)
+	}
+	v.sections = sortTicketSections(ut.Tickets)
+	return v, nil
 }
 
 // asOf writes which block a snapshot describes and how long ago it was

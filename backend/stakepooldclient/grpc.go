@@ -170,6 +170,7 @@ func (g *grpcBackend) Health(ctx context.Context) (Health, error) {
 		WalletVoting:          r.GetWalletVoting(),
 		VoteVersion:           r.GetVoteVersion(),
 		BestHeight:            r.GetBestHeight(),
+		BestHash:              r.GetBestHash(),
 		ProcessedHeight:       r.GetProcessedHeight(),
 		Lag:                   r.GetLagBlocks(),
 		Problems:              r.GetProblems(),

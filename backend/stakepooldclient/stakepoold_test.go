@@ -86,6 +86,11 @@ func TestAgainstRealStakepoold(t *testing.T) {
 	if ok, why := c.Health(); !ok {
 		t.Fatalf("Health: %s", why)
 	}
+	for _, st := range c.Statuses() { // the front end's ticket cache keys on the best block
+		if st.Health.BestHeight != 300 || st.Health.BestHash != "best" {
+			t.Errorf("%s: best block %d %q, want 300 \"best\"", st.Name, st.Health.BestHeight, st.Health.BestHash)
+		}
+	}
 	for i, d := range ds {
 		if u := d.pool.Users(); len(u) != 1 || u[0].VoteBits != 5 {
 			t.Errorf("daemon %d users %v", i, u)

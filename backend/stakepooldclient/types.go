@@ -26,8 +26,10 @@ type Health struct {
 	WalletVoting bool
 	VoteVersion  uint32
 	// BestHeight is ecrd's best block; ProcessedHeight the last block whose
-	// tickets stakepoold processed; Lag the difference.
+	// tickets stakepoold processed; Lag the difference. BestHash is the
+	// best block's hash ("" when ecrd did not answer).
 	BestHeight      int64
+	BestHash        string
 	ProcessedHeight int64
 	Lag             int64
 	// Problems lists, in words, why the backend is not ready to vote
