@@ -131,7 +131,17 @@ func BenchmarkScaleFrontEnd(b *testing.B) {
 			se := newScaleEnv(b, engine, benchdata.Users)
 			big := se.cookies(se.big.Email)
 			admin := se.cookies(se.data.Users[0].Email) // user 1 is the admin
-			se.page(b, "tickets", "/tickets", big, se.data.Tickets[len(se.data.Tickets)-1].Hash, nil)
+			// The tickets page: its first page (the newest 100 live
+			// tickets) and its last, each loading and sorting all 40,960
+			// tickets (the fakes report no best block hash, so nothing is
+			// cached), then the first page served from the ticket cache.
+			newest, last := se.newestLive(), (len(se.data.Tickets)+99)/100
+			se.page(b, "tickets", "/tickets", big, newest, nil)
+			se.page(b, "tickets_last_page", fmt.Sprintf("/tickets?live=%d", last), big,
+				fmt.Sprintf("Page <input type=\"number\" name=\"live\" value=\"%d\"", last), nil)
+			se.cacheTickets(b)
+			se.page(b, "tickets_cached", "/tickets", big, newest, nil)
+			se.setTip(b, 0, "")
 			// The stats are cached (until a new block or maxAge): the
 			// cached page, and the page that reloads them (the clock
 			// moved an hour on).
@@ -247,4 +257,45 @@ func (se *scaleEnv) startup(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/start")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N)/1000, "cpu-ms/start")
+}
+
+// newestLive is the hash the tickets page lists first among the live
+// tickets (the highest purchase height, then the lowest hash).
+func (se *scaleEnv) newestLive() string {
+	best := se.data.Tickets[0]
+	for _, t := range se.data.Tickets[1:] {
+		if t.Height > best.Height || (t.Height == best.Height && t.Hash < best.Hash) {
+			best = t
+		}
+	}
+	return best.Hash
+}
+
+// setTip makes the fakes report a best block (hash "" : none) and has the
+// front end poll them.
+func (se *scaleEnv) setTip(b *testing.B, height int64, hash string) {
+	for _, f := range se.Fakes {
+		f.Do(func(fb *fakebackend.Backend) { fb.HealthValue.BestHeight, fb.HealthValue.BestHash = height, hash })
+	}
+	if err := se.Backends.RepairAll(vbg); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// cacheTickets gives the fakes a best block hash and moves the clock past
+// the ticket cache's settle time, so the tickets page is cached.
+func (se *scaleEnv) cacheTickets(b *testing.B) {
+	se.setTip(b, 1000, strings.Repeat("ab", 32))
+	h := se.Env.Server.Config.Handler
+	get := func() {
+		req := httptest.NewRequest(http.MethodGet, "/tickets", nil)
+		req.RemoteAddr = "127.0.0.1:1234"
+		for _, ck := range se.cookies(se.big.Email) {
+			req.AddCookie(ck)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	get() // the cache sees the block
+	se.skew.Add(int64(2 * time.Second))
+	get() // loaded and kept
 }
