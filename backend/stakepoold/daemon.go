@@ -52,8 +52,11 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 	if err != nil {
 		return err
 	}
-	// A damaged state file stops the daemon at once, before anything slow.
-	if _, err := st.Load(); err != nil {
+	st.SetLogger(lg.get(subPool))
+	// A damaged state file stops the daemon at once, before anything
+	// slow; the pool is given what was read (the files are read once).
+	stored, err := st.Load()
+	if err != nil {
 		return fmt.Errorf("load stored state: %w", err)
 	}
 	log.Infof("Deriving %d fee addresses from the cold wallet key", cfg.FeeAddresses)
@@ -79,7 +82,7 @@ func run(ctx context.Context, cfg *config, lg *logs) error {
 	d.pool, err = pool.New(pool.Config{
 		Node: chain.Node{C: d.node}, Wallet: chain.Wallet{C: d.wallet},
 		Inspector: netrules.NewInspector(cfg.params, feeAddrs, cfg.PoolFees),
-		Addresses: netrules.Addresses{Params: cfg.params}, Store: st, Metrics: m,
+		Addresses: netrules.Addresses{Params: cfg.params}, Store: st, Loaded: &stored, Metrics: m,
 		Log: lg.get(subPool), Agendas: cfg.params, Network: cfg.params.Name,
 		VoteTimeout: cfg.VoteTimeout, PrefsWait: cfg.PrefsWait, PrefsGrace: cfg.PrefsGrace,
 	})

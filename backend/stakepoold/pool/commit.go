@@ -4,7 +4,10 @@ import "sync"
 
 // committer stores changes of the users' preferences and the added tickets
 // with group commit: a change is staged on top of the changes not yet
-// saved, and one save writes every change staged before it began. A caller
+// saved, and one save writes every change staged before it began. With a
+// Journal store a save of single changes is one Append of their records
+// (one write and one sync, whatever the number of users); a save that
+// carries a full replacement stores the whole state (Save). A caller
 // returns once a save containing its change has finished and the change is
 // published (what votes); changes that arrive during a save share the next
 // one, so N concurrent changes cost about two saves, not N, and each is
@@ -23,6 +26,9 @@ type committer struct {
 type pendingChange struct {
 	done chan struct{}
 	err  error
+	// rec is the change as the journal stores it; nil for a full
+	// replacement.
+	rec *Change
 	// published runs once the change is published, before its caller
 	// returns; the changes of one save run theirs in staging order.
 	published func()
@@ -36,11 +42,12 @@ type stagedChange func(users map[string]UserPrefs, added map[string]string) (map
 // when it was saved and published, the save's error when it was dropped
 // (a failed save drops every change staged since the last good save, those
 // staged during the failed save too: their callers all get the error).
-func (p *Pool) commit(change stagedChange) error { return p.commitThen(change, nil) }
+// rec is the change as a journal record (nil for a full replacement).
+func (p *Pool) commit(rec *Change, change stagedChange) error { return p.commitThen(rec, change, nil) }
 
 // commitThen is commit that also runs published (when not nil) once the
 // change is published.
-func (p *Pool) commitThen(change stagedChange, published func()) error {
+func (p *Pool) commitThen(rec *Change, change stagedChange, published func()) error {
 	c := &p.commits
 	c.mu.Lock()
 	users, added := c.users, c.added
@@ -55,7 +62,7 @@ func (p *Pool) commitThen(change stagedChange, published func()) error {
 		return err
 	}
 	c.staged, c.users, c.added = true, users, added
-	me := &pendingChange{done: make(chan struct{}), published: published}
+	me := &pendingChange{done: make(chan struct{}), rec: rec, published: published}
 	c.pending = append(c.pending, me)
 	c.mu.Unlock()
 
@@ -73,7 +80,7 @@ func (p *Pool) commitThen(change stagedChange, published func()) error {
 	c.mu.Unlock()
 
 	if p.store != nil {
-		err = p.store.Save(stateOf(users, added))
+		err = p.store1(batch, users, added)
 	}
 	c.mu.Lock()
 	if err != nil {
@@ -97,6 +104,27 @@ func (p *Pool) commitThen(change stagedChange, published func()) error {
 		close(pc.done)
 	}
 	return me.err
+}
+
+// store1 stores one batch of changes whose result is users and added: as
+// journal records when the store keeps a journal and the batch holds no
+// full replacement, else as the whole state.
+func (p *Pool) store1(batch []*pendingChange, users map[string]UserPrefs, added map[string]string) error {
+	j, ok := p.store.(Journal)
+	recs := make([]Change, 0, len(batch))
+	for _, pc := range batch {
+		if pc.rec == nil {
+			ok = false
+			break
+		}
+		recs = append(recs, *pc.rec)
+	}
+	if !ok {
+		return p.store.Save(stateOf(users, added))
+	}
+	// The maps are never modified, so the journal may build the state
+	// later (a compaction in the background).
+	return j.Append(recs, func() State { return stateOf(users, added) })
 }
 
 // stateOf is what is saved for these maps.

@@ -157,19 +157,6 @@ type Metrics interface {
 	BlockProcessed(d time.Duration)
 }
 
-// State is the durable part of the pool: users' preferences and the
-// admin-added low-fee tickets.
-type State struct {
-	Users        []UserPrefs    `json:"users"`
-	AddedTickets []PoolTicketID `json:"addedtickets"`
-}
-
-// Store persists State atomically.
-type Store interface {
-	Load() (State, error)
-	Save(State) error
-}
-
 type nopMetrics struct{}
 
 func (nopMetrics) VoteCast(time.Duration)       {}

@@ -41,7 +41,7 @@ func (p *Pool) SetUserPrefs(ctx context.Context, users []UserPrefs) error {
 		next[u.MultisigAddress] = u
 		ids[u.UserID] = u.MultisigAddress
 	}
-	if err := p.commit(func(_ map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
+	if err := p.commit(nil, func(_ map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
 		return next, added, nil
 	}); err != nil {
 		return err
@@ -65,7 +65,7 @@ func (p *Pool) SetUserPref(ctx context.Context, u UserPrefs) error {
 	// cached state digest (no pass over every user).
 	// One user's update does not end a wait for the whole set.
 	var prev, next map[string]UserPrefs
-	return p.commitThen(func(users map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
+	return p.commitThen(&Change{Kind: ChangeUser, User: u}, func(users map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
 		for addr, old := range users {
 			if old.UserID == u.UserID && addr != u.MultisigAddress {
 				return nil, nil, Errorf(KindInvalid, "user id %d already has multisig address %s, not %s",
@@ -107,8 +107,12 @@ func (p *Pool) SetAddedTickets(ctx context.Context, tickets []PoolTicketID) erro
 		next[t.Hash] = t.MultisigAddress
 		norm[i] = t
 	}
+	rec := &Change{Kind: ChangeAddedTickets, AddedTickets: make([]PoolTicketID, 0, len(next))}
+	for h, a := range next {
+		rec.AddedTickets = append(rec.AddedTickets, PoolTicketID{Hash: h, MultisigAddress: a})
+	}
 	var fresh []string
-	err := p.commit(func(users map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
+	err := p.commit(rec, func(users map[string]UserPrefs, added map[string]string) (map[string]UserPrefs, map[string]string, error) {
 		for i, t := range norm {
 			if _, ok := users[t.MultisigAddress]; !ok {
 				return nil, nil, Errorf(KindInvalid, "ticket %d (%s): unknown user multisig address %s "+

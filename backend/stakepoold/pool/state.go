@@ -28,9 +28,12 @@ type Config struct {
 	Inspector TicketInspector
 	Addresses AddressChecker
 	Store     Store
-	Metrics   Metrics      // optional
-	Log       slog.Logger  // optional
-	Agendas   AgendaSource // optional; validates vote bits of the current version
+	// Loaded, when not nil, is the state the caller has already read
+	// from Store (New then does not read it again).
+	Loaded  *State
+	Metrics Metrics      // optional
+	Log     slog.Logger  // optional
+	Agendas AgendaSource // optional; validates vote bits of the current version
 	// LoadConcurrency bounds concurrent gettransaction calls while loading
 	// tickets (default 32).
 	LoadConcurrency int
@@ -122,6 +125,7 @@ type Pool struct {
 
 // New builds a Pool and loads the stored preferences and added tickets.
 func New(cfg Config) (*Pool, error) {
+	var err error
 	p := &Pool{
 		node:        cfg.Node,
 		wallet:      cfg.Wallet,
@@ -160,9 +164,11 @@ func New(cfg Config) (*Pool, error) {
 	if p.loadConc <= 0 {
 		p.loadConc = 32
 	}
-	if p.store != nil {
-		st, err := p.store.Load()
-		if err != nil {
+	if p.store != nil || cfg.Loaded != nil {
+		var st State
+		if cfg.Loaded != nil {
+			st = *cfg.Loaded
+		} else if st, err = p.store.Load(); err != nil {
 			return nil, wrapCall(err, "load stored state")
 		}
 		for _, u := range st.Users {

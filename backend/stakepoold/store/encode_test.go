@@ -23,8 +23,8 @@ func TestAppendStateMatchesEncodingJSON(t *testing.T) {
 			AddedTickets: []pool.PoolTicketID{{Hash: "ab", MultisigAddress: "Sc\t"}, {Hash: "cd\"", MultisigAddress: "ScB"}},
 		},
 	} {
-		got := appendState(nil, st)
-		want, err := json.Marshal(fileFormat{Version: formatVersion, State: st})
+		got := appendState(nil, st, 12345)
+		want, err := json.Marshal(fileFormat{Version: formatVersion, Seq: 12345, State: st})
 		if err != nil {
 			t.Fatal(err)
 		}
