@@ -4,6 +4,8 @@
 //   - router.go builds the Goji mux tree and the middleware chain
 //     (request ids, client IP, logging, panic recovery, body limit,
 //     security headers, CSRF, sessions);
+//   - static.go serves the asset files (public/ or the embedded copy) that
+//     the front end installs under /assets/ and /favicon.ico;
 //   - errors.go defines error kinds and their one mapping to HTTP status;
 //   - session.go keeps login sessions in the database (cookie = random id,
 //     table row = keyed hash of it; anonymous visitors get no row);
