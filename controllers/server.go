@@ -69,7 +69,7 @@ type Store interface {
 	PeekToken(ctx context.Context, hash, purpose string, now int64) (*models.Token, error)
 	ConsumeToken(ctx context.Context, hash, purpose string, now int64) (*models.Token, error)
 	SetUserMultisig(ctx context.Context, userID int64, m models.MultisigInfo) error
-	SetVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error
+	SetVotingPrefs(ctx context.Context, p poolapi.User) error
 	SetAPIToken(ctx context.Context, userID int64, token string) error
 	ResetStaleVoteBits(ctx context.Context, version uint32) (int64, error)
 	PoolScripts(ctx context.Context) ([]models.PoolScript, error)

@@ -286,7 +286,7 @@ func (s *Server) apiVoting(r *http.Request, u *models.User) (apiResult, error) {
 		return apiResult{}, system.E(system.KindInvalid, "invalid VoteBits: "+err.Error())
 	}
 	if uint16(u.VoteBits) != bits || uint32(u.VoteBitsVersion) != ag.VoteVersion {
-		if err := s.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
+		if err := s.saveVoteBits(r.Context(), u, bits, ag.VoteVersion); err != nil {
 			return apiResult{}, system.Wrap(system.KindInternal, "failed to store the voting preferences", err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/votebits"
+	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/system"
 	"github.com/zenazn/goji/web"
 )
@@ -160,7 +161,7 @@ func (s *Server) votingPost(c web.C, w http.ResponseWriter, r *http.Request) err
 	if err := validateVoteBits(bits, ag.Agendas); err != nil {
 		return system.Wrap(system.KindInvalid, "Those choices do not make a valid vote: "+err.Error(), err)
 	}
-	if err := s.saveVoteBits(r.Context(), u.ID, bits, ag.VoteVersion); err != nil {
+	if err := s.saveVoteBits(r.Context(), u, bits, ag.VoteVersion); err != nil {
 		return err
 	}
 	return s.Redirect(c, w, r, "/voting", "Your voting preferences are saved and sent to the voting wallets.")
@@ -169,16 +170,18 @@ func (s *Server) votingPost(c web.C, w http.ResponseWriter, r *http.Request) err
 // saveVoteBits stores a user's vote bits and pushes them to every backend.
 // The database is the source of truth: a backend that misses the push gets
 // it when it is repaired.
-func (s *Server) saveVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error {
-	if err := s.store.SetVoteBits(ctx, userID, bits, version); err != nil {
+func (s *Server) saveVoteBits(ctx context.Context, u *models.User, bits uint16, version uint32) error {
+	p := u.Prefs()
+	p.VoteBits, p.VoteBitsVersion = bits, version
+	if err := s.store.SetVotingPrefs(ctx, p); err != nil {
 		return err
 	}
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	if err := s.backends.PushUserPrefs(ctx, u.Prefs()); err != nil {
-		s.log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", userID, err)
+		s.log.Warnf("user %d: push voting preferences: %v (backends get them when repaired)", u.ID, err)
 	}
 	return nil
 }

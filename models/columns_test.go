@@ -20,8 +20,38 @@ func TestUserFieldsFollowTags(t *testing.T) {
 			t.Errorf("fields()[%d] does not point at User.%s (column %s)", i, v.Type().Field(i).Name, userColumns[i])
 		}
 	}
-	if userColumns[0] != "id" || userColumns[len(userColumns)-1] != "vote_bits_version" {
+	if userColumns[0] != "id" || userColumns[1] != "email" {
 		t.Errorf("userColumns = %v", userColumns)
+	}
+}
+
+// TestSettingValuesFollowColumns: settingValues gives each setting of a
+// record in the order of settingColumns, so SetVotingPrefs writes every
+// setting into its own column (a user whose fields all differ is turned
+// into a record and back into column values).
+func TestSettingValuesFollowColumns(t *testing.T) {
+	var u User
+	for i, p := range u.fields() {
+		switch f := reflect.ValueOf(p).Elem(); f.Kind() {
+		case reflect.Int64:
+			f.SetInt(int64(100 + i))
+		case reflect.String:
+			f.SetString(userColumns[i])
+		case reflect.Bool:
+			f.SetBool(true)
+		default:
+			t.Fatalf("column %s: set a value for kind %v here", userColumns[i], f.Kind())
+		}
+	}
+	vals := settingValues(u.Prefs())
+	if len(vals) != len(settingColumns) {
+		t.Fatalf("settingValues gives %d values for %d columns", len(vals), len(settingColumns))
+	}
+	for i, at := range columnsAt(settingColumns) {
+		want := reflect.ValueOf(u.fields()[at]).Elem().Interface()
+		if vals[i] != want {
+			t.Errorf("setting %s: value %v (%T), the column holds %v (%T)", settingColumns[i], vals[i], vals[i], want, want)
+		}
 	}
 }
 

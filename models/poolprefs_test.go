@@ -63,3 +63,32 @@ func TestPoolPrefsMatchesPoolUsers(t *testing.T) {
 		}
 	})
 }
+
+// TestSetVotingPrefsRoundTrip: what SetVotingPrefs stores is what Prefs
+// reads back, and it leaves the record's identity (id, multisig address)
+// and the other columns alone.
+func TestSetVotingPrefsRoundTrip(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		u := &models.User{Email: "v@example.com", PasswordHash: "x", CreatedAt: 1, VoteBits: 1}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetUserMultisig(ctx, u.ID, models.MultisigInfo{MultiSigAddress: "Sc1", MultiSigScript: "51",
+			UserPubKeyAddr: "Sk1", HeightRegistered: 7, VoteBits: 1, VoteBitsVersion: 9}); err != nil {
+			t.Fatal(err)
+		}
+		want := poolapi.User{UserID: u.ID, MultisigAddress: "Sc1", VoteBits: 0xfffd, VoteBitsVersion: 10}
+		if err := s.SetVotingPrefs(ctx, poolapi.User{UserID: u.ID, MultisigAddress: "ignored", VoteBits: 0xfffd,
+			VoteBitsVersion: 10}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.UserByID(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Prefs() != want || got.Email != "v@example.com" || got.MultiSigScript != "51" || got.HeightRegistered != 7 {
+			t.Fatalf("stored %+v, prefs %+v, want prefs %+v", got, got.Prefs(), want)
+		}
+	})
+}

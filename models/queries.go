@@ -1,5 +1,7 @@
 package models
 
+import "strings"
+
 // The statements that run often or on the whole users table at 100,000
 // users, named so that the index test (TestQueriesUseIndexes) checks the
 // plan of the very text the store runs.
@@ -27,6 +29,8 @@ var (
 		" FROM users WHERE multisig_address <> '' ORDER BY id"
 	poolScriptsSQL = "SELECT " + columnList("", scriptColumns) +
 		" FROM users WHERE multisig_address <> '' ORDER BY id"
+	// The voting page and API command.
+	setVotingPrefsSQL = "UPDATE users SET " + strings.Join(settingColumns, " = ?, ") + " = ? WHERE id = ?"
 	// Every logged-in page view.
 	sessionUserSQL = "SELECT s.id, s.user_id, s.flash, s.created_at, s.expires_at, " + columnList("u.", userColumns) +
 		" FROM sessions s JOIN users u ON u.id = s.user_id" +

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/internal/benchdata"
 	"github.com/eacred/dcrstakepool/internal/benchdata/benchdb"
 	"github.com/eacred/dcrstakepool/models"
@@ -99,7 +100,9 @@ func BenchmarkScale(b *testing.B) {
 			})
 			run("LastPoolUser", func(int) error { _, err := s.LastPoolUser(ctx); return err })
 			run("ActiveLowFeeTickets", func(int) error { _, err := s.ActiveLowFeeTickets(ctx, now); return err })
-			run("SetVoteBits", func(i int) error { return s.SetVoteBits(ctx, int64(i*7919%benchdata.Users+1), 5, 10) })
+			run("SetVoteBits", func(i int) error {
+				return s.SetVotingPrefs(ctx, poolapi.User{UserID: int64(i*7919%benchdata.Users + 1), VoteBits: 5, VoteBitsVersion: 10})
+			})
 			run("PoolUsers", func(int) error {
 				us, err := s.PoolUsers(ctx)
 				if err == nil && len(us) != benchdata.Users {

@@ -45,8 +45,9 @@ func (u *User) Prefs() poolapi.User {
 // The users table's columns are listed here once, beside the struct, for
 // the queries that scan rows by hand (at 100,000 users gorp's reflective
 // scan took most of a read's time). A new column is a field above with its
-// db tag and its pointer in fields; a column stakepoold needs is also named
-// in prefColumns and set in Prefs.
+// db tag and its pointer in fields; a setting stakepoold applies to votes
+// (a field of poolapi.User) is also named in settingColumns, read in Prefs
+// and written in settingValues.
 
 // fields returns pointers to u's fields in the order of userColumns (the
 // struct's order; TestUserFieldsFollowTags checks it).
@@ -65,8 +66,18 @@ func (u *User) values() []any {
 	return ps
 }
 
-// prefColumns are the columns Prefs reads.
-var prefColumns = []string{"id", "multisig_address", "vote_bits", "vote_bits_version"}
+// settingColumns are the voting preferences the user chooses, written by
+// SetVotingPrefs from settingValues.
+var settingColumns = []string{"vote_bits", "vote_bits_version"}
+
+// settingValues returns the settings of p in the order of settingColumns.
+func settingValues(p poolapi.User) []any {
+	return []any{int64(p.VoteBits), int64(p.VoteBitsVersion)}
+}
+
+// prefColumns are the columns Prefs reads: the record's identity, then the
+// settings.
+var prefColumns = append([]string{"id", "multisig_address"}, settingColumns...)
 
 // userColumns are the users table's columns, from User's db tags.
 var userColumns = func() []string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/go-gorp/gorp/v3"
 )
 
@@ -152,12 +153,13 @@ func (s *Store) SetUserMultisig(ctx context.Context, userID int64, m MultisigInf
 	})
 }
 
-// SetVoteBits stores a user's vote bits and their vote version.
-func (s *Store) SetVoteBits(ctx context.Context, userID int64, bits uint16, version uint32) error {
-	_, err := s.exec(ctx).Exec("UPDATE users SET vote_bits = ?, vote_bits_version = ? WHERE id = ?",
-		int64(bits), int64(version), userID)
+// SetVotingPrefs stores the settings of p (every field but the user id and
+// multisig address, which only address submission writes) in user
+// p.UserID's row.
+func (s *Store) SetVotingPrefs(ctx context.Context, p poolapi.User) error {
+	_, err := s.exec(ctx).Exec(setVotingPrefsSQL, append(settingValues(p), p.UserID)...)
 	if err != nil {
-		return fmt.Errorf("set vote bits of user %d: %w", userID, err)
+		return fmt.Errorf("set voting preferences of user %d: %w", p.UserID, err)
 	}
 	return nil
 }

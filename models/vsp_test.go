@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/models"
 	"github.com/eacred/dcrstakepool/models/dbtest"
 )
@@ -88,7 +89,7 @@ func TestUserMultisig(t *testing.T) {
 		if lu, err := s.LastPoolUser(ctx); err != nil || lu.ID != u.ID {
 			t.Fatalf("LastPoolUser = %+v, %v", lu, err)
 		}
-		if err := s.SetVoteBits(ctx, u.ID, 5, 8); err != nil {
+		if err := s.SetVotingPrefs(ctx, poolapi.User{UserID: u.ID, VoteBits: 5, VoteBitsVersion: 8}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := s.ResetStaleVoteBits(ctx, 8); err != nil || n != 0 {
