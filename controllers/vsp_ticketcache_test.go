@@ -3,8 +3,11 @@ package controllers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 )
 
 // fakeClock is a clock the test moves.
@@ -180,5 +183,23 @@ func TestTicketCacheBound(t *testing.T) {
 	c.view(ctx, "huge", "k;", countingLoad(&loads, viewOf(500)))
 	if views, tickets := c.stats(); views != 3 || tickets > 100 {
 		t.Fatalf("after a view larger than the budget: %d views, %d tickets", views, tickets)
+	}
+}
+
+// BenchmarkTicketView40960 prepares and pages the tickets of a user
+// holding 40,960 live tickets (the uncached tickets page without the
+// backend call and the template).
+func BenchmarkTicketView40960(b *testing.B) {
+	ts := make([]stakepooldclient.UserTicket, 40960)
+	for i := range ts {
+		ts[i] = stakepooldclient.UserTicket{Hash: fmt.Sprintf("%064x", i*7919%40960), Status: stakepooldclient.StatusLive,
+			TicketHeight: uint32(1000 + i*31%2000)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		v := &ticketView{sections: sortTicketSections(ts), total: len(ts)}
+		if _, err := buildTicketGroups(v, nil, ticketPageSize, 1000, "", nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
