@@ -519,5 +519,6 @@ func TestBackupCopyJournalFirst(t *testing.T) {
 			t.Fatalf("copy %d loads a state the store never held: %+v", copies, canon(st))
 		}
 	}
+	f.waitCompaction()
 	t.Logf("%d consistent copies", copies)
 }

@@ -134,12 +134,12 @@ func (f *File) loadLocked() (pool.State, error) {
 	f.seq, f.snapSeq, f.snapSize, f.snapV2 = snap.seq, snap.seq, snap.size, snap.exists && snap.version >= 2
 	f.end = 0
 	if b != nil {
-		if !f.snapV2 {
-			return pool.State{}, f.corrupt(f.path, fmt.Errorf("a journal follows a snapshot of format version %d", snap.version))
-		}
 		recs, end, err := parseJournal(b)
 		if err != nil && !errors.Is(err, errTorn) {
 			return pool.State{}, f.corrupt(f.journal, err)
+		}
+		if !f.snapV2 && len(recs) > 0 {
+			return pool.State{}, f.corrupt(f.path, fmt.Errorf("a journal of changes follows a snapshot of format version %d", snap.version))
 		}
 		if len(recs) > 0 && recs[0].seq > snap.seq+1 {
 			return pool.State{}, f.corrupt(f.journal, fmt.Errorf("its first change is %d but the snapshot %s ends at change %d",
