@@ -105,7 +105,6 @@ type Backends interface {
 	Health() (ok bool, reason string)
 	Statuses() []stakepooldclient.BackendStatus
 	Halted() (string, time.Time)
-	Halt(reason string)
 	Recheck(ctx context.Context, p *stakepooldclient.Probe) error
 	VoteVersion() uint32
 	FeeAddressLimit() uint32

@@ -101,10 +101,10 @@ func (s *Server) submitAddress(ctx context.Context, u *models.User, raw string) 
 	}
 	idx := uint32(u.ID)
 	if lim := s.backends.FeeAddressLimit(); lim > 0 && idx >= lim {
-		s.log.Errorf("user %d cannot get a voting address: the stakepoolds only recognize fee addresses 0..%d; "+
-			"raise feeaddresses on every stakepoold", u.ID, lim-1)
-		return nil, system.E(system.KindUnavailable, "The pool cannot take new voting addresses until the "+
-			"operator enlarges it; the operator has been alerted. Please try again later.")
+		// Logged once, where the request ends, with the operator's part.
+		return nil, system.Wrap(system.KindUnavailable, "The pool cannot take new voting addresses until the "+
+			"operator enlarges it; the operator has been alerted. Please try again later.",
+			fmt.Errorf("the stakepoolds only recognize fee addresses 0..%d: raise feeaddresses on every stakepoold", lim-1))
 	}
 	poolAddr, err := s.poolKeys.Address(idx)
 	if err != nil {
@@ -115,13 +115,10 @@ func (s *Server) submitAddress(ctx context.Context, u *models.User, raw string) 
 		return nil, fmt.Errorf("derive fee address %d: %w", idx, err)
 	}
 	res, err := s.backends.CreateAddress(ctx, stakepooldclient.AddressRequest{
-		Index: idx, PoolAddress: poolAddr, UserPubKeyAddr: userAddr})
-	if err == nil {
-		if verr := verifyMultisig(res, userAddr, s.cfg.Params); verr != nil {
-			s.backends.Halt(fmt.Sprintf("user %d: %v", u.ID, verr))
-			err = fmt.Errorf("%w: %v", stakepooldclient.ErrInconsistent, verr)
-		}
-	}
+		Index: idx, PoolAddress: poolAddr, UserPubKeyAddr: userAddr,
+		Verify: func(poolPubKeyAddr string, ms stakepooldclient.Multisig) error {
+			return verifyMultisig(poolPubKeyAddr, ms, userAddr, s.cfg.Params)
+		}})
 	s.metrics.addressResult(err)
 	if err != nil {
 		return nil, backendError(err)
@@ -154,9 +151,11 @@ func (s *Server) submitAddress(ctx context.Context, u *models.User, raw string) 
 // verifyMultisig checks what the backends agreed on is really the 1-of-2
 // multisig of the pool key and the user's key, in that order, and that the
 // P2SH address is the script's (stakepool.CheckVotingScript): a wallet must
-// not be able to slip in a script the user's key cannot spend.
-func verifyMultisig(res stakepooldclient.AddressResult, userAddr string, p *chaincfg.Params) error {
-	poolKey, err := stakepool.PubKey(res.PoolPubKeyAddr, p)
+// not be able to slip in a script the user's key cannot spend. The client
+// runs it before any backend imports the script and halts address
+// creation when it fails.
+func verifyMultisig(poolPubKeyAddr string, ms stakepooldclient.Multisig, userAddr string, p *chaincfg.Params) error {
+	poolKey, err := stakepool.PubKey(poolPubKeyAddr, p)
 	if err != nil {
 		return fmt.Errorf("pool pubkey address from the wallets: %w", err)
 	}
@@ -164,11 +163,11 @@ func verifyMultisig(res stakepooldclient.AddressResult, userAddr string, p *chai
 	if err != nil {
 		return err
 	}
-	script, err := hex.DecodeString(res.Multisig.RedeemScript)
+	script, err := hex.DecodeString(ms.RedeemScript)
 	if err != nil {
 		return fmt.Errorf("redeem script is not hex: %w", err)
 	}
-	return stakepool.CheckVotingScript(script, res.Multisig.Address, poolKey, userKey, p)
+	return stakepool.CheckVotingScript(script, ms.Address, poolKey, userKey, p)
 }
 
 // backendError turns a stakepooldclient error into a page error.

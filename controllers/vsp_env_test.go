@@ -1,7 +1,10 @@
 package controllers_test
 
 import (
+	"io"
+
 	"context"
+	"github.com/decred/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,6 +40,9 @@ type vspOptions struct {
 	Prepare func(fs []*fakebackend.Backend)
 	// Now is the Server's clock (default time.Now; sessions keep time.Now).
 	Now func() time.Time
+	// LogLevel and LogTo: see webtest.Options.
+	LogLevel slog.Level
+	LogTo    io.Writer
 }
 
 // testXpub derives a simnet account extended public key from a seed byte.
@@ -77,6 +83,7 @@ func newVSPEnv(t testing.TB, o vspOptions) *vspEnv {
 		bs = append(bs, f)
 	}
 	ve.Env = webtest.New(t, webtest.Options{Engine: o.Engine, Config: o.Config, ServerNow: o.Now,
+		LogLevel: o.LogLevel, LogTo: o.LogTo,
 		PoolXpub: testXpub(t, 1), ColdXpub: ve.ColdXpub, Backends: bs})
 	return ve
 }

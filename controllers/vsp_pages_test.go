@@ -2,7 +2,9 @@ package controllers_test
 
 import (
 	"context"
+	"github.com/decred/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -105,7 +107,7 @@ func TestAddressFlow(t *testing.T) {
 			}
 		}
 		for _, f := range ve.Fakes {
-			if n := f.CallCount("CreateMultisig"); n != 0 {
+			if n := f.CallCount("PrepareUserScript"); n != 0 {
 				t.Fatalf("invalid input reached the backends (%d calls)", n)
 			}
 		}
@@ -192,7 +194,7 @@ func TestAddressHaltsOnInconsistentBackends(t *testing.T) {
 		t.Fatalf("submit with inconsistent backends = %d\n%s", p.Status, p.Body)
 	}
 	for _, f := range ve.Fakes {
-		if f.CallCount("ImportScript") != 1 { // only the first user's
+		if f.CallCount("ImportUserScript") != 1 { // only the first user's
 			t.Errorf("%s: script imported despite the inconsistency", f.Name())
 		}
 	}
@@ -243,7 +245,7 @@ func TestAddressWithBackendDown(t *testing.T) {
 		!strings.Contains(st.Body, "backend 2 of 3") {
 		t.Fatalf("/status = %d %q", st.Status, st.Body)
 	}
-	if n := ve.Fakes[1].CallCount("ImportScript"); n != 0 {
+	if n := ve.Fakes[1].CallCount("ImportUserScript"); n != 0 {
 		t.Fatalf("down backend got %d imports", n)
 	}
 	ve.Fakes[1].SetDown(false)
@@ -409,6 +411,12 @@ func TestAddressWrongScriptHalts(t *testing.T) {
 	if nu, _ := ve.Store.UserByID(vbg, u.ID); nu.HasMultiSig() {
 		t.Fatal("a wrong script was stored")
 	}
+	// The agreed script is checked before any backend imports it.
+	for _, f := range ve.Fakes {
+		if n := f.CallCount("ImportUserScript"); n != 0 {
+			t.Errorf("%s imported the wrong script (%d calls)", f.Name(), n)
+		}
+	}
 }
 
 func TestAddressBeyondFeeAddresses(t *testing.T) {
@@ -422,5 +430,37 @@ func TestAddressBeyondFeeAddresses(t *testing.T) {
 	p := submit(c, pubKeyAddr(t, 31, chaincfg.SimNetParams()))
 	if p.Status != http.StatusServiceUnavailable || !strings.Contains(p.Body, "enlarges") {
 		t.Fatalf("submit = %d\n%s", p.Status, p.Body)
+	}
+}
+
+// TestAddressBeyondFeeAddressesLoggedOnce: the operator's message (which
+// fee addresses the stakepoolds know, what to raise) is in the log exactly
+// once per refused submission, on the page path and on the API path, and
+// never on the page.
+func TestAddressBeyondFeeAddressesLoggedOnce(t *testing.T) {
+	var log syncBuffer
+	ve := newVSPEnv(t, vspOptions{LogLevel: slog.LevelInfo, LogTo: &log, Prepare: func(fs []*fakebackend.Backend) {
+		for _, f := range fs {
+			f.FeeAddrs = 1 // fee address 0 only: every user is beyond
+		}
+	}})
+	u, c := ve.user(t, "one@example.com")
+	p := submit(c, pubKeyAddr(t, 31, chaincfg.SimNetParams()))
+	if p.Status != http.StatusServiceUnavailable || strings.Contains(p.Body, "feeaddresses") {
+		t.Fatalf("submit = %d\n%s", p.Status, p.Body)
+	}
+	const operator = "raise feeaddresses on every stakepoold"
+	if n := strings.Count(log.String(), operator); n != 1 {
+		t.Fatalf("the operator's message is logged %d times after a form submission, want 1:\n%s", n, log.String())
+	}
+	c.Get("/address") // creates the API token
+	nu, _ := ve.Store.UserByID(vbg, u.ID)
+	e := contractCall(t, ve.Env.Client(), ve.Env.Server.URL, "POST", "/api/v1/address", nu.APIToken,
+		url.Values{"UserPubKeyAddr": {pubKeyAddr(t, 32, chaincfg.SimNetParams())}})
+	if e.code() == 0 {
+		t.Fatal("the API created an address beyond the fee addresses")
+	}
+	if n := strings.Count(log.String(), operator); n != 2 {
+		t.Fatalf("the operator's message is logged %d times after the form and the API, want 2:\n%s", n, log.String())
 	}
 }

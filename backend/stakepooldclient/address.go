@@ -15,6 +15,11 @@ type AddressRequest struct {
 	PoolAddress string
 	// UserPubKeyAddr is the user's secp256k1 pubkey address ("Sk...").
 	UserPubKeyAddr string
+	// Verify, when set, is the caller's own check of the script every
+	// backend agreed on, run before any backend imports it. A failure
+	// halts address creation like a disagreement: the backends agree on
+	// something wrong.
+	Verify func(poolPubKeyAddr string, ms Multisig) error
 }
 
 // AddressResult is the outcome of CreateAddress.
@@ -27,13 +32,28 @@ type AddressResult struct {
 	Missed []string
 }
 
-// CreateAddress builds the user's multisig on every reachable backend:
-// ValidateAddress of the pool key (every wallet must own it and give the
-// same pubkey), CreateMultisig [pool key, user key] (identical scripts
-// everywhere), then ImportScript. Different answers halt address creation
-// (ErrInconsistent); later calls get ErrHalted until Recheck passes.
-// Backends that are down are skipped and repaired later; with none
-// reachable the result is ErrUnavailable.
+// UserScript is one backend's answer to PrepareUserScript.
+type UserScript struct {
+	// PoolKeyMine reports whether the backend's wallet owns the pool key;
+	// when it does not, the other fields are empty.
+	PoolKeyMine    bool
+	PoolPubKeyAddr string
+	Multisig       Multisig
+}
+
+// key is what must be identical on every backend.
+func (u UserScript) key() string {
+	return fmt.Sprintf("mine=%t pubkeyaddr=%s address=%s script=%s",
+		u.PoolKeyMine, u.PoolPubKeyAddr, u.Multisig.Address, u.Multisig.RedeemScript)
+}
+
+// CreateAddress builds the user's multisig on every reachable backend in
+// two calls: PrepareUserScript (each wallet must own the pool key, and
+// every backend must give the same pool pubkey, script and address), then,
+// once req.Verify accepts the agreed script, ImportUserScript. Different
+// answers halt address creation (ErrInconsistent); later calls get
+// ErrHalted until Recheck passes. Backends that are down are skipped and
+// repaired later; with none reachable the result is ErrUnavailable.
 func (c *Client) CreateAddress(ctx context.Context, req AddressRequest) (AddressResult, error) {
 	var res AddressResult
 	if r, _ := c.Halted(); r != "" {
@@ -41,42 +61,34 @@ func (c *Client) CreateAddress(ctx context.Context, req AddressRequest) (Address
 	}
 	ms := c.usable(true)
 
-	// 1. The pool key: every wallet must own it and agree on its pubkey.
-	vrs := fanout(ctx, c, ms, c.opts.CallTimeout, "validate address",
-		func(ctx context.Context, b Backend) (AddressInfo, error) {
-			return b.ValidateAddress(ctx, req.PoolAddress, req.Index)
-		})
-	info, ok, rej, err := agree(vrs, func(a AddressInfo) string {
-		return fmt.Sprintf("ismine=%t pubkeyaddr=%s", a.IsMine, a.PubKeyAddr)
-	})
-	if err := c.settle("validate address of pool key "+req.PoolAddress, ok, rej, err); err != nil {
+	// 1. Every backend prepares the script; the answers must agree.
+	prs := fanout(ctx, c, ms, c.opts.CallTimeout, "prepare user script",
+		func(ctx context.Context, b Backend) (UserScript, error) { return b.PrepareUserScript(ctx, req) })
+	us, ok, rej, err := agree(prs, UserScript.key)
+	if err := c.settle("prepare the script of pool key "+req.PoolAddress, ok, rej, err); err != nil {
 		return res, err
 	}
-	if !info.IsMine || info.PubKeyAddr == "" {
+	if !us.PoolKeyMine || us.PoolPubKeyAddr == "" {
 		return res, fmt.Errorf("%w: %s (index %d)", ErrNotMine, req.PoolAddress, req.Index)
 	}
-	res.PoolPubKeyAddr = info.PubKeyAddr
-	ms = answered(vrs)
-
-	// 2. The 1-of-2 multisig, pool key first: identical everywhere.
-	addrs := []string{info.PubKeyAddr, req.UserPubKeyAddr}
-	crs := fanout(ctx, c, ms, c.opts.CallTimeout, "create multisig",
-		func(ctx context.Context, b Backend) (Multisig, error) { return b.CreateMultisig(ctx, addrs) })
-	msig, ok, rej, err := agree(crs, func(m Multisig) string { return m.Address + " script " + m.RedeemScript })
-	if err := c.settle("create multisig", ok, rej, err); err != nil {
-		return res, err
+	if us.Multisig.Address == "" || len(us.Multisig.RedeemScript) == 0 {
+		return res, fmt.Errorf("%w: prepare user script returned an empty address or script", ErrUnavailable)
 	}
-	if msig.Address == "" || msig.RedeemScript == "" {
-		return res, fmt.Errorf("%w: create multisig returned an empty address or script", ErrUnavailable)
+	if req.Verify != nil {
+		if err := req.Verify(us.PoolPubKeyAddr, us.Multisig); err != nil {
+			c.halt(fmt.Sprintf("user %d: %v", req.Index, err))
+			return res, fmt.Errorf("%w: %v", ErrInconsistent, err)
+		}
 	}
-	res.Multisig = msig
-	ms = answered(crs)
+	res.PoolPubKeyAddr, res.Multisig = us.PoolPubKeyAddr, us.Multisig
 
-	// 3. Import the script everywhere; the height is the newest reported.
-	irs := fanout(ctx, c, ms, c.opts.CallTimeout, "import script",
-		func(ctx context.Context, b Backend) (int64, error) { return b.ImportScript(ctx, msig.RedeemScript) })
+	// 2. Import it where it was prepared; the height is the newest reported.
+	irs := fanout(ctx, c, answered(prs), c.opts.CallTimeout, "import user script",
+		func(ctx context.Context, b Backend) (int64, error) {
+			return b.ImportUserScript(ctx, req.Index, us.Multisig)
+		})
 	_, ok, rej, err = agree(irs, func(int64) string { return "imported" })
-	if err := c.settle("import script", ok, rej, err); err != nil {
+	if err := c.settle("import user script", ok, rej, err); err != nil {
 		return res, err
 	}
 	for _, r := range irs {

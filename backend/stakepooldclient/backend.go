@@ -2,9 +2,10 @@ package stakepooldclient
 
 import (
 	"context"
-	"github.com/eacred/dcrstakepool/eacred/votebits"
 	"sync"
 	"time"
+
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // Backend is one stakepoold, spoken to in domain types. Implementations wrap
@@ -18,14 +19,14 @@ type Backend interface {
 	Version(ctx context.Context) (Version, error)
 	Health(ctx context.Context) (Health, error)
 	PoolConfig(ctx context.Context) (PoolConfig, error)
-	// ValidateAddress asks the wallet about addr. index is the address
-	// index of addr on the default account's external branch (the user
-	// id) so the wallet can watch that far before answering.
-	ValidateAddress(ctx context.Context, addr string, index uint32) (AddressInfo, error)
-	CreateMultisig(ctx context.Context, addrs []string) (Multisig, error)
-	// ImportScript imports a redeem script (hex) without rescan and returns
-	// the best block height. Importing a known script succeeds.
-	ImportScript(ctx context.Context, script string) (int64, error)
+	// PrepareUserScript asks the backend for user req.Index's voting
+	// script (API 1.3): its wallet watches the pool key's index, says
+	// whether it owns req.PoolAddress and gives its pubkey, and the backend
+	// builds and checks the 1-of-2 multisig [pool key, user key].
+	PrepareUserScript(ctx context.Context, req AddressRequest) (UserScript, error)
+	// ImportUserScript imports user index's voting script without rescan
+	// and returns the best block height. Importing a known script succeeds.
+	ImportUserScript(ctx context.Context, index uint32, ms Multisig) (int64, error)
 	// ImportScripts imports scripts (hex) the wallet is missing and rescans
 	// from rescanFrom.
 	ImportScripts(ctx context.Context, scripts []string, rescanFrom int64) error

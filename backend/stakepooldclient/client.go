@@ -368,11 +368,6 @@ func (c *Client) Halted() (string, time.Time) {
 	return c.haltReason, c.haltAt
 }
 
-// Halt stops address creation with reason, as an inconsistency does; the
-// front end calls it when the backends agree on something provably wrong
-// (e.g. a script that is not the requested multisig).
-func (c *Client) Halt(reason string) { c.halt(reason) }
-
 // halt stops address creation with reason (the first reason is kept).
 func (c *Client) halt(reason string) {
 	c.mu.Lock()

@@ -125,7 +125,7 @@ func TestStartMismatches(t *testing.T) {
 		{"pool fees", func(fs []*fakebackend.Backend) { fs[1].PoolFees = 5 }, spc.Version{}, "pool fee"},
 		{"vote version", func(fs []*fakebackend.Backend) { fs[1].HealthValue.VoteVersion = 9 }, spc.Version{}, "vote versions differ"},
 		{"api major", func(fs []*fakebackend.Backend) { fs[0].VersionValue.Major = 2 }, spc.Version{Major: 1}, "not compatible"},
-		{"api minor", func(fs []*fakebackend.Backend) {}, spc.Version{Major: 1, Minor: 3}, "not compatible"},
+		{"api minor", func(fs []*fakebackend.Backend) {}, spc.Version{Major: 1, Minor: spc.APIVersion.Minor + 1}, "not compatible"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -171,8 +171,8 @@ func TestBackendDownAtStartIsRepairedLater(t *testing.T) {
 	}
 	src.add(spc.PoolUser{Prefs: spc.VotingPrefs{UserID: 1, MultisigAddress: res.Multisig.Address, VoteBits: 1},
 		RedeemScript: res.Multisig.RedeemScript, HeightRegistered: res.HeightRegistered})
-	if fs[1].CallCount("ImportScript") != 0 {
-		t.Errorf("down backend was sent ImportScript")
+	if fs[1].CallCount("ImportUserScript") != 0 {
+		t.Errorf("down backend was sent ImportUserScript")
 	}
 	// b returns: the repair gives it the script and the prefs.
 	fs[1].SetDown(false)
@@ -210,8 +210,8 @@ func TestCreateAddress(t *testing.T) {
 		t.Errorf("result %+v", res)
 	}
 	for _, f := range fs {
-		if f.CallCount("ImportScript") != 1 {
-			t.Errorf("%s: ImportScript calls %d", f.Name(), f.CallCount("ImportScript"))
+		if f.CallCount("ImportUserScript") != 1 {
+			t.Errorf("%s: ImportUserScript calls %d", f.Name(), f.CallCount("ImportUserScript"))
 		}
 	}
 	if len(res.Missed) != 0 {
@@ -254,7 +254,7 @@ func TestCreateAddressErrors(t *testing.T) {
 				t.Fatalf("halted = %q, want halt %v", reason, tc.halts)
 			}
 			for _, f := range fs {
-				if tc.halts && f.CallCount("ImportScript") != 0 {
+				if tc.halts && f.CallCount("ImportUserScript") != 0 {
 					t.Errorf("%s: script imported despite inconsistency", f.Name())
 				}
 			}

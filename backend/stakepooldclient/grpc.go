@@ -196,30 +196,14 @@ func (g *grpcBackend) PoolConfig(ctx context.Context) (PoolConfig, error) {
 		PoolFees: r.GetPoolFees(), FeeAddressCount: r.GetFeeAddressCount()}, nil
 }
 
-func (g *grpcBackend) ValidateAddress(ctx context.Context, addr string, index uint32) (AddressInfo, error) {
-	// The wallet only knows addresses up to its watched index: extend it
-	// to the user's index first (a no-op when already past it).
-	_, err := g.c.AccountSyncAddressIndex(ctx, &pb.AccountSyncAddressIndexRequest{
-		Account: "default", Branch: 0, Index: index})
+func (g *grpcBackend) PrepareUserScript(ctx context.Context, req AddressRequest) (UserScript, error) {
+	r, err := g.c.PrepareUserScript(ctx, &pb.PrepareUserScriptRequest{UserIndex: req.Index,
+		PoolAddress: req.PoolAddress, UserPubkeyAddress: req.UserPubKeyAddr})
 	if err != nil {
-		return AddressInfo{}, grpcErr(err)
+		return UserScript{}, grpcErr(err)
 	}
-	r, err := g.c.ValidateAddress(ctx, &pb.ValidateAddressRequest{Address: addr})
-	if err != nil {
-		return AddressInfo{}, grpcErr(err)
-	}
-	if !r.GetIsValid() {
-		return AddressInfo{}, fmt.Errorf("%w: wallet says %s is not a valid address", ErrBackendRejected, addr)
-	}
-	return AddressInfo{IsMine: r.GetIsMine(), PubKeyAddr: r.GetPubkeyAddr()}, nil
-}
-
-func (g *grpcBackend) CreateMultisig(ctx context.Context, addrs []string) (Multisig, error) {
-	r, err := g.c.CreateMultisig(ctx, &pb.CreateMultisigRequest{Addresses: addrs})
-	if err != nil {
-		return Multisig{}, grpcErr(err)
-	}
-	return Multisig{Address: r.GetAddress(), RedeemScript: hex.EncodeToString(r.GetRedeemScript())}, nil
+	return UserScript{PoolKeyMine: r.GetPoolKeyMine(), PoolPubKeyAddr: r.GetPoolPubkeyAddress(),
+		Multisig: Multisig{Address: r.GetMultisigAddress(), RedeemScript: hex.EncodeToString(r.GetRedeemScript())}}, nil
 }
 
 func decodeScript(s string) ([]byte, error) {
@@ -230,12 +214,13 @@ func decodeScript(s string) ([]byte, error) {
 	return b, nil
 }
 
-func (g *grpcBackend) ImportScript(ctx context.Context, script string) (int64, error) {
-	b, err := decodeScript(script)
+func (g *grpcBackend) ImportUserScript(ctx context.Context, index uint32, ms Multisig) (int64, error) {
+	b, err := decodeScript(ms.RedeemScript)
 	if err != nil {
 		return 0, err
 	}
-	r, err := g.c.ImportScript(ctx, &pb.ImportScriptRequest{Script: b})
+	r, err := g.c.ImportUserScript(ctx, &pb.ImportUserScriptRequest{UserIndex: index, RedeemScript: b,
+		MultisigAddress: ms.Address})
 	if err != nil {
 		return 0, grpcErr(err)
 	}

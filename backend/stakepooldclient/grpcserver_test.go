@@ -11,10 +11,12 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,33 +75,24 @@ func (s *pbServer) GetColdWalletExtPub(ctx context.Context, _ *pb.GetColdWalletE
 		PoolFees: pc.PoolFees, FeeAddressCount: pc.FeeAddressCount}, nil
 }
 
-func (s *pbServer) AccountSyncAddressIndex(context.Context, *pb.AccountSyncAddressIndexRequest) (*pb.AccountSyncAddressIndexResponse, error) {
-	return &pb.AccountSyncAddressIndexResponse{}, nil
-}
-
-func (s *pbServer) ValidateAddress(ctx context.Context, r *pb.ValidateAddressRequest) (*pb.ValidateAddressResponse, error) {
-	a, err := s.f.ValidateAddress(ctx, r.GetAddress(), 0)
+func (s *pbServer) PrepareUserScript(ctx context.Context, r *pb.PrepareUserScriptRequest) (*pb.PrepareUserScriptResponse, error) {
+	us, err := s.f.PrepareUserScript(ctx, spc.AddressRequest{Index: r.GetUserIndex(), PoolAddress: r.GetPoolAddress(),
+		UserPubKeyAddr: r.GetUserPubkeyAddress()})
 	if err != nil {
 		return nil, code(err)
 	}
-	return &pb.ValidateAddressResponse{IsValid: true, IsMine: a.IsMine, PubkeyAddr: a.PubKeyAddr}, nil
+	b, _ := hex.DecodeString(us.Multisig.RedeemScript)
+	return &pb.PrepareUserScriptResponse{PoolKeyMine: us.PoolKeyMine, PoolPubkeyAddress: us.PoolPubKeyAddr,
+		RedeemScript: b, MultisigAddress: us.Multisig.Address}, nil
 }
 
-func (s *pbServer) CreateMultisig(ctx context.Context, r *pb.CreateMultisigRequest) (*pb.CreateMultisigResponse, error) {
-	m, err := s.f.CreateMultisig(ctx, r.GetAddresses())
+func (s *pbServer) ImportUserScript(ctx context.Context, r *pb.ImportUserScriptRequest) (*pb.ImportUserScriptResponse, error) {
+	h, err := s.f.ImportUserScript(ctx, r.GetUserIndex(), spc.Multisig{Address: r.GetMultisigAddress(),
+		RedeemScript: hex.EncodeToString(r.GetRedeemScript())})
 	if err != nil {
 		return nil, code(err)
 	}
-	b, _ := hex.DecodeString(m.RedeemScript)
-	return &pb.CreateMultisigResponse{RedeemScript: b, Address: m.Address}, nil
-}
-
-func (s *pbServer) ImportScript(ctx context.Context, r *pb.ImportScriptRequest) (*pb.ImportScriptResponse, error) {
-	h, err := s.f.ImportScript(ctx, hex.EncodeToString(r.GetScript()))
-	if err != nil {
-		return nil, code(err)
-	}
-	return &pb.ImportScriptResponse{HeightImported: h}, nil
+	return &pb.ImportUserScriptResponse{HeightImported: h}, nil
 }
 
 func (s *pbServer) ImportScripts(ctx context.Context, r *pb.ImportScriptsRequest) (*pb.ImportScriptsResponse, error) {
@@ -364,5 +357,65 @@ func TestDialErrors(t *testing.T) {
 		if _, err := spc.Dial(cfg); err == nil {
 			t.Errorf("Dial(%+v) succeeded", cfg)
 		}
+	}
+}
+
+// api12Server is a stakepoold of API 1.2 over real gRPC: it has no
+// PrepareUserScript or ImportUserScript.
+type api12Server struct {
+	pb.UnimplementedStakepooldServer
+	s *pbServer
+}
+
+func (a api12Server) Version(ctx context.Context, r *pb.VersionRequest) (*pb.VersionResponse, error) {
+	return a.s.Version(ctx, r)
+}
+
+func (a api12Server) Health(ctx context.Context, r *pb.HealthRequest) (*pb.HealthResponse, error) {
+	return a.s.Health(ctx, r)
+}
+
+func (a api12Server) GetColdWalletExtPub(ctx context.Context, r *pb.GetColdWalletExtPubRequest) (*pb.GetColdWalletExtPubResponse, error) {
+	return a.s.GetColdWalletExtPub(ctx, r)
+}
+
+// TestAPI12BackendRefused: this front end creates addresses with the RPCs
+// of API 1.3, so a stakepoold of API 1.2 makes Start fail with an error
+// that names both versions and says to upgrade the stakepoold (no fallback
+// to the 1.2 wallet calls). An up-to-date backend next to it does not
+// change that.
+func TestAPI12BackendRefused(t *testing.T) {
+	if spc.APIVersion.Major != 1 || spc.APIVersion.Minor < 3 {
+		t.Fatalf("client API version %+v: this test is about a 1.3 client", spc.APIVersion)
+	}
+	f := fakebackend.New("old:1", "seed", coldXpub)
+	certFile, tcfg := testCert(t, t.TempDir())
+	lis := bufconn.Listen(1 << 20)
+	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
+	pb.RegisterStakepooldServer(srv, api12Server{s: &pbServer{f: f, version: &pb.VersionResponse{
+		VersionString: "1.2.0", Major: 1, Minor: 2}}})
+	go srv.Serve(lis)
+	defer srv.Stop()
+	old, err := spc.Dial(spc.DialConfig{Host: "old:1", CertFile: certFile,
+		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	cur := serveFake(t, fakebackend.New("new:1", "seed", coldXpub))
+	ctx := context.Background()
+	// What a 1.3 client would meet without the check: 1.2 has no such RPC.
+	if _, err := old.PrepareUserScript(ctx, spc.AddressRequest{Index: 1, PoolAddress: "Ss1", UserPubKeyAddr: "Sk1"}); !errors.Is(err, spc.ErrBackendDown) {
+		t.Fatalf("PrepareUserScript on a 1.2 server: %v, want a down backend (Unimplemented)", err)
+	}
+	c, err := spc.New([]spc.Backend{cur, old}, spc.Options{ColdWalletExtPub: coldXpub, Network: "simnet", PoolFees: 7.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Start(ctx, &memSource{}, spc.APIVersion)
+	want := fmt.Sprintf("old:1: backend configuration mismatch: API version 1.2.0 is not compatible with the required 1.%d.%d; upgrade this stakepoold",
+		spc.APIVersion.Minor, spc.APIVersion.Patch)
+	if !errors.Is(err, spc.ErrMismatch) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Start = %v, want ErrMismatch containing %q", err, want)
 	}
 }

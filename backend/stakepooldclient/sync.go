@@ -122,8 +122,12 @@ func checkVersion(got, require Version) error {
 	}
 	if got.Major != require.Major || got.Minor < require.Minor ||
 		(got.Minor == require.Minor && got.Patch < require.Patch) {
-		return fmt.Errorf("%w: API version %d.%d.%d is not compatible with the required %d.%d.%d",
-			ErrMismatch, got.Major, got.Minor, got.Patch, require.Major, require.Minor, require.Patch)
+		hint := ""
+		if got.Major == require.Major {
+			hint = "; upgrade this stakepoold (stakepoolds are upgraded before the front end)"
+		}
+		return fmt.Errorf("%w: API version %d.%d.%d is not compatible with the required %d.%d.%d%s",
+			ErrMismatch, got.Major, got.Minor, got.Patch, require.Major, require.Minor, require.Patch, hint)
 	}
 	return nil
 }
@@ -350,22 +354,11 @@ func (c *Client) checkKeys(ctx context.Context, m *member) error {
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
 	defer cancel()
-	info, err := m.b.ValidateAddress(cctx, p.PoolAddress, p.Index)
+	us, err := m.b.PrepareUserScript(cctx, p.request())
 	if err != nil {
 		return err
 	}
-	var problem string
-	if !info.IsMine || info.PubKeyAddr != p.PoolPubKeyAddr {
-		problem = fmt.Sprintf("pool key of user %d is %q (mine=%t), stored %q", p.Index, info.PubKeyAddr, info.IsMine, p.PoolPubKeyAddr)
-	} else {
-		ms, err := m.b.CreateMultisig(cctx, []string{info.PubKeyAddr, p.UserPubKeyAddr})
-		if err != nil {
-			return err
-		}
-		if ms.RedeemScript != p.RedeemScript || ms.Address != p.MultisigAddress {
-			problem = fmt.Sprintf("multisig of user %d differs from the stored one", p.Index)
-		}
-	}
+	problem := p.differs(us)
 	if problem == "" {
 		return nil
 	}
@@ -437,16 +430,32 @@ type Probe struct {
 	MultisigAddress string
 }
 
+// request is the PrepareUserScript request that re-derives the probe.
+func (p *Probe) request() AddressRequest {
+	return AddressRequest{Index: p.Index, PoolAddress: p.PoolAddress, UserPubKeyAddr: p.UserPubKeyAddr}
+}
+
+// differs says how a backend's answer differs from the stored probe ("" when
+// it does not).
+func (p *Probe) differs(us UserScript) string {
+	switch {
+	case !us.PoolKeyMine || us.PoolPubKeyAddr != p.PoolPubKeyAddr:
+		return fmt.Sprintf("pool key of user %d is %q (mine=%t), stored %q", p.Index, us.PoolPubKeyAddr, us.PoolKeyMine, p.PoolPubKeyAddr)
+	case us.Multisig.RedeemScript != p.RedeemScript || us.Multisig.Address != p.MultisigAddress:
+		return fmt.Sprintf("multisig of user %d differs from the stored one", p.Index)
+	}
+	return ""
+}
+
 // Recheck is the admin's "the wallets are fixed" button: every reachable
 // backend must report the configured cold xpub and the same vote version,
 // and, given a probe, must derive the probe's pool pubkey and script. When
 // all checks pass the halt is lifted and every backend is re-synced.
 func (c *Client) Recheck(ctx context.Context, p *Probe) error {
 	type answer struct {
-		h    Health
-		pc   PoolConfig
-		info AddressInfo
-		ms   Multisig
+		h  Health
+		pc PoolConfig
+		us UserScript
 	}
 	rs := fanout(ctx, c, c.members, c.opts.CallTimeout, "re-check",
 		func(ctx context.Context, b Backend) (a answer, err error) {
@@ -459,10 +468,7 @@ func (c *Client) Recheck(ctx context.Context, p *Probe) error {
 			if p == nil {
 				return a, nil
 			}
-			if a.info, err = b.ValidateAddress(ctx, p.PoolAddress, p.Index); err != nil {
-				return a, err
-			}
-			a.ms, err = b.CreateMultisig(ctx, []string{a.info.PubKeyAddr, p.UserPubKeyAddr})
+			a.us, err = b.PrepareUserScript(ctx, p.request())
 			return a, err
 		})
 	var problems []error
@@ -484,12 +490,8 @@ func (c *Client) Recheck(ctx context.Context, p *Probe) error {
 			problems = append(problems, fmt.Errorf("%s: vote version %d differs from %d", name, a.h.VoteVersion, vv))
 		}
 		if p != nil {
-			if !a.info.IsMine || a.info.PubKeyAddr != p.PoolPubKeyAddr {
-				problems = append(problems, fmt.Errorf("%s: pool key of user %d is %q (mine=%t), stored %q",
-					name, p.Index, a.info.PubKeyAddr, a.info.IsMine, p.PoolPubKeyAddr))
-			}
-			if a.ms.RedeemScript != p.RedeemScript || a.ms.Address != p.MultisigAddress {
-				problems = append(problems, fmt.Errorf("%s: multisig of user %d differs from the stored one", name, p.Index))
+			if problem := p.differs(a.us); problem != "" {
+				problems = append(problems, fmt.Errorf("%s: %s", name, problem))
 			}
 		}
 	}

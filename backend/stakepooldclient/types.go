@@ -72,14 +72,6 @@ type PoolConfig struct {
 	FeeAddressCount  uint32
 }
 
-// AddressInfo is a wallet's view of an address (validateaddress).
-type AddressInfo struct {
-	IsMine bool
-	// PubKeyAddr is the pubkey address ("Sk...") of a P2PKH address the
-	// wallet owns; empty otherwise.
-	PubKeyAddr string
-}
-
 // Multisig is a P2SH multisig address and its redeem script (hex).
 type Multisig struct {
 	Address      string

@@ -63,6 +63,9 @@ type Options struct {
 	// LogLevel for the test loggers, written with t.Log. The zero value
 	// (slog.LevelTrace) is taken as "off"; use LevelDebug to see requests.
 	LogLevel slog.Level
+	// LogTo, when set, also receives every log line (tests that count
+	// what is logged).
+	LogTo io.Writer
 	// PublicURL overrides the site URL given to the router (default: the
 	// test server's http URL), e.g. to test an https site behind a proxy.
 	PublicURL string
@@ -139,7 +142,11 @@ func New(tb testing.TB, o Options) *Env {
 	if o.LogLevel == 0 {
 		o.LogLevel = slog.LevelOff
 	}
-	log := slog.NewBackend(testWriter{tb}).Logger("TEST")
+	var lw io.Writer = testWriter{tb}
+	if o.LogTo != nil {
+		lw = io.MultiWriter(lw, o.LogTo)
+	}
+	log := slog.NewBackend(lw).Logger("TEST")
 	log.SetLevel(o.LogLevel)
 
 	store := dbtest.Open(tb, o.Engine)

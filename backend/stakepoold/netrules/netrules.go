@@ -21,6 +21,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/stake"
 	"github.com/eacred/dcrstakepool/eacred/stakepool"
 	"github.com/eacred/dcrstakepool/eacred/subsidy"
+	"github.com/eacred/dcrstakepool/eacred/txscript"
 	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
@@ -56,6 +57,33 @@ func (a Addresses) CheckP2SH(s string) error {
 		return fmt.Errorf("%s is a %s address, not a P2SH (multisig) address", s, addr.Kind())
 	}
 	return nil
+}
+
+// PubKey implements pool.AddressChecker.
+func (a Addresses) PubKey(s string) ([]byte, error) {
+	if err := a.CheckAddress(s); err != nil {
+		return nil, err
+	}
+	return stakepool.PubKey(s, a.Params)
+}
+
+// VotingScript implements pool.AddressChecker.
+func (a Addresses) VotingScript(poolKey, userKey []byte) ([]byte, string, error) {
+	return stakepool.VotingScript(poolKey, userKey, a.Params)
+}
+
+// CheckVotingScript implements pool.AddressChecker: script must parse as a
+// 1-of-2 multisig (txscript) and be the voting script of its two keys with
+// P2SH address p2sh (stakepool.CheckVotingScript).
+func (a Addresses) CheckVotingScript(script []byte, p2sh string) error {
+	ms, err := txscript.ParseMultiSigScript(script)
+	if err != nil {
+		return err
+	}
+	if ms.Required != 1 || len(ms.PubKeys) != 2 {
+		return fmt.Errorf("redeem script is a %d-of-%d multisig, not 1-of-2", ms.Required, len(ms.PubKeys))
+	}
+	return stakepool.CheckVotingScript(script, p2sh, ms.PubKeys[0], ms.PubKeys[1], a.Params)
 }
 
 // FeeAddresses derives count fee addresses (external branch of the cold

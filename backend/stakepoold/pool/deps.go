@@ -39,6 +39,20 @@ type AddressInfo struct {
 	IsScript   bool
 }
 
+// UserScript is user N's voting script as this daemon prepares it
+// (PrepareUserScript).
+type UserScript struct {
+	// PoolKeyMine reports whether the wallet owns the pool key; when it
+	// does not, the other fields are empty.
+	PoolKeyMine bool
+	// PoolPubKeyAddr is the pool key as a pubkey address.
+	PoolPubKeyAddr string
+	// RedeemScript is the 1-of-2 multisig [pool key, user key] and
+	// MultisigAddress its P2SH address.
+	RedeemScript    []byte
+	MultisigAddress string
+}
+
 // Multisig is a created multisig script and its P2SH address.
 type Multisig struct {
 	RedeemScript []byte
@@ -138,6 +152,15 @@ type AddressChecker interface {
 	CheckP2SH(addr string) error
 	// CheckAddress returns an error unless addr decodes for the network.
 	CheckAddress(addr string) error
+	// PubKey returns the public key of a secp256k1 pubkey address of the
+	// network, or an error saying what is wrong.
+	PubKey(pubKeyAddr string) ([]byte, error)
+	// VotingScript returns the 1-of-2 multisig script of poolKey and
+	// userKey, in that order, and its P2SH address (eacred/stakepool).
+	VotingScript(poolKey, userKey []byte) (script []byte, p2sh string, err error)
+	// CheckVotingScript returns an error unless script is a 1-of-2
+	// multisig of two keys whose P2SH address is p2sh.
+	CheckVotingScript(script []byte, p2sh string) error
 }
 
 // Metrics receives vote outcomes; see package metrics for Prometheus.

@@ -16,6 +16,68 @@ const MaxScriptSize = 16 * 1024
 // MaxImportBatch bounds ImportScripts.
 const MaxImportBatch = 100_000
 
+// poolAccount is the wallet account whose external branch holds the pool
+// keys (votingwalletextpub is its extended public key).
+const poolAccount = "default"
+
+// PrepareUserScript prepares user index's voting script for the user's
+// pubkey address: the wallet watches the pool account's external branch up
+// to index, says whether it owns the pool key poolAddr and gives its public
+// key, and the pool builds the 1-of-2 multisig [pool key, user key] and its
+// P2SH address and checks them. A wallet that does not own the pool key is
+// an answer (PoolKeyMine false), for the front end to compare with the
+// other daemons'. Nothing is imported.
+func (p *Pool) PrepareUserScript(ctx context.Context, index uint32, poolAddr, userPubKeyAddr string) (UserScript, error) {
+	if index >= 1<<31 {
+		return UserScript{}, Errorf(KindInvalid, "user index %d is not below 2^31", index)
+	}
+	if err := p.addrs.CheckAddress(poolAddr); err != nil {
+		return UserScript{}, Errorf(KindInvalid, "pool address: %v", err)
+	}
+	userKey, err := p.addrs.PubKey(userPubKeyAddr)
+	if err != nil {
+		return UserScript{}, Errorf(KindInvalid, "user pubkey address: %v", err)
+	}
+	if err := p.AccountSyncAddressIndex(ctx, poolAccount, 0, index); err != nil {
+		return UserScript{}, err
+	}
+	ai, err := p.wallet.ValidateAddress(ctx, poolAddr)
+	if err != nil {
+		return UserScript{}, wrapCall(err, "wallet validateaddress")
+	}
+	if !ai.IsValid {
+		return UserScript{}, Errorf(KindInvalid, "the wallet says pool address %s is not valid", poolAddr)
+	}
+	if !ai.IsMine || ai.PubKeyAddr == "" {
+		return UserScript{}, nil
+	}
+	poolKey, err := p.addrs.PubKey(ai.PubKeyAddr)
+	if err != nil {
+		return UserScript{}, Errorf(KindInternal, "the wallet's pubkey address of %s: %v", poolAddr, err)
+	}
+	script, p2sh, err := p.addrs.VotingScript(poolKey, userKey)
+	if err == nil {
+		err = p.addrs.CheckVotingScript(script, p2sh)
+	}
+	if err != nil {
+		return UserScript{}, Errorf(KindInternal, "voting script of user %d: %v", index, err)
+	}
+	return UserScript{PoolKeyMine: true, PoolPubKeyAddr: ai.PubKeyAddr, RedeemScript: script, MultisigAddress: p2sh}, nil
+}
+
+// ImportUserScript imports user index's voting script, after checking it is
+// a 1-of-2 multisig whose P2SH address is multisig, and returns the node's
+// best height at the time of the import. Importing a known script succeeds.
+func (p *Pool) ImportUserScript(ctx context.Context, index uint32, script []byte, multisig string) (int64, error) {
+	if err := checkScript(0, script); err != nil {
+		return 0, err
+	}
+	if err := p.addrs.CheckVotingScript(script, multisig); err != nil {
+		return 0, Errorf(KindInvalid, "voting script of user %d: %v", index, err)
+	}
+	return p.ImportScript(ctx, script, false, 0)
+}
+
 // ValidateAddress asks the wallet about an address of the network.
 func (p *Pool) ValidateAddress(ctx context.Context, addr string) (AddressInfo, error) {
 	if err := p.addrs.CheckAddress(addr); err != nil {

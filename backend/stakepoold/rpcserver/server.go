@@ -24,14 +24,40 @@ import (
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
+	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
 // DefaultTimeout bounds each call.
 const DefaultTimeout = 10 * time.Second
 
+// Core is what the server needs from the pool core (*pool.Pool): one
+// method per RPC that needs the wallet, the node or the pool's state.
+type Core interface {
+	Health(ctx context.Context) pool.Health
+	// The address flow (API 1.3) and the repair.
+	PrepareUserScript(ctx context.Context, index uint32, poolAddr, userPubKeyAddr string) (pool.UserScript, error)
+	ImportUserScript(ctx context.Context, index uint32, script []byte, multisig string) (int64, error)
+	ImportScripts(ctx context.Context, scripts [][]byte, scanFrom int64) error
+	ListScripts(ctx context.Context) ([]pool.Script, error)
+	WalletTickets(ctx context.Context, includeImmature bool) ([]string, error)
+	AddMissingTicket(ctx context.Context, hash string) error
+	// What the front end pushes.
+	SetUserPrefs(ctx context.Context, users []pool.UserPrefs) error
+	SetUserPref(ctx context.Context, u pool.UserPrefs) error
+	SetAddedTickets(ctx context.Context, ts []pool.PoolTicketID) error
+	// What the pages read.
+	LiveTickets() []pool.PoolTicketID
+	LowFeeTickets(includeEnded bool) []pool.LowFeeTicket
+	AddedTickets() []pool.PoolTicketID
+	StakePoolUserInfo(ctx context.Context, multisig string) (pool.UserInfo, error)
+	StakeInfo(ctx context.Context) (pool.StakeInfo, error)
+	Agendas(ctx context.Context) (votebits.VoteInfo, error)
+	deprecatedCore
+}
+
 // Config configures the server.
 type Config struct {
-	Pool          *pool.Pool
+	Pool          Core
 	DaemonVersion string
 	ColdXPub      string
 	Network       string
@@ -45,7 +71,7 @@ type Config struct {
 type Server struct {
 	pb.UnimplementedStakepooldServer
 	cfg  Config
-	pool *pool.Pool
+	pool Core
 	log  slog.Logger
 }
 
@@ -132,40 +158,23 @@ func (s *Server) Health(ctx context.Context, _ *pb.HealthRequest) (*pb.HealthRes
 	}, nil
 }
 
-// ValidateAddress implements the ValidateAddress RPC.
-func (s *Server) ValidateAddress(ctx context.Context, r *pb.ValidateAddressRequest) (*pb.ValidateAddressResponse, error) {
-	ai, err := s.pool.ValidateAddress(ctx, r.GetAddress())
+// PrepareUserScript implements the PrepareUserScript RPC (API 1.3).
+func (s *Server) PrepareUserScript(ctx context.Context, r *pb.PrepareUserScriptRequest) (*pb.PrepareUserScriptResponse, error) {
+	us, err := s.pool.PrepareUserScript(ctx, r.GetUserIndex(), r.GetPoolAddress(), r.GetUserPubkeyAddress())
 	if err != nil {
 		return nil, err
 	}
-	return &pb.ValidateAddressResponse{IsValid: ai.IsValid, IsMine: ai.IsMine, PubkeyAddr: ai.PubKeyAddr,
-		Account: ai.Account, IsScript: ai.IsScript}, nil
+	return &pb.PrepareUserScriptResponse{PoolKeyMine: us.PoolKeyMine, PoolPubkeyAddress: us.PoolPubKeyAddr,
+		RedeemScript: us.RedeemScript, MultisigAddress: us.MultisigAddress}, nil
 }
 
-// AccountSyncAddressIndex implements the AccountSyncAddressIndex RPC.
-func (s *Server) AccountSyncAddressIndex(ctx context.Context, r *pb.AccountSyncAddressIndexRequest) (*pb.AccountSyncAddressIndexResponse, error) {
-	if err := s.pool.AccountSyncAddressIndex(ctx, r.GetAccount(), r.GetBranch(), r.GetIndex()); err != nil {
-		return nil, err
-	}
-	return &pb.AccountSyncAddressIndexResponse{}, nil
-}
-
-// CreateMultisig implements the CreateMultisig RPC.
-func (s *Server) CreateMultisig(ctx context.Context, r *pb.CreateMultisigRequest) (*pb.CreateMultisigResponse, error) {
-	ms, err := s.pool.CreateMultisig(ctx, r.GetAddresses())
+// ImportUserScript implements the ImportUserScript RPC (API 1.3).
+func (s *Server) ImportUserScript(ctx context.Context, r *pb.ImportUserScriptRequest) (*pb.ImportUserScriptResponse, error) {
+	h, err := s.pool.ImportUserScript(ctx, r.GetUserIndex(), r.GetRedeemScript(), r.GetMultisigAddress())
 	if err != nil {
 		return nil, err
 	}
-	return &pb.CreateMultisigResponse{RedeemScript: ms.RedeemScript, Address: ms.Address}, nil
-}
-
-// ImportScript implements the ImportScript RPC.
-func (s *Server) ImportScript(ctx context.Context, r *pb.ImportScriptRequest) (*pb.ImportScriptResponse, error) {
-	h, err := s.pool.ImportScript(ctx, r.GetScript(), r.GetRescan(), r.GetRescanHeight())
-	if err != nil {
-		return nil, err
-	}
-	return &pb.ImportScriptResponse{HeightImported: h}, nil
+	return &pb.ImportUserScriptResponse{HeightImported: h}, nil
 }
 
 // ImportScripts implements the ImportScripts RPC.

@@ -10,13 +10,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/statedigest"
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
 	"github.com/eacred/dcrstakepool/eacred/address"
@@ -57,8 +57,8 @@ type Backend struct {
 	// Stake is returned by StakeInfo; AgendaSet by Agendas.
 	Stake     stakepooldclient.StakeInfo
 	AgendaSet votebits.VoteInfo
-	// SwapKeys makes CreateMultisig put the keys in the wrong order (a
-	// wallet that misbehaves consistently).
+	// SwapKeys makes PrepareUserScript put the keys in the wrong order (a
+	// backend that misbehaves consistently).
 	SwapKeys bool
 	// WalletTix are the tickets the fake wallet tracks.
 	WalletTix []string
@@ -66,7 +66,7 @@ type Backend struct {
 	Calls map[string]int
 	// RescanFrom is the last ImportScripts rescan height.
 	RescanFrom int64
-	// Height is the best block height returned by ImportScript.
+	// Height is the best block height returned by ImportUserScript.
 	Height int64
 }
 
@@ -227,46 +227,42 @@ func (b *Backend) PoolConfig(context.Context) (stakepooldclient.PoolConfig, erro
 		PoolFees: b.PoolFees, FeeAddressCount: b.FeeAddrs}, nil
 }
 
-// ValidateAddress implements stakepooldclient.Backend: addresses starting
-// with "bad" are rejected as invalid, those starting with "foreign" are not
-// the wallet's, every other one is.
-func (b *Backend) ValidateAddress(_ context.Context, addr string, _ uint32) (stakepooldclient.AddressInfo, error) {
-	if err := b.enter("ValidateAddress"); err != nil {
-		return stakepooldclient.AddressInfo{}, err
+// PrepareUserScript implements stakepooldclient.Backend like stakepoold:
+// pool addresses starting with "bad" are rejected as invalid, those
+// starting with "foreign" are not the wallet's, every other one is, with
+// the pubkey PoolPubKey(seed, address); the script is Script([pool key,
+// user key]) (keys swapped with SwapKeys).
+func (b *Backend) PrepareUserScript(_ context.Context, req stakepooldclient.AddressRequest) (stakepooldclient.UserScript, error) {
+	if err := b.enter("PrepareUserScript"); err != nil {
+		return stakepooldclient.UserScript{}, err
 	}
 	defer b.mu.Unlock()
-	if strings.HasPrefix(addr, "bad") {
-		return stakepooldclient.AddressInfo{}, fmt.Errorf("%w: invalid address", stakepooldclient.ErrBackendRejected)
+	if strings.HasPrefix(req.PoolAddress, "bad") {
+		return stakepooldclient.UserScript{}, fmt.Errorf("%w: invalid address", stakepooldclient.ErrBackendRejected)
 	}
-	if strings.HasPrefix(addr, "foreign") {
-		return stakepooldclient.AddressInfo{}, nil
+	if strings.HasPrefix(req.PoolAddress, "foreign") {
+		return stakepooldclient.UserScript{}, nil
 	}
-	return stakepooldclient.AddressInfo{IsMine: true, PubKeyAddr: PoolPubKey(b.Seed, addr)}, nil
-}
-
-// CreateMultisig implements stakepooldclient.Backend.
-func (b *Backend) CreateMultisig(_ context.Context, addrs []string) (stakepooldclient.Multisig, error) {
-	if err := b.enter("CreateMultisig"); err != nil {
-		return stakepooldclient.Multisig{}, err
-	}
-	defer b.mu.Unlock()
-	if len(addrs) != 2 {
-		return stakepooldclient.Multisig{}, fmt.Errorf("%w: want 2 addresses", stakepooldclient.ErrBackendRejected)
-	}
+	pk := PoolPubKey(b.Seed, req.PoolAddress)
+	addrs := []string{pk, req.UserPubKeyAddr}
 	if b.SwapKeys {
 		addrs = []string{addrs[1], addrs[0]}
 	}
 	s := Script(addrs)
-	return stakepooldclient.Multisig{Address: ScriptAddress(s), RedeemScript: s}, nil
+	return stakepooldclient.UserScript{PoolKeyMine: true, PoolPubKeyAddr: pk,
+		Multisig: stakepooldclient.Multisig{Address: ScriptAddress(s), RedeemScript: s}}, nil
 }
 
-// ImportScript implements stakepooldclient.Backend.
-func (b *Backend) ImportScript(_ context.Context, script string) (int64, error) {
-	if err := b.enter("ImportScript"); err != nil {
+// ImportUserScript implements stakepooldclient.Backend.
+func (b *Backend) ImportUserScript(_ context.Context, _ uint32, ms stakepooldclient.Multisig) (int64, error) {
+	if err := b.enter("ImportUserScript"); err != nil {
 		return 0, err
 	}
 	defer b.mu.Unlock()
-	b.Imported[ScriptAddress(script)] = script
+	if ScriptAddress(ms.RedeemScript) != ms.Address {
+		return 0, fmt.Errorf("%w: script does not match address %s", stakepooldclient.ErrBackendRejected, ms.Address)
+	}
+	b.Imported[ms.Address] = ms.RedeemScript
 	return b.Height, nil
 }
 

@@ -66,6 +66,36 @@ func (Addresses) CheckAddress(addr string) error {
 	return nil
 }
 
+// PubKey implements pool.AddressChecker: the "key" of a pubkey address
+// "Sk..." is the address itself.
+func (Addresses) PubKey(addr string) ([]byte, error) {
+	if !strings.HasPrefix(addr, "Sk") || len(addr) < 3 {
+		return nil, fmt.Errorf("%q is not a pubkey address", addr)
+	}
+	return []byte(addr), nil
+}
+
+// VotingScript implements pool.AddressChecker in the form of the fake
+// wallet's createmultisig: the script of keys "SkP" and "SkU" is
+// "SkP+SkU", its address "ScSkP+SkU".
+func (Addresses) VotingScript(poolKey, userKey []byte) ([]byte, string, error) {
+	s := string(poolKey) + "+" + string(userKey)
+	return []byte(s), "Sc" + s, nil
+}
+
+// CheckVotingScript implements pool.AddressChecker for VotingScript's form.
+func (a Addresses) CheckVotingScript(script []byte, p2sh string) error {
+	s := string(script)
+	keys := strings.Split(s, "+")
+	if len(keys) != 2 || !strings.HasPrefix(keys[0], "Sk") || !strings.HasPrefix(keys[1], "Sk") {
+		return fmt.Errorf("%q is not a 1-of-2 multisig", s)
+	}
+	if p2sh != "Sc"+s {
+		return fmt.Errorf("P2SH address %s does not match the redeem script", p2sh)
+	}
+	return nil
+}
+
 // Vote records one generatevote call.
 type Vote struct {
 	Block    pool.BlockRef

@@ -15,6 +15,6 @@ package stakepoolrpc
 // API version reported by the Version RPC (semantic versioning).
 const (
 	APIMajor = 1
-	APIMinor = 2
+	APIMinor = 3
 	APIPatch = 0
 )

@@ -816,6 +816,249 @@ func (x *ImportScriptResponse) GetHeightImported() int64 {
 	return 0
 }
 
+type PrepareUserScriptRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// user_index: the user id, the index of the pool key
+	// (votingwalletextpub/0/user_index) and of the fee address.
+	UserIndex uint32 `protobuf:"varint,1,opt,name=user_index,json=userIndex,proto3" json:"user_index,omitempty"`
+	// pool_address: the P2PKH address of the pool key, derived by the front
+	// end from votingwalletextpub.
+	PoolAddress string `protobuf:"bytes,2,opt,name=pool_address,json=poolAddress,proto3" json:"pool_address,omitempty"`
+	// user_pubkey_address: the user's secp256k1 pubkey address (Sk/Dk...).
+	UserPubkeyAddress string `protobuf:"bytes,3,opt,name=user_pubkey_address,json=userPubkeyAddress,proto3" json:"user_pubkey_address,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *PrepareUserScriptRequest) Reset() {
+	*x = PrepareUserScriptRequest{}
+	mi := &file_stakepoold_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PrepareUserScriptRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PrepareUserScriptRequest) ProtoMessage() {}
+
+func (x *PrepareUserScriptRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_stakepoold_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PrepareUserScriptRequest.ProtoReflect.Descriptor instead.
+func (*PrepareUserScriptRequest) Descriptor() ([]byte, []int) {
+	return file_stakepoold_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *PrepareUserScriptRequest) GetUserIndex() uint32 {
+	if x != nil {
+		return x.UserIndex
+	}
+	return 0
+}
+
+func (x *PrepareUserScriptRequest) GetPoolAddress() string {
+	if x != nil {
+		return x.PoolAddress
+	}
+	return ""
+}
+
+func (x *PrepareUserScriptRequest) GetUserPubkeyAddress() string {
+	if x != nil {
+		return x.UserPubkeyAddress
+	}
+	return ""
+}
+
+type PrepareUserScriptResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// pool_key_mine: the wallet owns the pool key. When false the fields
+	// below are empty.
+	PoolKeyMine bool `protobuf:"varint,1,opt,name=pool_key_mine,json=poolKeyMine,proto3" json:"pool_key_mine,omitempty"`
+	// pool_pubkey_address: the pool key as a pubkey address (Sk/Dk...).
+	PoolPubkeyAddress string `protobuf:"bytes,2,opt,name=pool_pubkey_address,json=poolPubkeyAddress,proto3" json:"pool_pubkey_address,omitempty"`
+	// redeem_script: the 1-of-2 multisig [pool key, user key].
+	RedeemScript []byte `protobuf:"bytes,3,opt,name=redeem_script,json=redeemScript,proto3" json:"redeem_script,omitempty"`
+	// multisig_address: the P2SH address of redeem_script, the user's
+	// voting (ticket) address.
+	MultisigAddress string `protobuf:"bytes,4,opt,name=multisig_address,json=multisigAddress,proto3" json:"multisig_address,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PrepareUserScriptResponse) Reset() {
+	*x = PrepareUserScriptResponse{}
+	mi := &file_stakepoold_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PrepareUserScriptResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PrepareUserScriptResponse) ProtoMessage() {}
+
+func (x *PrepareUserScriptResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_stakepoold_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PrepareUserScriptResponse.ProtoReflect.Descriptor instead.
+func (*PrepareUserScriptResponse) Descriptor() ([]byte, []int) {
+	return file_stakepoold_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *PrepareUserScriptResponse) GetPoolKeyMine() bool {
+	if x != nil {
+		return x.PoolKeyMine
+	}
+	return false
+}
+
+func (x *PrepareUserScriptResponse) GetPoolPubkeyAddress() string {
+	if x != nil {
+		return x.PoolPubkeyAddress
+	}
+	return ""
+}
+
+func (x *PrepareUserScriptResponse) GetRedeemScript() []byte {
+	if x != nil {
+		return x.RedeemScript
+	}
+	return nil
+}
+
+func (x *PrepareUserScriptResponse) GetMultisigAddress() string {
+	if x != nil {
+		return x.MultisigAddress
+	}
+	return ""
+}
+
+type ImportUserScriptRequest struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	UserIndex       uint32                 `protobuf:"varint,1,opt,name=user_index,json=userIndex,proto3" json:"user_index,omitempty"`
+	RedeemScript    []byte                 `protobuf:"bytes,2,opt,name=redeem_script,json=redeemScript,proto3" json:"redeem_script,omitempty"`
+	MultisigAddress string                 `protobuf:"bytes,3,opt,name=multisig_address,json=multisigAddress,proto3" json:"multisig_address,omitempty"` // P2SH address of redeem_script
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ImportUserScriptRequest) Reset() {
+	*x = ImportUserScriptRequest{}
+	mi := &file_stakepoold_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportUserScriptRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportUserScriptRequest) ProtoMessage() {}
+
+func (x *ImportUserScriptRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_stakepoold_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportUserScriptRequest.ProtoReflect.Descriptor instead.
+func (*ImportUserScriptRequest) Descriptor() ([]byte, []int) {
+	return file_stakepoold_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ImportUserScriptRequest) GetUserIndex() uint32 {
+	if x != nil {
+		return x.UserIndex
+	}
+	return 0
+}
+
+func (x *ImportUserScriptRequest) GetRedeemScript() []byte {
+	if x != nil {
+		return x.RedeemScript
+	}
+	return nil
+}
+
+func (x *ImportUserScriptRequest) GetMultisigAddress() string {
+	if x != nil {
+		return x.MultisigAddress
+	}
+	return ""
+}
+
+type ImportUserScriptResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	HeightImported int64                  `protobuf:"varint,1,opt,name=height_imported,json=heightImported,proto3" json:"height_imported,omitempty"` // ecrd best height when the script was imported
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ImportUserScriptResponse) Reset() {
+	*x = ImportUserScriptResponse{}
+	mi := &file_stakepoold_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportUserScriptResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportUserScriptResponse) ProtoMessage() {}
+
+func (x *ImportUserScriptResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_stakepoold_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportUserScriptResponse.ProtoReflect.Descriptor instead.
+func (*ImportUserScriptResponse) Descriptor() ([]byte, []int) {
+	return file_stakepoold_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ImportUserScriptResponse) GetHeightImported() int64 {
+	if x != nil {
+		return x.HeightImported
+	}
+	return 0
+}
+
 type ImportScriptsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Scripts       [][]byte               `protobuf:"bytes,1,rep,name=scripts,proto3" json:"scripts,omitempty"`
@@ -826,7 +1069,7 @@ type ImportScriptsRequest struct {
 
 func (x *ImportScriptsRequest) Reset() {
 	*x = ImportScriptsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[12]
+	mi := &file_stakepoold_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -838,7 +1081,7 @@ func (x *ImportScriptsRequest) String() string {
 func (*ImportScriptsRequest) ProtoMessage() {}
 
 func (x *ImportScriptsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[12]
+	mi := &file_stakepoold_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -851,7 +1094,7 @@ func (x *ImportScriptsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportScriptsRequest.ProtoReflect.Descriptor instead.
 func (*ImportScriptsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{12}
+	return file_stakepoold_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ImportScriptsRequest) GetScripts() [][]byte {
@@ -876,7 +1119,7 @@ type ImportScriptsResponse struct {
 
 func (x *ImportScriptsResponse) Reset() {
 	*x = ImportScriptsResponse{}
-	mi := &file_stakepoold_proto_msgTypes[13]
+	mi := &file_stakepoold_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -888,7 +1131,7 @@ func (x *ImportScriptsResponse) String() string {
 func (*ImportScriptsResponse) ProtoMessage() {}
 
 func (x *ImportScriptsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[13]
+	mi := &file_stakepoold_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -901,7 +1144,7 @@ func (x *ImportScriptsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportScriptsResponse.ProtoReflect.Descriptor instead.
 func (*ImportScriptsResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{13}
+	return file_stakepoold_proto_rawDescGZIP(), []int{17}
 }
 
 type ListScriptsRequest struct {
@@ -912,7 +1155,7 @@ type ListScriptsRequest struct {
 
 func (x *ListScriptsRequest) Reset() {
 	*x = ListScriptsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[14]
+	mi := &file_stakepoold_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -924,7 +1167,7 @@ func (x *ListScriptsRequest) String() string {
 func (*ListScriptsRequest) ProtoMessage() {}
 
 func (x *ListScriptsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[14]
+	mi := &file_stakepoold_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -937,7 +1180,7 @@ func (x *ListScriptsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListScriptsRequest.ProtoReflect.Descriptor instead.
 func (*ListScriptsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{14}
+	return file_stakepoold_proto_rawDescGZIP(), []int{18}
 }
 
 type Script struct {
@@ -950,7 +1193,7 @@ type Script struct {
 
 func (x *Script) Reset() {
 	*x = Script{}
-	mi := &file_stakepoold_proto_msgTypes[15]
+	mi := &file_stakepoold_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -962,7 +1205,7 @@ func (x *Script) String() string {
 func (*Script) ProtoMessage() {}
 
 func (x *Script) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[15]
+	mi := &file_stakepoold_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -975,7 +1218,7 @@ func (x *Script) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Script.ProtoReflect.Descriptor instead.
 func (*Script) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{15}
+	return file_stakepoold_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Script) GetAddress() string {
@@ -1001,7 +1244,7 @@ type ListScriptsResponse struct {
 
 func (x *ListScriptsResponse) Reset() {
 	*x = ListScriptsResponse{}
-	mi := &file_stakepoold_proto_msgTypes[16]
+	mi := &file_stakepoold_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1013,7 +1256,7 @@ func (x *ListScriptsResponse) String() string {
 func (*ListScriptsResponse) ProtoMessage() {}
 
 func (x *ListScriptsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[16]
+	mi := &file_stakepoold_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1026,7 +1269,7 @@ func (x *ListScriptsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListScriptsResponse.ProtoReflect.Descriptor instead.
 func (*ListScriptsResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{16}
+	return file_stakepoold_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListScriptsResponse) GetScripts() []*Script {
@@ -1045,7 +1288,7 @@ type GetWalletTicketsRequest struct {
 
 func (x *GetWalletTicketsRequest) Reset() {
 	*x = GetWalletTicketsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[17]
+	mi := &file_stakepoold_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1057,7 +1300,7 @@ func (x *GetWalletTicketsRequest) String() string {
 func (*GetWalletTicketsRequest) ProtoMessage() {}
 
 func (x *GetWalletTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[17]
+	mi := &file_stakepoold_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1070,7 +1313,7 @@ func (x *GetWalletTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetWalletTicketsRequest.ProtoReflect.Descriptor instead.
 func (*GetWalletTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{17}
+	return file_stakepoold_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetWalletTicketsRequest) GetIncludeImmature() bool {
@@ -1089,7 +1332,7 @@ type GetWalletTicketsResponse struct {
 
 func (x *GetWalletTicketsResponse) Reset() {
 	*x = GetWalletTicketsResponse{}
-	mi := &file_stakepoold_proto_msgTypes[18]
+	mi := &file_stakepoold_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1101,7 +1344,7 @@ func (x *GetWalletTicketsResponse) String() string {
 func (*GetWalletTicketsResponse) ProtoMessage() {}
 
 func (x *GetWalletTicketsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[18]
+	mi := &file_stakepoold_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1114,7 +1357,7 @@ func (x *GetWalletTicketsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetWalletTicketsResponse.ProtoReflect.Descriptor instead.
 func (*GetWalletTicketsResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{18}
+	return file_stakepoold_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetWalletTicketsResponse) GetHashes() []string {
@@ -1133,7 +1376,7 @@ type AddMissingTicketRequest struct {
 
 func (x *AddMissingTicketRequest) Reset() {
 	*x = AddMissingTicketRequest{}
-	mi := &file_stakepoold_proto_msgTypes[19]
+	mi := &file_stakepoold_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1145,7 +1388,7 @@ func (x *AddMissingTicketRequest) String() string {
 func (*AddMissingTicketRequest) ProtoMessage() {}
 
 func (x *AddMissingTicketRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[19]
+	mi := &file_stakepoold_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1158,7 +1401,7 @@ func (x *AddMissingTicketRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddMissingTicketRequest.ProtoReflect.Descriptor instead.
 func (*AddMissingTicketRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{19}
+	return file_stakepoold_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AddMissingTicketRequest) GetHash() string {
@@ -1176,7 +1419,7 @@ type AddMissingTicketResponse struct {
 
 func (x *AddMissingTicketResponse) Reset() {
 	*x = AddMissingTicketResponse{}
-	mi := &file_stakepoold_proto_msgTypes[20]
+	mi := &file_stakepoold_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1188,7 +1431,7 @@ func (x *AddMissingTicketResponse) String() string {
 func (*AddMissingTicketResponse) ProtoMessage() {}
 
 func (x *AddMissingTicketResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[20]
+	mi := &file_stakepoold_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1201,7 +1444,7 @@ func (x *AddMissingTicketResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddMissingTicketResponse.ProtoReflect.Descriptor instead.
 func (*AddMissingTicketResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{20}
+	return file_stakepoold_proto_rawDescGZIP(), []int{24}
 }
 
 type UserVotingPrefs struct {
@@ -1216,7 +1459,7 @@ type UserVotingPrefs struct {
 
 func (x *UserVotingPrefs) Reset() {
 	*x = UserVotingPrefs{}
-	mi := &file_stakepoold_proto_msgTypes[21]
+	mi := &file_stakepoold_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1228,7 +1471,7 @@ func (x *UserVotingPrefs) String() string {
 func (*UserVotingPrefs) ProtoMessage() {}
 
 func (x *UserVotingPrefs) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[21]
+	mi := &file_stakepoold_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1241,7 +1484,7 @@ func (x *UserVotingPrefs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserVotingPrefs.ProtoReflect.Descriptor instead.
 func (*UserVotingPrefs) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{21}
+	return file_stakepoold_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *UserVotingPrefs) GetUserId() int64 {
@@ -1281,7 +1524,7 @@ type SetUserVotingPrefsRequest struct {
 
 func (x *SetUserVotingPrefsRequest) Reset() {
 	*x = SetUserVotingPrefsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[22]
+	mi := &file_stakepoold_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1293,7 +1536,7 @@ func (x *SetUserVotingPrefsRequest) String() string {
 func (*SetUserVotingPrefsRequest) ProtoMessage() {}
 
 func (x *SetUserVotingPrefsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[22]
+	mi := &file_stakepoold_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1306,7 +1549,7 @@ func (x *SetUserVotingPrefsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetUserVotingPrefsRequest.ProtoReflect.Descriptor instead.
 func (*SetUserVotingPrefsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{22}
+	return file_stakepoold_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *SetUserVotingPrefsRequest) GetUsers() []*UserVotingPrefs {
@@ -1325,7 +1568,7 @@ type SetUserVotingPrefsResponse struct {
 
 func (x *SetUserVotingPrefsResponse) Reset() {
 	*x = SetUserVotingPrefsResponse{}
-	mi := &file_stakepoold_proto_msgTypes[23]
+	mi := &file_stakepoold_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1337,7 +1580,7 @@ func (x *SetUserVotingPrefsResponse) String() string {
 func (*SetUserVotingPrefsResponse) ProtoMessage() {}
 
 func (x *SetUserVotingPrefsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[23]
+	mi := &file_stakepoold_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1350,7 +1593,7 @@ func (x *SetUserVotingPrefsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetUserVotingPrefsResponse.ProtoReflect.Descriptor instead.
 func (*SetUserVotingPrefsResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{23}
+	return file_stakepoold_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SetUserVotingPrefsResponse) GetStored() uint32 {
@@ -1369,7 +1612,7 @@ type SetUserVotingPrefRequest struct {
 
 func (x *SetUserVotingPrefRequest) Reset() {
 	*x = SetUserVotingPrefRequest{}
-	mi := &file_stakepoold_proto_msgTypes[24]
+	mi := &file_stakepoold_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1381,7 +1624,7 @@ func (x *SetUserVotingPrefRequest) String() string {
 func (*SetUserVotingPrefRequest) ProtoMessage() {}
 
 func (x *SetUserVotingPrefRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[24]
+	mi := &file_stakepoold_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1394,7 +1637,7 @@ func (x *SetUserVotingPrefRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetUserVotingPrefRequest.ProtoReflect.Descriptor instead.
 func (*SetUserVotingPrefRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{24}
+	return file_stakepoold_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *SetUserVotingPrefRequest) GetUser() *UserVotingPrefs {
@@ -1412,7 +1655,7 @@ type SetUserVotingPrefResponse struct {
 
 func (x *SetUserVotingPrefResponse) Reset() {
 	*x = SetUserVotingPrefResponse{}
-	mi := &file_stakepoold_proto_msgTypes[25]
+	mi := &file_stakepoold_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1424,7 +1667,7 @@ func (x *SetUserVotingPrefResponse) String() string {
 func (*SetUserVotingPrefResponse) ProtoMessage() {}
 
 func (x *SetUserVotingPrefResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[25]
+	mi := &file_stakepoold_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1437,7 +1680,7 @@ func (x *SetUserVotingPrefResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetUserVotingPrefResponse.ProtoReflect.Descriptor instead.
 func (*SetUserVotingPrefResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{25}
+	return file_stakepoold_proto_rawDescGZIP(), []int{29}
 }
 
 type Ticket struct {
@@ -1463,7 +1706,7 @@ type Ticket struct {
 
 func (x *Ticket) Reset() {
 	*x = Ticket{}
-	mi := &file_stakepoold_proto_msgTypes[26]
+	mi := &file_stakepoold_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1475,7 +1718,7 @@ func (x *Ticket) String() string {
 func (*Ticket) ProtoMessage() {}
 
 func (x *Ticket) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[26]
+	mi := &file_stakepoold_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1488,7 +1731,7 @@ func (x *Ticket) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ticket.ProtoReflect.Descriptor instead.
 func (*Ticket) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{26}
+	return file_stakepoold_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Ticket) GetHash() string {
@@ -1535,7 +1778,7 @@ type SetAddedLowFeeTicketsRequest struct {
 
 func (x *SetAddedLowFeeTicketsRequest) Reset() {
 	*x = SetAddedLowFeeTicketsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[27]
+	mi := &file_stakepoold_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1547,7 +1790,7 @@ func (x *SetAddedLowFeeTicketsRequest) String() string {
 func (*SetAddedLowFeeTicketsRequest) ProtoMessage() {}
 
 func (x *SetAddedLowFeeTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[27]
+	mi := &file_stakepoold_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1560,7 +1803,7 @@ func (x *SetAddedLowFeeTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAddedLowFeeTicketsRequest.ProtoReflect.Descriptor instead.
 func (*SetAddedLowFeeTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{27}
+	return file_stakepoold_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SetAddedLowFeeTicketsRequest) GetTickets() []*Ticket {
@@ -1578,7 +1821,7 @@ type SetAddedLowFeeTicketsResponse struct {
 
 func (x *SetAddedLowFeeTicketsResponse) Reset() {
 	*x = SetAddedLowFeeTicketsResponse{}
-	mi := &file_stakepoold_proto_msgTypes[28]
+	mi := &file_stakepoold_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1590,7 +1833,7 @@ func (x *SetAddedLowFeeTicketsResponse) String() string {
 func (*SetAddedLowFeeTicketsResponse) ProtoMessage() {}
 
 func (x *SetAddedLowFeeTicketsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[28]
+	mi := &file_stakepoold_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1603,7 +1846,7 @@ func (x *SetAddedLowFeeTicketsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAddedLowFeeTicketsResponse.ProtoReflect.Descriptor instead.
 func (*SetAddedLowFeeTicketsResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{28}
+	return file_stakepoold_proto_rawDescGZIP(), []int{32}
 }
 
 type GetLiveTicketsRequest struct {
@@ -1614,7 +1857,7 @@ type GetLiveTicketsRequest struct {
 
 func (x *GetLiveTicketsRequest) Reset() {
 	*x = GetLiveTicketsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[29]
+	mi := &file_stakepoold_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1626,7 +1869,7 @@ func (x *GetLiveTicketsRequest) String() string {
 func (*GetLiveTicketsRequest) ProtoMessage() {}
 
 func (x *GetLiveTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[29]
+	mi := &file_stakepoold_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1639,7 +1882,7 @@ func (x *GetLiveTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLiveTicketsRequest.ProtoReflect.Descriptor instead.
 func (*GetLiveTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{29}
+	return file_stakepoold_proto_rawDescGZIP(), []int{33}
 }
 
 type GetIgnoredLowFeeTicketsRequest struct {
@@ -1652,7 +1895,7 @@ type GetIgnoredLowFeeTicketsRequest struct {
 
 func (x *GetIgnoredLowFeeTicketsRequest) Reset() {
 	*x = GetIgnoredLowFeeTicketsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[30]
+	mi := &file_stakepoold_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1664,7 +1907,7 @@ func (x *GetIgnoredLowFeeTicketsRequest) String() string {
 func (*GetIgnoredLowFeeTicketsRequest) ProtoMessage() {}
 
 func (x *GetIgnoredLowFeeTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[30]
+	mi := &file_stakepoold_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1677,7 +1920,7 @@ func (x *GetIgnoredLowFeeTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetIgnoredLowFeeTicketsRequest.ProtoReflect.Descriptor instead.
 func (*GetIgnoredLowFeeTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{30}
+	return file_stakepoold_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetIgnoredLowFeeTicketsRequest) GetIncludeEnded() bool {
@@ -1695,7 +1938,7 @@ type GetAddedLowFeeTicketsRequest struct {
 
 func (x *GetAddedLowFeeTicketsRequest) Reset() {
 	*x = GetAddedLowFeeTicketsRequest{}
-	mi := &file_stakepoold_proto_msgTypes[31]
+	mi := &file_stakepoold_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1707,7 +1950,7 @@ func (x *GetAddedLowFeeTicketsRequest) String() string {
 func (*GetAddedLowFeeTicketsRequest) ProtoMessage() {}
 
 func (x *GetAddedLowFeeTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[31]
+	mi := &file_stakepoold_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1720,7 +1963,7 @@ func (x *GetAddedLowFeeTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAddedLowFeeTicketsRequest.ProtoReflect.Descriptor instead.
 func (*GetAddedLowFeeTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{31}
+	return file_stakepoold_proto_rawDescGZIP(), []int{35}
 }
 
 type TicketsResponse struct {
@@ -1732,7 +1975,7 @@ type TicketsResponse struct {
 
 func (x *TicketsResponse) Reset() {
 	*x = TicketsResponse{}
-	mi := &file_stakepoold_proto_msgTypes[32]
+	mi := &file_stakepoold_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1744,7 +1987,7 @@ func (x *TicketsResponse) String() string {
 func (*TicketsResponse) ProtoMessage() {}
 
 func (x *TicketsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[32]
+	mi := &file_stakepoold_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1757,7 +2000,7 @@ func (x *TicketsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TicketsResponse.ProtoReflect.Descriptor instead.
 func (*TicketsResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{32}
+	return file_stakepoold_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *TicketsResponse) GetTickets() []*Ticket {
@@ -1776,7 +2019,7 @@ type StakePoolUserInfoRequest struct {
 
 func (x *StakePoolUserInfoRequest) Reset() {
 	*x = StakePoolUserInfoRequest{}
-	mi := &file_stakepoold_proto_msgTypes[33]
+	mi := &file_stakepoold_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1788,7 +2031,7 @@ func (x *StakePoolUserInfoRequest) String() string {
 func (*StakePoolUserInfoRequest) ProtoMessage() {}
 
 func (x *StakePoolUserInfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[33]
+	mi := &file_stakepoold_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1801,7 +2044,7 @@ func (x *StakePoolUserInfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StakePoolUserInfoRequest.ProtoReflect.Descriptor instead.
 func (*StakePoolUserInfoRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{33}
+	return file_stakepoold_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StakePoolUserInfoRequest) GetMultisigAddress() string {
@@ -1826,7 +2069,7 @@ type UserTicket struct {
 
 func (x *UserTicket) Reset() {
 	*x = UserTicket{}
-	mi := &file_stakepoold_proto_msgTypes[34]
+	mi := &file_stakepoold_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1838,7 +2081,7 @@ func (x *UserTicket) String() string {
 func (*UserTicket) ProtoMessage() {}
 
 func (x *UserTicket) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[34]
+	mi := &file_stakepoold_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1851,7 +2094,7 @@ func (x *UserTicket) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserTicket.ProtoReflect.Descriptor instead.
 func (*UserTicket) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{34}
+	return file_stakepoold_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *UserTicket) GetHash() string {
@@ -1899,7 +2142,7 @@ type StakePoolUserInfoResponse struct {
 
 func (x *StakePoolUserInfoResponse) Reset() {
 	*x = StakePoolUserInfoResponse{}
-	mi := &file_stakepoold_proto_msgTypes[35]
+	mi := &file_stakepoold_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1911,7 +2154,7 @@ func (x *StakePoolUserInfoResponse) String() string {
 func (*StakePoolUserInfoResponse) ProtoMessage() {}
 
 func (x *StakePoolUserInfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[35]
+	mi := &file_stakepoold_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1924,7 +2167,7 @@ func (x *StakePoolUserInfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StakePoolUserInfoResponse.ProtoReflect.Descriptor instead.
 func (*StakePoolUserInfoResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{35}
+	return file_stakepoold_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *StakePoolUserInfoResponse) GetTickets() []*UserTicket {
@@ -1949,7 +2192,7 @@ type GetStakeInfoRequest struct {
 
 func (x *GetStakeInfoRequest) Reset() {
 	*x = GetStakeInfoRequest{}
-	mi := &file_stakepoold_proto_msgTypes[36]
+	mi := &file_stakepoold_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1961,7 +2204,7 @@ func (x *GetStakeInfoRequest) String() string {
 func (*GetStakeInfoRequest) ProtoMessage() {}
 
 func (x *GetStakeInfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[36]
+	mi := &file_stakepoold_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1974,7 +2217,7 @@ func (x *GetStakeInfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStakeInfoRequest.ProtoReflect.Descriptor instead.
 func (*GetStakeInfoRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{36}
+	return file_stakepoold_proto_rawDescGZIP(), []int{40}
 }
 
 type GetStakeInfoResponse struct {
@@ -2001,7 +2244,7 @@ type GetStakeInfoResponse struct {
 
 func (x *GetStakeInfoResponse) Reset() {
 	*x = GetStakeInfoResponse{}
-	mi := &file_stakepoold_proto_msgTypes[37]
+	mi := &file_stakepoold_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2013,7 +2256,7 @@ func (x *GetStakeInfoResponse) String() string {
 func (*GetStakeInfoResponse) ProtoMessage() {}
 
 func (x *GetStakeInfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[37]
+	mi := &file_stakepoold_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2026,7 +2269,7 @@ func (x *GetStakeInfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStakeInfoResponse.ProtoReflect.Descriptor instead.
 func (*GetStakeInfoResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{37}
+	return file_stakepoold_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetStakeInfoResponse) GetBlockHeight() int64 {
@@ -2149,7 +2392,7 @@ type GetColdWalletExtPubRequest struct {
 
 func (x *GetColdWalletExtPubRequest) Reset() {
 	*x = GetColdWalletExtPubRequest{}
-	mi := &file_stakepoold_proto_msgTypes[38]
+	mi := &file_stakepoold_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2161,7 +2404,7 @@ func (x *GetColdWalletExtPubRequest) String() string {
 func (*GetColdWalletExtPubRequest) ProtoMessage() {}
 
 func (x *GetColdWalletExtPubRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[38]
+	mi := &file_stakepoold_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2174,7 +2417,7 @@ func (x *GetColdWalletExtPubRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetColdWalletExtPubRequest.ProtoReflect.Descriptor instead.
 func (*GetColdWalletExtPubRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{38}
+	return file_stakepoold_proto_rawDescGZIP(), []int{42}
 }
 
 type GetColdWalletExtPubResponse struct {
@@ -2189,7 +2432,7 @@ type GetColdWalletExtPubResponse struct {
 
 func (x *GetColdWalletExtPubResponse) Reset() {
 	*x = GetColdWalletExtPubResponse{}
-	mi := &file_stakepoold_proto_msgTypes[39]
+	mi := &file_stakepoold_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2201,7 +2444,7 @@ func (x *GetColdWalletExtPubResponse) String() string {
 func (*GetColdWalletExtPubResponse) ProtoMessage() {}
 
 func (x *GetColdWalletExtPubResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[39]
+	mi := &file_stakepoold_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2214,7 +2457,7 @@ func (x *GetColdWalletExtPubResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetColdWalletExtPubResponse.ProtoReflect.Descriptor instead.
 func (*GetColdWalletExtPubResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{39}
+	return file_stakepoold_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetColdWalletExtPubResponse) GetColdWalletExtPub() string {
@@ -2253,7 +2496,7 @@ type GetAgendasRequest struct {
 
 func (x *GetAgendasRequest) Reset() {
 	*x = GetAgendasRequest{}
-	mi := &file_stakepoold_proto_msgTypes[40]
+	mi := &file_stakepoold_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2265,7 +2508,7 @@ func (x *GetAgendasRequest) String() string {
 func (*GetAgendasRequest) ProtoMessage() {}
 
 func (x *GetAgendasRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[40]
+	mi := &file_stakepoold_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2278,7 +2521,7 @@ func (x *GetAgendasRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAgendasRequest.ProtoReflect.Descriptor instead.
 func (*GetAgendasRequest) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{40}
+	return file_stakepoold_proto_rawDescGZIP(), []int{44}
 }
 
 type AgendaChoice struct {
@@ -2294,7 +2537,7 @@ type AgendaChoice struct {
 
 func (x *AgendaChoice) Reset() {
 	*x = AgendaChoice{}
-	mi := &file_stakepoold_proto_msgTypes[41]
+	mi := &file_stakepoold_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2306,7 +2549,7 @@ func (x *AgendaChoice) String() string {
 func (*AgendaChoice) ProtoMessage() {}
 
 func (x *AgendaChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[41]
+	mi := &file_stakepoold_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2319,7 +2562,7 @@ func (x *AgendaChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgendaChoice.ProtoReflect.Descriptor instead.
 func (*AgendaChoice) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{41}
+	return file_stakepoold_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *AgendaChoice) GetId() string {
@@ -2372,7 +2615,7 @@ type Agenda struct {
 
 func (x *Agenda) Reset() {
 	*x = Agenda{}
-	mi := &file_stakepoold_proto_msgTypes[42]
+	mi := &file_stakepoold_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2384,7 +2627,7 @@ func (x *Agenda) String() string {
 func (*Agenda) ProtoMessage() {}
 
 func (x *Agenda) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[42]
+	mi := &file_stakepoold_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2397,7 +2640,7 @@ func (x *Agenda) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Agenda.ProtoReflect.Descriptor instead.
 func (*Agenda) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{42}
+	return file_stakepoold_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *Agenda) GetId() string {
@@ -2459,7 +2702,7 @@ type GetAgendasResponse struct {
 
 func (x *GetAgendasResponse) Reset() {
 	*x = GetAgendasResponse{}
-	mi := &file_stakepoold_proto_msgTypes[43]
+	mi := &file_stakepoold_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2471,7 +2714,7 @@ func (x *GetAgendasResponse) String() string {
 func (*GetAgendasResponse) ProtoMessage() {}
 
 func (x *GetAgendasResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakepoold_proto_msgTypes[43]
+	mi := &file_stakepoold_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2484,7 +2727,7 @@ func (x *GetAgendasResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAgendasResponse.ProtoReflect.Descriptor instead.
 func (*GetAgendasResponse) Descriptor() ([]byte, []int) {
-	return file_stakepoold_proto_rawDescGZIP(), []int{43}
+	return file_stakepoold_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetAgendasResponse) GetVoteVersion() uint32 {
@@ -2564,6 +2807,23 @@ const file_stakepoold_proto_rawDesc = "" +
 	"\x06rescan\x18\x02 \x01(\bR\x06rescan\x12#\n" +
 	"\rrescan_height\x18\x03 \x01(\x03R\frescanHeight\"?\n" +
 	"\x14ImportScriptResponse\x12'\n" +
+	"\x0fheight_imported\x18\x01 \x01(\x03R\x0eheightImported\"\x8c\x01\n" +
+	"\x18PrepareUserScriptRequest\x12\x1d\n" +
+	"\n" +
+	"user_index\x18\x01 \x01(\rR\tuserIndex\x12!\n" +
+	"\fpool_address\x18\x02 \x01(\tR\vpoolAddress\x12.\n" +
+	"\x13user_pubkey_address\x18\x03 \x01(\tR\x11userPubkeyAddress\"\xbf\x01\n" +
+	"\x19PrepareUserScriptResponse\x12\"\n" +
+	"\rpool_key_mine\x18\x01 \x01(\bR\vpoolKeyMine\x12.\n" +
+	"\x13pool_pubkey_address\x18\x02 \x01(\tR\x11poolPubkeyAddress\x12#\n" +
+	"\rredeem_script\x18\x03 \x01(\fR\fredeemScript\x12)\n" +
+	"\x10multisig_address\x18\x04 \x01(\tR\x0fmultisigAddress\"\x88\x01\n" +
+	"\x17ImportUserScriptRequest\x12\x1d\n" +
+	"\n" +
+	"user_index\x18\x01 \x01(\rR\tuserIndex\x12#\n" +
+	"\rredeem_script\x18\x02 \x01(\fR\fredeemScript\x12)\n" +
+	"\x10multisig_address\x18\x03 \x01(\tR\x0fmultisigAddress\"C\n" +
+	"\x18ImportUserScriptResponse\x12'\n" +
 	"\x0fheight_imported\x18\x01 \x01(\x03R\x0eheightImported\"U\n" +
 	"\x14ImportScriptsRequest\x12\x18\n" +
 	"\ascripts\x18\x01 \x03(\fR\ascripts\x12#\n" +
@@ -2666,11 +2926,13 @@ const file_stakepoold_proto_rawDesc = "" +
 	"\achoices\x18\a \x03(\v2\x1a.stakepoolrpc.AgendaChoiceR\achoices\"g\n" +
 	"\x12GetAgendasResponse\x12!\n" +
 	"\fvote_version\x18\x01 \x01(\rR\vvoteVersion\x12.\n" +
-	"\aagendas\x18\x02 \x03(\v2\x14.stakepoolrpc.AgendaR\aagendas2\xf6\x0e\n" +
+	"\aagendas\x18\x02 \x03(\v2\x14.stakepoolrpc.AgendaR\aagendas2\xbf\x10\n" +
 	"\n" +
 	"Stakepoold\x12F\n" +
 	"\aVersion\x12\x1c.stakepoolrpc.VersionRequest\x1a\x1d.stakepoolrpc.VersionResponse\x12C\n" +
-	"\x06Health\x12\x1b.stakepoolrpc.HealthRequest\x1a\x1c.stakepoolrpc.HealthResponse\x12^\n" +
+	"\x06Health\x12\x1b.stakepoolrpc.HealthRequest\x1a\x1c.stakepoolrpc.HealthResponse\x12d\n" +
+	"\x11PrepareUserScript\x12&.stakepoolrpc.PrepareUserScriptRequest\x1a'.stakepoolrpc.PrepareUserScriptResponse\x12a\n" +
+	"\x10ImportUserScript\x12%.stakepoolrpc.ImportUserScriptRequest\x1a&.stakepoolrpc.ImportUserScriptResponse\x12^\n" +
 	"\x0fValidateAddress\x12$.stakepoolrpc.ValidateAddressRequest\x1a%.stakepoolrpc.ValidateAddressResponse\x12v\n" +
 	"\x17AccountSyncAddressIndex\x12,.stakepoolrpc.AccountSyncAddressIndexRequest\x1a-.stakepoolrpc.AccountSyncAddressIndexResponse\x12[\n" +
 	"\x0eCreateMultisig\x12#.stakepoolrpc.CreateMultisigRequest\x1a$.stakepoolrpc.CreateMultisigResponse\x12U\n" +
@@ -2703,7 +2965,7 @@ func file_stakepoold_proto_rawDescGZIP() []byte {
 	return file_stakepoold_proto_rawDescData
 }
 
-var file_stakepoold_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
+var file_stakepoold_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_stakepoold_proto_goTypes = []any{
 	(*VersionRequest)(nil),                  // 0: stakepoolrpc.VersionRequest
 	(*VersionResponse)(nil),                 // 1: stakepoolrpc.VersionResponse
@@ -2717,90 +2979,98 @@ var file_stakepoold_proto_goTypes = []any{
 	(*CreateMultisigResponse)(nil),          // 9: stakepoolrpc.CreateMultisigResponse
 	(*ImportScriptRequest)(nil),             // 10: stakepoolrpc.ImportScriptRequest
 	(*ImportScriptResponse)(nil),            // 11: stakepoolrpc.ImportScriptResponse
-	(*ImportScriptsRequest)(nil),            // 12: stakepoolrpc.ImportScriptsRequest
-	(*ImportScriptsResponse)(nil),           // 13: stakepoolrpc.ImportScriptsResponse
-	(*ListScriptsRequest)(nil),              // 14: stakepoolrpc.ListScriptsRequest
-	(*Script)(nil),                          // 15: stakepoolrpc.Script
-	(*ListScriptsResponse)(nil),             // 16: stakepoolrpc.ListScriptsResponse
-	(*GetWalletTicketsRequest)(nil),         // 17: stakepoolrpc.GetWalletTicketsRequest
-	(*GetWalletTicketsResponse)(nil),        // 18: stakepoolrpc.GetWalletTicketsResponse
-	(*AddMissingTicketRequest)(nil),         // 19: stakepoolrpc.AddMissingTicketRequest
-	(*AddMissingTicketResponse)(nil),        // 20: stakepoolrpc.AddMissingTicketResponse
-	(*UserVotingPrefs)(nil),                 // 21: stakepoolrpc.UserVotingPrefs
-	(*SetUserVotingPrefsRequest)(nil),       // 22: stakepoolrpc.SetUserVotingPrefsRequest
-	(*SetUserVotingPrefsResponse)(nil),      // 23: stakepoolrpc.SetUserVotingPrefsResponse
-	(*SetUserVotingPrefRequest)(nil),        // 24: stakepoolrpc.SetUserVotingPrefRequest
-	(*SetUserVotingPrefResponse)(nil),       // 25: stakepoolrpc.SetUserVotingPrefResponse
-	(*Ticket)(nil),                          // 26: stakepoolrpc.Ticket
-	(*SetAddedLowFeeTicketsRequest)(nil),    // 27: stakepoolrpc.SetAddedLowFeeTicketsRequest
-	(*SetAddedLowFeeTicketsResponse)(nil),   // 28: stakepoolrpc.SetAddedLowFeeTicketsResponse
-	(*GetLiveTicketsRequest)(nil),           // 29: stakepoolrpc.GetLiveTicketsRequest
-	(*GetIgnoredLowFeeTicketsRequest)(nil),  // 30: stakepoolrpc.GetIgnoredLowFeeTicketsRequest
-	(*GetAddedLowFeeTicketsRequest)(nil),    // 31: stakepoolrpc.GetAddedLowFeeTicketsRequest
-	(*TicketsResponse)(nil),                 // 32: stakepoolrpc.TicketsResponse
-	(*StakePoolUserInfoRequest)(nil),        // 33: stakepoolrpc.StakePoolUserInfoRequest
-	(*UserTicket)(nil),                      // 34: stakepoolrpc.UserTicket
-	(*StakePoolUserInfoResponse)(nil),       // 35: stakepoolrpc.StakePoolUserInfoResponse
-	(*GetStakeInfoRequest)(nil),             // 36: stakepoolrpc.GetStakeInfoRequest
-	(*GetStakeInfoResponse)(nil),            // 37: stakepoolrpc.GetStakeInfoResponse
-	(*GetColdWalletExtPubRequest)(nil),      // 38: stakepoolrpc.GetColdWalletExtPubRequest
-	(*GetColdWalletExtPubResponse)(nil),     // 39: stakepoolrpc.GetColdWalletExtPubResponse
-	(*GetAgendasRequest)(nil),               // 40: stakepoolrpc.GetAgendasRequest
-	(*AgendaChoice)(nil),                    // 41: stakepoolrpc.AgendaChoice
-	(*Agenda)(nil),                          // 42: stakepoolrpc.Agenda
-	(*GetAgendasResponse)(nil),              // 43: stakepoolrpc.GetAgendasResponse
+	(*PrepareUserScriptRequest)(nil),        // 12: stakepoolrpc.PrepareUserScriptRequest
+	(*PrepareUserScriptResponse)(nil),       // 13: stakepoolrpc.PrepareUserScriptResponse
+	(*ImportUserScriptRequest)(nil),         // 14: stakepoolrpc.ImportUserScriptRequest
+	(*ImportUserScriptResponse)(nil),        // 15: stakepoolrpc.ImportUserScriptResponse
+	(*ImportScriptsRequest)(nil),            // 16: stakepoolrpc.ImportScriptsRequest
+	(*ImportScriptsResponse)(nil),           // 17: stakepoolrpc.ImportScriptsResponse
+	(*ListScriptsRequest)(nil),              // 18: stakepoolrpc.ListScriptsRequest
+	(*Script)(nil),                          // 19: stakepoolrpc.Script
+	(*ListScriptsResponse)(nil),             // 20: stakepoolrpc.ListScriptsResponse
+	(*GetWalletTicketsRequest)(nil),         // 21: stakepoolrpc.GetWalletTicketsRequest
+	(*GetWalletTicketsResponse)(nil),        // 22: stakepoolrpc.GetWalletTicketsResponse
+	(*AddMissingTicketRequest)(nil),         // 23: stakepoolrpc.AddMissingTicketRequest
+	(*AddMissingTicketResponse)(nil),        // 24: stakepoolrpc.AddMissingTicketResponse
+	(*UserVotingPrefs)(nil),                 // 25: stakepoolrpc.UserVotingPrefs
+	(*SetUserVotingPrefsRequest)(nil),       // 26: stakepoolrpc.SetUserVotingPrefsRequest
+	(*SetUserVotingPrefsResponse)(nil),      // 27: stakepoolrpc.SetUserVotingPrefsResponse
+	(*SetUserVotingPrefRequest)(nil),        // 28: stakepoolrpc.SetUserVotingPrefRequest
+	(*SetUserVotingPrefResponse)(nil),       // 29: stakepoolrpc.SetUserVotingPrefResponse
+	(*Ticket)(nil),                          // 30: stakepoolrpc.Ticket
+	(*SetAddedLowFeeTicketsRequest)(nil),    // 31: stakepoolrpc.SetAddedLowFeeTicketsRequest
+	(*SetAddedLowFeeTicketsResponse)(nil),   // 32: stakepoolrpc.SetAddedLowFeeTicketsResponse
+	(*GetLiveTicketsRequest)(nil),           // 33: stakepoolrpc.GetLiveTicketsRequest
+	(*GetIgnoredLowFeeTicketsRequest)(nil),  // 34: stakepoolrpc.GetIgnoredLowFeeTicketsRequest
+	(*GetAddedLowFeeTicketsRequest)(nil),    // 35: stakepoolrpc.GetAddedLowFeeTicketsRequest
+	(*TicketsResponse)(nil),                 // 36: stakepoolrpc.TicketsResponse
+	(*StakePoolUserInfoRequest)(nil),        // 37: stakepoolrpc.StakePoolUserInfoRequest
+	(*UserTicket)(nil),                      // 38: stakepoolrpc.UserTicket
+	(*StakePoolUserInfoResponse)(nil),       // 39: stakepoolrpc.StakePoolUserInfoResponse
+	(*GetStakeInfoRequest)(nil),             // 40: stakepoolrpc.GetStakeInfoRequest
+	(*GetStakeInfoResponse)(nil),            // 41: stakepoolrpc.GetStakeInfoResponse
+	(*GetColdWalletExtPubRequest)(nil),      // 42: stakepoolrpc.GetColdWalletExtPubRequest
+	(*GetColdWalletExtPubResponse)(nil),     // 43: stakepoolrpc.GetColdWalletExtPubResponse
+	(*GetAgendasRequest)(nil),               // 44: stakepoolrpc.GetAgendasRequest
+	(*AgendaChoice)(nil),                    // 45: stakepoolrpc.AgendaChoice
+	(*Agenda)(nil),                          // 46: stakepoolrpc.Agenda
+	(*GetAgendasResponse)(nil),              // 47: stakepoolrpc.GetAgendasResponse
 }
 var file_stakepoold_proto_depIdxs = []int32{
-	15, // 0: stakepoolrpc.ListScriptsResponse.scripts:type_name -> stakepoolrpc.Script
-	21, // 1: stakepoolrpc.SetUserVotingPrefsRequest.users:type_name -> stakepoolrpc.UserVotingPrefs
-	21, // 2: stakepoolrpc.SetUserVotingPrefRequest.user:type_name -> stakepoolrpc.UserVotingPrefs
-	26, // 3: stakepoolrpc.SetAddedLowFeeTicketsRequest.tickets:type_name -> stakepoolrpc.Ticket
-	26, // 4: stakepoolrpc.TicketsResponse.tickets:type_name -> stakepoolrpc.Ticket
-	34, // 5: stakepoolrpc.StakePoolUserInfoResponse.tickets:type_name -> stakepoolrpc.UserTicket
-	41, // 6: stakepoolrpc.Agenda.choices:type_name -> stakepoolrpc.AgendaChoice
-	42, // 7: stakepoolrpc.GetAgendasResponse.agendas:type_name -> stakepoolrpc.Agenda
+	19, // 0: stakepoolrpc.ListScriptsResponse.scripts:type_name -> stakepoolrpc.Script
+	25, // 1: stakepoolrpc.SetUserVotingPrefsRequest.users:type_name -> stakepoolrpc.UserVotingPrefs
+	25, // 2: stakepoolrpc.SetUserVotingPrefRequest.user:type_name -> stakepoolrpc.UserVotingPrefs
+	30, // 3: stakepoolrpc.SetAddedLowFeeTicketsRequest.tickets:type_name -> stakepoolrpc.Ticket
+	30, // 4: stakepoolrpc.TicketsResponse.tickets:type_name -> stakepoolrpc.Ticket
+	38, // 5: stakepoolrpc.StakePoolUserInfoResponse.tickets:type_name -> stakepoolrpc.UserTicket
+	45, // 6: stakepoolrpc.Agenda.choices:type_name -> stakepoolrpc.AgendaChoice
+	46, // 7: stakepoolrpc.GetAgendasResponse.agendas:type_name -> stakepoolrpc.Agenda
 	0,  // 8: stakepoolrpc.Stakepoold.Version:input_type -> stakepoolrpc.VersionRequest
 	2,  // 9: stakepoolrpc.Stakepoold.Health:input_type -> stakepoolrpc.HealthRequest
-	4,  // 10: stakepoolrpc.Stakepoold.ValidateAddress:input_type -> stakepoolrpc.ValidateAddressRequest
-	6,  // 11: stakepoolrpc.Stakepoold.AccountSyncAddressIndex:input_type -> stakepoolrpc.AccountSyncAddressIndexRequest
-	8,  // 12: stakepoolrpc.Stakepoold.CreateMultisig:input_type -> stakepoolrpc.CreateMultisigRequest
-	10, // 13: stakepoolrpc.Stakepoold.ImportScript:input_type -> stakepoolrpc.ImportScriptRequest
-	12, // 14: stakepoolrpc.Stakepoold.ImportScripts:input_type -> stakepoolrpc.ImportScriptsRequest
-	14, // 15: stakepoolrpc.Stakepoold.ListScripts:input_type -> stakepoolrpc.ListScriptsRequest
-	17, // 16: stakepoolrpc.Stakepoold.GetWalletTickets:input_type -> stakepoolrpc.GetWalletTicketsRequest
-	19, // 17: stakepoolrpc.Stakepoold.AddMissingTicket:input_type -> stakepoolrpc.AddMissingTicketRequest
-	22, // 18: stakepoolrpc.Stakepoold.SetUserVotingPrefs:input_type -> stakepoolrpc.SetUserVotingPrefsRequest
-	24, // 19: stakepoolrpc.Stakepoold.SetUserVotingPref:input_type -> stakepoolrpc.SetUserVotingPrefRequest
-	27, // 20: stakepoolrpc.Stakepoold.SetAddedLowFeeTickets:input_type -> stakepoolrpc.SetAddedLowFeeTicketsRequest
-	29, // 21: stakepoolrpc.Stakepoold.GetLiveTickets:input_type -> stakepoolrpc.GetLiveTicketsRequest
-	30, // 22: stakepoolrpc.Stakepoold.GetIgnoredLowFeeTickets:input_type -> stakepoolrpc.GetIgnoredLowFeeTicketsRequest
-	31, // 23: stakepoolrpc.Stakepoold.GetAddedLowFeeTickets:input_type -> stakepoolrpc.GetAddedLowFeeTicketsRequest
-	33, // 24: stakepoolrpc.Stakepoold.StakePoolUserInfo:input_type -> stakepoolrpc.StakePoolUserInfoRequest
-	36, // 25: stakepoolrpc.Stakepoold.GetStakeInfo:input_type -> stakepoolrpc.GetStakeInfoRequest
-	38, // 26: stakepoolrpc.Stakepoold.GetColdWalletExtPub:input_type -> stakepoolrpc.GetColdWalletExtPubRequest
-	40, // 27: stakepoolrpc.Stakepoold.GetAgendas:input_type -> stakepoolrpc.GetAgendasRequest
-	1,  // 28: stakepoolrpc.Stakepoold.Version:output_type -> stakepoolrpc.VersionResponse
-	3,  // 29: stakepoolrpc.Stakepoold.Health:output_type -> stakepoolrpc.HealthResponse
-	5,  // 30: stakepoolrpc.Stakepoold.ValidateAddress:output_type -> stakepoolrpc.ValidateAddressResponse
-	7,  // 31: stakepoolrpc.Stakepoold.AccountSyncAddressIndex:output_type -> stakepoolrpc.AccountSyncAddressIndexResponse
-	9,  // 32: stakepoolrpc.Stakepoold.CreateMultisig:output_type -> stakepoolrpc.CreateMultisigResponse
-	11, // 33: stakepoolrpc.Stakepoold.ImportScript:output_type -> stakepoolrpc.ImportScriptResponse
-	13, // 34: stakepoolrpc.Stakepoold.ImportScripts:output_type -> stakepoolrpc.ImportScriptsResponse
-	16, // 35: stakepoolrpc.Stakepoold.ListScripts:output_type -> stakepoolrpc.ListScriptsResponse
-	18, // 36: stakepoolrpc.Stakepoold.GetWalletTickets:output_type -> stakepoolrpc.GetWalletTicketsResponse
-	20, // 37: stakepoolrpc.Stakepoold.AddMissingTicket:output_type -> stakepoolrpc.AddMissingTicketResponse
-	23, // 38: stakepoolrpc.Stakepoold.SetUserVotingPrefs:output_type -> stakepoolrpc.SetUserVotingPrefsResponse
-	25, // 39: stakepoolrpc.Stakepoold.SetUserVotingPref:output_type -> stakepoolrpc.SetUserVotingPrefResponse
-	28, // 40: stakepoolrpc.Stakepoold.SetAddedLowFeeTickets:output_type -> stakepoolrpc.SetAddedLowFeeTicketsResponse
-	32, // 41: stakepoolrpc.Stakepoold.GetLiveTickets:output_type -> stakepoolrpc.TicketsResponse
-	32, // 42: stakepoolrpc.Stakepoold.GetIgnoredLowFeeTickets:output_type -> stakepoolrpc.TicketsResponse
-	32, // 43: stakepoolrpc.Stakepoold.GetAddedLowFeeTickets:output_type -> stakepoolrpc.TicketsResponse
-	35, // 44: stakepoolrpc.Stakepoold.StakePoolUserInfo:output_type -> stakepoolrpc.StakePoolUserInfoResponse
-	37, // 45: stakepoolrpc.Stakepoold.GetStakeInfo:output_type -> stakepoolrpc.GetStakeInfoResponse
-	39, // 46: stakepoolrpc.Stakepoold.GetColdWalletExtPub:output_type -> stakepoolrpc.GetColdWalletExtPubResponse
-	43, // 47: stakepoolrpc.Stakepoold.GetAgendas:output_type -> stakepoolrpc.GetAgendasResponse
-	28, // [28:48] is the sub-list for method output_type
-	8,  // [8:28] is the sub-list for method input_type
+	12, // 10: stakepoolrpc.Stakepoold.PrepareUserScript:input_type -> stakepoolrpc.PrepareUserScriptRequest
+	14, // 11: stakepoolrpc.Stakepoold.ImportUserScript:input_type -> stakepoolrpc.ImportUserScriptRequest
+	4,  // 12: stakepoolrpc.Stakepoold.ValidateAddress:input_type -> stakepoolrpc.ValidateAddressRequest
+	6,  // 13: stakepoolrpc.Stakepoold.AccountSyncAddressIndex:input_type -> stakepoolrpc.AccountSyncAddressIndexRequest
+	8,  // 14: stakepoolrpc.Stakepoold.CreateMultisig:input_type -> stakepoolrpc.CreateMultisigRequest
+	10, // 15: stakepoolrpc.Stakepoold.ImportScript:input_type -> stakepoolrpc.ImportScriptRequest
+	16, // 16: stakepoolrpc.Stakepoold.ImportScripts:input_type -> stakepoolrpc.ImportScriptsRequest
+	18, // 17: stakepoolrpc.Stakepoold.ListScripts:input_type -> stakepoolrpc.ListScriptsRequest
+	21, // 18: stakepoolrpc.Stakepoold.GetWalletTickets:input_type -> stakepoolrpc.GetWalletTicketsRequest
+	23, // 19: stakepoolrpc.Stakepoold.AddMissingTicket:input_type -> stakepoolrpc.AddMissingTicketRequest
+	26, // 20: stakepoolrpc.Stakepoold.SetUserVotingPrefs:input_type -> stakepoolrpc.SetUserVotingPrefsRequest
+	28, // 21: stakepoolrpc.Stakepoold.SetUserVotingPref:input_type -> stakepoolrpc.SetUserVotingPrefRequest
+	31, // 22: stakepoolrpc.Stakepoold.SetAddedLowFeeTickets:input_type -> stakepoolrpc.SetAddedLowFeeTicketsRequest
+	33, // 23: stakepoolrpc.Stakepoold.GetLiveTickets:input_type -> stakepoolrpc.GetLiveTicketsRequest
+	34, // 24: stakepoolrpc.Stakepoold.GetIgnoredLowFeeTickets:input_type -> stakepoolrpc.GetIgnoredLowFeeTicketsRequest
+	35, // 25: stakepoolrpc.Stakepoold.GetAddedLowFeeTickets:input_type -> stakepoolrpc.GetAddedLowFeeTicketsRequest
+	37, // 26: stakepoolrpc.Stakepoold.StakePoolUserInfo:input_type -> stakepoolrpc.StakePoolUserInfoRequest
+	40, // 27: stakepoolrpc.Stakepoold.GetStakeInfo:input_type -> stakepoolrpc.GetStakeInfoRequest
+	42, // 28: stakepoolrpc.Stakepoold.GetColdWalletExtPub:input_type -> stakepoolrpc.GetColdWalletExtPubRequest
+	44, // 29: stakepoolrpc.Stakepoold.GetAgendas:input_type -> stakepoolrpc.GetAgendasRequest
+	1,  // 30: stakepoolrpc.Stakepoold.Version:output_type -> stakepoolrpc.VersionResponse
+	3,  // 31: stakepoolrpc.Stakepoold.Health:output_type -> stakepoolrpc.HealthResponse
+	13, // 32: stakepoolrpc.Stakepoold.PrepareUserScript:output_type -> stakepoolrpc.PrepareUserScriptResponse
+	15, // 33: stakepoolrpc.Stakepoold.ImportUserScript:output_type -> stakepoolrpc.ImportUserScriptResponse
+	5,  // 34: stakepoolrpc.Stakepoold.ValidateAddress:output_type -> stakepoolrpc.ValidateAddressResponse
+	7,  // 35: stakepoolrpc.Stakepoold.AccountSyncAddressIndex:output_type -> stakepoolrpc.AccountSyncAddressIndexResponse
+	9,  // 36: stakepoolrpc.Stakepoold.CreateMultisig:output_type -> stakepoolrpc.CreateMultisigResponse
+	11, // 37: stakepoolrpc.Stakepoold.ImportScript:output_type -> stakepoolrpc.ImportScriptResponse
+	17, // 38: stakepoolrpc.Stakepoold.ImportScripts:output_type -> stakepoolrpc.ImportScriptsResponse
+	20, // 39: stakepoolrpc.Stakepoold.ListScripts:output_type -> stakepoolrpc.ListScriptsResponse
+	22, // 40: stakepoolrpc.Stakepoold.GetWalletTickets:output_type -> stakepoolrpc.GetWalletTicketsResponse
+	24, // 41: stakepoolrpc.Stakepoold.AddMissingTicket:output_type -> stakepoolrpc.AddMissingTicketResponse
+	27, // 42: stakepoolrpc.Stakepoold.SetUserVotingPrefs:output_type -> stakepoolrpc.SetUserVotingPrefsResponse
+	29, // 43: stakepoolrpc.Stakepoold.SetUserVotingPref:output_type -> stakepoolrpc.SetUserVotingPrefResponse
+	32, // 44: stakepoolrpc.Stakepoold.SetAddedLowFeeTickets:output_type -> stakepoolrpc.SetAddedLowFeeTicketsResponse
+	36, // 45: stakepoolrpc.Stakepoold.GetLiveTickets:output_type -> stakepoolrpc.TicketsResponse
+	36, // 46: stakepoolrpc.Stakepoold.GetIgnoredLowFeeTickets:output_type -> stakepoolrpc.TicketsResponse
+	36, // 47: stakepoolrpc.Stakepoold.GetAddedLowFeeTickets:output_type -> stakepoolrpc.TicketsResponse
+	39, // 48: stakepoolrpc.Stakepoold.StakePoolUserInfo:output_type -> stakepoolrpc.StakePoolUserInfoResponse
+	41, // 49: stakepoolrpc.Stakepoold.GetStakeInfo:output_type -> stakepoolrpc.GetStakeInfoResponse
+	43, // 50: stakepoolrpc.Stakepoold.GetColdWalletExtPub:output_type -> stakepoolrpc.GetColdWalletExtPubResponse
+	47, // 51: stakepoolrpc.Stakepoold.GetAgendas:output_type -> stakepoolrpc.GetAgendasResponse
+	30, // [30:52] is the sub-list for method output_type
+	8,  // [8:30] is the sub-list for method input_type
 	8,  // [8:8] is the sub-list for extension type_name
 	8,  // [8:8] is the sub-list for extension extendee
 	0,  // [0:8] is the sub-list for field type_name
@@ -2817,7 +3087,7 @@ func file_stakepoold_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stakepoold_proto_rawDesc), len(file_stakepoold_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   44,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -44,6 +44,8 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	Stakepoold_Version_FullMethodName                 = "/stakepoolrpc.Stakepoold/Version"
 	Stakepoold_Health_FullMethodName                  = "/stakepoolrpc.Stakepoold/Health"
+	Stakepoold_PrepareUserScript_FullMethodName       = "/stakepoolrpc.Stakepoold/PrepareUserScript"
+	Stakepoold_ImportUserScript_FullMethodName        = "/stakepoolrpc.Stakepoold/ImportUserScript"
 	Stakepoold_ValidateAddress_FullMethodName         = "/stakepoolrpc.Stakepoold/ValidateAddress"
 	Stakepoold_AccountSyncAddressIndex_FullMethodName = "/stakepoolrpc.Stakepoold/AccountSyncAddressIndex"
 	Stakepoold_CreateMultisig_FullMethodName          = "/stakepoolrpc.Stakepoold/CreateMultisig"
@@ -76,7 +78,25 @@ type StakepooldClient interface {
 	// voting/unlock state, the vote version and how far behind the back end is.
 	// It never fails because a dependency is down: that is what it reports.
 	Health(ctx context.Context, in *HealthRequest, opts ...grpc.CallOption) (*HealthResponse, error)
+	// PrepareUserScript (API 1.3) prepares user N's voting script for the
+	// user's pubkey address, in one call: the wallet watches the default
+	// account's external branch up to index N (accountsyncaddressindex), says
+	// whether it owns the pool key pool_address (validateaddress) and gives
+	// its public key; the daemon then builds the 1-of-2 multisig
+	// [pool key, user key] and its P2SH address itself (eacred txscript) and
+	// checks them (stakepool.CheckVotingScript). It imports nothing. A wallet
+	// that does not own the pool key is an answer (pool_key_mine false), not
+	// an error: the front end compares every back end's answer.
+	PrepareUserScript(ctx context.Context, in *PrepareUserScriptRequest, opts ...grpc.CallOption) (*PrepareUserScriptResponse, error)
+	// ImportUserScript (API 1.3) imports user N's voting script (without
+	// rescan; idempotent) after checking it is a 1-of-2 multisig whose P2SH
+	// address is multisig_address, and returns ecrd's best height at the
+	// time of the import.
+	ImportUserScript(ctx context.Context, in *ImportUserScriptRequest, opts ...grpc.CallOption) (*ImportUserScriptResponse, error)
 	// ValidateAddress asks the wallet about an address (wallet validateaddress).
+	// Deprecated since API 1.3 (PrepareUserScript): served for 1.2 front ends,
+	// removed in 2.0. The same holds for AccountSyncAddressIndex,
+	// CreateMultisig and ImportScript.
 	ValidateAddress(ctx context.Context, in *ValidateAddressRequest, opts ...grpc.CallOption) (*ValidateAddressResponse, error)
 	// AccountSyncAddressIndex tells the wallet to watch addresses of an account
 	// branch up to an index (wallet accountsyncaddressindex), so that
@@ -89,7 +109,8 @@ type StakepooldClient interface {
 	// importing a known script succeeds) and returns ecrd's best height at the
 	// time of the import.
 	ImportScript(ctx context.Context, in *ImportScriptRequest, opts ...grpc.CallOption) (*ImportScriptResponse, error)
-	// ImportScripts imports a batch of scripts (repair after an outage): all
+	// ImportScripts imports a batch of scripts (repair after an outage; used
+	// by 1.3 front ends too): all
 	// without rescan except the last, which rescans from rescan_height.
 	ImportScripts(ctx context.Context, in *ImportScriptsRequest, opts ...grpc.CallOption) (*ImportScriptsResponse, error)
 	// ListScripts lists the redeem scripts the wallet has imported.
@@ -155,6 +176,26 @@ func (c *stakepooldClient) Health(ctx context.Context, in *HealthRequest, opts .
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(HealthResponse)
 	err := c.cc.Invoke(ctx, Stakepoold_Health_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *stakepooldClient) PrepareUserScript(ctx context.Context, in *PrepareUserScriptRequest, opts ...grpc.CallOption) (*PrepareUserScriptResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PrepareUserScriptResponse)
+	err := c.cc.Invoke(ctx, Stakepoold_PrepareUserScript_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *stakepooldClient) ImportUserScript(ctx context.Context, in *ImportUserScriptRequest, opts ...grpc.CallOption) (*ImportUserScriptResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportUserScriptResponse)
+	err := c.cc.Invoke(ctx, Stakepoold_ImportUserScript_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +394,25 @@ type StakepooldServer interface {
 	// voting/unlock state, the vote version and how far behind the back end is.
 	// It never fails because a dependency is down: that is what it reports.
 	Health(context.Context, *HealthRequest) (*HealthResponse, error)
+	// PrepareUserScript (API 1.3) prepares user N's voting script for the
+	// user's pubkey address, in one call: the wallet watches the default
+	// account's external branch up to index N (accountsyncaddressindex), says
+	// whether it owns the pool key pool_address (validateaddress) and gives
+	// its public key; the daemon then builds the 1-of-2 multisig
+	// [pool key, user key] and its P2SH address itself (eacred txscript) and
+	// checks them (stakepool.CheckVotingScript). It imports nothing. A wallet
+	// that does not own the pool key is an answer (pool_key_mine false), not
+	// an error: the front end compares every back end's answer.
+	PrepareUserScript(context.Context, *PrepareUserScriptRequest) (*PrepareUserScriptResponse, error)
+	// ImportUserScript (API 1.3) imports user N's voting script (without
+	// rescan; idempotent) after checking it is a 1-of-2 multisig whose P2SH
+	// address is multisig_address, and returns ecrd's best height at the
+	// time of the import.
+	ImportUserScript(context.Context, *ImportUserScriptRequest) (*ImportUserScriptResponse, error)
 	// ValidateAddress asks the wallet about an address (wallet validateaddress).
+	// Deprecated since API 1.3 (PrepareUserScript): served for 1.2 front ends,
+	// removed in 2.0. The same holds for AccountSyncAddressIndex,
+	// CreateMultisig and ImportScript.
 	ValidateAddress(context.Context, *ValidateAddressRequest) (*ValidateAddressResponse, error)
 	// AccountSyncAddressIndex tells the wallet to watch addresses of an account
 	// branch up to an index (wallet accountsyncaddressindex), so that
@@ -366,7 +425,8 @@ type StakepooldServer interface {
 	// importing a known script succeeds) and returns ecrd's best height at the
 	// time of the import.
 	ImportScript(context.Context, *ImportScriptRequest) (*ImportScriptResponse, error)
-	// ImportScripts imports a batch of scripts (repair after an outage): all
+	// ImportScripts imports a batch of scripts (repair after an outage; used
+	// by 1.3 front ends too): all
 	// without rescan except the last, which rescans from rescan_height.
 	ImportScripts(context.Context, *ImportScriptsRequest) (*ImportScriptsResponse, error)
 	// ListScripts lists the redeem scripts the wallet has imported.
@@ -423,6 +483,12 @@ func (UnimplementedStakepooldServer) Version(context.Context, *VersionRequest) (
 }
 func (UnimplementedStakepooldServer) Health(context.Context, *HealthRequest) (*HealthResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Health not implemented")
+}
+func (UnimplementedStakepooldServer) PrepareUserScript(context.Context, *PrepareUserScriptRequest) (*PrepareUserScriptResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PrepareUserScript not implemented")
+}
+func (UnimplementedStakepooldServer) ImportUserScript(context.Context, *ImportUserScriptRequest) (*ImportUserScriptResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportUserScript not implemented")
 }
 func (UnimplementedStakepooldServer) ValidateAddress(context.Context, *ValidateAddressRequest) (*ValidateAddressResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ValidateAddress not implemented")
@@ -531,6 +597,42 @@ func _Stakepoold_Health_Handler(srv interface{}, ctx context.Context, dec func(i
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(StakepooldServer).Health(ctx, req.(*HealthRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Stakepoold_PrepareUserScript_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PrepareUserScriptRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StakepooldServer).PrepareUserScript(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Stakepoold_PrepareUserScript_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StakepooldServer).PrepareUserScript(ctx, req.(*PrepareUserScriptRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Stakepoold_ImportUserScript_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportUserScriptRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StakepooldServer).ImportUserScript(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Stakepoold_ImportUserScript_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StakepooldServer).ImportUserScript(ctx, req.(*ImportUserScriptRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -873,6 +975,14 @@ var Stakepoold_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Health",
 			Handler:    _Stakepoold_Health_Handler,
+		},
+		{
+			MethodName: "PrepareUserScript",
+			Handler:    _Stakepoold_PrepareUserScript_Handler,
+		},
+		{
+			MethodName: "ImportUserScript",
+			Handler:    _Stakepoold_ImportUserScript_Handler,
 		},
 		{
 			MethodName: "ValidateAddress",
