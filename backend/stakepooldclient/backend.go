@@ -44,7 +44,6 @@ type Backend interface {
 	// SetAddedLowFeeTickets replaces the admin-added low-fee tickets.
 	SetAddedLowFeeTickets(ctx context.Context, tickets []Ticket) error
 	AddedLowFeeTickets(ctx context.Context) ([]Ticket, error)
-	IgnoredLowFeeTickets(ctx context.Context) ([]Ticket, error)
 	// LowFeeTickets lists the ignored low-fee tickets with their state and
 	// mined height, and with includeEnded those that ended (API 1.2).
 	LowFeeTickets(ctx context.Context, includeEnded bool) ([]LowFeeTicket, error)

@@ -190,6 +190,22 @@ func agree[T any](rs []result[T], key func(T) string) (v T, ok bool, rejected er
 	return v, false, nil, nil
 }
 
+// unanswered is the error of a read that no backend answered:
+// ErrUnavailable, wrapping the last failure; nil when one answered.
+func unanswered[T any](rs []result[T]) error {
+	var lastErr error
+	for _, r := range rs {
+		if r.err == nil {
+			return nil
+		}
+		lastErr = r.err
+	}
+	if lastErr != nil {
+		return fmt.Errorf("%w: %w", ErrUnavailable, lastErr)
+	}
+	return ErrUnavailable
+}
+
 // firstAnswer asks healthy members one after another (then the other usable
 // ones) and returns the first answer. A rejection is returned as is.
 func firstAnswer[T any](ctx context.Context, c *Client, op string,
@@ -283,7 +299,15 @@ func (c *Client) UserTickets(ctx context.Context, multisigAddr string) (UserTick
 // low-fee tickets (a backend may not have seen every ticket yet), sorted by
 // hash.
 func (c *Client) IgnoredLowFeeTickets(ctx context.Context) ([]Ticket, error) {
-	return c.ticketUnion(ctx, "ignored low-fee tickets", Backend.IgnoredLowFeeTickets)
+	ts, err := c.LowFeeTickets(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Ticket, len(ts))
+	for i, t := range ts {
+		out[i] = Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress}
+	}
+	return out, nil
 }
 
 // AddedLowFeeTickets returns the union of the backends' added tickets.
@@ -300,24 +324,17 @@ func (c *Client) ticketUnion(ctx context.Context, op string,
 	fn func(Backend, context.Context) ([]Ticket, error)) ([]Ticket, error) {
 	rs := fanout(ctx, c, c.usable(false), c.opts.CallTimeout, op,
 		func(ctx context.Context, b Backend) ([]Ticket, error) { return fn(b, ctx) })
+	if err := unanswered(rs); err != nil {
+		return nil, err
+	}
 	seen := make(map[string]Ticket)
-	answered := false
-	var lastErr error
 	for _, r := range rs {
 		if r.err != nil {
-			lastErr = r.err
 			continue
 		}
-		answered = true
 		for _, t := range r.v {
 			seen[t.Hash] = t
 		}
-	}
-	if !answered {
-		if lastErr != nil {
-			return nil, fmt.Errorf("%w: %w", ErrUnavailable, lastErr)
-		}
-		return nil, ErrUnavailable
 	}
 	out := make([]Ticket, 0, len(seen))
 	for _, t := range seen {

@@ -308,10 +308,6 @@ func (g *grpcBackend) AddedLowFeeTickets(ctx context.Context) ([]Ticket, error) 
 	return fromPBTickets(g.c.GetAddedLowFeeTickets(ctx, &pb.GetAddedLowFeeTicketsRequest{}))
 }
 
-func (g *grpcBackend) IgnoredLowFeeTickets(ctx context.Context) ([]Ticket, error) {
-	return fromPBTickets(g.c.GetIgnoredLowFeeTickets(ctx, &pb.GetIgnoredLowFeeTicketsRequest{}))
-}
-
 func (g *grpcBackend) LowFeeTickets(ctx context.Context, includeEnded bool) ([]LowFeeTicket, error) {
 	r, err := g.c.GetIgnoredLowFeeTickets(ctx, &pb.GetIgnoredLowFeeTicketsRequest{IncludeEnded: includeEnded})
 	if err != nil {

@@ -163,8 +163,17 @@ func toPBTickets(ts []spc.Ticket, err error) (*pb.TicketsResponse, error) {
 	return out, nil
 }
 
-func (s *pbServer) GetIgnoredLowFeeTickets(ctx context.Context, _ *pb.GetIgnoredLowFeeTicketsRequest) (*pb.TicketsResponse, error) {
-	return toPBTickets(s.f.IgnoredLowFeeTickets(ctx))
+func (s *pbServer) GetIgnoredLowFeeTickets(ctx context.Context, r *pb.GetIgnoredLowFeeTicketsRequest) (*pb.TicketsResponse, error) {
+	ts, err := s.f.LowFeeTickets(ctx, r.GetIncludeEnded())
+	if err != nil {
+		return nil, code(err)
+	}
+	out := &pb.TicketsResponse{}
+	for _, t := range ts {
+		out.Tickets = append(out.Tickets, &pb.Ticket{Hash: t.Hash, MultisigAddress: t.MultisigAddress, State: t.State,
+			MinedHeight: t.MinedHeight, StateHeight: t.StateHeight})
+	}
+	return out, nil
 }
 
 func (s *pbServer) GetAddedLowFeeTickets(ctx context.Context, _ *pb.GetAddedLowFeeTicketsRequest) (*pb.TicketsResponse, error) {

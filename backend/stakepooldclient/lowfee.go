@@ -2,7 +2,6 @@ package stakepooldclient
 
 import (
 	"context"
-	"fmt"
 	"github.com/eacred/dcrstakepool/backend/poolapi"
 	"sort"
 )
@@ -22,15 +21,14 @@ var lowFeeRank = map[string]int{"": 0, poolapi.LowFeeImmature: 1, poolapi.LowFee
 func (c *Client) LowFeeTickets(ctx context.Context, includeEnded bool) ([]LowFeeTicket, error) {
 	rs := fanout(ctx, c, c.usable(false), c.opts.CallTimeout, "low-fee tickets",
 		func(ctx context.Context, b Backend) ([]LowFeeTicket, error) { return b.LowFeeTickets(ctx, true) })
+	if err := unanswered(rs); err != nil {
+		return nil, err
+	}
 	seen := make(map[string]LowFeeTicket)
-	answered := false
-	var lastErr error
 	for _, r := range rs {
 		if r.err != nil {
-			lastErr = r.err
 			continue
 		}
-		answered = true
 		for _, t := range r.v {
 			old, ok := seen[t.Hash]
 			if !ok || lowFeeRank[t.State] > lowFeeRank[old.State] {
@@ -43,12 +41,6 @@ func (c *Client) LowFeeTickets(ctx context.Context, includeEnded bool) ([]LowFee
 				seen[t.Hash] = old
 			}
 		}
-	}
-	if !answered {
-		if lastErr != nil {
-			return nil, fmt.Errorf("%w: %w", ErrUnavailable, lastErr)
-		}
-		return nil, ErrUnavailable
 	}
 	out := make([]LowFeeTicket, 0, len(seen))
 	for _, t := range seen {

@@ -357,15 +357,6 @@ func (b *Backend) AddedLowFeeTickets(context.Context) ([]stakepooldclient.Ticket
 	return append([]stakepooldclient.Ticket(nil), b.Added...), nil
 }
 
-// IgnoredLowFeeTickets implements stakepooldclient.Backend.
-func (b *Backend) IgnoredLowFeeTickets(context.Context) ([]stakepooldclient.Ticket, error) {
-	if err := b.enter("IgnoredLowFeeTickets"); err != nil {
-		return nil, err
-	}
-	defer b.mu.Unlock()
-	return append([]stakepooldclient.Ticket(nil), b.Ignored...), nil
-}
-
 // LowFeeTickets implements stakepooldclient.Backend: LowFee, or the
 // Ignored tickets as live when LowFee is nil; ended ones only with
 // includeEnded.
