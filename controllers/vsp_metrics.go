@@ -23,7 +23,7 @@ type vspMetrics struct {
 	addresses *prometheus.CounterVec
 }
 
-func newVSPMetrics(b Backends) *vspMetrics {
+func newVSPMetrics(b backendStates) *vspMetrics {
 	m := &vspMetrics{
 		reg: prometheus.NewRegistry(),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -110,8 +110,14 @@ func (m *vspMetrics) middleware(c *web.C, h http.Handler) http.Handler {
 	})
 }
 
+// backendStates is what the metrics read from the backends.
+type backendStates interface {
+	Statuses() []stakepooldclient.BackendStatus
+	Halted() (string, time.Time)
+}
+
 // backendCollector reports each backend's state at scrape time.
-type backendCollector struct{ b Backends }
+type backendCollector struct{ b backendStates }
 
 var (
 	backendUpDesc = prometheus.NewDesc("dcrstakepool_backend_healthy",

@@ -40,9 +40,14 @@ func choiceOf(bits uint16, a chaincfg.Agenda) string {
 	return ""
 }
 
+// agendaSource is what the agenda cache needs from the backends.
+type agendaSource interface {
+	Agendas(ctx context.Context) (votebits.VoteInfo, error)
+}
+
 // agendaCache keeps the backends' agendas for a while.
 type agendaCache struct {
-	b   Backends
+	b   agendaSource
 	ttl time.Duration
 	now func() time.Time
 
@@ -51,7 +56,7 @@ type agendaCache struct {
 	at  time.Time
 }
 
-func newAgendaCache(b Backends, ttl time.Duration, now func() time.Time) *agendaCache {
+func newAgendaCache(b agendaSource, ttl time.Duration, now func() time.Time) *agendaCache {
 	return &agendaCache{b: b, ttl: ttl, now: now}
 }
 

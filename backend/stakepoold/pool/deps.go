@@ -53,17 +53,16 @@ type UserScript struct {
 	MultisigAddress string
 }
 
-// Multisig is a created multisig script and its P2SH address.
-type Multisig struct {
-	RedeemScript []byte
-	Address      string
-}
-
-// Script is an imported redeem script.
+// Script is a redeem script and its P2SH address: an imported one
+// (listscripts).
 type Script struct {
 	Address      string
 	RedeemScript []byte
 }
+
+// Multisig is a multisig script the wallet created (createmultisig, the
+// deprecated CreateMultisig RPC): the same record as Script.
+type Multisig = Script
 
 // UserTicket is one ticket of a user as the wallet reports it (the pool's
 // name for poolapi.UserTicket).

@@ -1,5 +1,6 @@
 // Package rpcserver is stakepoold's gRPC edge: a thin adapter that converts
-// stakepoolrpc messages to calls on the core (package pool) and back, maps
+// stakepoolrpc messages to calls on the core and back (through Core, the
+// interface it declares; *pool.Pool implements it), maps
 // the core's error kinds to gRPC status codes in one table, and adds the
 // transport concerns — TLS (optionally requiring client certificates), a
 // per-call timeout, panic recovery and one log line per call.
