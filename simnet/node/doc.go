@@ -54,6 +54,10 @@
 // time and height are when the transaction entered the pool, the
 // priorities are coin-age priorities (value x confirmations per byte) at
 // entry and for the next block, and depends lists mempool parents.
+// sendrawtransaction verifies signatures without the node's lock (the
+// other checks run under it before and, authoritatively, after), so the
+// votes of a block are verified in parallel and do not hold up the calls
+// around them.
 //
 // Simplifications: a ticket may spend a regular output of the same block
 // (a wallet's split transaction and its ticket are mined together); a

@@ -93,7 +93,9 @@ func (n *Node) registerMethods() {
 		m("missedtickets", nil, 0, n.rpcMissedTickets),
 		m("getvoteinfo", []string{"version"}, 1, n.rpcGetVoteInfo),
 		m("getblockchaininfo", nil, 0, n.rpcGetBlockchainInfo),
-		m("sendrawtransaction", []string{"hextx", "allowhighfees"}, 1, n.rpcSendRawTransaction),
+		// Takes n.mu itself (sendTx), not for its signature checks.
+		rpcserver.Method{Name: "sendrawtransaction", Params: []string{"hextx", "allowhighfees"}, Required: 1,
+			Handler: n.rpcSendRawTransaction},
 		rpcserver.Method{Name: "generate", Params: []string{"numblocks"}, Required: 1, Handler: n.rpcGenerate},
 		rpcserver.Method{Name: "generateon", Params: []string{"parenthash", "numblocks"}, Required: 2,
 			Handler: n.lockedDurable(n.rpcGenerateOn)},

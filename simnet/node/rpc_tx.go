@@ -17,6 +17,8 @@ func defaultVerify(tx *wire.MsgTx, idx int, prevPkScript []byte) error {
 	return txscript.VerifyInput(tx, idx, prevPkScript)
 }
 
+// rpcSendRawTransaction runs without n.mu held by its wrapper: sendTx
+// takes it around the checks that need it.
 func (n *Node) rpcSendRawTransaction(_ context.Context, c *rpcserver.Call) (any, error) {
 	hexTx := c.Params.String(0)
 	c.Params.OptBool(1, false) // allowhighfees: the simulator has no fee ceiling
@@ -31,17 +33,7 @@ func (n *Node) rpcSendRawTransaction(_ context.Context, c *rpcserver.Call) (any,
 	if err != nil {
 		return nil, rpcjson.NewError(rpcjson.ErrCodeDeserialization, "TX decode failed: %v", err)
 	}
-	e, err := n.acceptTx(tx)
-	if n.trace != nil {
-		outcome := traceAccepted
-		if err != nil {
-			outcome = traceRejected
-			if errors.As(err, new(*duplicateError)) {
-				outcome = traceDuplicate
-			}
-		}
-		n.trace.vote(c.Client, tx, outcome, time.Now())
-	}
+	e, err := n.sendTx(c.Client, tx)
 	if err != nil {
 		var dup *duplicateError
 		var rej *rejectError
@@ -54,10 +46,38 @@ func (n *Node) rpcSendRawTransaction(_ context.Context, c *rpcserver.Call) (any,
 		}
 		return nil, err
 	}
+	return e.hash.String(), nil
+}
+
+// sendTx accepts a transaction sent by client c (nil for POST) into the
+// mempool, traces it and announces it. Its signatures are checked first
+// without n.mu (presign), so the node's lock is not held while secp256k1
+// verifies and concurrent calls verify in parallel; the acceptance itself
+// then runs with n.mu held, all of it again, and takes those results for
+// the same inputs and scripts: the outcome is that of checking everything
+// at that moment.
+func (n *Node) sendTx(c *rpcserver.Client, tx *wire.MsgTx) (*mempoolTx, error) {
+	checked := n.presign(tx)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	e, err := n.acceptTxWith(tx, checked.verifier(n.verify))
+	if n.trace != nil {
+		outcome := traceAccepted
+		if err != nil {
+			outcome = traceRejected
+			if errors.As(err, new(*duplicateError)) {
+				outcome = traceDuplicate
+			}
+		}
+		n.trace.vote(c, tx, outcome, time.Now())
+	}
+	if err != nil {
+		return nil, err
+	}
 	n.log.Debug("accepted transaction", "tx", e.hash, "kind", e.kind)
 	n.notifyAccepted(e)
 	n.notifyRelevant(tx)
-	return e.hash.String(), nil
+	return e, nil
 }
 
 func (n *Node) rpcGetRawTransaction(_ context.Context, c *rpcserver.Call) (any, error) {

@@ -74,8 +74,24 @@ func (n *Node) checkSpendable(txHash chainhash.Hash, op wire.OutPoint, p *prevOu
 }
 
 // acceptTx validates a transaction against the tip and the mempool and
-// adds it to the mempool.
+// adds it to the mempool. n.mu must be held.
 func (n *Node) acceptTx(tx *wire.MsgTx) (*mempoolTx, error) {
+	return n.acceptTxWith(tx, n.verify)
+}
+
+// acceptTxWith is acceptTx with the signature checks done by verify.
+func (n *Node) acceptTxWith(tx *wire.MsgTx, verify VerifyFunc) (*mempoolTx, error) {
+	e, err := n.checkTx(tx, verify)
+	if err != nil {
+		return nil, err
+	}
+	n.pool.add(e)
+	return e, nil
+}
+
+// checkTx runs every check of acceptTx, with the signature checks done by
+// verify, and changes nothing. n.mu must be held.
+func (n *Node) checkTx(tx *wire.MsgTx, verify VerifyFunc) (*mempoolTx, error) {
 	h := tx.TxHash()
 	if _, ok := n.pool.txs[h]; ok {
 		return nil, &duplicateError{h}
@@ -120,27 +136,26 @@ func (n *Node) acceptTx(tx *wire.MsgTx) (*mempoolTx, error) {
 	case kindCoinbase:
 		err = reject(h, "transaction is an individual coinbase")
 	case kindRegular:
-		e.fee, err = n.checkRegular(h, tx)
+		e.fee, err = n.checkRegular(h, tx, verify)
 	case kindTicket:
-		e.fee, err = n.checkTicket(h, tx)
+		e.fee, err = n.checkTicket(h, tx, verify)
 		e.price = tx.TxOut[0].Value
 	case kindVote:
-		e.vote, err = n.checkVote(h, tx)
+		e.vote, err = n.checkVote(h, tx, verify)
 	case kindRevocation:
-		err = n.checkRevocation(h, tx)
+		err = n.checkRevocation(h, tx, verify)
 	}
 	if err != nil {
 		return nil, err
 	}
 	e.added, e.height = time.Now(), n.chain.height()
 	e.startPriority = n.priority(e, n.chain.height()+1)
-	n.pool.add(e)
 	return e, nil
 }
 
 // checkInputs looks up, maturity-checks and signature-checks ordinary
 // inputs and returns their values.
-func (n *Node) checkInputs(h chainhash.Hash, tx *wire.MsgTx) ([]int64, error) {
+func (n *Node) checkInputs(h chainhash.Hash, tx *wire.MsgTx, verify VerifyFunc) ([]int64, error) {
 	values := make([]int64, len(tx.TxIn))
 	for i, in := range tx.TxIn {
 		if isNullOutPoint(&in.PreviousOutPoint) {
@@ -153,7 +168,7 @@ func (n *Node) checkInputs(h chainhash.Hash, tx *wire.MsgTx) ([]int64, error) {
 		if err := n.checkSpendable(h, in.PreviousOutPoint, p); err != nil {
 			return nil, err
 		}
-		if err := n.verify(tx, i, p.pkScript); err != nil {
+		if err := verify(tx, i, p.pkScript); err != nil {
 			return nil, reject(h, "input %d signature check failed: %v", i, err)
 		}
 		values[i] = p.value
@@ -161,13 +176,13 @@ func (n *Node) checkInputs(h chainhash.Hash, tx *wire.MsgTx) ([]int64, error) {
 	return values, nil
 }
 
-func (n *Node) checkRegular(h chainhash.Hash, tx *wire.MsgTx) (int64, error) {
+func (n *Node) checkRegular(h chainhash.Hash, tx *wire.MsgTx, verify VerifyFunc) (int64, error) {
 	for i, out := range tx.TxOut {
 		if len(out.PkScript) > 0 && out.PkScript[0] >= opSSTX && out.PkScript[0] <= opSSTXChange {
 			return 0, reject(h, "output %d of a regular transaction has a stake opcode", i)
 		}
 	}
-	values, err := n.checkInputs(h, tx)
+	values, err := n.checkInputs(h, tx, verify)
 	if err != nil {
 		return 0, err
 	}
@@ -184,7 +199,7 @@ func (n *Node) checkRegular(h chainhash.Hash, tx *wire.MsgTx) (int64, error) {
 	return in - out, nil
 }
 
-func (n *Node) checkTicket(h chainhash.Hash, tx *wire.MsgTx) (int64, error) {
+func (n *Node) checkTicket(h chainhash.Hash, tx *wire.MsgTx, verify VerifyFunc) (int64, error) {
 	f, err := checkTicketForm(tx)
 	if err != nil {
 		return 0, reject(h, "invalid ticket: %v", err)
@@ -196,7 +211,7 @@ func (n *Node) checkTicket(h chainhash.Hash, tx *wire.MsgTx) (int64, error) {
 	if f.price < n.chain.sbits {
 		return 0, reject(h, "ticket price %d is below the stake difficulty %d", f.price, n.chain.sbits)
 	}
-	values, err := n.checkInputs(h, tx)
+	values, err := n.checkInputs(h, tx, verify)
 	if err != nil {
 		return 0, err
 	}
@@ -255,7 +270,7 @@ func (n *Node) voteTarget(h chainhash.Hash, f *voteForm) (*block, bool, error) {
 		f.block, f.height, tip.hash, tip.height)
 }
 
-func (n *Node) checkVote(h chainhash.Hash, tx *wire.MsgTx) (*voteForm, error) {
+func (n *Node) checkVote(h chainhash.Hash, tx *wire.MsgTx, verify VerifyFunc) (*voteForm, error) {
 	f, err := checkVoteForm(tx)
 	if err != nil {
 		return nil, reject(h, "invalid vote: %v", err)
@@ -284,13 +299,13 @@ func (n *Node) checkVote(h chainhash.Hash, tx *wire.MsgTx) (*voteForm, error) {
 	if err := checkPayouts(form.commitments, f.payouts, f.payValues, form.price+subsidy, true); err != nil {
 		return nil, reject(h, "invalid vote payouts: %v", err)
 	}
-	if err := n.verify(tx, 1, ttx.TxOut[0].PkScript); err != nil {
+	if err := verify(tx, 1, ttx.TxOut[0].PkScript); err != nil {
 		return nil, reject(h, "vote signature check failed: %v", err)
 	}
 	return f, nil
 }
 
-func (n *Node) checkRevocation(h chainhash.Hash, tx *wire.MsgTx) error {
+func (n *Node) checkRevocation(h chainhash.Hash, tx *wire.MsgTx, verify VerifyFunc) error {
 	f, err := checkRevocationForm(tx)
 	if err != nil {
 		return reject(h, "invalid revocation: %v", err)
@@ -311,7 +326,7 @@ func (n *Node) checkRevocation(h chainhash.Hash, tx *wire.MsgTx) error {
 	if err := checkPayouts(form.commitments, f.payouts, f.payValues, form.price, false); err != nil {
 		return reject(h, "invalid revocation payouts: %v", err)
 	}
-	if err := n.verify(tx, 0, ttx.TxOut[0].PkScript); err != nil {
+	if err := verify(tx, 0, ttx.TxOut[0].PkScript); err != nil {
 		return reject(h, "revocation signature check failed: %v", err)
 	}
 	return nil
