@@ -147,3 +147,38 @@ func BenchmarkWalletLarge(b *testing.B) {
 		run(b, func() { w.st.rewrite() })
 	})
 }
+
+// BenchmarkBuildVote measures generatevote's work for one pool ticket:
+// load the ticket, build the vote and sign it with the wallet's key of the
+// ticket's 1-of-2 script.
+func BenchmarkBuildVote(b *testing.B) {
+	seed, _ := hex.DecodeString(testSeed)
+	p := openTestWallet(&testing.T{}).cfg.Params
+	w, err := Open(Config{DataDir: b.TempDir(), Seed: seed, Params: p}, offlineNode{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.st.SyncHeight = 200
+	script, _ := txscript.MultiSigScript(1, [][]byte{w.keys.key(branchExternal, 0).pub, w.keys.key(branchExternal, 50).pub})
+	w.addScriptBytesLocked(script)
+	w.processTxLocked(payTx(w, chainhash.Hash{9}, 1, 1000e8), blockInfo{hash: "f", height: 100})
+	req := &ticketRequest{minconf: 1, num: 1, ticketAddr: &decodedAddr{kind: addrP2SH, hash: hash160(script)},
+		poolAddr: &decodedAddr{kind: addrP2PKH, hash: [20]byte{1}}, poolFees: 7.5, feeRate: 10000}
+	tickets, split, chosen, err := w.makeTicketsLocked(req, 2e8, 6000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.signCreditsLocked(split, chosen); err != nil {
+		b.Fatal(err)
+	}
+	w.processBlockLocked(&wire.MsgBlock{Header: wire.BlockHeader{Height: 201}, Transactions: []*wire.MsgTx{split},
+		STransactions: tickets}, 201)
+	h := tickets[0].TxHash()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := w.buildVote(chainhash.Hash{7}, 220, h.String(), 1, []byte{12, 0, 0, 0}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

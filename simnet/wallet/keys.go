@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 )
@@ -26,8 +28,11 @@ type keyLoc struct {
 	Branch, Index uint32
 }
 
-// derivedKey is a public key of the default account and its hash160.
+// derivedKey is a key of the default account: its private key (kept, so
+// that signing a vote does not derive it again), its public key and the
+// public key's hash160.
 type derivedKey struct {
+	priv *secp256k1.PrivateKey
 	pub  []byte
 	hash [20]byte
 }
@@ -87,8 +92,12 @@ func (ks *keyStore) watch(branch, upto uint32) {
 			ks.keys[branch] = append(ks.keys[branch], nil)
 			continue
 		}
+		priv, err := child.ECPrivKey()
+		if err != nil { // cannot happen: the branch keys are private
+			panic(fmt.Sprintf("derive key %d/%d: %v", branch, i, err))
+		}
 		pub := child.SerializedPubKey()
-		dk := &derivedKey{pub: pub, hash: hash160(pub)}
+		dk := &derivedKey{priv: priv, pub: pub, hash: hash160(pub)}
 		ks.keys[branch] = append(ks.keys[branch], dk)
 		ks.byHash[dk.hash] = keyLoc{Branch: branch, Index: i}
 	}
@@ -125,11 +134,23 @@ var errNoKey = errors.New("the wallet does not hold the private key")
 
 // privKey returns the 32-byte private key whose hash160 is h.
 func (ks *keyStore) privKey(h [20]byte) ([]byte, error) {
+	k, err := ks.signer(h)
+	if err != nil {
+		return nil, err
+	}
+	b := k.Key.Bytes()
+	return b[:], nil
+}
+
+// signer returns the private key whose public key's hash160 is h.
+func (ks *keyStore) signer(h [20]byte) (*secp256k1.PrivateKey, error) {
 	loc, ok := ks.lookup(h)
 	if !ok {
 		return nil, errNoKey
 	}
-	return ks.privKeyAt(loc)
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	return ks.keys[loc.Branch][loc.Index].priv, nil
 }
 
 // privKeyAt returns the 32-byte private key at a location.

@@ -150,7 +150,11 @@ func (w *Wallet) buildRevocation(ticketHash string) (*wire.MsgTx, error) {
 
 // signTicketSpend signs input idx of tx, which spends a ticket whose voting
 // output is pkScript (OP_SSTX P2SH of an imported multisig script, or
-// OP_SSTX P2PKH of a wallet key).
+// OP_SSTX P2PKH of a wallet key). The signature script is the one
+// txscript.SignMultisigP2SH or SignP2PKH makes (RFC 6979 signatures, so the
+// same bytes); the keys come from the key store as derived, not derived
+// again and checked against the script by computing their public keys,
+// which took most of a vote's time.
 func (w *Wallet) signTicketSpend(tx *wire.MsgTx, idx int, pkScript []byte) error {
 	_, kind, h := payTo(pkScript)
 	var sigScript []byte
@@ -160,21 +164,17 @@ func (w *Wallet) signTicketSpend(tx *wire.MsgTx, idx int, pkScript []byte) error
 		w.mu.Lock()
 		redeem := w.scripts[h]
 		w.mu.Unlock()
-		_, pubs, ok := parseMultisig(redeem)
-		if !ok {
-			return walletErr("no multisig redeem script for the ticket's voting address")
+		if sigScript, err = w.signMultisig(tx, idx, redeem); err != nil {
+			return err
 		}
-		var privs []*secp256k1.PrivateKey
-		for _, p := range pubs {
-			if priv, err := w.keys.privKey(hash160(p)); err == nil {
-				privs = append(privs, secp256k1.PrivKeyFromBytes(priv))
-			}
-		}
-		sigScript, err = txscript.SignMultisigP2SH(tx, idx, redeem, privs...)
 	case payP2PKH:
-		var priv []byte
-		if priv, err = w.keys.privKey(h); err == nil {
-			sigScript, err = txscript.SignP2PKH(tx, idx, pkScript, secp256k1.PrivKeyFromBytes(priv))
+		var priv *secp256k1.PrivateKey
+		if priv, err = w.keys.signer(h); err == nil {
+			var sig []byte
+			if sig, err = txscript.RawTxInSignature(tx, idx, pkScript, txscript.SigHashAll, priv); err == nil {
+				pub, _ := w.keys.pubKey(h)
+				sigScript, err = txscript.NewBuilder().AddData(sig).AddData(pub).Script()
+			}
 		}
 	default:
 		return walletErr("unsupported ticket voting script")
@@ -184,6 +184,41 @@ func (w *Wallet) signTicketSpend(tx *wire.MsgTx, idx int, pkScript []byte) error
 	}
 	tx.TxIn[idx].SignatureScript = sigScript
 	return nil
+}
+
+// signMultisig returns the signature script spending input idx of tx
+// through the m-of-n multisig redeem script: signatures by the wallet's
+// keys of the script in the script's key order, up to m, then the script.
+func (w *Wallet) signMultisig(tx *wire.MsgTx, idx int, redeem []byte) ([]byte, error) {
+	m, pubs, ok := parseMultisig(redeem)
+	if !ok {
+		return nil, walletErr("no multisig redeem script for the ticket's voting address")
+	}
+	b := txscript.NewBuilder()
+	signed := 0
+	for _, p := range pubs {
+		if signed == m {
+			break
+		}
+		priv, err := w.keys.signer(hash160(p))
+		if err != nil {
+			continue
+		}
+		sig, err := txscript.RawTxInSignature(tx, idx, redeem, txscript.SigHashAll, priv)
+		if err != nil {
+			return nil, walletErr("sign: %v", err)
+		}
+		b.AddData(sig)
+		signed++
+	}
+	if signed < m {
+		return nil, walletErr("sign: have keys for %d of the %d required signatures", signed, m)
+	}
+	script, err := b.AddData(redeem).Script()
+	if err != nil {
+		return nil, walletErr("sign: %v", err)
+	}
+	return script, nil
 }
 
 // feeForSize is the relay fee for a transaction of size bytes at rate
