@@ -331,8 +331,12 @@ func TestNoVotingBeforeWalletCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	bv := p.ProcessWinningTickets(context.Background(), pool.BlockRef{Hash: "x", Height: 2}, []string{hash(1)}, time.Now())
-	if len(bv.Results) != 0 || len(wallet.VotesCast()) != 0 {
+	if len(wallet.VotesCast()) != 0 || bv.Cast+bv.Duplicates+bv.Conflicts != 0 {
 		t.Fatalf("voted before the wallet was checked: %+v", bv)
+	}
+	// The winner is reported as not voted, and why.
+	if len(bv.Results) != 1 || bv.Errors != 1 || pool.KindOf(bv.Results[0].Err) != pool.KindPrecondition {
+		t.Fatalf("summary %+v", bv)
 	}
 }
 

@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -46,7 +47,25 @@ type BlockVotes struct {
 	// Tip numbers the tips processed at this height (1 for the first;
 	// 2 and more for side-chain tips the node also announced).
 	Tip int
+	// LowFee counts the winners that are pool tickets with too low a fee,
+	// not added by the admin: never voted.
+	LowFee int
+	// Unchecked are the winners the pool did not know and could not look
+	// up (the wallet did not answer): pool tickets among them, if any,
+	// were not voted by this back end.
+	Unchecked []UncheckedWinner
 }
+
+// UncheckedWinner is a winner the pool could not look up.
+type UncheckedWinner struct {
+	Ticket string
+	Err    error
+}
+
+// errWalletNotChecked is the outcome of a pool winner while the wallet's
+// settings are unknown or it votes by itself (see CheckWallet).
+var errWalletNotChecked = Errorf(KindPrecondition,
+	"not voted: the wallet's settings are not checked (walletinfo), or it votes by itself")
 
 // voteJob is one of our winners with the bits to vote.
 type voteJob struct {
@@ -57,32 +76,44 @@ type voteJob struct {
 	reason   string
 }
 
+// blockPlan is what plan decided for a block's winners.
+type blockPlan struct {
+	jobs []voteJob // the pool's winners, to vote
+	// unknown are winners the pool does not know: they may have matured
+	// in this very block, before the newtickets notification was handled.
+	unknown []string
+	lowFee  int       // pool winners with a low fee, not added: not voted
+	refused []voteJob // the pool's winners, not voted: the wallet is not checked
+	ext     string    // the wallet's extended vote bits
+}
+
 // plan picks the pool's tickets among the winners and the bits to vote
-// each with. It holds the read lock only for map lookups. Winners the pool
-// does not know are returned in unknown: they may have matured in this very
-// block, before the newtickets notification was handled.
-func (p *Pool) plan(winners []string, buf []voteJob) (jobs []voteJob, unknown []string, ext string) {
+// each with. It holds the read lock only for map lookups.
+func (p *Pool) plan(winners []string, buf []voteJob) blockPlan {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	if !p.walletOK {
-		// The wallet's settings are unknown or it votes by itself: voting
-		// now could double vote or use unknown defaults.
-		return buf, nil, ""
-	}
+	bp := blockPlan{jobs: buf, ext: p.defaults.VoteBitsExtended}
 	for _, t := range winners {
 		msa, ok := p.live[t]
 		if !ok {
 			msa, ok = p.added[t]
 		}
-		if !ok {
-			if _, low := p.ignored[t]; !low {
-				unknown = append(unknown, t)
+		switch {
+		case ok && !p.walletOK:
+			// The wallet's settings are unknown or it votes by itself:
+			// voting now could double vote or use unknown defaults.
+			bp.refused = append(bp.refused, voteJob{ticket: t, multisig: msa})
+		case ok:
+			bp.jobs = append(bp.jobs, p.jobLocked(t, msa))
+		default:
+			if _, low := p.ignored[t]; low {
+				bp.lowFee++
+			} else if p.walletOK {
+				bp.unknown = append(bp.unknown, t)
 			}
-			continue
 		}
-		buf = append(buf, p.jobLocked(t, msa))
 	}
-	return buf, unknown, p.defaults.VoteBitsExtended
+	return bp
 }
 
 // jobLocked chooses the bits for one ticket; p.mu must be held.
@@ -111,8 +142,9 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 	vctx, cancel := context.WithDeadline(ctx, received.Add(p.voteTimeout))
 	defer cancel()
 	var jobsBuf [8]voteJob
-	jobs, unknown, ext := p.plan(winners, jobsBuf[:0])
-	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs))}
+	bp := p.plan(winners, jobsBuf[:0])
+	jobs, ext := bp.jobs, bp.ext
+	bv := BlockVotes{Block: block, Winners: len(winners), Results: make([]VoteResult, len(jobs)), LowFee: bp.lowFee}
 	var wg sync.WaitGroup
 	wg.Add(len(jobs))
 	for i := range jobs {
@@ -128,11 +160,16 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 	var mu sync.Mutex
 	var extraJobs []voteJob
 	var extra []VoteResult
-	wg.Add(len(unknown))
-	for _, t := range unknown {
+	wg.Add(len(bp.unknown))
+	for _, t := range bp.unknown {
 		go func(t string) {
 			defer wg.Done()
-			j, ok := p.adopt(vctx, t)
+			j, ok, err := p.adopt(vctx, t)
+			if err != nil {
+				mu.Lock()
+				bv.Unchecked = append(bv.Unchecked, UncheckedWinner{Ticket: t, Err: err})
+				mu.Unlock()
+			}
 			if !ok {
 				return
 			}
@@ -141,6 +178,11 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 			extraJobs, extra = append(extraJobs, j), append(extra, r)
 			mu.Unlock()
 		}(t)
+	}
+	for _, j := range bp.refused {
+		extraJobs = append(extraJobs, j)
+		extra = append(extra, VoteResult{Ticket: j.ticket, Multisig: j.multisig, Outcome: VoteFailed, Err: errWalletNotChecked})
+		p.metrics.VoteError()
 	}
 	wg.Wait()
 	jobs, bv.Results = append(jobs, extraJobs...), append(bv.Results, extra...)
@@ -159,9 +201,9 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 	bv.Duration = time.Since(received)
 	bv.Tip = p.noteTip(block)
 	p.storeProcessed(block.Height)
-	if len(bv.Results) > 0 {
+	if len(bv.Results) > len(bp.refused) {
 		// The block timing is the time to vote the pool's winners; a
-		// block without any would only dilute it.
+		// block without any voted would only dilute it.
 		p.metrics.BlockProcessed(bv.Duration)
 		p.metrics.TipProcessed(bv.Tip > 1, bv.Cast+bv.Duplicates+bv.Conflicts)
 	}
@@ -173,11 +215,15 @@ func (p *Pool) ProcessWinningTickets(ctx context.Context, block BlockRef, winner
 }
 
 // adopt examines a winner the pool did not know; a wallet ticket that
-// passes the fee check joins the live set and is voted at once.
-func (p *Pool) adopt(ctx context.Context, ticket string) (voteJob, bool) {
+// passes the fee check joins the live set and is voted at once. err says
+// why the winner could not be examined.
+func (p *Pool) adopt(ctx context.Context, ticket string) (j voteJob, ok bool, err error) {
 	v := p.examineOne(ctx, nil, ticket)
-	if v.err != nil || v.skip {
-		return voteJob{}, false
+	if v.err != nil {
+		return voteJob{}, false, v.err
+	}
+	if v.skip {
+		return voteJob{}, false, nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -189,12 +235,12 @@ func (p *Pool) adopt(ctx context.Context, ticket string) (voteJob, bool) {
 			p.ignored[v.hash] = v.multisig
 		}
 		if _, added := p.added[v.hash]; !added {
-			return voteJob{}, false
+			return voteJob{}, false, nil
 		}
 	} else if !gone {
 		p.live[v.hash] = v.multisig
 	}
-	return p.jobLocked(v.hash, v.multisig), true
+	return p.jobLocked(v.hash, v.multisig), true, nil
 }
 
 func (p *Pool) storeProcessed(h int64) {
@@ -324,14 +370,37 @@ func (p *Pool) logVotes(bv BlockVotes, jobs []voteJob) {
 			p.log.Errorf("Ticket %s: vote on block %d failed after %v: %v", r.Ticket, bv.Block.Height, r.Total, r.Err)
 		}
 	}
+	if len(bv.Unchecked) > 0 {
+		u := bv.Unchecked[0]
+		p.log.Warnf("Block %d %s: %d winners not looked up, so not voted if they are pool tickets (%s: %v)",
+			bv.Block.Height, bv.Block.Hash, len(bv.Unchecked), u.Ticket, u.Err)
+	}
 	tip := ""
 	if bv.Tip > 1 {
 		tip = fmt.Sprintf(" (tip %d at this height)", bv.Tip)
 	}
-	if len(bv.Results) > 0 {
-		p.log.Infof("Block %d %s%s: %d winners, %d ours: %d voted, %d duplicates, %d conflicts, %d errors in %v",
-			bv.Block.Height, bv.Block.Hash, tip, bv.Winners, len(bv.Results), bv.Cast, bv.Duplicates, bv.Conflicts, bv.Errors, bv.Duration)
+	// Every block with a pool winner gets a summary, voted or not.
+	if len(bv.Results) > 0 || bv.LowFee > 0 || len(bv.Unchecked) > 0 {
+		p.log.Infof("Block %d %s%s: %d winners, %d ours: %d voted, %d duplicates, %d conflicts, %d errors in %v%s",
+			bv.Block.Height, bv.Block.Hash, tip, bv.Winners, len(bv.Results), bv.Cast, bv.Duplicates, bv.Conflicts, bv.Errors,
+			bv.Duration, notVotedNote(bv))
 	} else {
 		p.log.Debugf("Block %d %s%s: none of the %d winners is ours", bv.Block.Height, bv.Block.Hash, tip, bv.Winners)
 	}
+}
+
+// notVotedNote completes a block's summary with the winners it leaves
+// out: low-fee pool tickets and winners that could not be looked up.
+func notVotedNote(bv BlockVotes) string {
+	var parts []string
+	if bv.LowFee > 0 {
+		parts = append(parts, fmt.Sprintf("%d low-fee pool tickets not voted (not added by the admin)", bv.LowFee))
+	}
+	if len(bv.Unchecked) > 0 {
+		parts = append(parts, fmt.Sprintf("%d winners not looked up (the wallet did not answer), not voted", len(bv.Unchecked)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }

@@ -334,10 +334,25 @@ func (w *world) blockSummaries(dir string, offset int64, timeout time.Duration, 
 			return out
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no vote summary in %s for blocks %v", dir, missing)
+			t.Fatalf("no vote summary in %s for blocks %v; its lines about them:\n%s", dir, missing, blockLines(string(b), missing))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// blockLines picks from a stakepoold log the lines naming one of the
+// heights (for a failure message).
+func blockLines(log string, heights []int64) string {
+	var out []string
+	for _, line := range strings.Split(log, "\n") {
+		for _, h := range heights {
+			if strings.Contains(line, fmt.Sprintf("Block %d ", h)) || strings.Contains(line, fmt.Sprintf("block %d ", h)) {
+				out = append(out, line)
+				break
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // logFrom returns a process's output past offset.
