@@ -42,6 +42,7 @@ type side struct {
 	missed   int                // winners of measured blocks without an accepted vote
 	rejected int                // votes refused for another reason than a copy
 	untimed  int                // votes on a connection that was not sent the block
+	cpu      CPUUse             // over the measured blocks
 }
 
 // Report is the result of a run.
@@ -61,6 +62,7 @@ func (r *Report) add(ph *Phase) {
 	}
 	s.blocks += len(ph.Blocks)
 	s.slow += ph.Slow
+	s.cpu = s.cpu.add(ph.CPU)
 	measured := map[string]bool{}
 	for _, b := range ph.Blocks {
 		measured[b] = true
@@ -155,5 +157,20 @@ func (r *Report) Print(w io.Writer) {
 	}{{"pool", &r.Pool}, {"floor", &r.Floor}} {
 		fmt.Fprintf(w, "%s: %d blocks, %d winners without an accepted vote, %d votes refused, %d votes untimed, %d blocks slower than the interval\n",
 			x.name, x.s.blocks, x.s.missed, x.s.rejected, x.s.untimed, x.s.slow)
+	}
+	perBlock := func(s *side, d time.Duration) string {
+		if s.blocks == 0 {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)/float64(s.blocks))
+	}
+	fmt.Fprintf(w, "\nCPU per measured block (ms, /proc, 10 ms ticks summed over the phase): node, 2 voting wallets, user wallet, voters\n")
+	for _, x := range []struct {
+		name, voters string
+		s            *side
+	}{{"pool", "2 stakepoolds", &r.Pool}, {"floor", "2 votefloors", &r.Floor}} {
+		c := x.s.cpu
+		fmt.Fprintf(w, "%-6s node %s, voting wallets %s, user wallet %s, %s %s\n", x.name+":", perBlock(x.s, c.Node),
+			perBlock(x.s, c.VotingWallets), perBlock(x.s, c.UserWallet), x.voters, perBlock(x.s, c.Voters))
 	}
 }

@@ -1,6 +1,7 @@
 package votelatency
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,5 +44,20 @@ func TestReportAdd(t *testing.T) {
 	}
 	if len(p.first) != 2 || p.untimed != 1 || p.rejected != 1 || p.missed != 10-3 || p.blocks != 2 {
 		t.Fatalf("%+v", p)
+	}
+}
+
+// TestReportCPUPerBlock: the CPU each role used over a side's phases is
+// printed per measured block.
+func TestReportCPUPerBlock(t *testing.T) {
+	var r Report
+	for i := 0; i < 2; i++ {
+		r.add(&Phase{Floor: true, Blocks: []string{"a", "b"}, CPU: CPUUse{Node: 40 * time.Millisecond,
+			VotingWallets: 20 * time.Millisecond, UserWallet: 10 * time.Millisecond, Voters: 2 * time.Millisecond}})
+	}
+	var b strings.Builder
+	r.Print(&b)
+	if want := "floor: node 20.0, voting wallets 10.0, user wallet 5.0, 2 votefloors 1.0"; !strings.Contains(b.String(), want) {
+		t.Fatalf("no %q in\n%s", want, b.String())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/hdkeychain"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/internal/proccpu"
 	"github.com/eacred/dcrstakepool/machineinfo"
 	"github.com/eacred/dcrstakepool/simnet/proctest"
 )
@@ -401,6 +402,43 @@ type Phase struct {
 	Blocks []string // the measured blocks' hashes (their winners voted)
 	Votes  []traceVote
 	Slow   int // blocks whose votes took longer than the interval
+	// CPU is the CPU time each process used over the measured blocks:
+	// the node, the voting wallets, the user wallet and the voters
+	// (stakepoolds or votefloors) together.
+	CPU CPUUse
+}
+
+// CPUUse is CPU time by process role.
+type CPUUse struct {
+	Node, VotingWallets, UserWallet, Voters time.Duration
+}
+
+// cpuNow reads every running process's CPU time (see proccpu).
+func (c *cluster) cpuNow(floor bool) CPUUse {
+	of := func(ps ...*proc) time.Duration {
+		var d time.Duration
+		for _, p := range ps {
+			if p != nil && p.Running() {
+				d += proccpu.Of(p.Pid())
+			}
+		}
+		return d
+	}
+	u := CPUUse{Node: of(c.node), VotingWallets: of(c.wallets[0], c.wallets[1]), UserWallet: of(c.user)}
+	if floor {
+		u.Voters = of(c.floors[0], c.floors[1])
+	} else {
+		u.Voters = of(c.sps[0], c.sps[1])
+	}
+	return u
+}
+
+func (u CPUUse) sub(v CPUUse) CPUUse {
+	return CPUUse{u.Node - v.Node, u.VotingWallets - v.VotingWallets, u.UserWallet - v.UserWallet, u.Voters - v.Voters}
+}
+
+func (u CPUUse) add(v CPUUse) CPUUse {
+	return CPUUse{u.Node + v.Node, u.VotingWallets + v.VotingWallets, u.UserWallet + v.UserWallet, u.Voters + v.Voters}
 }
 
 // phase starts the voters (stakepoolds or floors), mines Warmup blocks,
@@ -446,11 +484,13 @@ func (c *cluster) phase(ctx context.Context, floor bool) (*Phase, error) {
 		done := c.profile(time.Duration(c.opt.Blocks) * c.opt.Interval)
 		defer done()
 	}
+	cpu0 := c.cpuNow(floor)
 	for i := 0; i < c.opt.Blocks; i++ {
 		if _, err := c.block(ctx, ph); err != nil {
 			return nil, err
 		}
 	}
+	ph.CPU = c.cpuNow(floor).sub(cpu0)
 	// The last block's late copies.
 	time.Sleep(c.opt.Interval)
 	tr, err := c.trace(ctx, true)
