@@ -7,8 +7,10 @@ import (
 	"testing"
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
 func TestClassify(t *testing.T) {
@@ -62,5 +64,39 @@ func TestAtoms(t *testing.T) {
 		if got := atoms(tc.coins); got != tc.want {
 			t.Errorf("atoms(%v) = %d, want %d", tc.coins, got, tc.want)
 		}
+	}
+}
+
+// TestStakeTxsOf: the stake tree of a serialized block, each transaction
+// with its hash and full serialization; a block that does not decode is an
+// error.
+func TestStakeTxsOf(t *testing.T) {
+	var b wire.MsgBlock
+	b.Header.Height = 7
+	cb := wire.NewMsgTx(wire.TxVersion)
+	cb.AddTxIn(wire.NewTxIn(&wire.OutPoint{Index: wire.MaxPrevOutIndex}, 5, []byte{1, 2}))
+	cb.AddTxOut(wire.NewTxOut(5, []byte{0x51}))
+	b.Transactions = []*wire.MsgTx{cb}
+	for i := 0; i < 3; i++ {
+		tx := wire.NewMsgTx(wire.TxVersion)
+		tx.AddTxIn(wire.NewTxIn(wire.NewOutPoint(&chainhash.Hash{byte(i + 1)}, uint32(i), wire.TxTreeStake), int64(i+1)*1e8, []byte{byte(i)}))
+		tx.AddTxOut(wire.NewTxOut(int64(i)*1e8, []byte{0xba, byte(i)}))
+		b.STransactions = append(b.STransactions, tx)
+	}
+	raw := b.Bytes()
+	got, err := stakeTxsOf(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d stake transactions, want 3", len(got))
+	}
+	for i, tx := range b.STransactions {
+		if h := tx.TxHash(); got[i].Hash != h.String() || got[i].Hex != tx.Hex() {
+			t.Fatalf("stake tx %d: %+v, want %s %s", i, got[i], h, tx.Hex())
+		}
+	}
+	if _, err := stakeTxsOf(raw[:len(raw)-3]); pool.KindOf(err) != pool.KindInternal {
+		t.Fatalf("truncated block: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/eacred/wire"
 )
 
 // Node implements pool.Node over an ecrd connection.
@@ -59,19 +60,31 @@ func (n Node) RawTransaction(ctx context.Context, txid string) (pool.WalletTx, e
 	return pool.WalletTx{Hex: tx.Hex, BlockHash: tx.BlockHash}, nil
 }
 
-// BlockStakeTxs implements pool.Node.
+// BlockStakeTxs implements pool.Node. It asks for the serialized block
+// (getblock verbose=false) and decodes it here: the node does not build
+// and encode a decoded copy of every transaction, and stakepoold does not
+// parse one, while the block's votes are being cast.
 func (n Node) BlockStakeTxs(ctx context.Context, blockHash string) ([]pool.StakeTx, error) {
 	h, err := parseHash(blockHash)
 	if err != nil {
 		return nil, err
 	}
-	b, err := n.C.GetBlockVerbose(ctx, h, true)
+	raw, err := n.C.GetBlock(ctx, h)
 	if err != nil {
 		return nil, Classify(err, "getblock")
 	}
-	out := make([]pool.StakeTx, len(b.RawSTx))
-	for i, tx := range b.RawSTx {
-		out[i] = pool.StakeTx{Hash: tx.Txid, Hex: tx.Hex}
+	return stakeTxsOf(raw)
+}
+
+// stakeTxsOf lists the stake tree of a serialized block.
+func stakeTxsOf(raw []byte) ([]pool.StakeTx, error) {
+	b, err := wire.NewBlockFromBytes(raw)
+	if err != nil {
+		return nil, pool.Errorf(pool.KindInternal, "getblock: undecodable block: %v", err)
+	}
+	out := make([]pool.StakeTx, len(b.STransactions))
+	for i, tx := range b.STransactions {
+		out[i] = pool.StakeTx{Hash: tx.TxHash().String(), Hex: tx.Hex()}
 	}
 	return out, nil
 }

@@ -94,8 +94,8 @@ type Node interface {
 	BlockHeight(ctx context.Context, blockHash string) (int64, error)
 	SendRawTransaction(ctx context.Context, txHex string) (string, error)
 	RawTransaction(ctx context.Context, txid string) (WalletTx, error)
-	// BlockStakeTxs returns the stake tree of a block (getblock verbose
-	// with transactions): tickets, votes and revocations.
+	// BlockStakeTxs returns the stake tree of a block (from getblock):
+	// tickets, votes and revocations.
 	BlockStakeTxs(ctx context.Context, blockHash string) ([]StakeTx, error)
 	// AgendaStatus returns the deployment status of each agenda of a vote
 	// version (agenda ID -> "defined", "started", "lockedin", "active" or
