@@ -23,17 +23,21 @@ func (c *cluster) profileArgs(p *proc, args []string) []string {
 	return append(args, "--profile", p.profile)
 }
 
-// profile starts CPU profiles of d on every profiled process and saves
+// profile starts CPU profiles of d on every process of a phase and saves
 // their block and mutex profiles; the returned function waits for the CPU
-// profiles and saves the block and mutex profiles again.
-func (c *cluster) profile(d time.Duration) (done func()) {
+// profiles and saves the block and mutex profiles again. Files are named
+// phase.process.kind.pprof.
+func (c *cluster) profile(phase string, d time.Duration, floor bool) (done func()) {
 	procs := []*proc{c.node, c.wallets[0], c.wallets[1], c.sps[0], c.sps[1]}
+	if floor {
+		procs = []*proc{c.node, c.wallets[0], c.wallets[1], c.floors[0], c.floors[1]}
+	}
 	if err := os.MkdirAll(c.opt.ProfileDir, 0o755); err != nil {
 		c.logf("profile: %v", err)
 		return func() {}
 	}
 	save := func(p *proc, path, suffix string) {
-		name := strings.ReplaceAll(p.Name, " ", "") + "." + suffix + ".pprof"
+		name := phase + "." + strings.ReplaceAll(p.Name, " ", "") + "." + suffix + ".pprof"
 		if err := fetch(p.profile, path, filepath.Join(c.opt.ProfileDir, name)); err != nil {
 			c.logf("profile %s: %v", p.Name, err)
 		}

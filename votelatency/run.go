@@ -29,10 +29,11 @@ type Options struct {
 	SerialFloor       bool // the floor votes the winners one after another
 	// StakepooldArgs are added to both stakepoolds' command lines.
 	StakepooldArgs []string
-	// ProfileDir, when set, runs the node, the voting wallets and the
-	// stakepoolds with --profile and saves their CPU profiles of the first
-	// pool phase and their block and mutex profiles before and after it
-	// there (compare with go tool pprof -base).
+	// ProfileDir, when set, runs the node, the voting wallets, the
+	// stakepoolds and the votefloors with --profile and saves there the
+	// CPU profiles of the first pool phase and of the first floor phase,
+	// and their block and mutex profiles before and after it (compare
+	// with go tool pprof -base), named after the phase and the process.
 	ProfileDir string
 	Logf       func(format string, args ...any)
 }
@@ -51,7 +52,7 @@ type cluster struct {
 	multisigs []string
 	prefs     []*pb.UserVotingPrefs
 	tickets   int
-	profiled  bool
+	profiled  map[bool]bool // a floor (true) or pool (false) phase was profiled
 }
 
 func (c *cluster) logf(format string, args ...any) {
@@ -62,7 +63,7 @@ func (c *cluster) logf(format string, args ...any) {
 
 // Run starts everything under opt.Dir, measures and stops everything.
 func Run(ctx context.Context, opt Options) (*Report, error) {
-	c := &cluster{opt: opt}
+	c := &cluster{opt: opt, profiled: map[bool]bool{}}
 	defer c.close()
 	if err := c.start(ctx); err != nil {
 		return nil, err
@@ -479,9 +480,9 @@ func (c *cluster) phase(ctx context.Context, floor bool) (*Phase, error) {
 	if _, err := c.trace(ctx, true); err != nil {
 		return nil, err
 	}
-	if c.opt.ProfileDir != "" && !floor && !c.profiled {
-		c.profiled = true
-		done := c.profile(time.Duration(c.opt.Blocks) * c.opt.Interval)
+	if c.opt.ProfileDir != "" && !c.profiled[floor] {
+		c.profiled[floor] = true
+		done := c.profile(what, time.Duration(c.opt.Blocks)*c.opt.Interval, floor)
 		defer done()
 	}
 	cpu0 := c.cpuNow(floor)
@@ -538,6 +539,10 @@ func (c *cluster) startFloors() error {
 		f := c.newProc(fmt.Sprintf("votefloor %d", i+1), "votefloor", fmt.Sprintf("floor%d", i+1))
 		f.Args = []string{"-node", c.node.addr, "-nodecert", c.node.cert(), "-wallet", w.addr, "-walletcert", w.cert(),
 			"-user", rpcUser, "-pass", rpcPass}
+		if c.opt.ProfileDir != "" {
+			f.profile = freeAddr()
+			f.Args = append(f.Args, "-profile", f.profile)
+		}
 		if c.opt.SerialFloor {
 			f.Args = append(f.Args, "-serial")
 		}

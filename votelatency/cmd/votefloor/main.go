@@ -26,6 +26,7 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/chainhash"
 	"github.com/eacred/dcrstakepool/eacred/rpcclient"
 	"github.com/eacred/dcrstakepool/eacred/rpcjson"
+	"github.com/eacred/dcrstakepool/internal/pprofserve"
 )
 
 // ready is printed once both connections are up and the subscription holds.
@@ -55,7 +56,15 @@ func run() error {
 	user := flag.String("user", "user", "RPC user (both daemons)")
 	pass := flag.String("pass", "pass", "RPC password (both daemons)")
 	serial := flag.Bool("serial", false, "vote the winners one after another instead of all at once")
+	profile := flag.String("profile", "", "serve Go's pprof handlers on this host:port")
 	flag.Parse()
+	if *profile != "" {
+		_, stopProfile, err := pprofserve.Start(*profile, func(err error) { fmt.Fprintln(os.Stderr, "votefloor: profile:", err) })
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -35,7 +35,7 @@ func run() error {
 	flag.DurationVar(&opt.MaxWait, "maxwait", 3*time.Second, "how long a block's votes may take past the interval")
 	flag.IntVar(&opt.Users, "users", 4, "pool users owning the tickets")
 	flag.BoolVar(&opt.SerialFloor, "serialfloor", false, "the floor votes a block's winners one after another")
-	flag.StringVar(&opt.ProfileDir, "profile", "", "save pprof profiles (CPU of the first pool phase; block and mutex before and after it) of the node, wallets and stakepoolds here")
+	flag.StringVar(&opt.ProfileDir, "profile", "", "save pprof profiles here: CPU of the first pool and the first floor phase, block and mutex before and after each, of the node, the voting wallets and the stakepoolds or votefloors (pool.NAME.KIND.pprof, floor.NAME.KIND.pprof)")
 	keep := flag.String("dir", "", "keep the processes' data and logs in this directory (default: a temporary one, removed)")
 	flag.Parse()
 	opt.Logf = func(format string, args ...any) {
