@@ -1,7 +1,8 @@
 // Package votelatency measures how long the pool takes to vote: from the
 // node sending winningtickets to each vote accepted into the node's
 // mempool, with real processes (the simulator node, two voting wallets
-// sharing a seed, a user wallet that buys the tickets, two stakepoolds),
+// sharing a seed, two stakepoolds, and a user wallet that buys the
+// tickets and is stopped before the measurement),
 // and compares it with the physical floor, a program (cmd/votefloor) that
 // makes the same calls over the same transports with no pool logic.
 //

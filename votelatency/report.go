@@ -164,13 +164,13 @@ func (r *Report) Print(w io.Writer) {
 		}
 		return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)/float64(s.blocks))
 	}
-	fmt.Fprintf(w, "\nCPU per measured block (ms, /proc, 10 ms ticks summed over the phase): node, 2 voting wallets, user wallet, voters\n")
+	fmt.Fprintf(w, "\nCPU per measured block (ms, /proc, 10 ms ticks summed over the phases): node, 2 voting wallets, voters\n")
 	for _, x := range []struct {
 		name, voters string
 		s            *side
 	}{{"pool", "2 stakepoolds", &r.Pool}, {"floor", "2 votefloors", &r.Floor}} {
 		c := x.s.cpu
-		fmt.Fprintf(w, "%-6s node %s, voting wallets %s, user wallet %s, %s %s\n", x.name+":", perBlock(x.s, c.Node),
-			perBlock(x.s, c.VotingWallets), perBlock(x.s, c.UserWallet), x.voters, perBlock(x.s, c.Voters))
+		fmt.Fprintf(w, "%-6s node %s, voting wallets %s, %s %s\n", x.name+":", perBlock(x.s, c.Node),
+			perBlock(x.s, c.VotingWallets), x.voters, perBlock(x.s, c.Voters))
 	}
 }

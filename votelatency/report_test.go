@@ -53,11 +53,11 @@ func TestReportCPUPerBlock(t *testing.T) {
 	var r Report
 	for i := 0; i < 2; i++ {
 		r.add(&Phase{Floor: true, Blocks: []string{"a", "b"}, CPU: CPUUse{Node: 40 * time.Millisecond,
-			VotingWallets: 20 * time.Millisecond, UserWallet: 10 * time.Millisecond, Voters: 2 * time.Millisecond}})
+			VotingWallets: 20 * time.Millisecond, Voters: 2 * time.Millisecond}})
 	}
 	var b strings.Builder
 	r.Print(&b)
-	if want := "floor: node 20.0, voting wallets 10.0, user wallet 5.0, 2 votefloors 1.0"; !strings.Contains(b.String(), want) {
+	if want := "floor: node 20.0, voting wallets 10.0, 2 votefloors 1.0"; !strings.Contains(b.String(), want) {
 		t.Fatalf("no %q in\n%s", want, b.String())
 	}
 }

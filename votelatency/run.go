@@ -165,7 +165,20 @@ func (c *cluster) start(ctx context.Context) error {
 	if err := c.setUpUsers(ctx); err != nil {
 		return err
 	}
-	return c.buyTickets(ctx)
+	if err := c.buyTickets(ctx); err != nil {
+		return err
+	}
+	// The user's wallet bought every ticket of the run and is not part of
+	// what is measured (a pool's servers run a node, voting wallets and
+	// stakepoolds): stopped, it does not follow each block on the same
+	// two cores while the votes are cast.
+	c.userRPC.Close()
+	c.userRPC = nil
+	if err := stop(c.user); err != nil {
+		return err
+	}
+	c.logf("user wallet stopped for the measurement")
+	return nil
 }
 
 func (c *cluster) stakepooldArgs(i int) []string {
@@ -403,15 +416,15 @@ type Phase struct {
 	Blocks []string // the measured blocks' hashes (their winners voted)
 	Votes  []traceVote
 	Slow   int // blocks whose votes took longer than the interval
-	// CPU is the CPU time each process used over the measured blocks:
-	// the node, the voting wallets, the user wallet and the voters
-	// (stakepoolds or votefloors) together.
+	// CPU is the CPU time the processes used over the measured blocks:
+	// the node, the voting wallets and the voters (stakepoolds or
+	// votefloors).
 	CPU CPUUse
 }
 
 // CPUUse is CPU time by process role.
 type CPUUse struct {
-	Node, VotingWallets, UserWallet, Voters time.Duration
+	Node, VotingWallets, Voters time.Duration
 }
 
 // cpuNow reads every running process's CPU time (see proccpu).
@@ -425,7 +438,7 @@ func (c *cluster) cpuNow(floor bool) CPUUse {
 		}
 		return d
 	}
-	u := CPUUse{Node: of(c.node), VotingWallets: of(c.wallets[0], c.wallets[1]), UserWallet: of(c.user)}
+	u := CPUUse{Node: of(c.node), VotingWallets: of(c.wallets[0], c.wallets[1])}
 	if floor {
 		u.Voters = of(c.floors[0], c.floors[1])
 	} else {
@@ -435,11 +448,11 @@ func (c *cluster) cpuNow(floor bool) CPUUse {
 }
 
 func (u CPUUse) sub(v CPUUse) CPUUse {
-	return CPUUse{u.Node - v.Node, u.VotingWallets - v.VotingWallets, u.UserWallet - v.UserWallet, u.Voters - v.Voters}
+	return CPUUse{u.Node - v.Node, u.VotingWallets - v.VotingWallets, u.Voters - v.Voters}
 }
 
 func (u CPUUse) add(v CPUUse) CPUUse {
-	return CPUUse{u.Node + v.Node, u.VotingWallets + v.VotingWallets, u.UserWallet + v.UserWallet, u.Voters + v.Voters}
+	return CPUUse{u.Node + v.Node, u.VotingWallets + v.VotingWallets, u.Voters + v.Voters}
 }
 
 // phase starts the voters (stakepoolds or floors), mines Warmup blocks,
