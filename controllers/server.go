@@ -72,7 +72,7 @@ type Store interface {
 	SetVotingPrefs(ctx context.Context, p poolapi.User) error
 	SetAPIToken(ctx context.Context, userID int64, token string) error
 	ResetStaleVoteBits(ctx context.Context, version uint32) (int64, error)
-	PoolScripts(ctx context.Context) ([]models.PoolScript, error)
+	PoolScripts(ctx context.Context) ([]poolapi.UserScript, error)
 	PoolPrefs(ctx context.Context) ([]poolapi.User, error)
 	LastPoolUser(ctx context.Context) (*models.User, error)
 	CountUsers(ctx context.Context) (total, active int64, err error)
@@ -256,16 +256,7 @@ type dbSource struct{ s *Server }
 func (d dbSource) PoolUsers(ctx context.Context) ([]stakepooldclient.PoolUser, error) {
 	// Only the columns a repair needs: at 100,000 users reading whole
 	// rows (emails, password hashes, tokens) took several times longer.
-	ss, err := d.s.store.PoolScripts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]stakepooldclient.PoolUser, len(ss))
-	for i, p := range ss {
-		out[i] = stakepooldclient.PoolUser{Prefs: p.Prefs, RedeemScript: p.RedeemScript,
-			HeightRegistered: p.HeightRegistered}
-	}
-	return out, nil
+	return d.s.store.PoolScripts(ctx)
 }
 
 func (d dbSource) Probe(ctx context.Context) (*stakepooldclient.Probe, error) {

@@ -24,14 +24,6 @@ func (s *Store) PoolPrefs(ctx context.Context) ([]poolapi.User, error) {
 	return out, nil
 }
 
-// PoolScript is what a repair gives a backend for one user: the voting
-// preferences, the redeem script to import and the height to rescan from.
-type PoolScript struct {
-	Prefs            poolapi.User
-	RedeemScript     string
-	HeightRegistered int64
-}
-
 // scriptColumns are the columns PoolScripts reads.
 var scriptColumns = append(slices.Clip(prefColumns), "multisig_script", "height_registered")
 
@@ -45,10 +37,10 @@ var (
 // included, as PoolUsers) with only the columns a repair needs, by id. At
 // 100,000 users it reads a fraction of what PoolUsers reads (no email,
 // password hash or API token).
-func (s *Store) PoolScripts(ctx context.Context) ([]PoolScript, error) {
-	var out []PoolScript
+func (s *Store) PoolScripts(ctx context.Context) ([]poolapi.UserScript, error) {
+	var out []poolapi.UserScript
 	err := s.scanPoolRows(ctx, poolScriptsSQL, scriptsAt, func(u *User) {
-		out = append(out, PoolScript{Prefs: u.Prefs(), RedeemScript: u.MultiSigScript,
+		out = append(out, poolapi.UserScript{Prefs: u.Prefs(), RedeemScript: u.MultiSigScript,
 			HeightRegistered: u.HeightRegistered})
 	})
 	if err != nil {

@@ -1,13 +1,15 @@
 // Package poolapi defines, once, the records the front end and stakepoold
-// exchange: a user's voting preferences (User), an admin-added low-fee
-// ticket (Ticket), a low-fee ticket with its state (LowFeeTicket), the
+// exchange: a user's voting preferences (User), what a repair gives a
+// stakepoold for a user (UserScript), an admin-added low-fee ticket
+// (Ticket), a low-fee ticket with its state (LowFeeTicket), the
 // voting wallet's stake summary (StakeInfo) and one user's tickets
 // (UserTickets).
 //
 // The pool core (backend/stakepoold/pool) stores and serves them,
 // stakepooldclient returns them to the front end, and statedigest hashes
-// them; only the gRPC edge (rpcserver on one side, stakepooldclient's
-// grpc.go on the other) converts them to and from protobuf, and only
+// them; only the gRPC edge converts them to and from protobuf (User in
+// backend/stakepoold/rpc/pbconv, for both ends; the others in rpcserver on
+// one side and stakepooldclient's grpc.go on the other), and only
 // backend/stakepoold/chain converts the wallet's JSON-RPC answers into them.
 // The packages that use them may give them a local name (pool.UserPrefs,
 // stakepooldclient.VotingPrefs, ...): those are aliases of these types, not
@@ -26,6 +28,16 @@ type User struct {
 	MultisigAddress string `json:"multisigaddress"`
 	VoteBits        uint16 `json:"votebits"`
 	VoteBitsVersion uint32 `json:"votebitsversion"`
+}
+
+// UserScript is what a repair gives a stakepoold for one user: the
+// preferences, the redeem script of the user's voting address (hex) for
+// the wallet to import, and the height the user registered at (where the
+// wallet's rescan for the user's tickets starts).
+type UserScript struct {
+	Prefs            User
+	RedeemScript     string
+	HeightRegistered int64
 }
 
 // Ticket is a pool ticket: its hash (txid, hex) and the multisig address

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
 
+	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/pbconv"
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
 	"github.com/eacred/dcrstakepool/eacred/chaincfg"
 	"github.com/eacred/dcrstakepool/eacred/votebits"
@@ -265,22 +266,17 @@ func (g *grpcBackend) AddMissingTicket(ctx context.Context, hash string) error {
 	return grpcErr(err)
 }
 
-func toPBPrefs(p VotingPrefs) *pb.UserVotingPrefs {
-	return &pb.UserVotingPrefs{UserId: p.UserID, MultisigAddress: p.MultisigAddress,
-		VoteBits: uint32(p.VoteBits), VoteBitsVersion: p.VoteBitsVersion}
-}
-
 func (g *grpcBackend) SetVotingPrefs(ctx context.Context, prefs []VotingPrefs) error {
 	req := &pb.SetUserVotingPrefsRequest{Users: make([]*pb.UserVotingPrefs, len(prefs))}
 	for i, p := range prefs {
-		req.Users[i] = toPBPrefs(p)
+		req.Users[i] = pbconv.UserToPB(p)
 	}
 	_, err := g.c.SetUserVotingPrefs(ctx, req)
 	return grpcErr(err)
 }
 
 func (g *grpcBackend) SetUserVotingPrefs(ctx context.Context, p VotingPrefs) error {
-	_, err := g.c.SetUserVotingPref(ctx, &pb.SetUserVotingPrefRequest{User: toPBPrefs(p)})
+	_, err := g.c.SetUserVotingPref(ctx, &pb.SetUserVotingPrefRequest{User: pbconv.UserToPB(p)})
 	return grpcErr(err)
 }
 

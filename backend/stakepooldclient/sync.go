@@ -7,14 +7,13 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/eacred/dcrstakepool/backend/poolapi"
 )
 
-// PoolUser is one user with a multisig address, as stored by the front end.
-type PoolUser struct {
-	Prefs            VotingPrefs
-	RedeemScript     string
-	HeightRegistered int64
-}
+// PoolUser is one user with a multisig address, as stored by the front end
+// (this package's name for poolapi.UserScript, the one definition).
+type PoolUser = poolapi.UserScript
 
 // Source is the front end's database, as far as repairs need it.
 type Source interface {

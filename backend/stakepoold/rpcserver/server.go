@@ -24,6 +24,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/eacred/dcrstakepool/backend/stakepoold/pool"
+	"github.com/eacred/dcrstakepool/backend/stakepoold/rpc/pbconv"
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
 	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
@@ -216,15 +217,12 @@ func (s *Server) AddMissingTicket(ctx context.Context, r *pb.AddMissingTicketReq
 	return &pb.AddMissingTicketResponse{}, nil
 }
 
-func userPrefs(i int, u *pb.UserVotingPrefs) (pool.UserPrefs, error) {
-	if u == nil {
-		return pool.UserPrefs{}, invalid("user %d: missing", i)
+func userPrefs(i int, m *pb.UserVotingPrefs) (pool.UserPrefs, error) {
+	u, err := pbconv.UserFromPB(m)
+	if err != nil {
+		return pool.UserPrefs{}, invalid("user %d: %v", i, err)
 	}
-	if u.GetVoteBits() > 0xffff {
-		return pool.UserPrefs{}, invalid("user %d: vote bits %#x do not fit in 16 bits", i, u.GetVoteBits())
-	}
-	return pool.UserPrefs{UserID: u.GetUserId(), MultisigAddress: u.GetMultisigAddress(),
-		VoteBits: uint16(u.GetVoteBits()), VoteBitsVersion: u.GetVoteBitsVersion()}, nil
+	return u, nil
 }
 
 // SetUserVotingPrefs implements the SetUserVotingPrefs RPC.
