@@ -116,7 +116,9 @@ func TestConfigMainnetNeedsTwoBackends(t *testing.T) {
 func TestConfigFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.conf")
-	os.WriteFile(bad, []byte("[Application Options]\nrecaptchasecret=x\n"), 0o600)
+	if err := os.WriteFile(bad, []byte("[Application Options]\nrecaptchasecret=x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := loadConfig([]string{"-C", bad}); err == nil || !strings.Contains(err.Error(), "no longer exists") {
 		t.Errorf("removed option in file: %v", err)
 	}

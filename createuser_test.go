@@ -34,7 +34,11 @@ func TestCreateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	defer func() {
+		if err := store.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	u, err := store.UserByEmail(context.Background(), "admin@example.com")
 	if err != nil || !u.EmailVerified || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte("another long one")) != nil {
 		t.Fatalf("stored user %+v, %v", u, err)

@@ -29,7 +29,9 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	os.Setenv("HOME", home)
+	if err := os.Setenv("HOME", home); err != nil {
+		panic(err)
+	}
 	code := dbtest.Main(m)
 	os.RemoveAll(home)
 	os.Exit(code)
@@ -107,8 +109,12 @@ func TestServerLifecycle(t *testing.T) {
 	// SIGUSR1 reloads templates from disk.
 	layout := filepath.Join(tpl, "layout.html")
 	b, _ := os.ReadFile(layout)
-	os.WriteFile(layout, []byte(strings.Replace(string(b), `<footer class="site">`, `<p>SIGNAL-RELOADED</p><footer class="site">`, 1)), 0o644)
-	syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+	if err := os.WriteFile(layout, []byte(strings.Replace(string(b), `<footer class="site">`, `<p>SIGNAL-RELOADED</p><footer class="site">`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		if _, body := get(t, base+"/"); strings.Contains(body, "SIGNAL-RELOADED") {

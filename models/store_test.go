@@ -130,8 +130,11 @@ func TestSessions(t *testing.T) {
 		if n, _ := s.CountUserSessions(ctx, u.ID); n != 0 {
 			t.Errorf("SetPassword left %d sessions", n)
 		}
-		s.CreateSession(ctx, &models.Session{ID: "old", UserID: u.ID, ExpiresAt: 5})
-		s.CreateSession(ctx, &models.Session{ID: "new", UserID: u.ID, ExpiresAt: 500})
+		for _, sess := range []*models.Session{{ID: "old", UserID: u.ID, ExpiresAt: 5}, {ID: "new", UserID: u.ID, ExpiresAt: 500}} {
+			if err := s.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+		}
 		n, err := s.DeleteExpiredSessions(ctx, 10)
 		if err != nil || n != 1 {
 			t.Errorf("DeleteExpiredSessions = %d, %v; want 1", n, err)
@@ -234,7 +237,9 @@ func TestRefusesNewerSchema(t *testing.T) {
 			if err := s.ExecForTest(ctx, "INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, ?)", 99999, true); err != nil {
 				t.Fatal(err)
 			}
-			s.Close()
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
 			_, err = models.Open(ctx, e, dsn)
 			if !errors.Is(err, models.ErrSchemaTooNew) || !strings.Contains(err.Error(), "99999") {
 				t.Fatalf("Open on newer schema: err = %v, want ErrSchemaTooNew naming 99999", err)
@@ -274,7 +279,9 @@ func TestSessionUserSeesEveryColumn(t *testing.T) {
 		if err := s.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
-		s.CreateSession(ctx, &models.Session{ID: "x", UserID: u.ID, Flash: "f", CreatedAt: 1, ExpiresAt: 100})
+		if err := s.CreateSession(ctx, &models.Session{ID: "x", UserID: u.ID, Flash: "f", CreatedAt: 1, ExpiresAt: 100}); err != nil {
+			t.Fatal(err)
+		}
 		_, got, err := s.SessionUser(ctx, "x", 2)
 		if err != nil {
 			t.Fatal(err)

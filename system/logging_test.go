@@ -49,7 +49,9 @@ func TestRequestLog(t *testing.T) {
 	m.Use(loggerMiddleware(log))
 	m.Get("/quiet", func(w http.ResponseWriter, r *http.Request) {}) // writes nothing: 200
 	m.Post("/form", func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
+		if err := r.ParseForm(); err != nil {
+			t.Error(err)
+		}
 		http.Error(w, "no", http.StatusTeapot)
 	})
 	m.NotFound(http.NotFound)

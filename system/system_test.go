@@ -226,7 +226,9 @@ func selfSigned(t *testing.T, dir string) (tls.Certificate, string) {
 		t.Fatal(err)
 	}
 	p := filepath.Join(dir, "mail.pem")
-	os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, p
 }
 
@@ -241,8 +243,14 @@ func startSink(t *testing.T, s *sink, cert tls.Certificate, implicit bool) strin
 	if implicit {
 		ln = tls.NewListener(ln, srv.TLSConfig)
 	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	go func() {
+		_ = srv.Serve(ln) // ends with an error when the cleanup closes the server
+	}()
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return ln.Addr().String()
 }
 
