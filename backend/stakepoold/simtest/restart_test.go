@@ -76,10 +76,18 @@ func TestNoMissedVoteThroughRestarts(t *testing.T) {
 		t.Fatalf("the tip was voted %v after ecrd came back; want a second or two", took)
 	}
 	// The votes in the mempool are new ones (the node keeps no mempool
-	// across a restart): the back ends relayed them again.
+	// across a restart): the back ends relayed them again. A back end logs
+	// a block's votes once all of them are done, so the lines can follow
+	// the votes into the mempool by a moment.
 	revoted := 0
-	for i, dir := range []string{w.spDir, w.sp2Dir} {
-		revoted += strings.Count(logFrom(dir, marks[i]), fmt.Sprintf("on block %d %s with bits", n.BlockHeight, n.BlockHash))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		revoted = 0
+		for i, dir := range []string{w.spDir, w.sp2Dir} {
+			revoted += strings.Count(logFrom(dir, marks[i]), fmt.Sprintf("on block %d %s with bits", n.BlockHeight, n.BlockHash))
+		}
+		if revoted >= len(want) || time.Now().After(deadline) {
+			break
+		}
 	}
 	if revoted < len(want) {
 		t.Fatalf("after the ecrd restart the back ends relayed %d votes on the tip, want %d", revoted, len(want))
