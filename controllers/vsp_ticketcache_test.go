@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -16,77 +17,158 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) now() time.Time      { return c.t }
 func (c *fakeClock) add(d time.Duration) { c.t = c.t.Add(d) }
 func newFakeClock() *fakeClock           { return &fakeClock{t: time.Unix(1_700_000_000, 0)} }
-func viewOf(n int) *ticketView           { return &ticketView{total: n} }
-func countingLoad(n *int, v *ticketView) func(context.Context) (*ticketView, error) {
-	return func(context.Context) (*ticketView, error) { *n++; return v, nil }
+
+// viewOf is a view of n tickets whose immature/live split holds at every
+// height.
+func viewOf(n int) *ticketView {
+	return &ticketView{total: n, liveFrom: math.MinInt64, liveUntil: math.MaxInt64}
+}
+
+// loader counts loads and answers v from backend from.
+type loader struct {
+	n    int
+	from string
+}
+
+func (l *loader) of(v *ticketView) func(context.Context) (*ticketView, string, error) {
+	return func(context.Context) (*ticketView, string, error) { l.n++; return v, l.from, nil }
+}
+
+// chain is a chainView of two backends b1, b2 at the given tips.
+func chain(height int64, tip1, tip2 string) chainView {
+	return chainView{tips: map[string]string{"b1": tip1, "b2": tip2}, height: height}
 }
 
 func TestTicketCacheKeepsViewForTheBlock(t *testing.T) {
 	clk := newFakeClock()
 	c := newTicketCache(time.Second, time.Minute, 1000, clk.now)
 	ctx := context.Background()
-	const tipA = "b1 healthy 100 aaaa;"
-	loads := 0
+	cv := chain(100, "healthy 100 aaaa", "healthy 100 aaaa")
+	l := &loader{from: "b1"}
 	v := viewOf(3)
 	// The first look at a new tip only loads: the wallet may be a moment
 	// behind the node that reported the tip.
-	if got, _ := c.view(ctx, "user1", tipA, countingLoad(&loads, v)); got != v || loads != 1 {
-		t.Fatalf("first view: %p, %d loads", got, loads)
+	if got, _ := c.view(ctx, "user1", cv, l.of(v)); got != v || l.n != 1 {
+		t.Fatalf("first view: %p, %d loads", got, l.n)
 	}
-	if _, _ = c.view(ctx, "user1", tipA, countingLoad(&loads, v)); loads != 2 {
-		t.Fatalf("a view loaded within the settle time was kept (%d loads)", loads)
+	if c.view(ctx, "user1", cv, l.of(v)); l.n != 2 {
+		t.Fatalf("a view loaded within the settle time was kept (%d loads)", l.n)
 	}
 	clk.add(time.Second)
-	c.view(ctx, "user1", tipA, countingLoad(&loads, v)) // loaded and kept
+	c.view(ctx, "user1", cv, l.of(v)) // loaded and kept
 	for range 5 {
-		if got, _ := c.view(ctx, "user1", tipA, countingLoad(&loads, viewOf(9))); got != v {
+		if got, _ := c.view(ctx, "user1", cv, l.of(viewOf(9))); got != v {
 			t.Fatal("cached view not returned")
 		}
 	}
-	if loads != 3 {
-		t.Fatalf("%d loads for one block, want 3", loads)
+	if l.n != 3 {
+		t.Fatalf("%d loads for one block, want 3", l.n)
 	}
 	// Another user is loaded on its own.
-	c.view(ctx, "user2", tipA, countingLoad(&loads, viewOf(1)))
-	if loads != 4 {
-		t.Fatalf("another user's view was not loaded (%d loads)", loads)
+	c.view(ctx, "user2", cv, l.of(viewOf(1)))
+	if l.n != 4 {
+		t.Fatalf("another user's view was not loaded (%d loads)", l.n)
 	}
 	if views, tickets := c.stats(); views != 2 || tickets != 3+1+1+1 {
 		t.Fatalf("cache holds %d views, weight %d", views, tickets)
 	}
 }
 
-// TestTicketCacheNewBlockAndReorg: a new block, and a reorganization to
-// another block at the same height, each drop every cached view.
+// TestTicketCacheNewBlockAndReorg: a new block of the backend that
+// answered, a reorganization to another block at the same height, and that
+// backend going down each make its views stale; the other backend's tip
+// does not (unless the view shows low-fee tickets, whose states come from
+// every backend).
 func TestTicketCacheNewBlockAndReorg(t *testing.T) {
 	clk := newFakeClock()
 	c := newTicketCache(time.Second, time.Minute, 1000, clk.now)
 	ctx := context.Background()
-	fill := func(key string, v *ticketView) {
+	l := &loader{from: "b1"}
+	fill := func(cv chainView, v *ticketView) {
 		t.Helper()
-		loads := 0
-		c.view(ctx, "user1", key, countingLoad(&loads, v)) // first sight of key
+		c.view(ctx, "user1", cv, l.of(v)) // first sight of the tips
 		clk.add(time.Second)
-		c.view(ctx, "user1", key, countingLoad(&loads, v))
-		if got, _ := c.view(ctx, "user1", key, countingLoad(&loads, viewOf(99))); got != v || loads != 2 {
-			t.Fatalf("view for %q not cached (%d loads)", key, loads)
+		c.view(ctx, "user1", cv, l.of(v))
+		n := l.n
+		if got, _ := c.view(ctx, "user1", cv, l.of(viewOf(99))); got != v || l.n != n {
+			t.Fatalf("view for %v not cached", cv)
 		}
 	}
-	old, reorged, next := viewOf(1), viewOf(2), viewOf(3)
-	fill("b1 healthy 100 aaaa;", old)
-	// Same height, another hash: a reorganization.
-	loads := 0
-	if got, _ := c.view(ctx, "user1", "b1 healthy 100 bbbb;", countingLoad(&loads, reorged)); got != reorged || loads != 1 {
-		t.Fatal("the view of the block that was reorganized away was served")
+	stale := func(what string, cv chainView, old *ticketView) {
+		t.Helper()
+		n := l.n
+		if got, _ := c.view(ctx, "user1", cv, l.of(viewOf(98))); got == old || l.n != n+1 {
+			t.Fatalf("%s: the old view was served", what)
+		}
 	}
-	if views, _ := c.stats(); views != 0 {
-		t.Fatalf("%d views kept across the reorganization", views)
+	a := chain(100, "healthy 100 aaaa", "healthy 100 aaaa")
+	old := viewOf(1)
+	fill(a, old)
+	// The other backend moves first: the view of b1's wallet still holds.
+	if got, _ := c.view(ctx, "user1", chain(101, "healthy 100 aaaa", "healthy 101 cccc"), l.of(viewOf(97))); got != old {
+		t.Fatal("another backend's new block made the answering backend's view stale")
 	}
-	fill("b1 healthy 100 bbbb;", reorged)
-	fill("b1 healthy 101 cccc;", next)
-	// Back to a key seen before: nothing of it is left.
-	if got, _ := c.view(ctx, "user1", "b1 healthy 100 bbbb;", countingLoad(&loads, viewOf(7))); got == reorged {
-		t.Fatal("a view of an older key came back")
+	// Same height, another hash on the backend that answered: a
+	// reorganization.
+	stale("reorganization", chain(100, "healthy 100 bbbb", "healthy 100 aaaa"), old)
+	reorged := viewOf(2)
+	fill(chain(100, "healthy 100 bbbb", "healthy 100 aaaa"), reorged)
+	stale("new block", chain(101, "healthy 101 cccc", "healthy 100 aaaa"), reorged)
+	next := viewOf(3)
+	fill(chain(101, "healthy 101 cccc", "healthy 101 cccc"), next)
+	stale("backend down", chain(101, "down 101 cccc", "healthy 101 cccc"), next)
+	// Back to a tip seen before: the view must be loaded again.
+	stale("old tip again", chain(100, "healthy 100 bbbb", "healthy 100 aaaa"), reorged)
+
+	low := viewOf(4)
+	low.lowFee = true
+	d := chain(102, "healthy 102 dddd", "healthy 102 dddd")
+	fill(d, low)
+	stale("low-fee view, other backend's block", chain(103, "healthy 102 dddd", "healthy 103 eeee"), low)
+}
+
+// TestTicketCacheLiveSplit: a view holds while the highest best height
+// leaves the immature/live split of its tickets as it was (liveRange).
+func TestTicketCacheLiveSplit(t *testing.T) {
+	const maturity = 16
+	ts := []stakepooldclient.UserTicket{
+		{Hash: "a", Status: stakepooldclient.StatusImmature, TicketHeight: 90}, // live from 106
+		{Hash: "b", Status: stakepooldclient.StatusImmature, TicketHeight: 95}, // live from 111
+		{Hash: "c", Status: stakepooldclient.StatusImmature, TicketHeight: 0},  // added: never moved
+		{Hash: "d", Status: stakepooldclient.StatusLive, TicketHeight: 20},
+	}
+	for _, tc := range []struct{ tip, from, until int64 }{
+		{100, math.MinInt64, 106}, {106, 106, 111}, {110, 106, 111}, {111, 111, math.MaxInt64},
+	} {
+		if from, until := liveRange(ts, tc.tip, maturity); from != tc.from || until != tc.until {
+			t.Errorf("tip %d: [%d, %d), want [%d, %d)", tc.tip, from, until, tc.from, tc.until)
+		}
+		// The range is exactly where liveByChain gives the same answer.
+		want := fmt.Sprint(liveByChain(ts, tc.tip, maturity))
+		for _, h := range []int64{tc.from, tc.until - 1} {
+			if h == math.MinInt64 || h == math.MaxInt64-1 {
+				continue
+			}
+			if got := fmt.Sprint(liveByChain(ts, h, maturity)); got != want {
+				t.Errorf("tip %d: at %d the split differs", tc.tip, h)
+			}
+		}
+		if tc.until != math.MaxInt64 && fmt.Sprint(liveByChain(ts, tc.until, maturity)) == want {
+			t.Errorf("tip %d: the split does not change at %d", tc.tip, tc.until)
+		}
+	}
+	clk := newFakeClock()
+	c := newTicketCache(0, time.Minute, 1000, clk.now)
+	ctx := context.Background()
+	l := &loader{from: "b1"}
+	v := viewOf(2)
+	v.liveFrom, v.liveUntil = 106, 111
+	c.view(ctx, "u", chain(108, "healthy 100 aaaa", ""), l.of(v))
+	if got, _ := c.view(ctx, "u", chain(110, "healthy 100 aaaa", ""), l.of(viewOf(1))); got != v {
+		t.Fatal("view dropped within its live range")
+	}
+	if got, _ := c.view(ctx, "u", chain(111, "healthy 100 aaaa", ""), l.of(viewOf(1))); got == v {
+		t.Fatal("view served after a ticket went live")
 	}
 }
 
@@ -94,29 +176,26 @@ func TestTicketCacheResetAndConcurrentLoad(t *testing.T) {
 	clk := newFakeClock()
 	c := newTicketCache(0, time.Minute, 1000, clk.now)
 	ctx := context.Background()
-	const key = "k;"
-	loads := 0
-	c.view(ctx, "u", key, countingLoad(&loads, viewOf(1)))
+	cv := chain(1, "healthy 1 k", "")
+	l := &loader{from: "b1"}
+	c.view(ctx, "u", cv, l.of(viewOf(1)))
 	c.reset()
 	if views, _ := c.stats(); views != 0 {
 		t.Fatal("reset kept views")
 	}
 	// A load that began before a reset is not stored: it may predate the
 	// change that caused the reset.
-	c.view(ctx, "u", key, func(context.Context) (*ticketView, error) {
+	c.view(ctx, "u", cv, func(context.Context) (*ticketView, string, error) {
 		c.reset()
-		return viewOf(1), nil
+		return viewOf(1), "b1", nil
 	})
 	if views, _ := c.stats(); views != 0 {
 		t.Fatal("a view loaded across a reset was stored")
 	}
-	// Nor one whose key was replaced while it loaded.
-	c.view(ctx, "u", key, func(context.Context) (*ticketView, error) {
-		c.view(ctx, "other", "k2;", countingLoad(&loads, viewOf(1)))
-		return viewOf(1), nil
-	})
-	if _, _ = c.view(ctx, "u", "k2;", countingLoad(&loads, viewOf(1))); loads != 3 {
-		t.Fatalf("%d loads: a view loaded under an old key was kept", loads)
+	// An answer from a backend whose tip is not known is not stored.
+	c.view(ctx, "u", cv, (&loader{from: "b2"}).of(viewOf(1)))
+	if views, _ := c.stats(); views != 0 {
+		t.Fatal("a view of a backend with an unknown tip was stored")
 	}
 }
 
@@ -124,31 +203,33 @@ func TestTicketCacheBypassAndFailures(t *testing.T) {
 	clk := newFakeClock()
 	c := newTicketCache(0, time.Minute, 1000, clk.now)
 	ctx := context.Background()
-	loads := 0
+	l := &loader{from: "b1"}
 	for range 3 {
-		c.view(ctx, "u", "", countingLoad(&loads, viewOf(1))) // tip unknown
+		c.view(ctx, "u", chain(5, "", ""), l.of(viewOf(1))) // no tip known
 	}
-	if loads != 3 {
-		t.Fatalf("an unknown tip was cached (%d loads)", loads)
+	if l.n != 3 {
+		t.Fatalf("an unknown tip was cached (%d loads)", l.n)
 	}
+	cv := chain(5, "healthy 5 k", "healthy 5 k")
 	boom := errors.New("down")
-	if _, err := c.view(ctx, "u", "k;", func(context.Context) (*ticketView, error) { return nil, boom }); err != boom {
+	if _, err := c.view(ctx, "u", cv, func(context.Context) (*ticketView, string, error) { return nil, "", boom }); err != boom {
 		t.Fatalf("error %v", err)
 	}
-	partial := &ticketView{total: 1, partial: true}
-	c.view(ctx, "u", "k;", countingLoad(&loads, partial))
+	partial := viewOf(1)
+	partial.partial = true
+	c.view(ctx, "u", cv, l.of(partial))
 	if views, _ := c.stats(); views != 0 {
 		t.Fatal("an error or a partial view was cached")
 	}
 	// maxAge bounds a view even within one block.
 	v := viewOf(1)
-	c.view(ctx, "u", "k;", countingLoad(&loads, v))
+	c.view(ctx, "u", cv, l.of(v))
 	clk.add(59 * time.Second)
-	if got, _ := c.view(ctx, "u", "k;", countingLoad(&loads, viewOf(2))); got != v {
+	if got, _ := c.view(ctx, "u", cv, l.of(viewOf(2))); got != v {
 		t.Fatal("view dropped before maxAge")
 	}
 	clk.add(time.Second)
-	if got, _ := c.view(ctx, "u", "k;", countingLoad(&loads, viewOf(2))); got == v {
+	if got, _ := c.view(ctx, "u", cv, l.of(viewOf(2))); got == v {
 		t.Fatal("view served past maxAge")
 	}
 }
@@ -160,27 +241,28 @@ func TestTicketCacheBound(t *testing.T) {
 	clk := newFakeClock()
 	c := newTicketCache(0, time.Minute, 100, clk.now)
 	ctx := context.Background()
-	loads := 0
+	cv := chain(5, "healthy 5 k", "")
+	l := &loader{from: "b1"}
 	for _, u := range []string{"a", "b", "c"} {
-		c.view(ctx, u, "k;", countingLoad(&loads, viewOf(29))) // weight 30 each
+		c.view(ctx, u, cv, l.of(viewOf(29))) // weight 30 each
 	}
-	c.view(ctx, "a", "k;", countingLoad(&loads, viewOf(29))) // a is now the most recent
-	c.view(ctx, "d", "k;", countingLoad(&loads, viewOf(29))) // evicts b
+	c.view(ctx, "a", cv, l.of(viewOf(29))) // a is now the most recent
+	c.view(ctx, "d", cv, l.of(viewOf(29))) // evicts b
 	if views, tickets := c.stats(); views != 3 || tickets != 90 {
 		t.Fatalf("%d views, %d tickets", views, tickets)
 	}
-	loads = 0
+	l.n = 0
 	for _, u := range []string{"a", "c", "d"} {
-		c.view(ctx, u, "k;", countingLoad(&loads, viewOf(29)))
+		c.view(ctx, u, cv, l.of(viewOf(29)))
 	}
-	if loads != 0 {
-		t.Fatalf("recently used views were evicted (%d loads)", loads)
+	if l.n != 0 {
+		t.Fatalf("recently used views were evicted (%d loads)", l.n)
 	}
-	c.view(ctx, "b", "k;", countingLoad(&loads, viewOf(29)))
-	if loads != 1 {
+	c.view(ctx, "b", cv, l.of(viewOf(29)))
+	if l.n != 1 {
 		t.Fatal("the least recently used view was kept")
 	}
-	c.view(ctx, "huge", "k;", countingLoad(&loads, viewOf(500)))
+	c.view(ctx, "huge", cv, l.of(viewOf(500)))
 	if views, tickets := c.stats(); views != 3 || tickets > 100 {
 		t.Fatalf("after a view larger than the budget: %d views, %d tickets", views, tickets)
 	}

@@ -113,6 +113,12 @@ type ticketView struct {
 	// partial is set when part of the view could not be loaded (the
 	// low-fee states): shown, but not cached.
 	partial bool
+	// lowFee is set when the user has low-fee tickets (their states come
+	// from every backend).
+	lowFee bool
+	// liveFrom and liveUntil are the best heights [from, until) for which
+	// the immature/live split of the view holds (liveRange).
+	liveFrom, liveUntil int64
 }
 
 // size is the view's weight in the ticket cache.
@@ -376,8 +382,9 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	ctx := r.Context()
-	v, err := s.tix.view(ctx, u.MultiSigAddress, s.tipKey(), func(ctx context.Context) (*ticketView, error) {
-		return s.loadTicketView(ctx, u.MultiSigAddress)
+	cv := s.chainView()
+	v, err := s.tix.view(ctx, u.MultiSigAddress, cv, func(ctx context.Context) (*ticketView, string, error) {
+		return s.loadTicketView(ctx, u.MultiSigAddress, cv.height)
 	})
 	if err != nil {
 		return system.Wrap(system.KindUnavailable, "Your tickets cannot be loaded right now because the voting "+
@@ -399,14 +406,18 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 
 // loadTicketView asks the backends for a user's tickets (and, when some
 // paid too low a fee, for the low-fee tickets' states) and prepares them
-// for the page.
-func (s *Server) loadTicketView(ctx context.Context, multisig string) (*ticketView, error) {
-	ut, err := s.userTickets(ctx, multisig) // immature/live as the chain says (vsp_stats.go)
+// for the page, immature and live as the chain at tip says (liveByChain).
+// It returns the name of the backend whose wallet answered.
+func (s *Server) loadTicketView(ctx context.Context, multisig string, tip int64) (*ticketView, string, error) {
+	ut, from, err := s.backends.UserTicketsFrom(ctx, multisig)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	maturity := int64(s.cfg.Params.TicketMaturity)
+	v := &ticketView{total: len(ut.Tickets) + len(ut.Invalid), lowFee: len(ut.Invalid) > 0}
+	v.liveFrom, v.liveUntil = liveRange(ut.Tickets, tip, maturity)
+	ut.Tickets = liveByChain(ut.Tickets, tip, maturity)
 	explorer := strings.TrimRight(s.cfg.ExplorerURL, "/")
-	v := &ticketView{total: len(ut.Tickets) + len(ut.Invalid)}
 	if len(ut.Invalid) > 0 {
 		lf, err := s.backends.LowFeeTickets(ctx, true)
 		if err != nil {
@@ -423,7 +434,7 @@ func (s *Server) loadTicketView(ctx context.Context, multisig string) (*ticketVi
 		ut.Tickets = append(slices.Clip(ut.Tickets), split.Ended...)
 	}
 	v.sections = sortTicketSections(ut.Tickets)
-	return v, nil
+	return v, from, nil
 }
 
 // asOf writes which block a snapshot describes and how long ago it was

@@ -290,9 +290,23 @@ func (c *Client) Agendas(ctx context.Context) (votebits.VoteInfo, error) {
 
 // UserTickets returns a user's tickets from the first backend that answers.
 func (c *Client) UserTickets(ctx context.Context, multisigAddr string) (UserTickets, error) {
-	return firstAnswer(ctx, c, "user tickets", func(ctx context.Context, b Backend) (UserTickets, error) {
-		return b.UserTickets(ctx, multisigAddr)
+	ut, _, err := c.UserTicketsFrom(ctx, multisigAddr)
+	return ut, err
+}
+
+// UserTicketsFrom is UserTickets and the name of the backend that answered
+// (BackendStatus.Name), whose wallet the list is from: a cache of the list
+// is good while that backend's best block is.
+func (c *Client) UserTicketsFrom(ctx context.Context, multisigAddr string) (UserTickets, string, error) {
+	type from struct {
+		ut   UserTickets
+		name string
+	}
+	f, err := firstAnswer(ctx, c, "user tickets", func(ctx context.Context, b Backend) (from, error) {
+		ut, err := b.UserTickets(ctx, multisigAddr)
+		return from{ut, b.Name()}, err
 	})
+	return f.ut, f.name, err
 }
 
 // IgnoredLowFeeTickets returns the union of every reachable backend's ignored
