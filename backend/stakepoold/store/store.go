@@ -191,12 +191,16 @@ func cutJournal(path string, b []byte, end int) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
-	defer jf.Close()
 	if err := jf.Truncate(int64(end)); err != nil {
+		_ = jf.Close() // the error returned is the one to report
 		return fmt.Errorf("cut the torn end of %s: %w", path, err)
 	}
 	if err := jf.Sync(); err != nil {
+		_ = jf.Close() // the error returned is the one to report
 		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := jf.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
 	}
 	return nil
 }
