@@ -69,7 +69,7 @@ func TestTicketCacheKeepsViewForTheBlock(t *testing.T) {
 	if l.n != 4 {
 		t.Fatalf("another user's view was not loaded (%d loads)", l.n)
 	}
-	if views, tickets := c.stats(); views != 2 || tickets != 3+1+1+1 {
+	if views, tickets := c.stats(); views != 2 || tickets != (3*3+1)+(1*3+1) {
 		t.Fatalf("cache holds %d views, weight %d", views, tickets)
 	}
 }
@@ -244,21 +244,21 @@ func TestTicketCacheBound(t *testing.T) {
 	cv := chain(5, "healthy 5 k", "")
 	l := &loader{from: "b1"}
 	for _, u := range []string{"a", "b", "c"} {
-		c.view(ctx, u, cv, l.of(viewOf(29))) // weight 30 each
+		c.view(ctx, u, cv, l.of(viewOf(9))) // weight 9 + 2×9 (first page) + 1 = 28 each
 	}
-	c.view(ctx, "a", cv, l.of(viewOf(29))) // a is now the most recent
-	c.view(ctx, "d", cv, l.of(viewOf(29))) // evicts b
-	if views, tickets := c.stats(); views != 3 || tickets != 90 {
+	c.view(ctx, "a", cv, l.of(viewOf(9))) // a is now the most recent
+	c.view(ctx, "d", cv, l.of(viewOf(9))) // evicts b
+	if views, tickets := c.stats(); views != 3 || tickets != 84 {
 		t.Fatalf("%d views, %d tickets", views, tickets)
 	}
 	l.n = 0
 	for _, u := range []string{"a", "c", "d"} {
-		c.view(ctx, u, cv, l.of(viewOf(29)))
+		c.view(ctx, u, cv, l.of(viewOf(9)))
 	}
 	if l.n != 0 {
 		t.Fatalf("recently used views were evicted (%d loads)", l.n)
 	}
-	c.view(ctx, "b", cv, l.of(viewOf(29)))
+	c.view(ctx, "b", cv, l.of(viewOf(9)))
 	if l.n != 1 {
 		t.Fatal("the least recently used view was kept")
 	}

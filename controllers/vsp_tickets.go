@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient"
@@ -119,10 +120,19 @@ type ticketView struct {
 	// liveFrom and liveUntil are the best heights [from, until) for which
 	// the immature/live split of the view holds (liveRange).
 	liveFrom, liveUntil int64
+	// firstGroups are the groups of the first page of every group, built
+	// once (firstOnce) by the first visit that asks for them.
+	firstOnce   sync.Once
+	firstGroups []ticketGroup
+	firstErr    error
 }
 
-// size is the view's weight in the ticket cache.
-func (v *ticketView) size() int { return v.total }
+// size is the view's weight in the ticket cache, in tickets (about 200
+// bytes each): its tickets, and the rows and markup of its first page
+// (about 360 bytes a row).
+func (v *ticketView) size() int {
+	return v.total + 2*min(v.total, len(ticketSections)*ticketPageSize)
+}
 
 // sortTicketSections sorts tickets into the page's sections, newest first
 // (by the spending height for spent ones; equal heights by hash), revoked
@@ -176,6 +186,16 @@ func sortTicketSections(tickets []stakepooldclient.UserTicket) [][]stakepooldcli
 // ticketPages are the page numbers asked for, one per section (1 when not
 // given).
 type ticketPages []int
+
+// first reports whether every group's first page is asked for.
+func (ps ticketPages) first() bool {
+	for _, p := range ps {
+		if p != 1 {
+			return false
+		}
+	}
+	return true
+}
 
 // parseTicketPages reads each group's page number from the query string
 // (?live=2&voted=3): a positive whole number.
@@ -392,8 +412,17 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 	}
 	d := ticketsPageData{Base: s.Base(c, r, "Tickets"), Total: system.Plural(int64(v.total), "ticket", "tickets"),
 		Waiting: v.waiting, Unvoted: v.unvoted, WaitingBody: v.waitingBody, UnvotedBody: v.unvotedBody}
-	d.Groups, err = buildTicketGroups(v, pages, ticketPageSize, s.cfg.MaxVotedTickets,
-		strings.TrimRight(s.cfg.ExplorerURL, "/"), s.voteReward)
+	build := func() ([]ticketGroup, error) {
+		return buildTicketGroups(v, pages, ticketPageSize, s.cfg.MaxVotedTickets,
+			strings.TrimRight(s.cfg.ExplorerURL, "/"), s.voteReward)
+	}
+	if pages.first() {
+		// The page most visits ask for is built once per view.
+		v.firstOnce.Do(func() { v.firstGroups, v.firstErr = build() })
+		d.Groups, err = v.firstGroups, v.firstErr
+	} else {
+		d.Groups, err = build()
+	}
 	if err != nil {
 		return err
 	}
