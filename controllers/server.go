@@ -97,7 +97,6 @@ type Backends interface {
 	CreateAddress(ctx context.Context, req stakepooldclient.AddressRequest) (stakepooldclient.AddressResult, error)
 	StakeInfo(ctx context.Context) (stakepooldclient.StakeInfo, error)
 	Agendas(ctx context.Context) (votebits.VoteInfo, error)
-	UserTickets(ctx context.Context, multisigAddr string) (stakepooldclient.UserTickets, error)
 	UserTicketsFrom(ctx context.Context, multisigAddr string) (stakepooldclient.UserTickets, string, error)
 	LowFeeTickets(ctx context.Context, includeEnded bool) ([]stakepooldclient.LowFeeTicket, error)
 	PushUserPrefs(ctx context.Context, p stakepooldclient.VotingPrefs) error

@@ -110,7 +110,7 @@ func (s *Server) backendTip() int64 {
 // node's best block from the backends' last health check; the wallets'
 // record is not modified.
 func (s *Server) userTickets(ctx context.Context, multisig string) (stakepooldclient.UserTickets, error) {
-	ut, err := s.backends.UserTickets(ctx, multisig)
+	ut, _, err := s.backends.UserTicketsFrom(ctx, multisig)
 	if err != nil {
 		return ut, err
 	}
