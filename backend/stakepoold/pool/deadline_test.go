@@ -134,7 +134,9 @@ func TestVoteWaitsForPushedPrefs(t *testing.T) {
 		}
 		// Once preferences were pushed nothing waits any more.
 		if push {
-			p.SetUserPrefs(ctx, nil)
+			if err := p.SetUserPrefs(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
 			start = time.Now()
 			bv = p.ProcessWinningTickets(ctx, pool.BlockRef{Hash: "blk2", Height: 302}, []string{hash(1)}, start)
 			if time.Since(start) >= wait || !bv.Results[0].Default {

@@ -83,7 +83,9 @@ func TestLowFeeTicketIgnoredFromMining(t *testing.T) {
 func TestLowFeeTicketsEnd(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	ctx := context.Background()
-	h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScU", VoteBits: 5, VoteBitsVersion: 8}})
+	if err := h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScU", VoteBits: 5, VoteBitsVersion: 8}}); err != nil {
+		t.Fatal(err)
+	}
 	mine(h, pool.BlockRef{Hash: "b210", Height: 210}, ticketTx(1, "ScU", false), ticketTx(2, "ScU", false), ticketTx(3, "ScU", false))
 	// Ticket 1 and 2 are called in block 240; 1 is voted (by the user's
 	// own wallet), 2 is missed (and revoked by the node, DCP0009); 3 is
@@ -123,7 +125,9 @@ func TestLowFeeTicketsEnd(t *testing.T) {
 func TestLowFeeTicketOrphanedBlock(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	ctx := context.Background()
-	h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScU", VoteBits: 5, VoteBitsVersion: 8}})
+	if err := h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScU", VoteBits: 5, VoteBitsVersion: 8}}); err != nil {
+		t.Fatal(err)
+	}
 	old := pool.BlockRef{Hash: "old210", Height: 210}
 	mine(h, old, ticketTx(1, "ScU", false), ticketTx(2, "ScU", false))
 	h.pool.HandleBlockDisconnected(old)

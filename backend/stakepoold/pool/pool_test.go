@@ -100,7 +100,9 @@ func TestVotesCarryEachUsersBits(t *testing.T) {
 func TestVoteErrorsCounted(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	h.wallet.AddTicketTx(hash(1), "ScU", true, "b100")
-	h.pool.LoadTickets(context.Background())
+	if _, err := h.pool.LoadTickets(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	h.node.SendErr = pool.Errorf(pool.KindInternal, "rejected")
 	bv, _ := h.vote(t, 201, hash(1))
 	if bv.Errors != 1 || bv.Results[0].Outcome != pool.VoteFailed {
@@ -117,9 +119,13 @@ func TestVoteErrorsCounted(t *testing.T) {
 func TestLowFeeTicketAddedAndRemoved(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	ctx := context.Background()
-	h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScU", VoteBits: 5, VoteBitsVersion: 8}})
+	if err := h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScU", VoteBits: 5, VoteBitsVersion: 8}}); err != nil {
+		t.Fatal(err)
+	}
 	h.wallet.AddTicketTx(hash(1), "ScU", false, "b100")
-	h.pool.LoadTickets(ctx)
+	if _, err := h.pool.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if ig := h.pool.IgnoredTickets(); len(ig) != 1 || ig[0].Hash != hash(1) {
 		t.Fatalf("ignored: %v", ig)
 	}
@@ -180,7 +186,9 @@ func TestLoadTickets(t *testing.T) {
 func TestNewAndSpentTickets(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	ctx := context.Background()
-	h.pool.LoadTickets(ctx)
+	if _, err := h.pool.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
 	h.wallet.AddTicketTx(hash(1), "ScA", true, "b100")
 	h.wallet.AddTicketTx(hash(2), "ScB", false, "b100")
 	blk := pool.BlockRef{Hash: "b116", Height: 116}
@@ -281,13 +289,19 @@ func TestSetUserPrefAndAddedValidation(t *testing.T) {
 func TestDurability(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	ctx := context.Background()
-	h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}})
-	h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScA"}})
+	if err := h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.pool.SetAddedTickets(ctx, []pool.PoolTicketID{{Hash: hash(1), MultisigAddress: "ScA"}}); err != nil {
+		t.Fatal(err)
+	}
 
 	// A restarted daemon with the same store votes with the stored choices.
 	h2 := newHarness(t, h.store.State)
 	h2.wallet.AddTicketTx(hash(1), "ScA", false, "b100")
-	h2.pool.LoadTickets(ctx)
+	if _, err := h2.pool.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, got := h2.vote(t, 201, hash(1)); got[hash(1)] != 5 {
 		t.Fatalf("after restart: %v", got)
 	}
@@ -306,7 +320,9 @@ func TestDurability(t *testing.T) {
 func TestCheckWalletRefusesVotingWallet(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	h.wallet.AddTicketTx(hash(1), "ScA", true, "b100")
-	h.pool.LoadTickets(context.Background())
+	if _, err := h.pool.LoadTickets(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if _, got := h.vote(t, 201, hash(1)); len(got) != 1 {
 		t.Fatalf("not voted with a checked wallet: %v", got)
 	}
@@ -347,7 +363,9 @@ func TestHealth(t *testing.T) {
 	if hl.Ready || !contains(hl.Problems, "tickets not loaded") {
 		t.Fatalf("before load: %+v", hl)
 	}
-	h.pool.LoadTickets(ctx)
+	if _, err := h.pool.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
 	hl = h.pool.Health(ctx)
 	if !hl.Ready || hl.Best.Height != 200 || hl.VoteVersion != 8 || hl.LagBlocks != 0 {
 		t.Fatalf("healthy: %+v", hl)
@@ -439,10 +457,16 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 func TestWinnerMaturedInSameBlock(t *testing.T) {
 	h := newHarness(t, pool.State{})
 	ctx := context.Background()
-	h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}})
-	h.pool.LoadTickets(ctx)
+	if err := h.pool.SetUserPrefs(ctx, []pool.UserPrefs{{UserID: 1, MultisigAddress: "ScA", VoteBits: 5, VoteBitsVersion: 8}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.pool.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
 	h.wallet.AddTicketTx(hash(9), "ScA", true, "b100")
-	h.pool.LoadTickets(ctx) // hash(9) is known, the others are not
+	if _, err := h.pool.LoadTickets(ctx); err != nil { // hash(9) is known, the others are not
+		t.Fatal(err)
+	}
 	h.wallet.AddTicketTx(hash(1), "ScA", true, "b100")
 	h.wallet.AddTicketTx(hash(2), "ScA", false, "b100")
 	bv, got := h.vote(t, 201, hash(9), hash(1), hash(2), hash(3))

@@ -55,7 +55,9 @@ func TestEveryBlockWithPoolWinnersIsSummarised(t *testing.T) {
 		t.Fatal(err)
 	}
 	wallet.AddTicketTx(hash(2), "ScA", false, "b100") // low fee
-	p.LoadTickets(ctx)
+	if _, err := p.LoadTickets(ctx); err != nil {
+		t.Fatal(err)
+	}
 	waitLine := func(want ...string) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)
