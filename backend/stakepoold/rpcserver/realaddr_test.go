@@ -36,7 +36,9 @@ func TestRealAddressRules(t *testing.T) {
 	}
 	lis := bufconn.Listen(1 << 20)
 	g := NewGRPCServer(New(Config{Pool: p}))
-	go g.Serve(lis)
+	go func() {
+		_ = g.Serve(lis) // returns when the test stops the server
+	}()
 	defer g.Stop()
 	conn, err := grpc.NewClient("passthrough:///bufnet",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
@@ -44,7 +46,11 @@ func TestRealAddressRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() {
+		if err := conn.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	c := pb.NewStakepooldClient(conn)
 	ctx := context.Background()
 
@@ -88,7 +94,9 @@ func TestRealUserScript(t *testing.T) {
 	}
 	lis := bufconn.Listen(1 << 20)
 	g := NewGRPCServer(New(Config{Pool: p}))
-	go g.Serve(lis)
+	go func() {
+		_ = g.Serve(lis) // returns when the test stops the server
+	}()
 	defer g.Stop()
 	conn, err := grpc.NewClient("passthrough:///bufnet",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
@@ -96,7 +104,11 @@ func TestRealUserScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() {
+		if err := conn.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	c := pb.NewStakepooldClient(conn)
 	ctx := context.Background()
 

@@ -78,7 +78,9 @@ func newEnv(t *testing.T) *env {
 	lis := bufconn.Listen(1 << 20)
 	g := NewGRPCServer(New(Config{Pool: p, DaemonVersion: "0.1.0", ColdXPub: "spubX", Network: "simnet",
 		PoolFees: 5, FeeAddrCount: 10000}))
-	go g.Serve(lis)
+	go func() {
+		_ = g.Serve(lis) // returns when the test stops the server
+	}()
 	t.Cleanup(g.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
@@ -86,7 +88,11 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
+	t.Cleanup(func() {
+		if err := conn.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	e.client = pb.NewStakepooldClient(conn)
 	return e
 }
@@ -200,8 +206,10 @@ func TestInvalidArguments(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	c := e.client
-	c.SetUserVotingPrefs(ctx, &pb.SetUserVotingPrefsRequest{Users: []*pb.UserVotingPrefs{{UserId: 1, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8},
-		{UserId: 2, MultisigAddress: "ScB", VoteBits: 1, VoteBitsVersion: 8}}})
+	if _, err := c.SetUserVotingPrefs(ctx, &pb.SetUserVotingPrefsRequest{Users: []*pb.UserVotingPrefs{{UserId: 1, MultisigAddress: "ScA", VoteBits: 1, VoteBitsVersion: 8},
+		{UserId: 2, MultisigAddress: "ScB", VoteBits: 1, VoteBitsVersion: 8}}}); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		call func() error

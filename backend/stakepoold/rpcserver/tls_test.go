@@ -48,7 +48,9 @@ func TestTLSClientCerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go g.Serve(lis)
+	go func() {
+		_ = g.Serve(lis) // returns when the test stops the server
+	}()
 	defer g.Stop()
 
 	roots := x509.NewCertPool()
@@ -60,7 +62,11 @@ func TestTLSClientCerts(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		defer conn.Close()
+		defer func() {
+			if err := conn.Close(); err != nil {
+				t.Error(err)
+			}
+		}()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_, err = pb.NewStakepooldClient(conn).Version(ctx, &pb.VersionRequest{})
