@@ -508,9 +508,13 @@ func TestBackupCopyJournalFirst(t *testing.T) {
 			t.Fatal(serr)
 		}
 		if jerr == nil {
-			os.WriteFile(filepath.Join(b, JournalName), j, 0o600)
+			if err := os.WriteFile(filepath.Join(b, JournalName), j, 0o600); err != nil {
+				t.Fatal(err)
+			}
 		}
-		os.WriteFile(filepath.Join(b, FileName), s, 0o600)
+		if err := os.WriteFile(filepath.Join(b, FileName), s, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		_, st := mustLoad(t, b)
 		mu.Lock()
 		ok := seen[fmt.Sprint(canon(st))]

@@ -75,7 +75,9 @@ func TestLoadErrors(t *testing.T) {
 	}
 	// Trailing white space (an editor's newline) is fine.
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, FileName), []byte("{\"version\":1,\"users\":[]}\n\n"), 0o600)
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("{\"version\":1,\"users\":[]}\n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	f, _ := New(dir)
 	if _, err := f.Load(); err != nil {
 		t.Fatalf("trailing newline: %v", err)
