@@ -135,7 +135,9 @@ func TestAppDataInConfigFile(t *testing.T) {
 	dir := t.TempDir()
 	app := filepath.Join(dir, "elsewhere")
 	conf := filepath.Join(dir, "sp.conf")
-	os.WriteFile(conf, []byte("appdata="+app+"\nfeeaddresses=20000\npoolfees=3\n"), 0o600)
+	if err := os.WriteFile(conf, []byte("appdata="+app+"\nfeeaddresses=20000\npoolfees=3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := loadConfig(append([]string{"-C", conf, "--simnet"}, required(testXpub(t, chaincfg.SimNetParams()))...))
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +153,9 @@ func TestAppDataInConfigFile(t *testing.T) {
 func TestCommandLineWinsOverFile(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "sp.conf")
-	os.WriteFile(conf, []byte("poolfees=3\nfeeaddresses=500\n"), 0o600)
+	if err := os.WriteFile(conf, []byte("poolfees=3\nfeeaddresses=500\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := loadConfig(append([]string{"-A", dir, "-C", conf, "--simnet", "--poolfees=4"}, required(testXpub(t, chaincfg.SimNetParams()))...))
 	if err != nil {
 		t.Fatal(err)
