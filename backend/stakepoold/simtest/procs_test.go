@@ -167,6 +167,10 @@ func dialStakepoold(t *testing.T, certFile, addr string) pb.StakepooldClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
+	t.Cleanup(func() {
+		if err := conn.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return pb.NewStakepooldClient(conn)
 }

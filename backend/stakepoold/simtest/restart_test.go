@@ -104,7 +104,9 @@ func TestNoMissedVoteThroughRestarts(t *testing.T) {
 	if err := syscall.Kill(w.voting.p.Pid(), syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	thaw := func() { syscall.Kill(w.voting.p.Pid(), syscall.SIGCONT) }
+	thaw := func() {
+		_ = syscall.Kill(w.voting.p.Pid(), syscall.SIGCONT) // at cleanup the wallet may have exited already
+	}
 	t.Cleanup(thaw)
 	w.frozen = w.voting
 	frozenAt := time.Now()
@@ -213,8 +215,12 @@ func (w *world) damagedState() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteString(`,"users":[]}`) // an editor's slip after the object
-	f.Close()
+	if _, err := f.WriteString(`,"users":[]}`); err != nil { // an editor's slip after the object
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	mark := logLen(w.spDir)
 	w.sp.start()
 	select {
