@@ -49,14 +49,20 @@ func TestOneVoteBitsRule(t *testing.T) {
 	lis := bufconn.Listen(1 << 20)
 	g := rpcserver.NewGRPCServer(rpcserver.New(rpcserver.Config{Pool: p, DaemonVersion: "test", ColdXPub: coldXpub,
 		Network: "simnet", PoolFees: 7.5, FeeAddrCount: 10000}), grpc.Creds(credentials.NewTLS(tcfg)))
-	go g.Serve(lis)
+	go func() {
+		_ = g.Serve(lis) // returns when the test stops the server
+	}()
 	t.Cleanup(g.Stop)
 	b, err := spc.Dial(spc.DialConfig{Host: "rule:19560", CertFile: certFile,
 		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Close() })
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 
 	vi, err := b.Agendas(ctx)
 	if err != nil {

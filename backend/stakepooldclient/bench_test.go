@@ -90,7 +90,9 @@ func BenchmarkFrontEndStartup(b *testing.B) {
 				b.Fatalf("a backend holds %d users", n)
 			}
 		}
-		c.Close()
+		if err := c.Close(); err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/start")

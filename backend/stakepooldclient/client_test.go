@@ -442,7 +442,9 @@ func TestVoteVersionChange(t *testing.T) {
 	}
 	// One wallet alone on another version is reported, not adopted.
 	fs[1].Do(func(b *fakebackend.Backend) { b.HealthValue.VoteVersion = 10 })
-	c.RepairAll(ctx)
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if c.VoteVersion() != 9 {
 		t.Fatalf("vote version %d, want 9", c.VoteVersion())
 	}

@@ -265,14 +265,20 @@ func serveFake(t *testing.T, f *fakebackend.Backend) spc.Backend {
 	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
 	pb.RegisterStakepooldServer(srv, &pbServer{f: f, version: &pb.VersionResponse{
 		VersionString: "1.0.0", Major: pb.APIMajor, Minor: pb.APIMinor, Patch: pb.APIPatch}})
-	go srv.Serve(lis)
+	go func() {
+		_ = srv.Serve(lis) // returns when the test stops the server
+	}()
 	t.Cleanup(srv.Stop)
 	b, err := spc.Dial(spc.DialConfig{Host: f.Name(), CertFile: certFile,
 		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Close() })
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return b
 }
 
@@ -341,14 +347,20 @@ func TestGRPCVersionMismatch(t *testing.T) {
 	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
 	pb.RegisterStakepooldServer(srv, &pbServer{f: f, version: &pb.VersionResponse{Major: pb.APIMajor + 1}})
-	go srv.Serve(lis)
+	go func() {
+		_ = srv.Serve(lis) // returns when the test stops the server
+	}()
 	defer srv.Stop()
 	b, err := spc.Dial(spc.DialConfig{Host: "x:1", CertFile: certFile,
 		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	defer func() {
+		if err := b.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	c, _ := spc.New([]spc.Backend{b}, spc.Options{ColdWalletExtPub: coldXpub})
 	if err := c.Start(context.Background(), &memSource{}, spc.APIVersion); !errors.Is(err, spc.ErrMismatch) {
 		t.Fatalf("err = %v, want ErrMismatch", err)
@@ -358,7 +370,9 @@ func TestGRPCVersionMismatch(t *testing.T) {
 func TestDialErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.pem")
-	os.WriteFile(bad, []byte("not a cert"), 0o600)
+	if err := os.WriteFile(bad, []byte("not a cert"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, cfg := range []spc.DialConfig{
 		{Host: "h:1", CertFile: filepath.Join(dir, "missing")},
 		{Host: "h:1", CertFile: bad},
@@ -403,14 +417,20 @@ func TestAPI12BackendRefused(t *testing.T) {
 	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
 	pb.RegisterStakepooldServer(srv, api12Server{s: &pbServer{f: f, version: &pb.VersionResponse{
 		VersionString: "1.2.0", Major: 1, Minor: 2}}})
-	go srv.Serve(lis)
+	go func() {
+		_ = srv.Serve(lis) // returns when the test stops the server
+	}()
 	defer srv.Stop()
 	old, err := spc.Dial(spc.DialConfig{Host: "old:1", CertFile: certFile,
 		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer old.Close()
+	defer func() {
+		if err := old.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	cur := serveFake(t, fakebackend.New("new:1", "seed", coldXpub))
 	ctx := context.Background()
 	// What a 1.3 client would meet without the check: 1.2 has no such RPC.

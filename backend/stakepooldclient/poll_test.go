@@ -145,14 +145,18 @@ func TestHealthNamesEveryBackend(t *testing.T) {
 	}
 	fs[0].SetDown(true)
 	fs[2].Do(func(b *fakebackend.Backend) { b.HealthValue.WalletConnected = false })
-	c.RepairAll(ctx)
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatal(err)
+	}
 	ok, why := c.Health()
 	if ok || !strings.Contains(why, "a:1") || !strings.Contains(why, "c:1") || strings.Contains(why, "b:1") ||
 		strings.Contains(why, "no backend can vote") {
 		t.Fatalf("Health = %v %q", ok, why)
 	}
 	fs[1].SetDown(true)
-	c.RepairAll(ctx)
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatal(err)
+	}
 	ok, why = c.Health()
 	if ok || !strings.HasPrefix(why, "no backend can vote") || !strings.Contains(why, "b:1") {
 		t.Fatalf("Health with every backend down = %v %q", ok, why)
@@ -197,8 +201,12 @@ func TestBackendGoingBadIsLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs[1].Do(func(b *fakebackend.Backend) { b.HealthValue.WalletConnected = false })
-	c.RepairAll(ctx)
-	c.RepairAll(ctx)
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RepairAll(ctx); err != nil {
+		t.Fatal(err)
+	}
 	out := rec.String()
 	if n := strings.Count(out, "backend b:1 is down"); n != 1 || !strings.Contains(out, "wallet not connected") {
 		t.Fatalf("want one line about b:1 going down, log:\n%s", out)
@@ -250,7 +258,9 @@ func (d *tcpDaemon) serve(ln net.Listener) {
 	d.pool = p
 	d.srv = rpcserver.NewGRPCServer(rpcserver.New(rpcserver.Config{Pool: p, DaemonVersion: "test", ColdXPub: coldXpub,
 		Network: "simnet", PoolFees: 7.5, FeeAddrCount: 10000}), grpc.Creds(d.creds))
-	go d.srv.Serve(ln)
+	go func() {
+		_ = d.srv.Serve(ln) // returns when the test stops the server
+	}()
 }
 
 func (d *tcpDaemon) stop() {
@@ -289,7 +299,11 @@ func TestRestartedStakepooldIsNoticedAndRepairedAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { b.Close() })
+		t.Cleanup(func() {
+			if err := b.Close(); err != nil {
+				t.Error(err)
+			}
+		})
 		bs = append(bs, b)
 	}
 	c, err := spc.New(bs, spc.Options{ColdWalletExtPub: coldXpub, Network: "simnet", PoolFees: 7.5})
@@ -361,7 +375,9 @@ func TestRepairCompletesUnderSteadyWrites(t *testing.T) {
 		src.mu.Lock()
 		src.users[2].Prefs = p // the database first
 		src.mu.Unlock()
-		c.PushUserPrefs(context.Background(), p)
+		if err := c.PushUserPrefs(context.Background(), p); err != nil {
+			t.Error(err) // called from the repair's goroutine: no Fatal
+		}
 	}
 	c, err := spc.New([]spc.Backend{busyPrefs{fs[0], change}, fs[1]}, spc.Options{ColdWalletExtPub: coldXpub})
 	if err != nil {
@@ -373,7 +389,9 @@ func TestRepairCompletesUnderSteadyWrites(t *testing.T) {
 	}
 	fs[0].Do(func(b *fakebackend.Backend) { b.Prefs = map[string]spc.VotingPrefs{} }) // state lost
 	for i := 0; i < 3; i++ {
-		c.RepairAll(ctx)
+		if err := c.RepairAll(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if ok, why := c.Health(); !ok {
 		t.Fatalf("after %d vote changes during repairs: %s", changes, why)

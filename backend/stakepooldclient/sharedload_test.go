@@ -51,7 +51,11 @@ func TestRepairsShareOneSourceRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer func() {
+		if err := c.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	ctx := context.Background()
 	if err := c.Start(ctx, src, spc.Version{}); err != nil {
 		t.Fatal(err)
