@@ -292,7 +292,9 @@ func TestAPIClientContractPurchaseInfo(t *testing.T) {
 // decoder would refuse (so the contract tests can fail).
 func TestJSONKindCheck(t *testing.T) {
 	var v map[string]any
-	json.Unmarshal([]byte(`{"s":"x","i":7,"f":1.5,"neg":-1,"big":70000,"a":[1,2],"af":[1.5],"n":null,"t":true}`), &v)
+	if err := json.Unmarshal([]byte(`{"s":"x","i":7,"f":1.5,"neg":-1,"big":70000,"a":[1,2],"af":[1.5],"n":null,"t":true}`), &v); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		kind jsonKind
 		key  string

@@ -83,11 +83,15 @@ func TestTemplateReloadUnderLoad(t *testing.T) {
 	}
 	// End on the marked version, then break the file.
 	marked := strings.Replace(string(orig), "<section class=\"hero\">", "<section class=\"hero\"><p>RELOADED-MARKER</p>", 1)
-	os.WriteFile(home, []byte(marked), 0o644)
+	if err := os.WriteFile(home, []byte(marked), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := env.Templates.Reload(); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(home, []byte(`{{define "content"}}{{if}}broken`), 0o644)
+	if err := os.WriteFile(home, []byte(`{{define "content"}}{{if}}broken`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := env.Templates.Reload(); err == nil {
 		t.Fatal("broken template reloaded without error")
 	}

@@ -65,7 +65,9 @@ func TestAPI(t *testing.T) {
 			t.Fatalf("stats = %d %+v", st, r)
 		}
 		var stats map[string]any
-		json.Unmarshal(r.Data, &stats)
+		if err := json.Unmarshal(r.Data, &stats); err != nil {
+			t.Fatal(err)
+		}
 		for _, k := range []string{"AllMempoolTix", "APIVersionsSupported", "BlockHeight", "Difficulty", "Expired",
 			"Immature", "Live", "Missed", "OwnMempoolTix", "PoolSize", "ProportionLive", "ProportionMissed", "Revoked",
 			"TotalSubsidy", "Voted", "Network", "PoolEmail", "PoolFees", "PoolStatus", "UserCount", "UserCountActive", "Version"} {
@@ -115,7 +117,9 @@ func TestAPI(t *testing.T) {
 		}
 		_, r = apiCall(t, anon, ve.Env.Server.URL, "GET", "/api/v1/getpurchaseinfo", tok, nil)
 		var pi map[string]any
-		json.Unmarshal(r.Data, &pi)
+		if err := json.Unmarshal(r.Data, &pi); err != nil {
+			t.Fatal(err)
+		}
 		nu, _ = ve.Store.UserByID(vbg, u.ID)
 		if pi["TicketAddress"] != nu.MultiSigAddress || pi["PoolAddress"] != nu.UserFeeAddr || pi["Script"] != nu.MultiSigScript ||
 			pi["PoolFees"] != 7.5 || pi["VoteBits"] != 5.0 || pi["VoteBitsVersion"] != 8.0 {

@@ -252,7 +252,9 @@ func (se *scaleEnv) startup(b *testing.B) {
 				}
 			})
 		}
-		c.Close()
+		if err := c.Close(); err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/start")

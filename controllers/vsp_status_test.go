@@ -18,7 +18,9 @@ func TestStatusNamesEveryUnhealthyBackend(t *testing.T) {
 	}
 	ve.Fakes[0].SetDown(true)
 	ve.Fakes[2].Do(func(b *fakebackend.Backend) { b.HealthValue.EcrdConnected = false })
-	ve.Backends.RepairAll(vbg)
+	if err := ve.Backends.RepairAll(vbg); err != nil {
+		t.Fatal(err)
+	}
 	p := c.Get("/status")
 	body := strings.TrimSpace(p.Body)
 	if p.Status != http.StatusInternalServerError || !strings.Contains(body, "backend 1 of 3 is down") ||
@@ -27,7 +29,9 @@ func TestStatusNamesEveryUnhealthyBackend(t *testing.T) {
 		t.Fatalf("/status with backends 1 and 3 down = %d %q", p.Status, p.Body)
 	}
 	ve.Fakes[1].SetDown(true)
-	ve.Backends.RepairAll(vbg)
+	if err := ve.Backends.RepairAll(vbg); err != nil {
+		t.Fatal(err)
+	}
 	p = c.Get("/status")
 	body = strings.TrimSpace(p.Body)
 	if p.Status != http.StatusInternalServerError || !strings.HasPrefix(body, "no stakepoold backend can vote") ||

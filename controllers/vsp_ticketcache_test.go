@@ -51,11 +51,16 @@ func TestTicketCacheKeepsViewForTheBlock(t *testing.T) {
 	if got, _ := c.view(ctx, "user1", cv, l.of(v)); got != v || l.n != 1 {
 		t.Fatalf("first view: %p, %d loads", got, l.n)
 	}
-	if c.view(ctx, "user1", cv, l.of(v)); l.n != 2 {
+	if _, err := c.view(ctx, "user1", cv, l.of(v)); err != nil {
+		t.Fatal(err)
+	}
+	if l.n != 2 {
 		t.Fatalf("a view loaded within the settle time was kept (%d loads)", l.n)
 	}
 	clk.add(time.Second)
-	c.view(ctx, "user1", cv, l.of(v)) // loaded and kept
+	if _, err := c.view(ctx, "user1", cv, l.of(v)); err != nil { // loaded and kept
+		t.Fatal(err)
+	}
 	for range 5 {
 		if got, _ := c.view(ctx, "user1", cv, l.of(viewOf(9))); got != v {
 			t.Fatal("cached view not returned")
@@ -65,7 +70,9 @@ func TestTicketCacheKeepsViewForTheBlock(t *testing.T) {
 		t.Fatalf("%d loads for one block, want 3", l.n)
 	}
 	// Another user is loaded on its own.
-	c.view(ctx, "user2", cv, l.of(viewOf(1)))
+	if _, err := c.view(ctx, "user2", cv, l.of(viewOf(1))); err != nil {
+		t.Fatal(err)
+	}
 	if l.n != 4 {
 		t.Fatalf("another user's view was not loaded (%d loads)", l.n)
 	}
@@ -86,9 +93,13 @@ func TestTicketCacheNewBlockAndReorg(t *testing.T) {
 	l := &loader{from: "b1"}
 	fill := func(cv chainView, v *ticketView) {
 		t.Helper()
-		c.view(ctx, "user1", cv, l.of(v)) // first sight of the tips
+		if _, err := c.view(ctx, "user1", cv, l.of(v)); err != nil { // first sight of the tips
+			t.Fatal(err)
+		}
 		clk.add(time.Second)
-		c.view(ctx, "user1", cv, l.of(v))
+		if _, err := c.view(ctx, "user1", cv, l.of(v)); err != nil {
+			t.Fatal(err)
+		}
 		n := l.n
 		if got, _ := c.view(ctx, "user1", cv, l.of(viewOf(99))); got != v || l.n != n {
 			t.Fatalf("view for %v not cached", cv)
@@ -163,7 +174,9 @@ func TestTicketCacheLiveSplit(t *testing.T) {
 	l := &loader{from: "b1"}
 	v := viewOf(2)
 	v.liveFrom, v.liveUntil = 106, 111
-	c.view(ctx, "u", chain(108, "healthy 100 aaaa", ""), l.of(v))
+	if _, err := c.view(ctx, "u", chain(108, "healthy 100 aaaa", ""), l.of(v)); err != nil {
+		t.Fatal(err)
+	}
 	if got, _ := c.view(ctx, "u", chain(110, "healthy 100 aaaa", ""), l.of(viewOf(1))); got != v {
 		t.Fatal("view dropped within its live range")
 	}
@@ -178,22 +191,28 @@ func TestTicketCacheResetAndConcurrentLoad(t *testing.T) {
 	ctx := context.Background()
 	cv := chain(1, "healthy 1 k", "")
 	l := &loader{from: "b1"}
-	c.view(ctx, "u", cv, l.of(viewOf(1)))
+	if _, err := c.view(ctx, "u", cv, l.of(viewOf(1))); err != nil {
+		t.Fatal(err)
+	}
 	c.reset()
 	if views, _ := c.stats(); views != 0 {
 		t.Fatal("reset kept views")
 	}
 	// A load that began before a reset is not stored: it may predate the
 	// change that caused the reset.
-	c.view(ctx, "u", cv, func(context.Context) (*ticketView, string, error) {
+	if _, err := c.view(ctx, "u", cv, func(context.Context) (*ticketView, string, error) {
 		c.reset()
 		return viewOf(1), "b1", nil
-	})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if views, _ := c.stats(); views != 0 {
 		t.Fatal("a view loaded across a reset was stored")
 	}
 	// An answer from a backend whose tip is not known is not stored.
-	c.view(ctx, "u", cv, (&loader{from: "b2"}).of(viewOf(1)))
+	if _, err := c.view(ctx, "u", cv, (&loader{from: "b2"}).of(viewOf(1))); err != nil {
+		t.Fatal(err)
+	}
 	if views, _ := c.stats(); views != 0 {
 		t.Fatal("a view of a backend with an unknown tip was stored")
 	}
@@ -205,7 +224,9 @@ func TestTicketCacheBypassAndFailures(t *testing.T) {
 	ctx := context.Background()
 	l := &loader{from: "b1"}
 	for range 3 {
-		c.view(ctx, "u", chain(5, "", ""), l.of(viewOf(1))) // no tip known
+		if _, err := c.view(ctx, "u", chain(5, "", ""), l.of(viewOf(1))); err != nil { // no tip known
+			t.Fatal(err)
+		}
 	}
 	if l.n != 3 {
 		t.Fatalf("an unknown tip was cached (%d loads)", l.n)
@@ -217,13 +238,17 @@ func TestTicketCacheBypassAndFailures(t *testing.T) {
 	}
 	partial := viewOf(1)
 	partial.partial = true
-	c.view(ctx, "u", cv, l.of(partial))
+	if _, err := c.view(ctx, "u", cv, l.of(partial)); err != nil {
+		t.Fatal(err)
+	}
 	if views, _ := c.stats(); views != 0 {
 		t.Fatal("an error or a partial view was cached")
 	}
 	// maxAge bounds a view even within one block.
 	v := viewOf(1)
-	c.view(ctx, "u", cv, l.of(v))
+	if _, err := c.view(ctx, "u", cv, l.of(v)); err != nil {
+		t.Fatal(err)
+	}
 	clk.add(59 * time.Second)
 	if got, _ := c.view(ctx, "u", cv, l.of(viewOf(2))); got != v {
 		t.Fatal("view dropped before maxAge")
@@ -244,25 +269,37 @@ func TestTicketCacheBound(t *testing.T) {
 	cv := chain(5, "healthy 5 k", "")
 	l := &loader{from: "b1"}
 	for _, u := range []string{"a", "b", "c"} {
-		c.view(ctx, u, cv, l.of(viewOf(9))) // weight 9 + 2×9 (first page) + 1 = 28 each
+		if _, err := c.view(ctx, u, cv, l.of(viewOf(9))); err != nil { // weight 9 + 2×9 (first page) + 1 = 28 each
+			t.Fatal(err)
+		}
 	}
-	c.view(ctx, "a", cv, l.of(viewOf(9))) // a is now the most recent
-	c.view(ctx, "d", cv, l.of(viewOf(9))) // evicts b
+	if _, err := c.view(ctx, "a", cv, l.of(viewOf(9))); err != nil { // a is now the most recent
+		t.Fatal(err)
+	}
+	if _, err := c.view(ctx, "d", cv, l.of(viewOf(9))); err != nil { // evicts b
+		t.Fatal(err)
+	}
 	if views, tickets := c.stats(); views != 3 || tickets != 84 {
 		t.Fatalf("%d views, %d tickets", views, tickets)
 	}
 	l.n = 0
 	for _, u := range []string{"a", "c", "d"} {
-		c.view(ctx, u, cv, l.of(viewOf(9)))
+		if _, err := c.view(ctx, u, cv, l.of(viewOf(9))); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if l.n != 0 {
 		t.Fatalf("recently used views were evicted (%d loads)", l.n)
 	}
-	c.view(ctx, "b", cv, l.of(viewOf(9)))
+	if _, err := c.view(ctx, "b", cv, l.of(viewOf(9))); err != nil {
+		t.Fatal(err)
+	}
 	if l.n != 1 {
 		t.Fatal("the least recently used view was kept")
 	}
-	c.view(ctx, "huge", cv, l.of(viewOf(500)))
+	if _, err := c.view(ctx, "huge", cv, l.of(viewOf(500))); err != nil {
+		t.Fatal(err)
+	}
 	if views, tickets := c.stats(); views != 3 || tickets > 100 {
 		t.Fatalf("after a view larger than the budget: %d views, %d tickets", views, tickets)
 	}
