@@ -63,7 +63,9 @@ func (p *proc) running() bool { return p.proc.Running() }
 
 // stop asks the process to shut down cleanly (SIGINT) and kills it if it has
 // not gone after ten seconds.
-func (p *proc) stop() { p.proc.Stop(syscall.SIGINT, 10*time.Second) }
+func (p *proc) stop() {
+	_ = p.proc.Stop(syscall.SIGINT, 10*time.Second) // no check reads how a stopped process ended
+}
 
 // kill ends the process at once, as a crash or power loss would.
 func (p *proc) kill() { p.proc.Kill() }

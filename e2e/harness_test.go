@@ -53,7 +53,9 @@ func TestHarness(t *testing.T) {
 	stopped := false
 	t.Cleanup(func() {
 		if !stopped {
-			harness("stop")
+			if out, err := harness("stop"); err != nil {
+				t.Errorf("harness stop: %v\n%s", err, out)
+			}
 		}
 		if !t.Failed() {
 			os.RemoveAll(dir)
@@ -121,13 +123,17 @@ func TestHarness(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^wallet2:\s+frozen`).MatchString(out) {
 		t.Errorf("status does not report the frozen wallet:\n%s", out)
 	}
-	syscall.Kill(pid, syscall.SIGCONT)
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
 
 	var pids []int
 	for _, f := range must(filepath.Glob(filepath.Join(dir, "pids", "*.pid"))) {
 		pids = append(pids, readPid(t, f))
 	}
-	syscall.Kill(pid, syscall.SIGSTOP) // stop must cope with a frozen process
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil { // stop must cope with a frozen process
+		t.Fatal(err)
+	}
 	out, err = harness("stop")
 	stopped = true
 	if err != nil || !strings.Contains(out, "harness stopped") {
@@ -136,7 +142,7 @@ func TestHarness(t *testing.T) {
 	for _, p := range pids {
 		if st := procState(p); st != "" && st != "Z" {
 			t.Errorf("process %d still there after stop (state %s)", p, st)
-			syscall.Kill(p, syscall.SIGKILL)
+			_ = syscall.Kill(p, syscall.SIGKILL) // already reported; it may exit meanwhile
 		}
 	}
 	if out, _ = harness("status"); !strings.Contains(out, "not running") {
