@@ -134,7 +134,7 @@ func (d *fakeDaemon) kill() {
 	d.conns = map[*fakeConn]bool{}
 	d.mu.Unlock()
 	for fc := range conns {
-		fc.ws.Close()
+		_ = fc.ws.Close() // dropping the connection is the point; its handler closes it again
 	}
 }
 
@@ -203,7 +203,7 @@ func (d *fakeDaemon) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		d.mu.Lock()
 		delete(d.conns, fc)
 		d.mu.Unlock()
-		ws.Close()
+		_ = ws.Close() // kill may have closed it already
 	}()
 	for {
 		_, data, err := ws.ReadMessage()
