@@ -60,7 +60,9 @@ func startTestServer(t *testing.T) *testServer {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		s.Shutdown(ctx)
+		if err := s.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
 	})
 	pem, err := os.ReadFile(filepath.Join(dir, "rpc.cert"))
 	if err != nil {
@@ -169,7 +171,9 @@ func (ts *testServer) dial(t *testing.T, auth string) (*websocket.Conn, *http.Re
 
 func readJSON(t *testing.T, c *websocket.Conn) map[string]any {
 	t.Helper()
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := c.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	_, msg, err := c.ReadMessage()
 	if err != nil {
 		t.Fatalf("read: %v", err)
@@ -191,28 +195,42 @@ func TestWebsocketAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"authenticate","params":["u","p"]}`))
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"authenticate","params":["u","p"]}`)); err != nil {
+		t.Fatal(err)
+	}
 	if m := readJSON(t, c); m["error"] != nil || m["id"] != float64(1) {
 		t.Fatalf("authenticate reply %v", m)
 	}
 	// A second authenticate closes the socket.
-	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":2,"method":"authenticate","params":["u","p"]}`))
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":2,"method":"authenticate","params":["u","p"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := c.ReadMessage(); err == nil {
 		t.Fatal("socket should be closed after a second authenticate")
 	}
-	c.Close()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
 	// Unauthenticated first message that is not authenticate: closed.
 	c, _, err = ts.dial(t, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"echo","params":["a"]}`))
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"echo","params":["a"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := c.ReadMessage(); err == nil {
 		t.Fatal("socket should be closed")
 	}
-	c.Close()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestWebsocketNotificationsInOrder(t *testing.T) {
@@ -221,15 +239,25 @@ func TestWebsocketNotificationsInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"notifyblocks","params":[]}`))
+	defer func() {
+		if err := c.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"notifyblocks","params":[]}`)); err != nil {
+		t.Fatal(err)
+	}
 	if m := readJSON(t, c); m["error"] != nil {
 		t.Fatalf("notifyblocks: %v", m)
 	}
 	const n = 500
 	for i := 0; i < n; i++ {
-		ts.srv.Notify("blocks", "blockconnected", fmt.Sprintf("h%d", i), nil)
-		ts.srv.Notify("other", "winningtickets", i)
+		if err := ts.srv.Notify("blocks", "blockconnected", fmt.Sprintf("h%d", i), nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.srv.Notify("other", "winningtickets", i); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i := 0; i < n; i++ {
 		m := readJSON(t, c)
@@ -239,7 +267,9 @@ func TestWebsocketNotificationsInOrder(t *testing.T) {
 		}
 	}
 	// Malformed JSON on a websocket is answered, not fatal.
-	c.WriteMessage(websocket.TextMessage, []byte(`{nope`))
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{nope`)); err != nil {
+		t.Fatal(err)
+	}
 	if m := readJSON(t, c); m["error"].(map[string]any)["code"] != float64(ErrCodeParse) {
 		t.Fatalf("parse error reply %v", m)
 	}
@@ -299,7 +329,11 @@ func TestWalletDialect(t *testing.T) {
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer s.Shutdown(context.Background())
+	defer func() {
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Error(err)
+		}
+	}()
 	pem, _ := os.ReadFile(filepath.Join(dir, "c"))
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)

@@ -19,8 +19,14 @@ func TestNotifyTraced(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
-		c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"notifyblocks","params":[]}`))
+		defer func() {
+			if err := c.Close(); err != nil {
+				t.Error(err)
+			}
+		}()
+		if err := c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"1.0","id":1,"method":"notifyblocks","params":[]}`)); err != nil {
+			t.Fatal(err)
+		}
 		if m := readJSON(t, c); m["error"] != nil {
 			t.Fatalf("notifyblocks: %v", m)
 		}
