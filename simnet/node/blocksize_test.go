@@ -39,7 +39,11 @@ func TestBlockSizeLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.store.close()
+	defer func() {
+		if err := n.store.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if _, err := n.generate(20); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +95,11 @@ func TestExpiredParentDropsChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.store.close()
+	defer func() {
+		if err := n.store.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if _, err := n.generate(20); err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,9 @@ func TestLegacyGenesisDataDir(t *testing.T) {
 	if err := s.append(old); err != nil {
 		t.Fatal(err)
 	}
-	s.close()
+	if err := s.close(); err != nil {
+		t.Fatal(err)
+	}
 
 	var logs bytes.Buffer
 	var cfg Config
@@ -110,7 +112,11 @@ func TestLegacyGenesisDataDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.store.close()
+	defer func() {
+		if err := n.store.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if g := n.chain.blocks[0].hash; g != old.BlockHash() || g == simParams.GenesisHash {
 		t.Fatalf("genesis %s, want the stored %s", g, old.BlockHash())
 	}

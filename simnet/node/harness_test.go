@@ -199,7 +199,9 @@ func (p *nodeProc) send(tx *wire.MsgTx) (string, error) {
 		return "", err
 	}
 	var s string
-	json.Unmarshal(res, &s)
+	if err := json.Unmarshal(res, &s); err != nil {
+		return "", err
+	}
 	return s, nil
 }
 
@@ -247,7 +249,11 @@ func (p *nodeProc) dialWS() *wsClient {
 			}
 		}
 	}()
-	p.t.Cleanup(func() { conn.Close() })
+	p.t.Cleanup(func() {
+		if err := conn.Close(); err != nil {
+			p.t.Error(err)
+		}
+	})
 	return c
 }
 

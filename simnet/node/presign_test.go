@@ -25,7 +25,11 @@ func TestSendTxVerifiesWithoutLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.store.close()
+	defer func() {
+		if err := n.store.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if _, err := n.generate(20); err != nil {
 		t.Fatal(err)
 	}

@@ -128,7 +128,9 @@ func TestBlockStoreTornTail(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.close()
+	if err := s.close(); err != nil {
+		t.Fatal(err)
+	}
 	full, _ := os.ReadFile(path)
 	for _, cut := range []int{1, 4, 10} {
 		if err := os.WriteFile(path, full[:len(full)-cut], 0o600); err != nil {
@@ -141,11 +143,15 @@ func TestBlockStoreTornTail(t *testing.T) {
 		if len(blocks) != 2 {
 			t.Fatalf("cut %d: %d blocks, want 2", cut, len(blocks))
 		}
-		s.close()
+		if err := s.close(); err != nil {
+			t.Fatal(err)
+		}
 		if st, _ := os.Stat(path); st.Size() != int64(len(full)/3*2) {
 			t.Fatalf("cut %d: torn record not truncated (size %d)", cut, st.Size())
 		}
-		os.WriteFile(path, full, 0o600)
+		if err := os.WriteFile(path, full, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

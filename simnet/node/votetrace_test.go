@@ -74,7 +74,11 @@ func TestGenerateFsyncsWithoutLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.store.close()
+	defer func() {
+		if err := n.store.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	inSync, release := make(chan struct{}), make(chan struct{})
 	old := syncFile
 	syncFile = func(f *os.File) error {
