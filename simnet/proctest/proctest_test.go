@@ -152,8 +152,12 @@ func TestListenAddr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteString("time=2 msg=restarted\n" + second)
-	f.Close()
+	if _, err := f.WriteString("time=2 msg=restarted\n" + second); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		path   string
@@ -220,7 +224,9 @@ func TestCall(t *testing.T) {
 			Params []json.RawMessage `json:"params"`
 		}
 		b, _ := io.ReadAll(r.Body)
-		json.Unmarshal(b, &req)
+		if err := json.Unmarshal(b, &req); err != nil {
+			t.Fatal(err)
+		}
 		switch req.Method {
 		case "echo":
 			fmt.Fprintf(w, `{"result":[%s],"error":null,"id":1}`, joinRaw(req.Params))
