@@ -86,12 +86,18 @@ func TestStateSaveLoad(t *testing.T) {
 	if err := w.saveLocked(); err != nil {
 		t.Fatal(err)
 	}
-	db.close()
+	if err := db.close(); err != nil {
+		t.Fatal(err)
+	}
 	db2, again, err := openState(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db2.close()
+	defer func() {
+		if err := db2.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if a, b := legacyJSON(t, st), legacyJSON(t, again); a != b {
 		t.Fatalf("round trip differs:\n%s\n%s", a, b)
 	}

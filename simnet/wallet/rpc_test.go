@@ -61,7 +61,9 @@ func startTestWallet(t *testing.T, extra func(*Config)) (*Wallet, ctl.Options) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Shutdown(ctx)
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
 	})
 	return w, ctl.Options{Wallet: true, Server: srv.Addr(), User: "u", Pass: "p", NoTLS: true, Timeout: 10 * time.Second}
 }
@@ -82,7 +84,9 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	json.Unmarshal(res, &first)
+	if err := json.Unmarshal(res, &first); err != nil {
+		t.Fatal(err)
+	}
 	foreign := "Ssoaqgx4ecmHX54LqrUXgqi6miUFxP9iUvc" // another seed's address
 	mainnet := "DsUZxxoHJSty8DCfwfartwTYbuhmVct7tJu"
 	hash := strings.Repeat("ab", 32)
@@ -167,10 +171,14 @@ func TestValidateAddressShapes(t *testing.T) {
 	_, o := startTestWallet(t, nil)
 	var addr string
 	res, _ := call(t, o, "getnewaddress")
-	json.Unmarshal(res, &addr)
+	if err := json.Unmarshal(res, &addr); err != nil {
+		t.Fatal(err)
+	}
 	var va rpcjson.ValidateAddressWalletResult
 	res, _ = call(t, o, "validateaddress", `"`+addr+`"`)
-	json.Unmarshal(res, &va)
+	if err := json.Unmarshal(res, &va); err != nil {
+		t.Fatal(err)
+	}
 	if !va.IsValid || !va.IsMine || va.Account != "default" || len(va.PubKey) != 66 || !va.IsCompressed ||
 		!strings.HasPrefix(va.PubKeyAddr, "Sk") {
 		t.Fatalf("own address: %+v", va)
@@ -178,7 +186,9 @@ func TestValidateAddressShapes(t *testing.T) {
 	// The pubkey address comes back as its P2PKH form.
 	var fromPK rpcjson.ValidateAddressWalletResult
 	res, _ = call(t, o, "validateaddress", `"`+va.PubKeyAddr+`"`)
-	json.Unmarshal(res, &fromPK)
+	if err := json.Unmarshal(res, &fromPK); err != nil {
+		t.Fatal(err)
+	}
 	if fromPK.Address != addr || !fromPK.IsMine {
 		t.Fatalf("pubkey address: %+v", fromPK)
 	}
@@ -204,7 +214,9 @@ func TestGapPolicy(t *testing.T) {
 			t.Fatalf("address %d: %v", i, err)
 		}
 		var a string
-		json.Unmarshal(res, &a)
+		if err := json.Unmarshal(res, &a); err != nil {
+			t.Fatal(err)
+		}
 		addrs = append(addrs, a)
 	}
 	if _, err := call(t, o, "getnewaddress", `"default"`, `"error"`); !ctl.IsCode(err, -4) {
@@ -239,7 +251,9 @@ func TestVoteChoices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	json.Unmarshal(res, &vc)
+	if err := json.Unmarshal(res, &vc); err != nil {
+		t.Fatal(err)
+	}
 	if vc.Version != 12 || len(vc.Choices) != 1 || vc.Choices[0].AgendaID != "maxtreasuryspend" || vc.Choices[0].ChoiceID != "abstain" {
 		t.Fatalf("getvotechoices %+v", vc)
 	}
@@ -261,7 +275,9 @@ func TestVoteChoices(t *testing.T) {
 		}
 		var info rpcjson.WalletInfoResult
 		res, _ := call(t, o, "walletinfo")
-		json.Unmarshal(res, &info)
+		if err := json.Unmarshal(res, &info); err != nil {
+			t.Fatal(err)
+		}
 		if info.VoteBits != tc.bits || info.VoteBitsExtended != "0c000000" || info.VoteVersion != 12 {
 			t.Errorf("after %s=%s: walletinfo %+v, want votebits %#x", tc.agenda, tc.choice, info, tc.bits)
 		}

@@ -213,7 +213,7 @@ func TestStakePoolScenario(t *testing.T) {
 	// Until an operator adds it, the low-fee ticket cannot be voted.
 	var tipHash string
 	node.must("getbestblockhash", &tipHash)
-	v1.wantCode(-4, "generatevote", tipHash, mined, low[0], 1, "0c000000")
+	_ = v1.wantCode(-4, "generatevote", tipHash, mined, low[0], 1, "0c000000") // wantCode checks the code itself
 	var lowHex string
 	v1.must("getrawtransaction", &lowHex, low[0], 0) // passed through to the node
 	for _, v := range []*proc{v1, v2} {

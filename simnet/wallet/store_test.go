@@ -18,7 +18,9 @@ import (
 // reopen closes w's store and loads the data directory again.
 func reopen(t *testing.T, w *Wallet) *state {
 	t.Helper()
-	w.db.close()
+	if err := w.db.close(); err != nil {
+		t.Fatal(err)
+	}
 	db, st, err := openState(w.cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
@@ -158,16 +160,26 @@ func TestJournalTornTail(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := legacyJSON(t, w.st)
-	w.db.close()
+	if err := w.db.close(); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(w.cfg.DataDir, journalFileName)
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	f.Write([]byte{200, 0, 0, 0, 1, 2, 3, 4, '{', '"'}) // a torn frame
-	f.Close()
+	if _, err := f.Write([]byte{200, 0, 0, 0, 1, 2, 3, 4, '{', '"'}); err != nil { // a torn frame
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	db, st, err := openState(w.cfg.DataDir)
 	if err != nil {
 		t.Fatalf("torn tail refused: %v", err)
 	}
-	defer db.close()
+	defer func() {
+		if err := db.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if got := legacyJSON(t, st); got != want {
 		t.Fatalf("after a torn tail:\n%s\nwant\n%s", got, want)
 	}
@@ -187,11 +199,15 @@ func TestJournalCorruptMiddle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w.db.close()
+	if err := w.db.close(); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(w.cfg.DataDir, journalFileName)
 	b, _ := os.ReadFile(path)
 	b[20] ^= 0xff // inside the first frame's payload
-	os.WriteFile(path, b, 0o600)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := openState(w.cfg.DataDir); err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Fatalf("corrupt journal: got %v, want a refusal", err)
 	}
@@ -217,13 +233,21 @@ func TestCompactionCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := legacyJSON(t, w.st)
-	w.db.close()
-	os.WriteFile(path, oldJournal, 0o600) // as if the truncation never happened
+	if err := w.db.close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, oldJournal, 0o600); err != nil { // as if the truncation never happened
+		t.Fatal(err)
+	}
 	db, st, err := openState(w.cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.close()
+	defer func() {
+		if err := db.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if got := legacyJSON(t, st); got != want {
 		t.Fatalf("after a crash in compaction:\n%s\nwant\n%s", got, want)
 	}
@@ -239,7 +263,9 @@ func TestLegacyMigration(t *testing.T) {
 	st.Credits[outpointKey("aa", 0)] = &credit{TxID: "aa", Amount: 7}
 	st.PoolUsers["bb"] = &poolUser{Tickets: []*poolTicket{{Hash: "t1", Height: 3, Status: poolLive}, {Hash: "t2", Height: 4, Status: poolVoted}}, Invalid: []string{"x"}}
 	raw, _ := json.Marshal(st)
-	os.WriteFile(filepath.Join(dir, stateFileName), raw, 0o600)
+	if err := os.WriteFile(filepath.Join(dir, stateFileName), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	seed, _ := hex.DecodeString(testSeed)
 	w, err := Open(Config{DataDir: dir, Seed: seed, Params: chaincfg.SimNetParams()}, offlineNode{})
 	if err != nil {
@@ -249,7 +275,11 @@ func TestLegacyMigration(t *testing.T) {
 		t.Fatalf("wallet.json still there after migration: %v", err)
 	}
 	got := reopen(t, w)
-	defer w.db.close()
+	defer func() {
+		if err := w.db.close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	u := got.PoolUsers["bb"]
 	if got.SyncHeight != 9 || len(got.Scripts) != 1 || got.Credits[outpointKey("aa", 0)] == nil || u == nil ||
 		len(u.Tickets) != 2 || u.Tickets[0].Hash != "t1" || u.Tickets[1].Status != poolVoted || len(u.Invalid) != 1 {
