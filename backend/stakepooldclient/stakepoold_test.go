@@ -25,6 +25,9 @@ type realDaemon struct {
 	node   *pooltest.Node
 	pool   *pool.Pool
 	b      spc.Backend
+	// closed is set by a test whose Client closed b (Client.Close closes
+	// its backends): the cleanup then leaves b alone.
+	closed bool
 }
 
 func startReal(t testing.TB, name string) *realDaemon {
@@ -60,6 +63,9 @@ func startReal(t testing.TB, name string) *realDaemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if d.closed {
+			return
+		}
 		if err := d.b.Close(); err != nil {
 			t.Error(err)
 		}
