@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/decred/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -61,10 +62,18 @@ func newClient(t *testing.T, fs []*fakebackend.Backend) *spc.Client {
 	for _, f := range fs {
 		bs = append(bs, f)
 	}
-	c, err := spc.New(bs, spc.Options{ColdWalletExtPub: coldXpub, Network: "simnet", PoolFees: 7.5})
+	rec := &logRecorder{}
+	lg := slog.NewBackend(rec).Logger("DBG")
+	lg.SetLevel(slog.LevelTrace)
+	c, err := spc.New(bs, spc.Options{ColdWalletExtPub: coldXpub, Network: "simnet", PoolFees: 7.5, Log: lg})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("client log:\n%s", rec.String())
+		}
+	})
 	return c
 }
 

@@ -134,14 +134,15 @@ func (c *Client) RepairAll(ctx context.Context) error {
 		return ctx.Err()
 	}
 	c.adoptVoteVersion()
+	// The runs are taken from handle, not read back from the members: a
+	// repair that ends before the loop below gets to it has cleared
+	// m.run, and its error must not be lost.
+	runs := make([]*repairRun, len(c.members))
 	for i, m := range c.members {
-		c.handle(ctx, m, as[i])
+		runs[i] = c.handle(ctx, m, as[i])
 	}
 	var errs []error
-	for _, m := range c.members {
-		m.mu.Lock()
-		run := m.run
-		m.mu.Unlock()
+	for _, run := range runs {
 		if run == nil {
 			continue
 		}
@@ -195,30 +196,40 @@ func (c *Client) poll(ctx context.Context, m *member) {
 // handle acts on one backend's health answer: it logs a backend that goes
 // bad (and one that recovers, when its repair ends), checks the vote
 // version and the state digest, and starts a repair when one is needed.
-func (c *Client) handle(ctx context.Context, m *member, a answer) {
+// It returns the repair of m that is running (the one it started or one
+// already under way), or nil.
+func (c *Client) handle(ctx context.Context, m *member, a answer) *repairRun {
 	now := c.opts.Now()
 	if a.err != nil {
 		c.noteFailure(m, backendErr(m.name(), "health", a.err), now)
-		return
+		return m.running()
 	}
 	h := a.h
 	if !h.Ready() {
 		c.noteFailure(m, fmt.Errorf("%s: %w: %s", m.name(), ErrBackendDown, h.Problem()), now)
-		return
+		return m.running()
 	}
 	if vv := c.VoteVersion(); vv != 0 && h.VoteVersion != vv {
 		c.noteFailure(m, fmt.Errorf("%s: %w: vote version %d, the other backends' is %d",
 			m.name(), ErrMismatch, h.VoteVersion, vv), now)
 		m.missedWrite()
-		return
+		return m.running()
 	}
 	c.checkDigest(m, h, a.snap, now)
 	m.mu.Lock()
 	need := (m.needsSync || m.state != StateHealthy) && m.run == nil
 	m.mu.Unlock()
 	if need && c.src != nil {
-		c.startRepair(ctx, m)
+		return c.startRepair(ctx, m)
 	}
+	return m.running()
+}
+
+// running returns the repair of m under way, or nil.
+func (m *member) running() *repairRun {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.run
 }
 
 // noteFailure marks m down (or records the error) and logs it when it is
@@ -283,13 +294,13 @@ func digestMatches(h Health, snap snapshot) bool {
 }
 
 // startRepair runs a repair of m in the background (one at a time per
-// member); the member is polled again as soon as it ends.
-func (c *Client) startRepair(ctx context.Context, m *member) {
+// member) and returns it, or the repair already running.
+func (c *Client) startRepair(ctx context.Context, m *member) *repairRun {
 	run := &repairRun{done: make(chan struct{})}
 	m.mu.Lock()
-	if m.run != nil {
+	if cur := m.run; cur != nil {
 		m.mu.Unlock()
-		return
+		return cur
 	}
 	m.run = run
 	m.mu.Unlock()
@@ -312,6 +323,7 @@ func (c *Client) startRepair(ctx context.Context, m *member) {
 		m.mu.Unlock()
 		close(run.done)
 	}()
+	return run
 }
 
 // adoptVoteVersion follows a network vote version change: when every ready
