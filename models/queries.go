@@ -6,15 +6,11 @@ import "strings"
 // users, named so that the index test (TestQueriesUseIndexes) checks the
 // plan of the very text the store runs.
 const (
-	// Every login, password reset and registration.
-	userByEmailSQL = "SELECT * FROM users WHERE email = ? AND deleted_at = 0"
-	emailInUseSQL  = "SELECT COUNT(*) FROM users WHERE email = ?"
-	userByIDSQL    = "SELECT * FROM users WHERE id = ? AND deleted_at = 0"
+	// Registration and email changes.
+	emailInUseSQL = "SELECT COUNT(*) FROM users WHERE email = ?"
 	// The stats page and /api/v2/stats.
 	countUsersSQL = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN multisig_address <> '' THEN 1 ELSE 0 END), 0) " +
 		"FROM users WHERE deleted_at = 0"
-	// Key probe and the fee-address warning.
-	lastPoolUserSQL = "SELECT * FROM users WHERE multisig_address <> '' ORDER BY id DESC LIMIT 1"
 	// Repairs, the admin tickets page.
 	activeLowFeeSQL = "SELECT * FROM low_fee_tickets WHERE removed_at = 0 AND expires_at > ? ORDER BY id"
 )
@@ -22,6 +18,13 @@ const (
 // The statements that scan users rows by hand name their columns from
 // userColumns and prefColumns (user.go), so a new column is listed once.
 var (
+	// Every login and password reset.
+	userByEmailSQL = "SELECT " + columnList("", userColumns) + " FROM users WHERE email = ? AND deleted_at = 0"
+	// The API's token check and every vote-choice change.
+	userByIDSQL = "SELECT " + columnList("", userColumns) + " FROM users WHERE id = ? AND deleted_at = 0"
+	// Key probe and the fee-address warning.
+	lastPoolUserSQL = "SELECT " + columnList("", userColumns) +
+		" FROM users WHERE multisig_address <> '' ORDER BY id DESC LIMIT 1"
 	// Repairs and the digest reload: every user with an address.
 	poolUsersSQL = "SELECT " + columnList("", userColumns) +
 		" FROM users WHERE multisig_address <> '' ORDER BY id"

@@ -131,20 +131,32 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 
 // UserByID returns a live (not deleted) user.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
-	var u User
-	err := s.exec(ctx).SelectOne(&u, userByIDSQL, id)
+	u, err := s.userRow(ctx, userByIDSQL, id)
 	if err != nil {
-		return nil, fmt.Errorf("user %d: %w", id, classify(err))
+		return nil, fmt.Errorf("user %d: %w", id, err)
 	}
-	return &u, nil
+	return u, nil
 }
 
 // UserByEmail returns a live user by email (compared case-insensitively).
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
-	var u User
-	err := s.exec(ctx).SelectOne(&u, userByEmailSQL, email)
+	u, err := s.userRow(ctx, userByEmailSQL, email)
 	if err != nil {
-		return nil, fmt.Errorf("user by email: %w", classify(err))
+		return nil, fmt.Errorf("user by email: %w", err)
+	}
+	return u, nil
+}
+
+// userRow runs query, which selects userColumns, and scans its one row by
+// hand (gorp's SelectOne maps columns to fields by reflection on every
+// call: most of a read's CPU). ErrNotFound when there is no row,
+// ErrUnavailable when the database did not answer.
+func (s *Store) userRow(ctx context.Context, query string, args ...any) (*User, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	var u User
+	if err := s.db.QueryRowContext(ctx, query, args...).Scan(u.fields()...); err != nil {
+		return nil, unavailable(classify(err))
 	}
 	return &u, nil
 }

@@ -106,12 +106,11 @@ func (s *Store) RemoveLowFeeTickets(ctx context.Context, hashes []string, userID
 // LastPoolUser returns the user with a voting address and the highest id
 // (used to re-check the wallets). ErrNotFound when there is none.
 func (s *Store) LastPoolUser(ctx context.Context) (*User, error) {
-	var u User
-	err := s.exec(ctx).SelectOne(&u, lastPoolUserSQL)
+	u, err := s.userRow(ctx, lastPoolUserSQL)
 	if err != nil {
-		return nil, fmt.Errorf("last pool user: %w", classify(err))
+		return nil, fmt.Errorf("last pool user: %w", err)
 	}
-	return &u, nil
+	return u, nil
 }
 
 // MultisigInfo is what address submission stores for a user.
