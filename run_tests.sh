@@ -3,12 +3,14 @@
 #
 # On a fresh Debian machine it installs what the tests need (Go toolchain checks,
 # MariaDB, Chromium, protoc, nginx, tmux, curl), then runs: gofmt, go vet, staticcheck, errcheck, the generated-code check,
-# and every test (unit, real-database, simulator integration, browser end-to-end).
+# every test (unit, real-database, simulator integration, browser end-to-end) and every benchmark once at a small size.
 # It ends with a one-line summary and exits non-zero on any failure.
 #
 # Environment:
 #   SKIP_INSTALL=1   do not try to install missing system packages
 #   TEST_SHORT=1     pass -short to go test (skips the slow end-to-end scenarios)
+#   BENCH_POOL_USERS, SIMNET_LOAD_POOL, SIMNET_WALLET_ROUNDS
+#                    sizes of the one-pass benchmark run (defaults 10000, 500, 20)
 set -uo pipefail
 cd "$(dirname "$0")"
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
@@ -89,6 +91,20 @@ plain_pkgs=$(go list ./... | grep -v -x -F "$race_pkgs" | grep -v -x -F "$matrix
 step "go test -race (concurrent packages)" go test $short -race -count=1 -timeout 20m $race_pkgs
 step "go test (all other packages, incl. simulator and browser end-to-end)" go test $short -count=1 -timeout 25m $plain_pkgs
 step "fault matrix (processes killed and frozen while every vote is counted)" go test $short -count=1 -timeout 15m -v "$matrix_pkg"
+# Every benchmark runs once (-benchtime 1x) so a broken one fails here; the
+# whole-pool ones at a small size (the figures of docs/performance.md come
+# from scripts/bench-pool.sh and the benchmark commands at full size).
+# MariaDB: models/dbtest starts its own throwaway server, as for the tests.
+run_benchmarks() {
+	local dirs pkgs
+	dirs=$(grep -rl --include='*_test.go' --exclude-dir=.git '^func Benchmark' . | xargs -r -n1 dirname | sort -u)
+	[ -n "$dirs" ] || { echo "no benchmarks found"; return 1; }
+	pkgs=$(go list $dirs) || return 1
+	BENCH_POOL_USERS="${BENCH_POOL_USERS:-10000}" SIMNET_LOAD_POOL="${SIMNET_LOAD_POOL:-500}" \
+		SIMNET_WALLET_ROUNDS="${SIMNET_WALLET_ROUNDS:-20}" \
+		go test $short -count=1 -run '^$' -bench . -benchtime 1x -timeout 10m $pkgs
+}
+step "benchmarks (each once, whole pool at BENCH_POOL_USERS=${BENCH_POOL_USERS:-10000})" run_benchmarks
 [ -d e2e-screenshots ] && echo "end-to-end screenshots: $(pwd)/e2e-screenshots"
 
 total=$(( $(date +%s) - start ))

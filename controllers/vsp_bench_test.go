@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -145,9 +146,10 @@ func BenchmarkScaleFrontEnd(b *testing.B) {
 			// The stats are cached (until a new block or maxAge): the
 			// cached page, and the page that reloads them (the clock
 			// moved an hour on).
-			se.page(b, "stats", "/stats", nil, "100000", nil)
-			se.page(b, "stats_reload", "/stats", nil, "100000", func() { se.skew.Add(int64(time.Hour)) })
-			se.page(b, "api_v2_stats", "/api/v2/stats", nil, `"UserCountActive":100000`, nil)
+			users := strconv.Itoa(benchdata.Users)
+			se.page(b, "stats", "/stats", nil, users, nil)
+			se.page(b, "stats_reload", "/stats", nil, users, func() { se.skew.Add(int64(time.Hour)) })
+			se.page(b, "api_v2_stats", "/api/v2/stats", nil, `"UserCountActive":`+users, nil)
 			se.page(b, "admintickets", "/admintickets", admin, se.data.Users[0].MultisigAddress, nil)
 			se.page(b, "admin_status", "/admin/status", admin, "backend1", nil)
 			se.page(b, "status", "/status", nil, "OK", nil)

@@ -72,7 +72,7 @@ func BenchmarkScale(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 				}
 				b.ReportMetric(float64(size)/1e6, "MB")
-				b.ReportMetric(float64(size)/benchdata.Users, "bytes/user")
+				b.ReportMetric(float64(size)/float64(benchdata.Users), "bytes/user")
 			})
 			sid := fmt.Sprintf("%064d", 5000)
 			now := time.Now().Unix()
@@ -93,7 +93,7 @@ func BenchmarkScale(b *testing.B) {
 			run("SessionUser", func(int) error { _, _, err := s.SessionUser(ctx, sid, now); return err })
 			run("CountUsers", func(int) error {
 				total, active, err := s.CountUsers(ctx)
-				if err == nil && (total != benchdata.Users || active != benchdata.Users) {
+				if err == nil && (total != int64(benchdata.Users) || active != int64(benchdata.Users)) {
 					err = fmt.Errorf("counted %d users, %d active", total, active)
 				}
 				return err

@@ -6,6 +6,9 @@
 #
 #   scripts/bench-pool.sh            # everything
 #   scripts/bench-pool.sh stakepoold # one part: stakepoold, client, models, web
+#
+# BENCH_POOL_USERS=N runs it at N users (tickets N x 0.4096); run_tests.sh
+# runs every benchmark once at 10,000 to catch a broken one.
 set -e
 cd "$(dirname "$0")/.."
 part=${1:-all}

@@ -33,3 +33,22 @@ func TestShapes(t *testing.T) {
 		t.Fatal("two builds differ")
 	}
 }
+
+func TestSizes(t *testing.T) {
+	if u, tk := sizes(""); u != 100_000 || tk != 40_960 {
+		t.Fatalf("full size %d users, %d tickets", u, tk)
+	}
+	if u, tk := sizes("10000"); u != 10_000 || tk != 4096 {
+		t.Fatalf("BENCH_POOL_USERS=10000: %d users, %d tickets", u, tk)
+	}
+	for _, bad := range []string{"999", "x", "-5", "1e5"} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("BENCH_POOL_USERS=%q accepted", bad)
+				}
+			}()
+			sizes(bad)
+		}()
+	}
+}
