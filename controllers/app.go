@@ -51,6 +51,32 @@ type Base struct {
 	Version     string
 	// MinPasswordLength is the password policy, for form hints.
 	MinPasswordLength int
+	// Nav and Footer are the data of the layout's fragments (see
+	// system.Templates): each output is executed once per distinct value.
+	Nav    NavData
+	Footer FooterData
+}
+
+// NavData is everything the navigation (views/partials/frame.html "nav")
+// may read. Its fields are plain values: the navigation is executed once
+// per distinct NavData and reused.
+type NavData struct {
+	Designation string
+	// Path is the request's path, marked as the current page when the
+	// navigation links to it.
+	Path        string
+	LoggedIn    bool
+	HasMultiSig bool
+	IsAdmin     bool
+}
+
+// FooterData is everything the footer (views/partials/frame.html
+// "footer") may read: the pool's settings, so the footer is executed once.
+type FooterData struct {
+	Designation string
+	Network     string
+	PoolEmail   string
+	Version     string
 }
 
 // Base fills the common page data for this request and takes the flash.
@@ -68,6 +94,9 @@ func (s *Server) Base(c web.C, r *http.Request, title string) Base {
 		b.IsAdmin = s.IsAdmin(c)
 		b.Flash = s.sessions.TakeFlash(r.Context(), c)
 	}
+	b.Nav = NavData{Designation: b.Designation, Path: b.Path, LoggedIn: u != nil,
+		HasMultiSig: u != nil && u.HasMultiSig(), IsAdmin: b.IsAdmin}
+	b.Footer = FooterData{Designation: b.Designation, Network: b.Network, PoolEmail: b.PoolEmail, Version: b.Version}
 	return b
 }
 

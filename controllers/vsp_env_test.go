@@ -43,6 +43,8 @@ type vspOptions struct {
 	// LogLevel and LogTo: see webtest.Options.
 	LogLevel slog.Level
 	LogTo    io.Writer
+	// TemplateDir: see webtest.Options.
+	TemplateDir string
 }
 
 // testXpub derives a simnet account extended public key from a seed byte.
@@ -83,7 +85,7 @@ func newVSPEnv(t testing.TB, o vspOptions) *vspEnv {
 		bs = append(bs, f)
 	}
 	ve.Env = webtest.New(t, webtest.Options{Engine: o.Engine, Config: o.Config, ServerNow: o.Now,
-		LogLevel: o.LogLevel, LogTo: o.LogTo,
+		LogLevel: o.LogLevel, LogTo: o.LogTo, TemplateDir: o.TemplateDir,
 		PoolXpub: testXpub(t, 1), ColdXpub: ve.ColdXpub, Backends: bs})
 	return ve
 }

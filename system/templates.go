@@ -28,13 +28,25 @@ import (
 // set, so {{define}} names never collide across pages. Reload parses
 // everything again and swaps the new sets in atomically; if anything fails
 // to parse, the old sets stay in use.
+//
+// Every set has the function fragment (fragments.go): {{fragment "name"
+// DATA}} is what {{template "name" DATA}} writes there, executed once per
+// distinct DATA and then reused, for the parts of the layout that depend
+// on a few values only (the navigation, the footer).
 type Templates struct {
 	src   fs.FS
 	desc  string // where templates come from, for logs
 	funcs template.FuncMap
 	log   slog.Logger
-	pages atomic.Pointer[map[string]*template.Template]
+	gen   atomic.Pointer[generation]
 	bufs  sync.Pool
+}
+
+// generation is one parse of the templates: the page sets and the
+// fragments executed from them.
+type generation struct {
+	pages map[string]*template.Template
+	frags *fragments
 }
 
 // LoadTemplates parses templates from dir if it exists, otherwise from
@@ -51,28 +63,28 @@ func LoadTemplates(dir string, fallback fs.FS, funcs template.FuncMap, log slog.
 		log.Warnf("template folder %q not found; using the templates built into the binary", dir)
 		t.src, t.desc = fallback, "embedded templates"
 	}
-	pages, err := t.parse()
+	gen, err := t.parse()
 	if err != nil {
 		return nil, err
 	}
-	t.pages.Store(&pages)
+	t.gen.Store(gen)
 	return t, nil
 }
 
 // Reload re-parses the templates. On error the current set stays active
 // and the error is returned (and logged).
 func (t *Templates) Reload() error {
-	pages, err := t.parse()
+	gen, err := t.parse()
 	if err != nil {
 		t.log.Errorf("template reload failed, keeping the previous templates: %v", err)
 		return err
 	}
-	t.pages.Store(&pages)
-	t.log.Infof("reloaded %d page templates from %s", len(pages), t.desc)
+	t.gen.Store(gen)
+	t.log.Infof("reloaded %d page templates from %s", len(gen.pages), t.desc)
 	return nil
 }
 
-func (t *Templates) parse() (map[string]*template.Template, error) {
+func (t *Templates) parse() (*generation, error) {
 	var pageFiles, partials []string
 	err := fs.WalkDir(t.src, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -94,7 +106,8 @@ func (t *Templates) parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("read %s: %w", t.desc, err)
 	}
 	sort.Strings(partials)
-	base := template.New("layout.html").Funcs(t.funcs)
+	frags := newFragments()
+	base := template.New("layout.html").Funcs(t.funcs).Funcs(template.FuncMap{"fragment": frags.execute})
 	if base, err = base.ParseFS(t.src, append([]string{"layout.html"}, partials...)...); err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -112,19 +125,22 @@ func (t *Templates) parse() (map[string]*template.Template, error) {
 		}
 		pages[strings.TrimSuffix(p, path.Ext(p))] = set
 	}
-	return pages, nil
+	// Fragments run from the layout and partials alone; base is not
+	// cloned after this (html/template cannot clone an executed set).
+	frags.set = base
+	return &generation{pages: pages, frags: frags}, nil
 }
 
 // Has reports whether a page template exists.
 func (t *Templates) Has(page string) bool {
-	_, ok := (*t.pages.Load())[page]
+	_, ok := t.gen.Load().pages[page]
 	return ok
 }
 
 // Render executes page into a buffer and, only if that succeeds, writes it
 // with the given status, so a template error never leaves half a page.
 func (t *Templates) Render(w http.ResponseWriter, status int, page string, data any) error {
-	set, ok := (*t.pages.Load())[page]
+	set, ok := t.gen.Load().pages[page]
 	if !ok {
 		return fmt.Errorf("no template for page %q", page)
 	}
