@@ -31,6 +31,7 @@ const (
 // default (config, data, logs, certificates) wherever it is set.
 type config struct {
 	ShowVersion bool   `short:"V" long:"version" description:"Display version information and exit"`
+	CheckState  string `long:"checkstate" description:"Load the state files in this directory (a data directory or a backup of one) as at start-up, print what they hold and exit; non-zero when there is no state.json or stakepoold would refuse the files (nothing else is read or started)"`
 	AppData     string `short:"A" long:"appdata" description:"Application data directory (moves the config, data, logs and rpc certificate defaults)"`
 	ConfigFile  string `short:"C" long:"configfile" description:"Path to the configuration file (default <appdata>/stakepoold.conf)"`
 	DataDir     string `short:"b" long:"datadir" description:"Directory for stored preferences and tickets (default <appdata>/data; the network name is appended)"`
@@ -86,7 +87,7 @@ func loadConfig(args []string) (*config, error) {
 	if _, err := preParser.ParseArgs(args); err != nil {
 		return nil, err
 	}
-	if pre.ShowVersion {
+	if pre.ShowVersion || pre.CheckState != "" {
 		return &pre, nil
 	}
 	appData := pre.AppData

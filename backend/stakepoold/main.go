@@ -46,6 +46,9 @@ func realMain(args []string) int {
 		fmt.Println("stakepoold version", daemonVersion)
 		return 0
 	}
+	if cfg.CheckState != "" {
+		return checkState(cfg.CheckState, os.Stdout, os.Stderr)
+	}
 	lg, err := newLogs(cfg.LogDir, cfg.DebugLevel)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stakepoold:", err)
