@@ -222,7 +222,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 // of an older vote version) and keeps repairing returning backends until
 // ctx ends. An error means a backend's configuration does not match ours.
 func (s *Server) Start(ctx context.Context) error {
-	if err := s.backends.Start(ctx, s.Source(), stakepooldclient.APIVersion); err != nil {
+	if err := s.backends.Start(ctx, s.Source(), stakepooldclient.MinAPIVersion); err != nil {
 		return fmt.Errorf("stakepoold start-up checks: %w", err)
 	}
 	if vv := s.backends.VoteVersion(); vv != 0 {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,19 +26,43 @@ func viewOf(n int) *ticketView {
 	return &ticketView{total: n, liveFrom: math.MinInt64, liveUntil: math.MaxInt64}
 }
 
-// loader counts loads and answers v from backend from.
+// loader counts loads and answers v from backend from, labelled with the
+// wallet's best block label ("height hash"; "" for a backend before API
+// 1.4, which gives no label).
 type loader struct {
-	n    int
-	from string
+	n     int
+	from  string
+	label string
 }
 
-func (l *loader) of(v *ticketView) func(context.Context) (*ticketView, string, error) {
-	return func(context.Context) (*ticketView, string, error) { l.n++; return v, l.from, nil }
+func (l *loader) of(v *ticketView) func(context.Context) (ticketLoad, error) {
+	return func(context.Context) (ticketLoad, error) {
+		l.n++
+		return ticketLoad{view: v, from: l.from, label: parseTip("label " + l.label)}, nil
+	}
 }
 
-// chain is a chainView of two backends b1, b2 at the given tips.
+// parseTip reads "state height hash" ("" is an unknown tip).
+func parseTip(s string) backendTip {
+	f := strings.Fields(s)
+	if len(f) != 3 {
+		return backendTip{}
+	}
+	h, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		panic(err)
+	}
+	st := stakepooldclient.State(f[0])
+	if st == "label" {
+		st = ""
+	}
+	return backendTip{state: st, height: h, hash: f[2]}
+}
+
+// chain is a chainView of two backends b1, b2 at the given tips ("state
+// height hash", "" when unknown).
 func chain(height int64, tip1, tip2 string) chainView {
-	return chainView{tips: map[string]string{"b1": tip1, "b2": tip2}, height: height}
+	return chainView{tips: map[string]backendTip{"b1": parseTip(tip1), "b2": parseTip(tip2)}, height: height}
 }
 
 func TestTicketCacheKeepsViewForTheBlock(t *testing.T) {
@@ -200,9 +226,9 @@ func TestTicketCacheResetAndConcurrentLoad(t *testing.T) {
 	}
 	// A load that began before a reset is not stored: it may predate the
 	// change that caused the reset.
-	if _, err := c.view(ctx, "u", cv, func(context.Context) (*ticketView, string, error) {
+	if _, err := c.view(ctx, "u", cv, func(context.Context) (ticketLoad, error) {
 		c.reset()
-		return viewOf(1), "b1", nil
+		return ticketLoad{view: viewOf(1), from: "b1"}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +259,7 @@ func TestTicketCacheBypassAndFailures(t *testing.T) {
 	}
 	cv := chain(5, "healthy 5 k", "healthy 5 k")
 	boom := errors.New("down")
-	if _, err := c.view(ctx, "u", cv, func(context.Context) (*ticketView, string, error) { return nil, "", boom }); err != boom {
+	if _, err := c.view(ctx, "u", cv, func(context.Context) (ticketLoad, error) { return ticketLoad{}, boom }); err != boom {
 		t.Fatalf("error %v", err)
 	}
 	partial := viewOf(1)

@@ -403,7 +403,7 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 	}
 	ctx := r.Context()
 	cv := s.chainView()
-	v, err := s.tix.view(ctx, u.MultiSigAddress, cv, func(ctx context.Context) (*ticketView, string, error) {
+	v, err := s.tix.view(ctx, u.MultiSigAddress, cv, func(ctx context.Context) (ticketLoad, error) {
 		return s.loadTicketView(ctx, u.MultiSigAddress, cv.height)
 	})
 	if err != nil {
@@ -435,12 +435,13 @@ func (s *Server) ticketsPage(c web.C, w http.ResponseWriter, r *http.Request) er
 
 // loadTicketView asks the backends for a user's tickets (and, when some
 // paid too low a fee, for the low-fee tickets' states) and prepares them
-// for the page, immature and live as the chain at tip says (liveByChain).
-// It returns the name of the backend whose wallet answered.
-func (s *Server) loadTicketView(ctx context.Context, multisig string, tip int64) (*ticketView, string, error) {
+// for the page, immature and live as the chain at tip says (liveByChain),
+// with the name of the backend whose wallet answered and that wallet's
+// best block (ticketLoad).
+func (s *Server) loadTicketView(ctx context.Context, multisig string, tip int64) (ticketLoad, error) {
 	ut, from, err := s.backends.UserTicketsFrom(ctx, multisig)
 	if err != nil {
-		return nil, "", err
+		return ticketLoad{}, err
 	}
 	maturity := int64(s.cfg.Params.TicketMaturity)
 	v := &ticketView{total: len(ut.Tickets) + len(ut.Invalid), lowFee: len(ut.Invalid) > 0}
@@ -463,7 +464,7 @@ func (s *Server) loadTicketView(ctx context.Context, multisig string, tip int64)
 		ut.Tickets = append(slices.Clip(ut.Tickets), split.Ended...)
 	}
 	v.sections = sortTicketSections(ut.Tickets)
-	return v, from, nil
+	return ticketLoad{view: v, from: from, label: backendTip{height: ut.TipHeight, hash: ut.TipHash}}, nil
 }
 
 // asOf writes which block a snapshot describes and how long ago it was

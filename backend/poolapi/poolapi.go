@@ -129,7 +129,12 @@ type UserTicket struct {
 // UserTickets is everything a voting wallet knows about one user's
 // tickets (stakepooluserinfo). Invalid lists the hashes of the tickets
 // that paid too little pool fee (not voted unless an admin adds them).
+// TipHeight and TipHash are the wallet's best block, read before it listed
+// the tickets: the list is of that block or a later one, never an earlier
+// one (TipHash is "" when unknown: a stakepoold before API 1.4).
 type UserTickets struct {
-	Tickets []UserTicket
-	Invalid []string
+	Tickets   []UserTicket
+	Invalid   []string
+	TipHeight int64
+	TipHash   string
 }

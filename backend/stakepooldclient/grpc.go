@@ -23,9 +23,14 @@ import (
 	"github.com/eacred/dcrstakepool/eacred/votebits"
 )
 
-// APIVersion is the stakepoold API version this client speaks; Start
-// refuses servers with another major or an older minor.
+// APIVersion is the stakepoold API version this client speaks.
 var APIVersion = Version{Major: pb.APIMajor, Minor: pb.APIMinor, Patch: pb.APIPatch}
+
+// MinAPIVersion is the oldest stakepoold API this client works with, what
+// the front end passes to Start (which refuses servers with another major
+// or an older minor). A 1.3 server's user tickets carry no wallet best
+// block (UserTickets.TipHash ""); everything else is the same.
+var MinAPIVersion = Version{Major: 1, Minor: 3}
 
 // DialConfig says how to reach one stakepoold.
 type DialConfig struct {
@@ -326,7 +331,8 @@ func (g *grpcBackend) UserTickets(ctx context.Context, addr string) (UserTickets
 	if err != nil {
 		return UserTickets{}, grpcErr(err)
 	}
-	out := UserTickets{Tickets: make([]UserTicket, len(r.GetTickets())), Invalid: r.GetInvalidTickets()}
+	out := UserTickets{Tickets: make([]UserTicket, len(r.GetTickets())), Invalid: r.GetInvalidTickets(),
+		TipHeight: r.GetWalletBestHeight(), TipHash: r.GetWalletBestHash()}
 	for i, t := range r.GetTickets() {
 		out.Tickets[i] = UserTicket{Hash: t.GetHash(), Status: TicketStatus(t.GetStatus()),
 			TicketHeight: t.GetTicketHeight(), SpentBy: t.GetSpentBy(), SpentByHeight: t.GetSpentByHeight()}

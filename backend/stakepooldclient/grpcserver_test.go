@@ -190,6 +190,9 @@ func (s *pbServer) StakePoolUserInfo(ctx context.Context, r *pb.StakePoolUserInf
 		return nil, code(err)
 	}
 	out := &pb.StakePoolUserInfoResponse{InvalidTickets: ut.Invalid}
+	if s.version.GetMinor() >= 4 { // the wallet's best block (API 1.4)
+		out.WalletBestHeight, out.WalletBestHash = ut.TipHeight, ut.TipHash
+	}
 	for _, t := range ut.Tickets {
 		out.Tickets = append(out.Tickets, &pb.UserTicket{Hash: t.Hash, Status: string(t.Status),
 			TicketHeight: t.TicketHeight, SpentBy: t.SpentBy, SpentByHeight: t.SpentByHeight})
@@ -286,7 +289,7 @@ func TestGRPCEndToEnd(t *testing.T) {
 	fs := newFakes(3)
 	fs[0].Ignored = []spc.Ticket{{Hash: "aa", MultisigAddress: "ScA"}}
 	fs[1].Tickets["ScA"] = spc.UserTickets{Tickets: []spc.UserTicket{{Hash: "t1", Status: spc.StatusVoted,
-		TicketHeight: 10, SpentBy: "v1", SpentByHeight: 30}}, Invalid: []string{"t9"}}
+		TicketHeight: 10, SpentBy: "v1", SpentByHeight: 30}}, Invalid: []string{"t9"}, TipHeight: 31, TipHash: "b31"}
 	fs[0].SetDown(true) // reads must skip it
 	var bs []spc.Backend
 	for _, f := range fs {
@@ -304,9 +307,10 @@ func TestGRPCEndToEnd(t *testing.T) {
 	if fs[1].Imported[src.users[0].Prefs.MultisigAddress] == "" {
 		t.Error("start-up sync did not import the script over gRPC")
 	}
-	ut, err := c.UserTickets(ctx, "ScA")
-	if err != nil || len(ut.Tickets) != 1 || ut.Tickets[0].SpentByHeight != 30 || ut.Invalid[0] != "t9" {
-		t.Fatalf("UserTickets = %+v, %v", ut, err)
+	ut, from, err := c.UserTicketsFrom(ctx, "ScA")
+	if err != nil || len(ut.Tickets) != 1 || ut.Tickets[0].SpentByHeight != 30 || ut.Invalid[0] != "t9" ||
+		ut.TipHeight != 31 || ut.TipHash != "b31" || from != fs[1].Name() {
+		t.Fatalf("UserTicketsFrom = %+v, %q, %v", ut, from, err)
 	}
 	res, err := c.CreateAddress(ctx, spc.AddressRequest{Index: 2, PoolAddress: "Ss2", UserPubKeyAddr: "Sk2"})
 	if err != nil {
@@ -408,8 +412,8 @@ func (a api12Server) GetColdWalletExtPub(ctx context.Context, r *pb.GetColdWalle
 // to the 1.2 wallet calls). An up-to-date backend next to it does not
 // change that.
 func TestAPI12BackendRefused(t *testing.T) {
-	if spc.APIVersion.Major != 1 || spc.APIVersion.Minor < 3 {
-		t.Fatalf("client API version %+v: this test is about a 1.3 client", spc.APIVersion)
+	if spc.MinAPIVersion.Major != 1 || spc.MinAPIVersion.Minor < 3 {
+		t.Fatalf("client API version %+v: this test is about a client that needs 1.3", spc.MinAPIVersion)
 	}
 	f := fakebackend.New("old:1", "seed", coldXpub)
 	certFile, tcfg := testCert(t, t.TempDir())
@@ -441,9 +445,9 @@ func TestAPI12BackendRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Start(ctx, &memSource{}, spc.APIVersion)
+	err = c.Start(ctx, &memSource{}, spc.MinAPIVersion)
 	want := fmt.Sprintf("old:1: backend configuration mismatch: API version 1.2.0 is not compatible with the required 1.%d.%d; upgrade this stakepoold",
-		spc.APIVersion.Minor, spc.APIVersion.Patch)
+		spc.MinAPIVersion.Minor, spc.MinAPIVersion.Patch)
 	if !errors.Is(err, spc.ErrMismatch) || !strings.Contains(err.Error(), want) {
 		t.Fatalf("Start = %v, want ErrMismatch containing %q", err, want)
 	}

@@ -117,13 +117,27 @@ func (w Wallet) AddTicket(ctx context.Context, txHex string) error {
 }
 
 // StakePoolUserInfo implements pool.Wallet; an unspent ticket's all-zero
-// spentby becomes "".
+// spentby becomes "". The answer is labelled with the wallet's best block
+// (TipHeight, TipHash), asked for with getbestblock BEFORE
+// stakepooluserinfo: the wallet's ticket states only move forward with its
+// tip, so the list it gives after the label was read is of that block or
+// a later one, never an earlier one. That is the safe direction for the
+// front end, which keeps the list while its poll reports the label's
+// block: a list newer than its label shows at most what the next poll
+// reports anyway, while a label newer than its list (reading the tip after
+// the list) could keep a list that misses the labelled block's changes for
+// the whole block.
 func (w Wallet) StakePoolUserInfo(ctx context.Context, addr string) (pool.UserInfo, error) {
+	tip, height, err := w.C.GetBestBlock(ctx)
+	if err != nil {
+		return pool.UserInfo{}, Classify(err, "getbestblock")
+	}
 	r, err := w.C.StakePoolUserInfo(ctx, addr)
 	if err != nil {
 		return pool.UserInfo{}, Classify(err, "stakepooluserinfo")
 	}
-	out := pool.UserInfo{Tickets: make([]pool.UserTicket, len(r.Tickets)), Invalid: r.Invalid}
+	out := pool.UserInfo{Tickets: make([]pool.UserTicket, len(r.Tickets)), Invalid: r.Invalid,
+		TipHeight: height, TipHash: tip.String()}
 	for i, t := range r.Tickets {
 		spent := t.SpentBy
 		if spent == rpcjson.ZeroHash {

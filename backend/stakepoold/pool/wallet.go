@@ -199,7 +199,9 @@ func (p *Pool) AddMissingTicket(ctx context.Context, hash string) error {
 	return wrapCall(p.wallet.AddTicket(ctx, tx.Hex), "wallet addticket")
 }
 
-// StakePoolUserInfo lists one user's tickets.
+// StakePoolUserInfo lists one user's tickets, labelled with the wallet's
+// best block read before the list (the Wallet does both, in that order: a
+// list of that block or a later one, never an earlier one).
 func (p *Pool) StakePoolUserInfo(ctx context.Context, multisig string) (UserInfo, error) {
 	if err := p.addrs.CheckP2SH(multisig); err != nil {
 		return UserInfo{}, Errorf(KindInvalid, "multisig address: %v", err)

@@ -296,13 +296,15 @@ func (s *Server) GetAddedLowFeeTickets(ctx context.Context, _ *pb.GetAddedLowFee
 	return tickets(s.pool.AddedTickets()), nil
 }
 
-// StakePoolUserInfo implements the StakePoolUserInfo RPC.
+// StakePoolUserInfo implements the StakePoolUserInfo RPC; the answer
+// carries the wallet's best block read before the list (API 1.4).
 func (s *Server) StakePoolUserInfo(ctx context.Context, r *pb.StakePoolUserInfoRequest) (*pb.StakePoolUserInfoResponse, error) {
 	ui, err := s.pool.StakePoolUserInfo(ctx, r.GetMultisigAddress())
 	if err != nil {
 		return nil, err
 	}
-	out := &pb.StakePoolUserInfoResponse{Tickets: make([]*pb.UserTicket, len(ui.Tickets)), InvalidTickets: ui.Invalid}
+	out := &pb.StakePoolUserInfoResponse{Tickets: make([]*pb.UserTicket, len(ui.Tickets)), InvalidTickets: ui.Invalid,
+		WalletBestHeight: ui.TipHeight, WalletBestHash: ui.TipHash}
 	for i, t := range ui.Tickets {
 		out.Tickets[i] = &pb.UserTicket{Hash: t.Hash, Status: string(t.Status), TicketHeight: t.TicketHeight,
 			SpentBy: t.SpentBy, SpentByHeight: t.SpentByHeight}

@@ -173,9 +173,11 @@ func TestRPCs(t *testing.T) {
 	if _, err := c.AddMissingTicket(ctx, &pb.AddMissingTicketRequest{Hash: hash(8)}); status.Code(err) != codes.NotFound {
 		t.Fatalf("addmissingticket unknown: %v", err)
 	}
-	e.wallet.UserInfo["ScA"] = pool.UserInfo{Tickets: []pool.UserTicket{{Hash: hash(1), Status: "live", TicketHeight: 100}}, Invalid: []string{hash(3)}}
+	e.wallet.UserInfo["ScA"] = pool.UserInfo{Tickets: []pool.UserTicket{{Hash: hash(1), Status: "live", TicketHeight: 100}}, Invalid: []string{hash(3)},
+		TipHeight: 301, TipHash: hash(7)}
 	ui, err := c.StakePoolUserInfo(ctx, &pb.StakePoolUserInfoRequest{MultisigAddress: "ScA"})
-	if err != nil || len(ui.Tickets) != 1 || ui.Tickets[0].Status != "live" || ui.InvalidTickets[0] != hash(3) {
+	if err != nil || len(ui.Tickets) != 1 || ui.Tickets[0].Status != "live" || ui.InvalidTickets[0] != hash(3) ||
+		ui.WalletBestHeight != 301 || ui.WalletBestHash != hash(7) {
 		t.Fatalf("userinfo: %v %v", ui, err)
 	}
 	e.wallet.Stake = pool.StakeInfo{BlockHeight: 300, Live: 7, ProportionLive: 0.5, DifficultyAtoms: 20000}

@@ -496,11 +496,19 @@ func (w *world) checkReads(ms map[int64]*pb.CreateMultisigResponse) {
 	if _, err := c.ImportScripts(ctx(t), &pb.ImportScriptsRequest{Scripts: scripts, RescanHeight: 150}); err != nil {
 		t.Fatalf("re-importing known scripts: %v", err)
 	}
+	// Nothing is mined meanwhile: every list is labelled with the voting
+	// wallet's best block (API 1.4).
+	var tip rpcjson.GetBestBlockResult
+	w.voting.must("getbestblock", &tip)
 	voted := 0
 	for id, m := range ms {
 		ui, err := c.StakePoolUserInfo(ctx(t), &pb.StakePoolUserInfoRequest{MultisigAddress: m.Address})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if ui.WalletBestHeight != tip.Height || ui.WalletBestHash != tip.Hash {
+			t.Fatalf("user %d's tickets labelled %d %s, want the wallet's best block %d %s",
+				id, ui.WalletBestHeight, ui.WalletBestHash, tip.Height, tip.Hash)
 		}
 		for _, tk := range ui.Tickets {
 			if w.owner[tk.Hash] != id {

@@ -54,6 +54,10 @@ type Backend struct {
 	LowFee []stakepooldclient.LowFeeTicket
 	// Tickets maps multisig address to that user's tickets.
 	Tickets map[string]stakepooldclient.UserTickets
+	// UserTicketsGate, when set, is called by UserTickets after it counted
+	// the call and before it answers, outside the fake's lock: a test holds
+	// answers back with it.
+	UserTicketsGate func()
 	// Stake is returned by StakeInfo; AgendaSet by Agendas.
 	Stake     stakepooldclient.StakeInfo
 	AgendaSet votebits.VoteInfo
@@ -395,8 +399,12 @@ func (b *Backend) UserTickets(_ context.Context, addr string) (stakepooldclient.
 	if err := b.enter("UserTickets"); err != nil {
 		return stakepooldclient.UserTickets{}, err
 	}
-	defer b.mu.Unlock()
-	return b.Tickets[addr], nil
+	ut, gate := b.Tickets[addr], b.UserTicketsGate
+	b.mu.Unlock()
+	if gate != nil {
+		gate()
+	}
+	return ut, nil
 }
 
 // StakeInfo implements stakepooldclient.Backend.

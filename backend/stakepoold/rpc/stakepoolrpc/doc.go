@@ -15,6 +15,6 @@ package stakepoolrpc
 // API version reported by the Version RPC (semantic versioning).
 const (
 	APIMajor = 1
-	APIMinor = 3
+	APIMinor = 4
 	APIPatch = 0
 )

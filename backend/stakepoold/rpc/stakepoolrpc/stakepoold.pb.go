@@ -2136,8 +2136,14 @@ type StakePoolUserInfoResponse struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	Tickets        []*UserTicket          `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
 	InvalidTickets []string               `protobuf:"bytes,2,rep,name=invalid_tickets,json=invalidTickets,proto3" json:"invalid_tickets,omitempty"` // tickets that failed the fee check
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// wallet_best_height and wallet_best_hash (API 1.4) are the best block of
+	// the wallet that answered, asked for (getbestblock) before the wallet
+	// listed the tickets: the list is of that block or a later one, never an
+	// earlier one. Empty hash (and height 0) from a server before 1.4.
+	WalletBestHeight int64  `protobuf:"varint,3,opt,name=wallet_best_height,json=walletBestHeight,proto3" json:"wallet_best_height,omitempty"`
+	WalletBestHash   string `protobuf:"bytes,4,opt,name=wallet_best_hash,json=walletBestHash,proto3" json:"wallet_best_hash,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *StakePoolUserInfoResponse) Reset() {
@@ -2182,6 +2188,20 @@ func (x *StakePoolUserInfoResponse) GetInvalidTickets() []string {
 		return x.InvalidTickets
 	}
 	return nil
+}
+
+func (x *StakePoolUserInfoResponse) GetWalletBestHeight() int64 {
+	if x != nil {
+		return x.WalletBestHeight
+	}
+	return 0
+}
+
+func (x *StakePoolUserInfoResponse) GetWalletBestHash() string {
+	if x != nil {
+		return x.WalletBestHash
+	}
+	return ""
 }
 
 type GetStakeInfoRequest struct {
@@ -2877,10 +2897,12 @@ const file_stakepoold_proto_rawDesc = "" +
 	"\x06status\x18\x02 \x01(\tR\x06status\x12#\n" +
 	"\rticket_height\x18\x03 \x01(\rR\fticketHeight\x12\x19\n" +
 	"\bspent_by\x18\x04 \x01(\tR\aspentBy\x12&\n" +
-	"\x0fspent_by_height\x18\x05 \x01(\rR\rspentByHeight\"x\n" +
+	"\x0fspent_by_height\x18\x05 \x01(\rR\rspentByHeight\"\xd0\x01\n" +
 	"\x19StakePoolUserInfoResponse\x122\n" +
 	"\atickets\x18\x01 \x03(\v2\x18.stakepoolrpc.UserTicketR\atickets\x12'\n" +
-	"\x0finvalid_tickets\x18\x02 \x03(\tR\x0einvalidTickets\"\x15\n" +
+	"\x0finvalid_tickets\x18\x02 \x03(\tR\x0einvalidTickets\x12,\n" +
+	"\x12wallet_best_height\x18\x03 \x01(\x03R\x10walletBestHeight\x12(\n" +
+	"\x10wallet_best_hash\x18\x04 \x01(\tR\x0ewalletBestHash\"\x15\n" +
 	"\x13GetStakeInfoRequest\"\xac\x04\n" +
 	"\x14GetStakeInfoResponse\x12!\n" +
 	"\fblock_height\x18\x01 \x01(\x03R\vblockHeight\x12)\n" +

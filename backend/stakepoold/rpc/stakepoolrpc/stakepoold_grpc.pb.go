@@ -142,7 +142,10 @@ type StakepooldClient interface {
 	// GetAddedLowFeeTickets lists the admin-added low-fee tickets.
 	GetAddedLowFeeTickets(ctx context.Context, in *GetAddedLowFeeTicketsRequest, opts ...grpc.CallOption) (*TicketsResponse, error)
 	// StakePoolUserInfo lists one user's tickets by status plus the tickets
-	// the wallet considered invalid (wallet stakepooluserinfo).
+	// the wallet considered invalid (wallet stakepooluserinfo). Since API 1.4
+	// the answer also names the wallet's best block, read just before the
+	// list (wallet getbestblock), so the front end can keep the list for
+	// that block.
 	StakePoolUserInfo(ctx context.Context, in *StakePoolUserInfoRequest, opts ...grpc.CallOption) (*StakePoolUserInfoResponse, error)
 	// GetStakeInfo returns the wallet's stake statistics (wallet getstakeinfo).
 	GetStakeInfo(ctx context.Context, in *GetStakeInfoRequest, opts ...grpc.CallOption) (*GetStakeInfoResponse, error)
@@ -458,7 +461,10 @@ type StakepooldServer interface {
 	// GetAddedLowFeeTickets lists the admin-added low-fee tickets.
 	GetAddedLowFeeTickets(context.Context, *GetAddedLowFeeTicketsRequest) (*TicketsResponse, error)
 	// StakePoolUserInfo lists one user's tickets by status plus the tickets
-	// the wallet considered invalid (wallet stakepooluserinfo).
+	// the wallet considered invalid (wallet stakepooluserinfo). Since API 1.4
+	// the answer also names the wallet's best block, read just before the
+	// list (wallet getbestblock), so the front end can keep the list for
+	// that block.
 	StakePoolUserInfo(context.Context, *StakePoolUserInfoRequest) (*StakePoolUserInfoResponse, error)
 	// GetStakeInfo returns the wallet's stake statistics (wallet getstakeinfo).
 	GetStakeInfo(context.Context, *GetStakeInfoRequest) (*GetStakeInfoResponse, error)
