@@ -142,14 +142,27 @@ func liveByChain(ts []stakepooldclient.UserTicket, tip, maturity int64) []stakep
 // given to the wallet with addticket), while the tickets page shows them;
 // they are counted here from the wallets' own per-user records, so the two
 // pages agree.
+//
+// The user counts (the database) and the stake info (a backend) are asked
+// for at once: every page that shows the figures waits for a refresh.
 func (s *Server) loadStats(ctx context.Context) (poolStats, error) {
 	ps := poolStats{At: s.now()}
-	total, active, err := s.store.CountUsers(ctx)
-	if err != nil {
-		return ps, err
+	type userCounts struct {
+		total, active int64
+		err           error
 	}
-	ps.Users, ps.ActiveUsers = total, active
+	counted := make(chan userCounts, 1)
+	go func() {
+		var c userCounts
+		c.total, c.active, c.err = s.store.CountUsers(ctx)
+		counted <- c
+	}()
 	si, err := s.backends.StakeInfo(ctx)
+	c := <-counted
+	if c.err != nil {
+		return ps, c.err
+	}
+	ps.Users, ps.ActiveUsers = c.total, c.active
 	if err != nil {
 		s.log.Warnf("stats: %v", err)
 		return ps, nil
