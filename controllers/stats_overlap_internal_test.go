@@ -30,7 +30,9 @@ func (m *meetingStore) CountUsers(context.Context) (int64, int64, error) {
 	return 7, 3, m.countErr
 }
 
-func (m *meetingStore) AddedLowFeeTickets(context.Context) ([]models.LowFeeTicket, error) { return nil, nil }
+func (m *meetingStore) AddedLowFeeTickets(context.Context) ([]models.LowFeeTicket, error) {
+	return nil, nil
+}
 
 type meetingBackends struct {
 	Backends

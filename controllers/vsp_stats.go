@@ -256,9 +256,16 @@ func formatCoins(a int64) string {
 	return s
 }
 
-// statsView is poolStats ready for the templates.
+// statsView is poolStats ready for the templates. The snapshot's fields
+// the pages show are copied to fields of its own (not embedded): a
+// template finds a struct's own field at once, while one of an embedded
+// struct is searched for on every use.
 type statsView struct {
-	poolStats
+	snap             poolStats
+	Stake            stakepooldclient.StakeInfo
+	StakeOK          bool
+	Users            int64
+	ActiveUsers      int64
 	PoolFees         float64
 	Network          string
 	Open             bool
@@ -277,7 +284,7 @@ type statsView struct {
 // statsView returns the view of ps, reusing the last one built when ps is
 // the same snapshot (the charts are drawn once per refresh, not per visit).
 func (s *Server) statsView(ps poolStats) statsView {
-	if last := s.lastView.Load(); last != nil && last.At.Equal(ps.At) {
+	if last := s.lastView.Load(); last != nil && last.snap.At.Equal(ps.At) {
 		return *last
 	}
 	sv := s.buildStatsView(ps)
@@ -297,7 +304,8 @@ func (s *Server) requestView(ps poolStats) statsView {
 
 func (s *Server) buildStatsView(ps poolStats) statsView {
 	st := ps.Stake
-	sv := statsView{poolStats: ps, PoolFees: s.cfg.PoolFees, Network: s.cfg.Params.Name,
+	sv := statsView{snap: ps, Stake: ps.Stake, StakeOK: ps.StakeOK, Users: ps.Users, ActiveUsers: ps.ActiveUsers,
+		PoolFees: s.cfg.PoolFees, Network: s.cfg.Params.Name,
 		Open:             !s.cfg.ClosePool,
 		TicketPrice:      formatCoins(st.DifficultyAtoms),
 		TotalSubsidy:     formatCoins(st.TotalSubsidyAtoms),
