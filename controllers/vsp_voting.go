@@ -79,11 +79,15 @@ func (ac *agendaCache) Get(ctx context.Context) (votebits.VoteInfo, error) {
 	return v, nil
 }
 
-// votingAgenda is one agenda on the voting page.
+// votingAgenda is one agenda on the voting page: what the page shows of a
+// chaincfg.Agenda, as fields of its own (a template finds those at once,
+// while a field of an embedded struct is searched for on every use).
 type votingAgenda struct {
-	chaincfg.Agenda
-	Status   string // deployment status as the node reports it ("" if unknown)
-	Selected string // choice id currently chosen
+	ID          string
+	Description string
+	Choices     []chaincfg.Choice
+	Status      string // deployment status as the node reports it ("" if unknown)
+	Selected    string // choice id currently chosen
 }
 
 // votingPageData is the data of the voting page.
@@ -111,7 +115,8 @@ func userBits(bits int64, version int64, ag votebits.VoteInfo) uint16 {
 func (s *Server) votingData(c web.C, r *http.Request, ag votebits.VoteInfo, bits uint16) votingPageData {
 	d := votingPageData{Base: s.Base(c, r, "Voting preferences"), VoteVersion: ag.VoteVersion, VoteBits: bits}
 	for _, a := range ag.Agendas {
-		d.Agendas = append(d.Agendas, votingAgenda{Agenda: a, Status: ag.Status[a.ID], Selected: choiceOf(bits, a)})
+		d.Agendas = append(d.Agendas, votingAgenda{ID: a.ID, Description: a.Description, Choices: a.Choices,
+			Status: ag.Status[a.ID], Selected: choiceOf(bits, a)})
 	}
 	return d
 }

@@ -8,7 +8,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"hash"
+	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/decred/slog"
@@ -61,13 +64,18 @@ type Sessions struct {
 	now     func() time.Time
 	recent  recentSessions
 	onError ErrorFunc
+	// macs holds keyed HMAC-SHA256 states for rowID (one is built per
+	// key, not per request).
+	macs sync.Pool
 }
 
 // NewSessions returns a session manager. secure sets the cookie's Secure flag.
 func NewSessions(store SessionStore, cookieSecret string, maxAge time.Duration, secure bool, log slog.Logger) *Sessions {
 	k := sha256.Sum256([]byte("dcrstakepool session key\x00" + cookieSecret))
-	return &Sessions{store: store, key: k[:], maxAge: maxAge, capAge: max(maxAge, SessionLifetimeCap),
+	s := &Sessions{store: store, key: k[:], maxAge: maxAge, capAge: max(maxAge, SessionLifetimeCap),
 		secure: secure, log: log, now: time.Now}
+	s.macs.New = func() any { return hmac.New(sha256.New, s.key) }
+	return s
 }
 
 // SetClock replaces the clock (time.Now by default); for tests. Call it
@@ -94,10 +102,16 @@ func (s *Sessions) slide(ctx context.Context, w http.ResponseWriter, cookie stri
 	s.setCookie(w, cookie, int(exp-now.Unix()))
 }
 
+// rowID is the sessions row id of a cookie value: HMAC-SHA256 under the
+// session key, in hex.
 func (s *Sessions) rowID(cookie string) string {
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(cookie))
-	return hex.EncodeToString(m.Sum(nil))
+	m := s.macs.Get().(hash.Hash)
+	m.Reset()
+	_, _ = io.WriteString(m, cookie) // writing to a hash never fails
+	var sum [sha256.Size]byte
+	id := hex.EncodeToString(m.Sum(sum[:0]))
+	s.macs.Put(m)
+	return id
 }
 
 func (s *Sessions) setCookie(w http.ResponseWriter, value string, maxAge int) {
@@ -117,7 +131,8 @@ func (s *Sessions) Middleware(c *web.C, h http.Handler) http.Handler {
 				s.setCookie(w, "", -1)
 			} else {
 				now := s.now()
-				sess, user, err := s.store.SessionUser(r.Context(), s.rowID(ck.Value), now.Unix())
+				id := s.rowID(ck.Value)
+				sess, user, err := s.store.SessionUser(r.Context(), id, now.Unix())
 				switch {
 				case err == nil:
 					s.slide(r.Context(), w, ck.Value, sess, now)
@@ -125,13 +140,13 @@ func (s *Sessions) Middleware(c *web.C, h http.Handler) http.Handler {
 					setEnv(c, sessionKey, sess)
 					setEnv(c, userKey, user)
 				case errors.Is(err, models.ErrNotFound):
-					s.recent.forget(s.rowID(ck.Value))
+					s.recent.forget(id)
 					s.setCookie(w, "", -1)
 				default:
 					// The database did not answer. That is no reason to
 					// log the user out: keep the cookie, and carry on with
 					// a session checked a moment ago, or answer 503.
-					if sess, user, ok := s.recent.recall(s.rowID(ck.Value), now); ok {
+					if sess, user, ok := s.recent.recall(id, now); ok {
 						s.log.Warnf("load session: %v (using the session checked at %s)",
 							err, time.Unix(sess.CheckedAt, 0).UTC().Format(time.TimeOnly))
 						setEnv(c, sessionKey, &sess.Session)

@@ -2,8 +2,13 @@ package system
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,5 +154,35 @@ func TestSlidingSessionsBusyUser(t *testing.T) {
 		if got := time.Unix(row.ExpiresAt, 0); got.After(e.t0.Add(SessionLifetimeCap)) {
 			t.Errorf("expiry %s is past the cap", got.Sub(e.t0))
 		}
+	}
+}
+
+// TestRowIDIsKeyedHMAC: a session's row id is the HMAC-SHA256 of the
+// cookie value under the session key, in hex, whoever asks and however
+// many ask at once (the HMAC states are reused).
+func TestRowIDIsKeyedHMAC(t *testing.T) {
+	s := NewSessions(&memSessions{rows: map[string]*models.Session{}}, "secret", time.Hour, false, slog.Disabled)
+	want := func(cookie string) string {
+		m := hmac.New(sha256.New, s.key)
+		m.Write([]byte(cookie))
+		return hex.EncodeToString(m.Sum(nil))
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				c := fmt.Sprintf("cookie %d of %d", i, g)
+				if got := s.rowID(c); got != want(c) {
+					t.Errorf("rowID(%q) = %s, want %s", c, got, want(c))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if other := NewSessions(nil, "other secret", time.Hour, false, slog.Disabled); other.rowID("c") == s.rowID("c") {
+		t.Error("two cookie secrets give the same row id")
 	}
 }
