@@ -2,6 +2,7 @@ package system
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -118,5 +119,27 @@ func TestRequestLog(t *testing.T) {
 	resp.Body.Close()
 	if out := buf.take(); out != "" {
 		t.Errorf("logged at warn level: %q", out)
+	}
+}
+
+// TestLogSafeShortcut: logSafe returns plain short text as it is and
+// otherwise what the replacing copy makes, for text around the cut length
+// with every kind of character that is replaced or kept.
+func TestLogSafeShortcut(t *testing.T) {
+	parts := []string{"a", "/", "?", "~", " ", "\t", "\n", "\x7f", "\x00", "é", "\u202e", "\xff", "%", "日本"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		n := rng.IntN(12)
+		for j := 0; j < n; j++ {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s, max := b.String(), 1+rng.IntN(10)
+		if got, want := logSafe(s, max), logSafeCopy(s, max); got != want {
+			t.Fatalf("logSafe(%q, %d) = %q, the copy gives %q", s, max, got, want)
+		}
+	}
+	if got := logSafe("/tickets", maxLoggedPath); got != "/tickets" {
+		t.Errorf("plain path: %q", got)
 	}
 }

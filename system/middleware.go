@@ -89,6 +89,25 @@ const maxLoggedPath = 200
 // logSafe replaces control characters, spaces and invalid UTF-8 in s with
 // '?' and cuts it to max runes (marking the cut with "...").
 func logSafe(s string, max int) string {
+	if len(s) <= max && plainASCII(s) {
+		return s // nothing to replace or cut (the common case: no copy)
+	}
+	return logSafeCopy(s, max)
+}
+
+// plainASCII reports whether s holds only printable ASCII other than the
+// space: the characters logSafe keeps as they are.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// logSafeCopy is logSafe's replacing and cutting copy of s.
+func logSafeCopy(s string, max int) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range s {
