@@ -12,11 +12,13 @@ import (
 	"github.com/eacred/dcrstakepool/backend/stakepooldclient/fakebackend"
 )
 
-// TestTicketsPageCachedPerBlock: the tickets page asks the backends for a
-// user's tickets once per best block (after the front end has known the
-// block for a second), shows the new list as soon as the front end polls
-// a new block, or another block at the same height (a reorganization),
-// and after an admin changes the accepted low-fee tickets.
+// TestTicketsPageCachedPerBlock: with stakepoolds of API 1.3 (the fakes'
+// lists carry no wallet best block), the tickets page asks the backends
+// for a user's tickets once per best block (after the front end has known
+// the block for a second), shows the new list as soon as the front end
+// polls a new block, or another block at the same height (a
+// reorganization), and after an admin changes the accepted low-fee
+// tickets. TestTicketsPageCachedByWalletTip is the same with 1.4 labels.
 func TestTicketsPageCachedPerBlock(t *testing.T) {
 	var skew atomic.Int64
 	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
