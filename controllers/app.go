@@ -79,6 +79,24 @@ type FooterData struct {
 	Version     string
 }
 
+// navLinks are the paths the navigation links to. It marks the current
+// page by comparing the path with them, so they are the only paths it can
+// tell apart: any other path is given to it as "" (the same output), and
+// a stream of junk URLs cannot fill the fragment cache with copies of one
+// navigation.
+var navLinks = map[string]bool{
+	"/": true, "/stats": true, "/address": true, "/tickets": true, "/voting": true, "/settings": true,
+	"/admin/status": true, "/admintickets": true, "/login": true, "/register": true,
+}
+
+// navPath is the request path as the navigation needs it.
+func navPath(p string) string {
+	if navLinks[p] {
+		return p
+	}
+	return ""
+}
+
 // Base fills the common page data for this request and takes the flash.
 func (s *Server) Base(c web.C, r *http.Request, title string) Base {
 	u := system.CurrentUser(c)
@@ -94,7 +112,7 @@ func (s *Server) Base(c web.C, r *http.Request, title string) Base {
 		b.IsAdmin = s.IsAdmin(c)
 		b.Flash = s.sessions.TakeFlash(r.Context(), c)
 	}
-	b.Nav = NavData{Designation: b.Designation, Path: b.Path, LoggedIn: u != nil,
+	b.Nav = NavData{Designation: b.Designation, Path: navPath(b.Path), LoggedIn: u != nil,
 		HasMultiSig: u != nil && u.HasMultiSig(), IsAdmin: b.IsAdmin}
 	b.Footer = FooterData{Designation: b.Designation, Network: b.Network, PoolEmail: b.PoolEmail, Version: b.Version}
 	return b
