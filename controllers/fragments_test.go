@@ -1,15 +1,11 @@
 package controllers_test
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/eacred/dcrstakepool/controllers/webtest"
-	"github.com/eacred/dcrstakepool/views"
 )
 
 // perRequest matches what differs between two renders of the same page
@@ -22,29 +18,14 @@ var perRequest = regexp.MustCompile(`value="[A-Za-z0-9+/=&#;]{40,}"|captchas/[A-
 // {{fragment "name" DATA}} of the layout turned into {{template "name"
 // DATA}}: the same templates executed in place on every request.
 func inlineViews(t *testing.T) string {
-	dir := t.TempDir()
 	n := 0
-	err := fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(views.FS, p)
-		if err != nil {
-			return err
-		}
-		s := string(b)
+	dir := writeViews(t, func(p, s string) string {
 		if p == "layout.html" {
 			n = strings.Count(s, "{{fragment ")
 			s = strings.ReplaceAll(s, "{{fragment ", "{{template ")
 		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644)
+		return s
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if n < 2 {
 		t.Fatalf("the layout writes %d fragments; this test expects the navigation and the footer", n)
 	}

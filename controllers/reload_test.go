@@ -14,7 +14,11 @@ import (
 )
 
 // copyViews writes the embedded templates to a folder, like an operator's views/.
-func copyViews(t *testing.T) string {
+func copyViews(t *testing.T) string { return writeViews(t, nil) }
+
+// writeViews writes the embedded templates to a new folder, each through
+// edit (path, content) when edit is not nil.
+func writeViews(t *testing.T, edit func(p, s string) string) string {
 	dir := t.TempDir()
 	err := fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -23,6 +27,9 @@ func copyViews(t *testing.T) string {
 		b, err := fs.ReadFile(views.FS, p)
 		if err != nil {
 			return err
+		}
+		if edit != nil {
+			b = []byte(edit(p, string(b)))
 		}
 		dst := filepath.Join(dir, p)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {

@@ -2,12 +2,7 @@ package stakepooldclient_test
 
 import (
 	"context"
-	"net"
 	"testing"
-
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
-	"google.golang.org/grpc/test/bufconn"
 
 	pb "github.com/eacred/dcrstakepool/backend/stakepoold/rpc/stakepoolrpc"
 	spc "github.com/eacred/dcrstakepool/backend/stakepooldclient"
@@ -27,30 +22,13 @@ func TestAPI13BackendServed(t *testing.T) {
 	f.Tickets["ScA"] = spc.UserTickets{Tickets: []spc.UserTicket{{Hash: "t1", Status: spc.StatusLive}},
 		TipHeight: 31, TipHash: "b31"} // what a 1.3 server does not send
 	f.VersionValue = spc.Version{Major: 1, Minor: 3, Text: "1.3.0"}
-	certFile, tcfg := testCert(t, t.TempDir())
-	lis := bufconn.Listen(1 << 20)
-	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
-	pb.RegisterStakepooldServer(srv, &pbServer{f: f, version: &pb.VersionResponse{VersionString: "1.3.0", Major: 1, Minor: 3}})
-	go func() {
-		_ = srv.Serve(lis) // returns when the test stops the server
-	}()
-	defer srv.Stop()
-	old, err := spc.Dial(spc.DialConfig{Host: "old:1", CertFile: certFile,
-		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := serveGRPC(t, "old:1", &pbServer{f: f, version: &pb.VersionResponse{VersionString: "1.3.0", Major: 1, Minor: 3}})
 	cur := fakebackend.New("new:1", "seed", coldXpub)
 	cur.SetDown(true) // the reads below go to the 1.3 server
 	c, err := spc.New([]spc.Backend{old, serveFake(t, cur)}, spc.Options{ColdWalletExtPub: coldXpub, Network: "simnet", PoolFees: 7.5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		if err := old.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
 	ctx := context.Background()
 	if err := c.Start(ctx, &memSource{}, spc.MinAPIVersion); err != nil {
 		t.Fatalf("Start with a 1.3 stakepoold: %v", err)

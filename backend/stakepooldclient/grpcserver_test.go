@@ -263,16 +263,24 @@ func testCert(t testing.TB, dir string) (certFile string, cfg *tls.Config) {
 // Backend dialled through the real Dial path.
 func serveFake(t *testing.T, f *fakebackend.Backend) spc.Backend {
 	t.Helper()
+	return serveGRPC(t, f.Name(), &pbServer{f: f, version: &pb.VersionResponse{
+		VersionString: "1.0.0", Major: pb.APIMajor, Minor: pb.APIMinor, Patch: pb.APIPatch}})
+}
+
+// serveGRPC starts a TLS gRPC server over bufconn with server and returns a
+// Backend named host dialled through the real Dial path; both end with the
+// test.
+func serveGRPC(t *testing.T, host string, server pb.StakepooldServer) spc.Backend {
+	t.Helper()
 	certFile, tcfg := testCert(t, t.TempDir())
 	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
-	pb.RegisterStakepooldServer(srv, &pbServer{f: f, version: &pb.VersionResponse{
-		VersionString: "1.0.0", Major: pb.APIMajor, Minor: pb.APIMinor, Patch: pb.APIPatch}})
+	pb.RegisterStakepooldServer(srv, server)
 	go func() {
 		_ = srv.Serve(lis) // returns when the test stops the server
 	}()
 	t.Cleanup(srv.Stop)
-	b, err := spc.Dial(spc.DialConfig{Host: f.Name(), CertFile: certFile,
+	b, err := spc.Dial(spc.DialConfig{Host: host, CertFile: certFile,
 		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
 	if err != nil {
 		t.Fatal(err)
@@ -347,24 +355,7 @@ func TestGRPCEndToEnd(t *testing.T) {
 
 func TestGRPCVersionMismatch(t *testing.T) {
 	f := fakebackend.New("x:1", "seed", coldXpub)
-	certFile, tcfg := testCert(t, t.TempDir())
-	lis := bufconn.Listen(1 << 20)
-	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
-	pb.RegisterStakepooldServer(srv, &pbServer{f: f, version: &pb.VersionResponse{Major: pb.APIMajor + 1}})
-	go func() {
-		_ = srv.Serve(lis) // returns when the test stops the server
-	}()
-	defer srv.Stop()
-	b, err := spc.Dial(spc.DialConfig{Host: "x:1", CertFile: certFile,
-		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := b.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
+	b := serveGRPC(t, "x:1", &pbServer{f: f, version: &pb.VersionResponse{Major: pb.APIMajor + 1}})
 	c, _ := spc.New([]spc.Backend{b}, spc.Options{ColdWalletExtPub: coldXpub})
 	if err := c.Start(context.Background(), &memSource{}, spc.APIVersion); !errors.Is(err, spc.ErrMismatch) {
 		t.Fatalf("err = %v, want ErrMismatch", err)
@@ -416,25 +407,8 @@ func TestAPI12BackendRefused(t *testing.T) {
 		t.Fatalf("client API version %+v: this test is about a client that needs 1.3", spc.MinAPIVersion)
 	}
 	f := fakebackend.New("old:1", "seed", coldXpub)
-	certFile, tcfg := testCert(t, t.TempDir())
-	lis := bufconn.Listen(1 << 20)
-	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(tcfg)))
-	pb.RegisterStakepooldServer(srv, api12Server{s: &pbServer{f: f, version: &pb.VersionResponse{
+	old := serveGRPC(t, "old:1", api12Server{s: &pbServer{f: f, version: &pb.VersionResponse{
 		VersionString: "1.2.0", Major: 1, Minor: 2}}})
-	go func() {
-		_ = srv.Serve(lis) // returns when the test stops the server
-	}()
-	defer srv.Stop()
-	old, err := spc.Dial(spc.DialConfig{Host: "old:1", CertFile: certFile,
-		Dialer: func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := old.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
 	cur := serveFake(t, fakebackend.New("new:1", "seed", coldXpub))
 	ctx := context.Background()
 	// What a 1.3 client would meet without the check: 1.2 has no such RPC.
